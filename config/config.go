@@ -1,0 +1,162 @@
+// Package config defines feedpub.yaml: its structure, its defaults, how it is
+// read (file, then FEEDPUB_* environment variables) and how it is checked.
+// Only this package and cmd/ know about viper; everything else receives the
+// typed Config.
+package config
+
+// Config is the whole of feedpub.yaml after defaults and environment
+// overrides. Relative paths are already resolved against Dir.
+type Config struct {
+	Site    Site    `mapstructure:"site"`
+	Content Content `mapstructure:"content"`
+	Podcast Show    `mapstructure:"podcast"`
+	Video   Show    `mapstructure:"video"`
+	Reviews Reviews `mapstructure:"reviews"`
+	Publish Publish `mapstructure:"publish"`
+
+	// File is the config file as given, for messages.
+	File string `mapstructure:"-"`
+	// Dir is the absolute folder of the config file: the site root.
+	Dir string `mapstructure:"-"`
+
+	lines map[string]int // key path → line in File
+}
+
+// Site describes the outlet.
+type Site struct {
+	Title       string `mapstructure:"title"`
+	Description string `mapstructure:"description"`
+	Link        string `mapstructure:"link"`
+	BaseURL     string `mapstructure:"base_url"`
+	Language    string `mapstructure:"language"`
+	Author      string `mapstructure:"author"`
+	Email       string `mapstructure:"email"`
+	Copyright   string `mapstructure:"copyright"`
+	Image       string `mapstructure:"image"`
+}
+
+// Content says where the entries are.
+type Content struct {
+	Dir string `mapstructure:"dir"`
+}
+
+// Show configures one podcast feed (the audio feed or the video feed).
+// Empty text fields fall back to the site's.
+type Show struct {
+	// Enabled is true when the section is present in the file or the
+	// environment; a missing section means no such feed.
+	Enabled bool `mapstructure:"-"`
+
+	Path            string          `mapstructure:"path"`
+	Title           string          `mapstructure:"title"`
+	Description     string          `mapstructure:"description"`
+	Image           string          `mapstructure:"image"`
+	Author          string          `mapstructure:"author"`
+	Email           string          `mapstructure:"email"`
+	Copyright       string          `mapstructure:"copyright"`
+	Categories      []string        `mapstructure:"categories"`
+	Explicit        bool            `mapstructure:"explicit"`
+	Type            string          `mapstructure:"type"`
+	GUID            string          `mapstructure:"guid"`
+	Locked          bool            `mapstructure:"locked"`
+	NewFeedURL      string          `mapstructure:"new_feed_url"`
+	Block           bool            `mapstructure:"block"`
+	Complete        bool            `mapstructure:"complete"`
+	Funding         []Funding       `mapstructure:"funding"`
+	Persons         []Person        `mapstructure:"persons"`
+	Txt             []Txt           `mapstructure:"txt"`
+	License         License         `mapstructure:"license"`
+	UpdateFrequency UpdateFrequency `mapstructure:"update_frequency"`
+	Limit           int             `mapstructure:"limit"`
+}
+
+// Funding is one podcast:funding link.
+type Funding struct {
+	URL  string `mapstructure:"url" yaml:"url"`
+	Text string `mapstructure:"text" yaml:"text"`
+}
+
+// Person is one podcast:person.
+type Person struct {
+	Name  string `mapstructure:"name" yaml:"name"`
+	Role  string `mapstructure:"role" yaml:"role"`
+	Group string `mapstructure:"group" yaml:"group"`
+	Href  string `mapstructure:"href" yaml:"href"`
+	Img   string `mapstructure:"img" yaml:"img"`
+}
+
+// Txt is one podcast:txt, e.g. {purpose: applepodcastsverify, value: ...}.
+type Txt struct {
+	Purpose string `mapstructure:"purpose" yaml:"purpose"`
+	Value   string `mapstructure:"value" yaml:"value"`
+}
+
+// License is podcast:license.
+type License struct {
+	Name string `mapstructure:"name"`
+	URL  string `mapstructure:"url"`
+}
+
+// UpdateFrequency is podcast:updateFrequency.
+type UpdateFrequency struct {
+	RRule    string `mapstructure:"rrule"`
+	Text     string `mapstructure:"text"`
+	Complete bool   `mapstructure:"complete"`
+	DTStart  string `mapstructure:"dtstart"`
+}
+
+// Reviews configures the written-review feeds.
+type Reviews struct {
+	Enabled bool   `mapstructure:"-"`
+	RSS     string `mapstructure:"rss"`
+	Atom    string `mapstructure:"atom"`
+	JSON    string `mapstructure:"json"`
+	Limit   int    `mapstructure:"limit"`
+	// Link is each entry's web page; "{slug}" is replaced by the entry's slug.
+	Link string `mapstructure:"link"`
+}
+
+// Publish configures where and how the tree is published.
+type Publish struct {
+	Target       string       `mapstructure:"target"`
+	Concurrency  int          `mapstructure:"concurrency"`
+	Prune        bool         `mapstructure:"prune"`
+	MaxDeletes   int          `mapstructure:"max_deletes"`
+	ACL          string       `mapstructure:"acl"`
+	S3           S3           `mapstructure:"s3"`
+	CacheControl CacheControl `mapstructure:"cache_control"`
+}
+
+// S3 holds the settings for s3:// targets. Credentials are never here: they
+// come from the SDK's standard chain (environment, shared files, SSO, roles).
+type S3 struct {
+	Region    string `mapstructure:"region"`
+	Endpoint  string `mapstructure:"endpoint"`
+	PathStyle bool   `mapstructure:"path_style"`
+	Profile   string `mapstructure:"profile"`
+}
+
+// CacheControl is the Cache-Control header per kind of object.
+type CacheControl struct {
+	Feeds string `mapstructure:"feeds"`
+	Media string `mapstructure:"media"`
+}
+
+// Default returns the configuration before the file is read.
+func Default() Config {
+	return Config{
+		Content: Content{Dir: "reviews"},
+		Podcast: Show{Path: "podcast.xml", Type: "episodic"},
+		Video:   Show{Path: "video.xml", Type: "episodic"},
+		Reviews: Reviews{RSS: "reviews.xml", Atom: "reviews.atom", JSON: "reviews.json", Limit: 50},
+		Publish: Publish{
+			Target:      "public",
+			Concurrency: 8,
+			MaxDeletes:  20,
+			CacheControl: CacheControl{
+				Feeds: "public, max-age=300",
+				Media: "public, max-age=86400",
+			},
+		},
+	}
+}

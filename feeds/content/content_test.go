@@ -1,0 +1,173 @@
+package content
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func parse(t *testing.T, src string) (*Entry, string) {
+	t.Helper()
+	e, ps := Parse("reviews/x.md", []byte(src), NewMarkdown())
+	var msgs []string
+	for _, p := range ps {
+		msgs = append(msgs, p.Error())
+	}
+	return e, strings.Join(msgs, "\n")
+}
+
+func TestParseFullEntry(t *testing.T) {
+	e, probs := parse(t, `---
+title: "  Heroin(e): a small film  "
+date: 2026-11-20
+author: Ada Critic
+rating: 3.5
+film: {title: "Heroin(e)", year: 2017}
+tags: [documentary, " netflix ", ""]
+audio:
+  file: media/heroine.mp3
+  season: 3
+  episode: 42
+  transcripts: [{file: media/heroine.en.vtt, language: en}]
+---
+First *paragraph* with a [link](https://example.com) and `+"`code`"+`.
+
+Second paragraph.
+`)
+	if probs != "" {
+		t.Fatalf("problems: %s", probs)
+	}
+	if e.Title != "Heroin(e): a small film" || e.Slug != "x" {
+		t.Errorf("title %q slug %q", e.Title, e.Slug)
+	}
+	if !e.Date.Equal(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("date %v", e.Date)
+	}
+	if e.Rating == nil || *e.Rating != 3.5 {
+		t.Errorf("rating %v", e.Rating)
+	}
+	if strings.Join(e.Tags, ",") != "documentary,netflix" {
+		t.Errorf("tags %q", e.Tags)
+	}
+	if e.Summary != "First paragraph with a link and code." {
+		t.Errorf("summary from first paragraph: %q", e.Summary)
+	}
+	if !strings.Contains(e.HTML, "<em>paragraph</em>") || !strings.Contains(e.HTML, `<a href="https://example.com">`) {
+		t.Errorf("html %q", e.HTML)
+	}
+	if e.Audio == nil || e.Audio.EpisodeType != "full" || e.Audio.Episode != 42 || len(e.Audio.Transcripts) != 1 {
+		t.Errorf("audio %+v", e.Audio)
+	}
+	if e.Line("audio.file") != 9 {
+		t.Errorf("line of audio.file = %d, want 9", e.Line("audio.file"))
+	}
+}
+
+func TestParseReportsEveryProblemWithLines(t *testing.T) {
+	_, probs := parse(t, `---
+title: ""
+date: next tuesday
+rating: 9
+audio:
+  season: -1
+  episode_type: special
+---
+Body.
+`)
+	for _, want := range []string{
+		"reviews/x.md:2: title: required",
+		"reviews/x.md:3: date:",
+		"reviews/x.md:4: rating: want 0–5 in steps of 0.5, got 9",
+		"reviews/x.md:5: audio.file: required",
+		"reviews/x.md:6: audio.season",
+		"reviews/x.md:7: audio.episode_type",
+	} {
+		if !strings.Contains(probs, want) {
+			t.Errorf("missing %q in:\n%s", want, probs)
+		}
+	}
+}
+
+func TestParseUnknownFieldAndTypes(t *testing.T) {
+	_, probs := parse(t, "---\ntitle: x\ndate: 2026-01-01\nratng: 4\n---\nBody\n")
+	if !strings.Contains(probs, "reviews/x.md:4") || !strings.Contains(probs, `"ratng"`) || !strings.Contains(probs, `"rating"`) {
+		t.Errorf("typo message: %s", probs)
+	}
+	_, probs = parse(t, "---\ntitle: x\ndate: 2026-01-01\nrating: four\n---\nBody\n")
+	if !strings.Contains(probs, "reviews/x.md:4") || !strings.Contains(probs, `"four" is not a valid number`) {
+		t.Errorf("type message: %s", probs)
+	}
+}
+
+func TestParseNoFrontMatterAndHalfRatings(t *testing.T) {
+	if _, probs := parse(t, "# Just Markdown\n"); !strings.Contains(probs, "no front matter") {
+		t.Errorf("got %q", probs)
+	}
+	if _, probs := parse(t, "---\ntitle: x\ndate: 2026-01-01\nrating: 3.3\n---\nB\n"); !strings.Contains(probs, "got 3.3") {
+		t.Errorf("3.3 accepted: %q", probs)
+	}
+	if _, probs := parse(t, "---\ntitle: x\ndate: 2026-01-01\n---\n"); !strings.Contains(probs, "nothing to publish") {
+		t.Errorf("empty entry accepted: %q", probs)
+	}
+}
+
+func TestRawHTMLIsNotPassedThrough(t *testing.T) {
+	e, _ := parse(t, "---\ntitle: x\ndate: 2026-01-01\n---\nHello <script>alert(1)</script> there\n")
+	if strings.Contains(e.HTML, "<script>") {
+		t.Errorf("raw HTML passed through: %q", e.HTML)
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for in, want := range map[string]time.Time{
+		"2026-11-20":                time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC),
+		"2026-11-20T09:00:00Z":      time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC),
+		"2026-11-20T10:00:00+01:00": time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC),
+	} {
+		got, err := ParseDate(in)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseDate(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseDate("20/11/2026"); err == nil {
+		t.Error("20/11/2026 accepted")
+	}
+}
+
+func TestLoadDirSortedAndAllProblems(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "reviews")
+	os.MkdirAll(filepath.Join(dir, "sub"), 0o755)
+	os.WriteFile(filepath.Join(dir, "b.md"), []byte("---\ntitle: B\ndate: 2026-01-02\n---\nB body\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "sub", "a.md"), []byte("---\ntitle: A\ndate: 2026-01-01\nrating: 9\n---\nA body\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "c.md"), []byte("---\ntitle: C\ndate: 2026-01-01\nrating: 7\n---\nC\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("ignored"), 0o644)
+	entries, ps := Load(root, "reviews")
+	if len(entries) != 3 {
+		t.Fatalf("got %d entries", len(entries))
+	}
+	if entries[0].File != "reviews/b.md" || entries[2].File != "reviews/sub/a.md" {
+		t.Errorf("order: %s %s %s", entries[0].File, entries[1].File, entries[2].File)
+	}
+	if len(ps.Errors()) != 2 {
+		t.Errorf("want both rating errors in one run, got %v", ps)
+	}
+	if _, ps := Load(root, "missing"); !ps.HasErrors() {
+		t.Error("missing content dir accepted")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("---\ntitle: x\ndate: 2026-01-01\n---\nbody"))
+	f.Add([]byte("---\naudio: {file: a.mp3, transcripts: [{file: t.vtt}]}\n---\n"))
+	f.Add([]byte("---\n---\n"))
+	md := NewMarkdown()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, ps := Parse("x.md", data, md)
+		if e == nil && !ps.HasErrors() {
+			t.Fatal("nil entry without an error")
+		}
+	})
+}

@@ -1,0 +1,124 @@
+// Package store defines the object storage that feedpub publishes to: a
+// small interface with one implementation per backend (localstore for a
+// folder, s3store for S3-compatible services) and a shared conformance suite
+// (storetest) that every implementation must pass.
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"time"
+)
+
+// ErrNotExist is returned (wrapped) by Stat, Get and Put with IfMatch when the
+// key does not exist.
+var ErrNotExist = errors.New("object does not exist")
+
+// ErrPrecondition is returned (wrapped) by Put when IfNoneMatch or IfMatch is
+// set and the condition does not hold: the object already exists, or its
+// ETag differs. The object is left as it was.
+var ErrPrecondition = errors.New("precondition failed")
+
+// ErrConditionalUnsupported is returned (wrapped) by Put when the backend
+// cannot honour IfNoneMatch or IfMatch. Callers may retry unconditionally
+// after telling the user once.
+var ErrConditionalUnsupported = errors.New("conditional writes not supported by this server")
+
+// Object describes one stored object.
+type Object struct {
+	Key          string // slash-separated, relative to the store's prefix
+	Size         int64
+	SHA256       string // lower-case hex of the content; "" when the backend does not know it
+	ContentType  string
+	CacheControl string
+	// ETag identifies this version of the object for IfMatch. Opaque: only
+	// compare it for equality.
+	ETag    string
+	ModTime time.Time
+}
+
+// PutOptions are the per-object settings of Put.
+type PutOptions struct {
+	ContentType  string
+	CacheControl string
+	// Size is the exact length of the body; -1 when unknown.
+	Size int64
+	// SHA256 is the lower-case hex SHA-256 of the body when the caller knows
+	// it. Backends store it (S3: object metadata) so that a later List or Stat
+	// can compare content without reading it, and S3 sends it for the server
+	// to verify.
+	SHA256 string
+	// IfNoneMatch makes Put create the object only if the key does not exist
+	// (S3 If-None-Match: *). Used for the publish lock.
+	IfNoneMatch bool
+	// IfMatch makes Put replace the object only if its current ETag equals
+	// this value. Used to replace the manifest without losing an update.
+	IfMatch string
+	// ACL is an optional canned ACL such as "public-read"; ignored by
+	// backends without ACLs.
+	ACL string
+}
+
+// Store is a flat namespace of objects under one prefix.
+//
+// Every method is safe for concurrent use. Keys are slash-separated paths
+// without a leading slash, such as "media/heroine.mp3".
+type Store interface {
+	// List returns every object whose key starts with prefix, sorted by key.
+	// An empty prefix lists everything. A missing prefix gives an empty list.
+	List(ctx context.Context, prefix string) ([]Object, error)
+	// Stat returns the object's metadata, or an error wrapping ErrNotExist.
+	Stat(ctx context.Context, key string) (Object, error)
+	// Get opens the object for reading; the caller closes it. A missing key
+	// gives an error wrapping ErrNotExist.
+	Get(ctx context.Context, key string) (io.ReadCloser, Object, error)
+	// Put stores the body under key, replacing any previous object
+	// atomically: readers see the old object or the new one, never a part.
+	// r is read to EOF; pass an io.ReadSeeker (a file, a bytes.Reader) where
+	// possible, so the body can be retried. It returns the stored object's
+	// metadata, including its new ETag.
+	Put(ctx context.Context, key string, r io.Reader, o PutOptions) (Object, error)
+	// Delete removes the object. Deleting a missing key is not an error.
+	Delete(ctx context.Context, key string) error
+	// String describes the target for messages (never with credentials).
+	String() string
+}
+
+// File is one object of the published tree as built locally: either a file
+// on disk (media, artwork, chapters, transcripts) or bytes rendered in
+// memory (feeds).
+type File struct {
+	Key          string
+	Kind         FileKind
+	Path         string // source file on disk; "" when Body is set
+	Body         []byte // rendered content; nil when Path is set
+	Size         int64
+	SHA256       string // lower-case hex
+	ContentType  string
+	CacheControl string
+}
+
+// FileKind orders publishing: every media file is in place before any feed
+// that references it is replaced.
+type FileKind int
+
+// Kinds of published file, in upload order.
+const (
+	KindMedia FileKind = iota // audio, video, artwork, chapters, transcripts
+	KindFeed                  // the feed files, uploaded last
+)
+
+// Open returns the file's content.
+func (f File) Open() (io.ReadSeekCloser, error) {
+	if f.Path == "" {
+		return nopCloser{bytes.NewReader(f.Body)}, nil
+	}
+	return os.Open(f.Path)
+}
+
+type nopCloser struct{ *bytes.Reader }
+
+func (nopCloser) Close() error { return nil }
