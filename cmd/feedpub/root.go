@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
+
+	"github.com/feedpub/feedpub/config"
+)
+
+// version is set at link time (-ldflags "-X main.version=...").
+var version = "0.1.0-dev"
+
+// env is everything a command touches outside itself: the factory of the
+// cli/cli pattern, so tests drive the real commands without globals.
+type env struct {
+	Stdout, Stderr io.Writer
+	Now            func() time.Time
+	IsTerminal     func(io.Writer) bool
+}
+
+func newEnv() *env {
+	return &env{
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		Now:        time.Now,
+		IsTerminal: isTerminal,
+	}
+}
+
+// rootOptions are the global flags.
+type rootOptions struct {
+	env     *env
+	Config  string
+	Quiet   bool
+	Verbose bool
+}
+
+// usageError marks errors that exit with status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// errReported means the problems were already printed; exit 1 quietly.
+var errReported = errors.New("problems reported")
+
+func run(args []string, e *env) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd := newRootCmd(e)
+	cmd.SetArgs(args)
+	cmd.SetOut(e.Stdout)
+	cmd.SetErr(e.Stderr)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.Stderr, "feedpub: %v\nRun 'feedpub --help' for usage.\n", err)
+		return 2
+	case errors.Is(err, errReported):
+		return 1
+	default:
+		fmt.Fprintf(e.Stderr, "feedpub: %v\n", err)
+		return 1
+	}
+}
+
+func newRootCmd(e *env) *cobra.Command {
+	opts := &rootOptions{env: e}
+	cmd := &cobra.Command{
+		Use:   "feedpub",
+		Short: "Publish film reviews, a podcast and video reviews as feeds",
+		Long: `feedpub turns a folder of Markdown reviews and media files into an Apple
+Podcasts + Podcasting 2.0 audio feed, a video feed, and RSS, Atom and JSON
+Feed of the written reviews, and publishes them to a folder or S3.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	cmd.PersistentFlags().StringVar(&opts.Config, "config", "feedpub.yaml", "config `FILE`")
+	cmd.PersistentFlags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print errors only")
+	cmd.PersistentFlags().BoolVarP(&opts.Verbose, "verbose", "v", false, "print every step, and entries left out")
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	cmd.AddCommand(newInitCmd(opts), newBuildCmd(opts), newValidateCmd(opts), newPublishCmd(opts), newVersionCmd(opts))
+	return cmd
+}
+
+// exactArgs wraps cobra's arg checks so a wrong count is a usage error.
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.MaximumNArgs(n)(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}
+
+// loadConfig reads the config with one viper instance for this run.
+func (o *rootOptions) loadConfig() (*config.Config, error) {
+	v := viper.New()
+	cfg, ps := config.Load(v, o.Config)
+	o.report(ps)
+	if ps.HasErrors() {
+		return nil, errReported
+	}
+	return &cfg, nil
+}
+
+// report prints problems: errors always, warnings unless --quiet.
+func (o *rootOptions) report(ps config.Problems) {
+	ps.Sort()
+	for _, p := range ps {
+		if p.Severity == config.Warning {
+			if !o.Quiet {
+				fmt.Fprintf(o.env.Stderr, "warning: %s\n", p.Error())
+			}
+			continue
+		}
+		fmt.Fprintf(o.env.Stderr, "error: %s\n", p.Error())
+	}
+	if n := len(ps.Errors()); n > 0 {
+		s := "s"
+		if n == 1 {
+			s = ""
+		}
+		fmt.Fprintf(o.env.Stderr, "feedpub: %d error%s found\n", n, s)
+	}
+}
+
+func (o *rootOptions) infof(format string, args ...any) {
+	if !o.Quiet {
+		fmt.Fprintf(o.env.Stdout, format+"\n", args...)
+	}
+}
+
+func (o *rootOptions) debugf(format string, args ...any) {
+	if o.Verbose && !o.Quiet {
+		fmt.Fprintf(o.env.Stdout, format+"\n", args...)
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	if strings.HasSuffix(word, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

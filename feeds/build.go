@@ -1,0 +1,472 @@
+package feeds
+
+import (
+	"fmt"
+	"html"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/feeds/content"
+	"github.com/feedpub/feedpub/media"
+	"github.com/feedpub/feedpub/media/probe"
+)
+
+// entryNamespace is the UUIDv5 namespace of feedpub's item GUIDs. It is a
+// constant forever: changing it would change every published GUID.
+var entryNamespace = uuid.MustParse("5b1e8c0e-6f7d-5a63-9c1a-8f1d2e3c4b5a")
+
+// EntryGUID derives an entry's GUID from the inputs that never change once
+// it is published: its slug and the day it was first published. Titles,
+// URLs, base_url and file names of media play no part, so renaming a title or
+// moving the media host leaves every GUID as it was.
+func EntryGUID(slug string, date time.Time) string {
+	return uuid.NewSHA1(entryNamespace, []byte(slug+"/"+date.UTC().Format("2006-01-02"))).String()
+}
+
+// Input is what Build works from. Every field is already loaded and checked.
+type Input struct {
+	Config    *config.Config
+	Entries   []*content.Entry
+	Assets    map[string]*media.Asset
+	Now       time.Time // only decides which entries are due; never written
+	Generator string
+}
+
+// Skipped names an entry left out of every feed, and why.
+type Skipped struct {
+	File   string
+	Reason string // "draft" or "scheduled for 2026-12-01T09:00:00Z"
+}
+
+// Build merges content and media into the Catalog. It is pure and
+// deterministic: the same Input gives the same Catalog, items sorted newest
+// first with the slug breaking ties.
+func Build(in Input) (*Catalog, []Skipped, config.Problems) {
+	var ps config.Problems
+	cfg := in.Config
+	base := cfg.Site.BaseURL
+	cat := &Catalog{Site: Site{
+		Title:       clean(cfg.Site.Title),
+		Description: clean(cfg.Site.Description),
+		Link:        cfg.Site.Link,
+		BaseURL:     base,
+		Language:    strings.ToLower(cfg.Site.Language),
+		Author:      clean(cfg.Site.Author),
+		Email:       cfg.Site.Email,
+		Copyright:   clean(cfg.Site.Copyright),
+		Image:       in.assetURL(cfg.Site.Image),
+		Generator:   in.Generator,
+	}}
+
+	var skipped []Skipped
+	var entries []*Entry
+	bySlug := map[string]*content.Entry{}
+	byGUID := map[string]*content.Entry{}
+	for _, ce := range in.Entries {
+		switch {
+		case ce.Draft:
+			skipped = append(skipped, Skipped{ce.File, "draft"})
+			continue
+		case ce.Date.After(in.Now):
+			skipped = append(skipped, Skipped{ce.File, "scheduled for " + ce.Date.UTC().Format(time.RFC3339)})
+			continue
+		}
+		if prev, ok := bySlug[ce.Slug]; ok {
+			ps.Errorf(ce.File, ce.Line("slug"), "slug", "%q is also the slug of %s; slugs must be unique", ce.Slug, prev.File)
+			continue
+		}
+		bySlug[ce.Slug] = ce
+		e := in.entry(ce, &ps)
+		if prev, ok := byGUID[e.GUID]; ok {
+			ps.Errorf(ce.File, ce.Line("guid"), "guid", "%q is also the GUID of %s; GUIDs must be unique", e.GUID, prev.File)
+			continue
+		}
+		byGUID[e.GUID] = ce
+		entries = append(entries, e)
+	}
+	sort.SliceStable(entries, func(i, j int) bool {
+		if !entries[i].Date.Equal(entries[j].Date) {
+			return entries[i].Date.After(entries[j].Date)
+		}
+		return entries[i].Slug < entries[j].Slug
+	})
+
+	if cfg.Podcast.Enabled {
+		cat.Podcast = in.show("podcast", &cfg.Podcast, Audio, entries, &ps)
+	}
+	if cfg.Video.Enabled {
+		cat.Video = in.show("video", &cfg.Video, Video, entries, &ps)
+	}
+	if cfg.Reviews.Enabled {
+		cat.Reviews = in.reviews(entries)
+	}
+	return cat, skipped, ps
+}
+
+// URL returns the public URL of an object key.
+func URL(base, key string) string {
+	segs := strings.Split(key, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return base + strings.Join(segs, "/")
+}
+
+func (in *Input) assetURL(key string) string {
+	if key == "" {
+		return ""
+	}
+	return URL(in.Config.Site.BaseURL, key)
+}
+
+func (in *Input) entry(ce *content.Entry, ps *config.Problems) *Entry {
+	cfg := in.Config
+	e := &Entry{
+		Source:      ce.File,
+		Slug:        ce.Slug,
+		GUID:        ce.GUID,
+		Title:       clean(ce.Title),
+		Link:        ce.Link,
+		Date:        ce.Date.UTC(),
+		Updated:     ce.Updated.UTC(),
+		Author:      clean(ce.Author),
+		AuthorEmail: ce.Email,
+		Summary:     clean(ce.Summary),
+		Tags:        ce.Tags,
+		Rating:      ce.Rating,
+		Image:       in.assetURL(ce.Image),
+	}
+	if e.GUID == "" {
+		e.GUID = EntryGUID(ce.Slug, ce.Date)
+	}
+	if e.Updated.IsZero() || e.Updated.Before(e.Date) {
+		e.Updated = e.Date
+	}
+	if e.Author == "" {
+		e.Author = clean(cfg.Site.Author)
+	}
+	if e.AuthorEmail == "" {
+		e.AuthorEmail = cfg.Site.Email
+	}
+	if e.Link == "" && cfg.Reviews.Link != "" && ce.HTML != "" {
+		e.Link = strings.ReplaceAll(cfg.Reviews.Link, "{slug}", url.PathEscape(ce.Slug))
+	}
+	if e.Link == "" {
+		e.Link = cfg.Site.Link
+	}
+	e.AtomID = tagURI(cfg.Site.Link, e.Date, "reviews/"+ce.Slug)
+	if ce.Film != nil {
+		e.Film = &Film{Title: clean(ce.Film.Title), Year: ce.Film.Year, Director: clean(ce.Film.Director), Platform: clean(ce.Film.Platform)}
+	}
+	if ce.HTML != "" {
+		e.HTML = filmHeader(e.Film, e.Rating) + ce.HTML
+	}
+	if ce.Audio != nil {
+		e.Audio = in.episode(ce, "audio", ce.Audio, ps)
+	}
+	if ce.Video != nil {
+		e.Video = in.episode(ce, "video", ce.Video, ps)
+	}
+	return e
+}
+
+func (in *Input) episode(ce *content.Entry, field string, m *content.Media, ps *config.Problems) *Episode {
+	ep := &Episode{
+		Title:  clean(m.Title),
+		Season: m.Season,
+		Number: m.Episode,
+		Type:   m.EpisodeType,
+	}
+	show := &in.Config.Podcast
+	if field == "video" {
+		show = &in.Config.Video
+	}
+	ep.Explicit = show.Explicit
+	if m.Explicit != nil {
+		ep.Explicit = *m.Explicit
+	}
+	if a := in.Assets[m.File]; a != nil {
+		ep.Enclosure = Enclosure{
+			Key:      a.Key,
+			URL:      URL(in.Config.Site.BaseURL, a.Key),
+			Type:     enclosureType(a),
+			Length:   a.Size,
+			Duration: a.Info.Duration,
+			Bitrate:  a.Info.Bitrate,
+			Codecs:   a.Info.Codecs,
+		}
+		if a.Info.HasVideo {
+			ep.Enclosure.Width, ep.Enclosure.Height = a.Info.Width, a.Info.Height
+		}
+	}
+	if m.Duration > 0 {
+		d := time.Duration(m.Duration * float64(time.Second))
+		if got := ep.Enclosure.Duration; got > 0 && absDur(got-d) > 2*time.Second {
+			ps.Warnf(ce.File, ce.Line(field+".duration"), field+".duration",
+				"%v s differs from the %.1f s read from %s; the front matter wins, but is it right?", m.Duration, got.Seconds(), m.File)
+		}
+		ep.Enclosure.Duration = d
+	}
+	if m.Chapters != "" {
+		ep.Chapters = &Link{URL: in.assetURL(m.Chapters), Type: "application/json+chapters"}
+	}
+	for _, t := range m.Transcripts {
+		ep.Transcripts = append(ep.Transcripts, Transcript{
+			URL:      in.assetURL(t.File),
+			Type:     probe.MIMEForExtension(path.Ext(t.File)),
+			Language: strings.ToLower(t.Language),
+			Rel:      t.Rel,
+		})
+	}
+	ep.Persons = persons(m.Persons)
+	return ep
+}
+
+// enclosureType prefers the type Apple expects for the extension (so a .m4v
+// is video/x-m4v), which the media checks already matched to the content.
+func enclosureType(a *media.Asset) string {
+	if t := probe.MIMEForExtension(path.Ext(a.Key)); t != "" && t != "application/octet-stream" {
+		return t
+	}
+	return a.MIME
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, ps *config.Problems) *Show {
+	cfg := in.Config
+	site := cfg.Site
+	s := &Show{
+		Medium:      m,
+		Key:         sc.Path,
+		URL:         URL(site.BaseURL, sc.Path),
+		Title:       clean(or(sc.Title, site.Title)),
+		Description: clean(or(sc.Description, site.Description)),
+		Link:        site.Link,
+		Language:    strings.ToLower(site.Language),
+		Author:      clean(or(sc.Author, site.Author, site.Title)),
+		OwnerName:   clean(or(sc.Author, site.Author, site.Title)),
+		OwnerEmail:  or(sc.Email, site.Email),
+		Copyright:   clean(or(sc.Copyright, site.Copyright)),
+		Image:       in.assetURL(or(sc.Image, site.Image)),
+		Explicit:    sc.Explicit,
+		Type:        sc.Type,
+		GUID:        sc.GUID,
+		Locked:      sc.Locked,
+		NewFeedURL:  sc.NewFeedURL,
+		Block:       sc.Block,
+		Complete:    sc.Complete,
+		Persons:     persons(sc.Persons),
+		Generator:   in.Generator,
+	}
+	if s.GUID == "" {
+		s.GUID = PodcastGUID(s.URL)
+	}
+	for i, c := range sc.Categories {
+		key := fmt.Sprintf("%s.categories[%d]", name, i)
+		cat, err := ParseCategory(c)
+		if err != nil {
+			ps.Errorf(cfg.File, cfg.Line(key), key, "%v", err)
+			continue
+		}
+		s.Categories = append(s.Categories, cat)
+	}
+	if len(sc.Categories) == 0 {
+		ps.Errorf(cfg.File, cfg.Line(name), name+".categories", "Apple Podcasts requires at least one category, e.g. [\"TV & Film > Film Reviews\"]")
+	}
+	if s.Image == "" {
+		ps.Errorf(cfg.File, cfg.Line(name), name+".image", "Apple Podcasts requires show art: set site.image or %s.image (square JPEG or PNG, 1400–3000 px)", name)
+	}
+	for _, f := range sc.Funding {
+		s.Funding = append(s.Funding, Funding{URL: f.URL, Text: clean(f.Text)})
+	}
+	for _, t := range sc.Txt {
+		s.Txt = append(s.Txt, Txt{Purpose: t.Purpose, Value: t.Value})
+	}
+	if sc.License.Name != "" {
+		s.License = &License{Name: sc.License.Name, URL: sc.License.URL}
+	}
+	if uf := sc.UpdateFrequency; uf.RRule != "" || uf.Text != "" || uf.Complete {
+		s.UpdateFrequency = &UpdateFrequency{RRule: uf.RRule, Complete: uf.Complete, Text: uf.Text}
+		if uf.DTStart != "" {
+			t, err := content.ParseDate(uf.DTStart)
+			if err != nil {
+				key := name + ".update_frequency.dtstart"
+				ps.Errorf(cfg.File, cfg.Line(key), key, "%v", err)
+			}
+			s.UpdateFrequency.DTStart = t.UTC()
+		}
+	}
+
+	seen := map[[2]int]*Entry{}
+	for _, e := range entries {
+		ep := e.Version(m)
+		if ep == nil {
+			continue
+		}
+		if ep.Number > 0 {
+			k := [2]int{ep.Season, ep.Number}
+			if prev, ok := seen[k]; ok {
+				ps.Errorf(e.Source, 0, string(m)+".episode", "season %d episode %d is also %s in the %s feed", ep.Season, ep.Number, prev.Source, name)
+			} else {
+				seen[k] = e
+			}
+		} else if s.Type == "serial" && ep.Type != "trailer" {
+			ps.Errorf(e.Source, 0, string(m)+".episode", "%s.type is serial, so Apple Podcasts requires an episode number on every episode", name)
+		}
+		s.Items = append(s.Items, e)
+	}
+	if sc.Limit > 0 && len(s.Items) > sc.Limit {
+		s.Items = s.Items[:sc.Limit]
+	}
+	for _, e := range s.Items {
+		if e.Version(m).Type == "trailer" {
+			s.Trailers = append(s.Trailers, e)
+		}
+		if e.Date.After(s.Updated) {
+			s.Updated = e.Date
+		}
+	}
+	return s
+}
+
+func (in *Input) reviews(entries []*Entry) *ReviewFeed {
+	cfg := in.Config
+	site := cfg.Site
+	r := &ReviewFeed{
+		Title:        clean(site.Title),
+		Description:  clean(site.Description),
+		Link:         site.Link,
+		Language:     strings.ToLower(site.Language),
+		Author:       clean(site.Author),
+		Email:        site.Email,
+		Copyright:    clean(site.Copyright),
+		Image:        in.assetURL(site.Image),
+		RSSKey:       cfg.Reviews.RSS,
+		AtomKey:      cfg.Reviews.Atom,
+		JSONKey:      cfg.Reviews.JSON,
+		TagAuthority: tagAuthority(site.Link, entries),
+		Generator:    in.Generator,
+	}
+	if r.RSSKey != "" {
+		r.RSSURL = URL(site.BaseURL, r.RSSKey)
+	}
+	if r.AtomKey != "" {
+		r.AtomURL = URL(site.BaseURL, r.AtomKey)
+	}
+	if r.JSONKey != "" {
+		r.JSONURL = URL(site.BaseURL, r.JSONKey)
+	}
+	for _, e := range entries {
+		if e.HTML != "" {
+			r.Items = append(r.Items, e)
+		}
+	}
+	if cfg.Reviews.Limit > 0 && len(r.Items) > cfg.Reviews.Limit {
+		r.Items = r.Items[:cfg.Reviews.Limit]
+	}
+	for _, e := range r.Items {
+		if e.Updated.After(r.Updated) {
+			r.Updated = e.Updated
+		}
+	}
+	return r
+}
+
+// tagURI builds a permanent RFC 4151 tag: URI from the site's host and the
+// entry's first-publish date.
+func tagURI(link string, date time.Time, specific string) string {
+	return "tag:" + host(link) + "," + date.UTC().Format("2006-01-02") + ":" + specific
+}
+
+// tagAuthority dates the feed's tag: ID by the oldest entry, which only an
+// editor back-dating a new entry could move; config could pin it later.
+func tagAuthority(link string, entries []*Entry) string {
+	year := 2000
+	if len(entries) > 0 {
+		year = entries[len(entries)-1].Date.Year()
+	}
+	return host(link) + "," + strconv.Itoa(year)
+}
+
+func host(link string) string {
+	u, err := url.Parse(link)
+	if err != nil || u.Hostname() == "" {
+		return "feedpub.invalid"
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+// filmHeader renders the film's facts and the rating as the first lines of
+// the review HTML, so every reader sees them whatever the feed format.
+func filmHeader(f *Film, rating *float64) string {
+	var parts []string
+	if f != nil && f.Title != "" {
+		s := "<em>" + html.EscapeString(strings.TrimSpace(f.Title)) + "</em>"
+		if f.Year > 0 {
+			s += fmt.Sprintf(" (%d)", f.Year)
+		}
+		if f.Director != "" {
+			s += ", directed by " + html.EscapeString(strings.TrimSpace(f.Director))
+		}
+		if f.Platform != "" {
+			s += ", on " + html.EscapeString(strings.TrimSpace(f.Platform))
+		}
+		parts = append(parts, s+".")
+	}
+	if rating != nil {
+		parts = append(parts, "Rating: "+Stars(*rating)+" ("+strconv.FormatFloat(*rating, 'f', -1, 64)+"/5)")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "<p>" + strings.Join(parts, " ") + "</p>\n"
+}
+
+// Stars draws a 0–5 rating in halves as ★ and ½.
+func Stars(r float64) string {
+	full := int(r)
+	s := strings.Repeat("★", full)
+	if r-float64(full) >= 0.5 {
+		s += "½"
+	}
+	return s + strings.Repeat("☆", 5-full-boolInt(r-float64(full) >= 0.5))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func persons(ps []config.Person) []Person {
+	var out []Person
+	for _, p := range ps {
+		out = append(out, Person{Name: clean(p.Name), Role: p.Role, Group: p.Group, Href: p.Href, Img: p.Img})
+	}
+	return out
+}
+
+func clean(s string) string { return strings.TrimSpace(s) }
+
+func or(vals ...string) string {
+	for _, v := range vals {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}

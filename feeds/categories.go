@@ -1,0 +1,155 @@
+package feeds
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:embed data/apple-podcast-categories.json
+var appleCategoriesJSON []byte
+
+// appleCategories parses the embedded list once; the result is never
+// modified after that.
+var appleCategories = sync.OnceValue(func() map[string][]string {
+	var m map[string][]string
+	if err := json.Unmarshal(appleCategoriesJSON, &m); err != nil {
+		panic("feeds: embedded data/apple-podcast-categories.json: " + err.Error())
+	}
+	return m
+})
+
+// ErrUnknownCategory is wrapped by the errors of ParseCategory and
+// ValidateCategory for a name that is not in Apple's list.
+var ErrUnknownCategory = errors.New("not an Apple Podcasts category")
+
+// AppleCategories returns a copy of Apple's podcast category list: each
+// category name mapped to its subcategory names (possibly none), spelled as
+// Apple spells them.
+func AppleCategories() map[string][]string {
+	m := make(map[string][]string, len(appleCategories()))
+	for k, v := range appleCategories() {
+		m[k] = slices.Clone(v)
+	}
+	return m
+}
+
+// ParseCategory parses "Category" or "Category > Subcategory" (e.g.
+// "TV & Film > Film Reviews") into a Category with Apple's exact spelling.
+// Names match case-insensitively and ignore surrounding spaces. An unknown
+// name gives an error wrapping ErrUnknownCategory that lists the closest
+// valid names.
+func ParseCategory(s string) (Category, error) {
+	name, sub, _ := strings.Cut(s, ">")
+	c := Category{Name: strings.TrimSpace(name), Sub: strings.TrimSpace(sub)}
+	if c.Name == "" {
+		return Category{}, fmt.Errorf("category %q: empty name: %w", s, ErrUnknownCategory)
+	}
+	canon, err := canonicalCategory(c)
+	if err != nil {
+		return Category{}, fmt.Errorf("category %q: %w", s, err)
+	}
+	return canon, nil
+}
+
+// ValidateCategory reports whether c is spelled exactly as in Apple's list,
+// with Sub either empty or one of Name's subcategories. The error wraps
+// ErrUnknownCategory and lists the closest valid names.
+func ValidateCategory(c Category) error {
+	canon, err := canonicalCategory(c)
+	if err != nil {
+		return err
+	}
+	if canon != c {
+		return fmt.Errorf("%q: %w (spelled %q)", joinCategory(c), ErrUnknownCategory, joinCategory(canon))
+	}
+	return nil
+}
+
+func joinCategory(c Category) string {
+	if c.Sub == "" {
+		return c.Name
+	}
+	return c.Name + " > " + c.Sub
+}
+
+// canonicalCategory finds c in Apple's list ignoring case.
+func canonicalCategory(c Category) (Category, error) {
+	cats := appleCategories()
+	var names []string
+	for k := range cats {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	name, ok := matchFold(c.Name, names)
+	if !ok {
+		return Category{}, fmt.Errorf("%q is %w; closest: %s", c.Name, ErrUnknownCategory, closest(c.Name, names))
+	}
+	if c.Sub == "" {
+		return Category{Name: name}, nil
+	}
+	subs := cats[name]
+	sub, ok := matchFold(c.Sub, subs)
+	if !ok {
+		if len(subs) == 0 {
+			return Category{}, fmt.Errorf("%q has no subcategories, so %q is %w", name, c.Sub, ErrUnknownCategory)
+		}
+		return Category{}, fmt.Errorf("%q is %w under %q; closest: %s", c.Sub, ErrUnknownCategory, name, closest(c.Sub, subs))
+	}
+	return Category{Name: name, Sub: sub}, nil
+}
+
+func matchFold(s string, list []string) (string, bool) {
+	for _, v := range list {
+		if strings.EqualFold(s, v) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// closest returns up to three names from list nearest to s by edit distance,
+// quoted and comma-separated.
+func closest(s string, list []string) string {
+	type cand struct {
+		name string
+		d    int
+	}
+	cs := make([]cand, 0, len(list))
+	for _, v := range list {
+		cs = append(cs, cand{v, editDistance(strings.ToLower(s), strings.ToLower(v))})
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	var out []string
+	for i := 0; i < len(cs) && i < 3; i++ {
+		out = append(out, fmt.Sprintf("%q", cs[i].name))
+	}
+	return strings.Join(out, ", ")
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

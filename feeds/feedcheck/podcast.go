@@ -1,0 +1,427 @@
+package feedcheck
+
+import (
+	"math"
+	"net/mail"
+	"net/url"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+
+	"github.com/feedpub/feedpub/feeds"
+)
+
+// Namespaces a podcast feed must declare on <rss>, by prefix.
+var podcastNamespaces = map[string]string{
+	"itunes":  "http://www.itunes.com/dtds/podcast-1.0.dtd",
+	"podcast": "https://podcastindex.org/namespace/1.0",
+	"atom":    "http://www.w3.org/2005/Atom",
+	"content": "http://purl.org/rss/1.0/modules/content/",
+}
+
+const (
+	nsITunes  = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+	nsPodcast = "https://podcastindex.org/namespace/1.0"
+	nsAtom    = "http://www.w3.org/2005/Atom"
+)
+
+// EnclosureTypes maps the media extensions Apple accepts to the MIME types
+// allowed for them.
+var EnclosureTypes = map[string][]string{
+	".mp3": {"audio/mpeg"},
+	".m4a": {"audio/x-m4a", "audio/mp4"},
+	".mp4": {"video/mp4"},
+	".m4v": {"video/x-m4v"},
+	".mov": {"video/quicktime"},
+	".pdf": {"application/pdf"},
+}
+
+var (
+	uuidRE     = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	languageRE = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$`)
+	digitsRE   = regexp.MustCompile(`^[0-9]+$`)
+	decimalRE  = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+)
+
+// Podcast:medium values from the Podcasting 2.0 namespace.
+var media = map[string]bool{
+	"podcast": true, "music": true, "video": true, "film": true, "audiobook": true,
+	"newsletter": true, "blog": true, "publisher": true, "course": true,
+	"mixed": true, "podcastL": true, "musicL": true, "videoL": true, "filmL": true,
+	"audiobookL": true, "newsletterL": true, "blogL": true, "publisherL": true, "courseL": true,
+}
+
+var transcriptTypes = map[string]bool{
+	"text/vtt": true, "application/x-subrip": true, "application/srt": true,
+	"text/html": true, "application/json": true, "text/plain": true,
+}
+
+// appleTags are the HTML tags Apple renders in a description.
+var appleTags = map[string]bool{"p": true, "ol": true, "ul": true, "li": true, "a": true}
+
+// CheckPodcast checks a podcast RSS feed against Apple's requirements, PSP-1's
+// required elements and the Podcasting 2.0 tags feedpub writes, and returns
+// every problem found (nil for none). See the Rule names in the source for
+// the full list.
+func CheckPodcast(data []byte) []error {
+	var r report
+	root := r.rssRoot(data)
+	if root == nil {
+		return r.errs
+	}
+	for prefix, want := range podcastNamespaces {
+		if got, ok := root.nsDecl(prefix); !ok || got != want {
+			r.add("rss", "namespace", "xmlns:%s = %q, want %q", prefix, got, want)
+		}
+	}
+	ch := root.first("", "channel")
+	if ch == nil {
+		r.add("rss", "channel", "no <channel>")
+		return r.errs
+	}
+	const w = "channel"
+	r.whitespace(ch)
+	r.required(w, ch, "", "title", "channel.title")
+	r.maxChars(w, ch, "", "title", MaxText)
+	r.maxChars(w, ch, nsITunes, "title", MaxText)
+	r.maxChars(w, ch, nsITunes, "author", MaxText)
+	r.maxChars(w, ch, "", "copyright", MaxText)
+	if d := ch.first("", "description"); d == nil || strings.TrimSpace(d.text) == "" {
+		r.add(w, "channel.description", "required by Apple")
+	} else if len(d.text) > 4000 {
+		r.add(w, "channel.description.length", "%d bytes, Apple allows 4000", len(d.text))
+	}
+	r.image(w, ch)
+	if l := ch.first("", "language"); l == nil || !languageRE.MatchString(l.text) {
+		r.add(w, "channel.language", "want an ISO 639 language code such as en-gb")
+	}
+	cats := ch.all(nsITunes, "category")
+	if len(cats) == 0 {
+		r.add(w, "channel.itunes:category", "required by Apple")
+	}
+	for _, c := range cats {
+		cat := feeds.Category{Name: c.attrOr("text")}
+		subs := c.all(nsITunes, "category")
+		if len(subs) > 1 {
+			r.add(w, "channel.itunes:category", "%q has %d subcategories; Apple reads one", cat.Name, len(subs))
+		}
+		if len(subs) > 0 {
+			cat.Sub = subs[0].attrOr("text")
+		}
+		if err := feeds.ValidateCategory(cat); err != nil {
+			r.add(w, "channel.itunes:category", "%v", err)
+		}
+	}
+	r.explicit(w, ch, true)
+	r.selfLink(w, ch, "application/rss+xml")
+	if o := ch.first(nsITunes, "owner"); o == nil || !isEmail(textOf(o.first(nsITunes, "email"))) {
+		r.add(w, "channel.itunes:owner", "want itunes:owner with an itunes:email address")
+	} else {
+		r.maxChars(w, o, nsITunes, "name", MaxText)
+	}
+	if g := ch.first(nsPodcast, "guid"); g == nil || !uuidRE.MatchString(g.text) {
+		r.add(w, "channel.podcast:guid", "want a lowercase UUID, got %q", textOf(g))
+	}
+	if l := ch.first(nsPodcast, "locked"); l == nil || (l.text != "yes" && l.text != "no") {
+		r.add(w, "channel.podcast:locked", "want yes or no, got %q", textOf(l))
+	}
+	if m := ch.first(nsPodcast, "medium"); m == nil || !media[m.text] {
+		r.add(w, "channel.podcast:medium", "want a Podcasting 2.0 medium, got %q", textOf(m))
+	}
+	typ := textOf(ch.first(nsITunes, "type"))
+	if t := ch.first(nsITunes, "type"); t != nil && typ != "episodic" && typ != "serial" {
+		r.add(w, "channel.itunes:type", "want episodic or serial, got %q", typ)
+	}
+	for _, name := range []string{"block", "complete"} {
+		if b := ch.first(nsITunes, name); b != nil && b.text != "Yes" {
+			r.add(w, "channel.itunes:"+name, "only Yes means anything; leave it out instead of %q", b.text)
+		}
+	}
+	for _, t := range ch.all(nsPodcast, "trailer") {
+		if t.attrOr("url") == "" || !isRFC2822(t.attrOr("pubdate")) || strings.TrimSpace(t.text) == "" {
+			r.add(w, "channel.podcast:trailer", "want url, an RFC 2822 pubdate and a title")
+		}
+	}
+
+	seen := map[string]bool{}
+	for i, it := range ch.all("", "item") {
+		guid := textOf(it.first("", "guid"))
+		iw := itemWhere("item", i, guid)
+		r.required(iw, it, "", "title", "item.title")
+		r.maxChars(iw, it, "", "title", MaxText)
+		r.maxChars(iw, it, nsITunes, "title", MaxText)
+		r.maxChars(iw, it, nsITunes, "author", MaxText)
+		if guid == "" {
+			r.add(iw, "item.guid", "required: without it Apple keys episodes on the enclosure URL")
+		} else if seen[guid] {
+			r.add(iw, "item.guid.unique", "guid %q repeats", guid)
+		}
+		seen[guid] = true
+		r.enclosure(iw, it.first("", "enclosure"), true)
+		if p := it.first("", "pubDate"); p == nil || !isRFC2822(p.text) {
+			r.add(iw, "item.pubDate", "want an RFC 2822 date, got %q", textOf(p))
+		}
+		if d := it.first(nsITunes, "duration"); d != nil && !digitsRE.MatchString(d.text) {
+			r.add(iw, "item.itunes:duration", "want whole seconds, got %q", d.text)
+		}
+		if t := it.first(nsITunes, "episodeType"); t != nil {
+			switch t.text {
+			case "full", "trailer", "bonus":
+			default:
+				r.add(iw, "item.itunes:episodeType", "want full, trailer or bonus, got %q", t.text)
+			}
+		}
+		for _, name := range []string{"season", "episode"} {
+			if n := it.first(nsITunes, name); n != nil && !positive(n.text) {
+				r.add(iw, "item.itunes:"+name, "want a positive integer, got %q", n.text)
+			}
+		}
+		if n := it.first(nsPodcast, "season"); n != nil && !positive(n.text) {
+			r.add(iw, "item.podcast:season", "want a positive integer, got %q", n.text)
+		}
+		if n := it.first(nsPodcast, "episode"); n != nil && !decimalRE.MatchString(n.text) {
+			r.add(iw, "item.podcast:episode", "want a decimal number, got %q", n.text)
+		}
+		if typ == "serial" && it.first(nsITunes, "episode") == nil {
+			r.add(iw, "item.itunes:episode.serial", "a serial show needs itunes:episode on every item")
+		}
+		if d := it.first("", "description"); d != nil {
+			if n := utf8.RuneCountInString(d.text); n > 10000 {
+				r.add(iw, "item.description.length", "%d characters, Apple allows 10,000", n)
+			}
+			if bad := disallowedHTML(d.text); bad != "" {
+				r.add(iw, "item.description.html", "%s: Apple allows only <p> <ol> <ul> <li> <a href>", bad)
+			}
+		}
+		r.explicit(iw, it, false)
+		if img := it.first(nsITunes, "image"); img != nil && !isHTTP(img.attrOr("href")) {
+			r.add(iw, "item.itunes:image", "want an absolute http(s) href")
+		}
+		for _, t := range it.all(nsPodcast, "transcript") {
+			if !isHTTP(t.attrOr("url")) || !transcriptTypes[t.attrOr("type")] {
+				r.add(iw, "item.podcast:transcript", "want a url and a transcript type, got %q", t.attrOr("type"))
+			}
+		}
+		if c := it.first(nsPodcast, "chapters"); c != nil && (!isHTTP(c.attrOr("url")) || c.attrOr("type") != "application/json+chapters") {
+			r.add(iw, "item.podcast:chapters", "want a url and type application/json+chapters")
+		}
+		defaults := 0
+		for _, a := range it.all(nsPodcast, "alternateEnclosure") {
+			srcs := a.all(nsPodcast, "source")
+			if a.attrOr("type") == "" || len(srcs) == 0 {
+				r.add(iw, "item.podcast:alternateEnclosure", "want a type and at least one podcast:source")
+			}
+			for _, s := range srcs {
+				if s.attrOr("uri") == "" {
+					r.add(iw, "item.podcast:alternateEnclosure", "podcast:source without uri")
+				}
+			}
+			if l, ok := a.attr("length"); ok && !positive(l) {
+				r.add(iw, "item.podcast:alternateEnclosure", "length %q: want a positive integer", l)
+			}
+			switch d, _ := a.attr("default"); d {
+			case "true":
+				defaults++
+			case "", "false":
+			default:
+				r.add(iw, "item.podcast:alternateEnclosure", "default %q: want true or false", d)
+			}
+		}
+		if defaults > 1 {
+			r.add(iw, "item.podcast:alternateEnclosure", "%d alternates say default=\"true\"", defaults)
+		}
+	}
+	return r.errs
+}
+
+// MaxText is Apple's limit, in characters, on titles, authors and names.
+const MaxText = 255
+
+// rssRoot parses data and checks what every RSS feed needs at the top.
+func (r *report) rssRoot(data []byte) *node {
+	if !utf8.Valid(data) {
+		r.add("document", "utf8", "not valid UTF-8")
+	}
+	root, err := parseXML(data)
+	if err != nil {
+		r.add("document", "xml", "not well-formed XML: %v", err)
+		return nil
+	}
+	if root.name.Local != "rss" || root.name.Space != "" {
+		r.add("document", "rss", "root element is <%s>, want <rss>", root.name.Local)
+		return nil
+	}
+	if v := root.attrOr("version"); v != "2.0" {
+		r.add("rss", "rss.version", "version %q, want 2.0", v)
+	}
+	return root
+}
+
+// whitespace reports leading or trailing spaces in text values and attributes.
+func (r *report) whitespace(ch *node) {
+	ch.walk(func(n *node) {
+		if len(n.kids) == 0 && !trimmed(n.text) {
+			r.add("channel", "text.whitespace", "<%s> has leading or trailing white space", n.name.Local)
+		}
+		for _, a := range n.attrs {
+			if a.Name.Space != "xmlns" && !trimmed(a.Value) {
+				r.add("channel", "text.whitespace", "<%s %s=%q> has leading or trailing white space", n.name.Local, a.Name.Local, a.Value)
+			}
+		}
+	})
+}
+
+func (r *report) required(where string, n *node, space, local, rule string) {
+	if c := n.first(space, local); c == nil || strings.TrimSpace(c.text) == "" {
+		r.add(where, rule, "<%s> is required", local)
+	}
+}
+
+func (r *report) maxChars(where string, n *node, space, local string, max int) {
+	for _, c := range n.all(space, local) {
+		if k := utf8.RuneCountInString(c.text); k > max {
+			r.add(where, "text.length", "<%s> is %d characters, Apple allows %d", local, k, max)
+		}
+	}
+}
+
+func (r *report) image(where string, ch *node) {
+	img := ch.first(nsITunes, "image")
+	href := img.attrOr("href")
+	if img == nil || !isHTTP(href) {
+		r.add(where, "channel.itunes:image", "want itunes:image with an absolute http(s) href")
+		return
+	}
+	u, _ := url.Parse(href)
+	switch strings.ToLower(path.Ext(u.Path)) {
+	case ".jpg", ".jpeg", ".png":
+	default:
+		r.add(where, "channel.itunes:image", "%q: Apple wants a .jpg or .png file", href)
+	}
+}
+
+func (r *report) explicit(where string, n *node, required bool) {
+	e := n.first(nsITunes, "explicit")
+	if e == nil {
+		if required {
+			r.add(where, "channel.itunes:explicit", "required by Apple: true or false")
+		}
+		return
+	}
+	if e.text != "true" && e.text != "false" {
+		rule := "item.itunes:explicit"
+		if required {
+			rule = "channel.itunes:explicit"
+		}
+		r.add(where, rule, "want true or false, got %q", e.text)
+	}
+}
+
+func (r *report) selfLink(where string, ch *node, typ string) {
+	for _, l := range ch.all(nsAtom, "link") {
+		if l.attrOr("rel") == "self" {
+			if l.attrOr("type") != typ || !isHTTP(l.attrOr("href")) {
+				r.add(where, "channel.atom:link", "self link needs type %q and an absolute href", typ)
+			}
+			return
+		}
+	}
+	r.add(where, "channel.atom:link", "want atom:link rel=\"self\" with the feed's URL")
+}
+
+// enclosure checks an RSS enclosure; strict applies Apple's extension and
+// type list.
+func (r *report) enclosure(where string, e *node, strict bool) {
+	if e == nil {
+		if strict {
+			r.add(where, "item.enclosure", "required by Apple")
+		}
+		return
+	}
+	u := e.attrOr("url")
+	if !isHTTP(u) {
+		r.add(where, "item.enclosure.url", "want an absolute http(s) URL, got %q", u)
+	}
+	if n, err := strconv.ParseInt(e.attrOr("length"), 10, 64); err != nil || n <= 0 {
+		r.add(where, "item.enclosure.length", "want the size in bytes, got %q", e.attrOr("length"))
+	}
+	typ := e.attrOr("type")
+	if typ == "" {
+		r.add(where, "item.enclosure.type", "type is required")
+		return
+	}
+	if !strict {
+		return
+	}
+	pu, _ := url.Parse(u)
+	ext := ""
+	if pu != nil {
+		ext = strings.ToLower(path.Ext(pu.Path))
+	}
+	allowed, ok := EnclosureTypes[ext]
+	if !ok {
+		r.add(where, "item.enclosure.url", "extension %q: Apple accepts .mp3 .m4a .mp4 .m4v .mov .pdf", ext)
+		return
+	}
+	for _, a := range allowed {
+		if a == typ {
+			return
+		}
+	}
+	r.add(where, "item.enclosure.type", "type %q does not match %s (want %s)", typ, ext, strings.Join(allowed, " or "))
+}
+
+func textOf(n *node) string {
+	if n == nil {
+		return ""
+	}
+	return n.text
+}
+
+func isHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && trimmed(s)
+}
+
+func isEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s
+}
+
+func isRFC2822(s string) bool {
+	_, err := mail.ParseDate(s)
+	return err == nil
+}
+
+func positive(s string) bool {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err == nil && n > 0 && n < math.MaxInt32 && digitsRE.MatchString(s)
+}
+
+// disallowedHTML returns the first tag or attribute Apple does not render in
+// a description, or "".
+func disallowedHTML(s string) string {
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			name, more := z.TagName()
+			if !appleTags[string(name)] {
+				return "<" + string(name) + ">"
+			}
+			for more {
+				var k []byte
+				k, _, more = z.TagAttr()
+				if string(name) != "a" || string(k) != "href" {
+					return "<" + string(name) + " " + string(k) + ">"
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,316 @@
+package feedcheck
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+var rssAuthorRE = regexp.MustCompile(`^[^\s@()]+@[^\s@()]+\.[^\s@()]+( \(.+\))?$`)
+
+// CheckRSS checks an RSS 2.0 feed (the review feed): channel title, link and
+// description, atom:link rel="self", item guid (unique), title, RFC 2822
+// dates, author as "email (Name)", non-empty categories and enclosure
+// attributes. It returns every problem found.
+func CheckRSS(data []byte) []error {
+	var r report
+	root := r.rssRoot(data)
+	if root == nil {
+		return r.errs
+	}
+	ch := root.first("", "channel")
+	if ch == nil {
+		r.add("rss", "channel", "no <channel>")
+		return r.errs
+	}
+	const w = "channel"
+	for _, name := range []string{"title", "link", "description"} {
+		r.required(w, ch, "", name, "channel."+name)
+	}
+	if l := ch.first("", "link"); l != nil && !isHTTP(l.text) {
+		r.add(w, "channel.link", "want an absolute http(s) URL, got %q", l.text)
+	}
+	if d := ch.first("", "lastBuildDate"); d != nil && !isRFC2822(d.text) {
+		r.add(w, "channel.lastBuildDate", "want an RFC 2822 date, got %q", d.text)
+	}
+	r.selfLink(w, ch, "application/rss+xml")
+	seen := map[string]bool{}
+	for i, it := range ch.all("", "item") {
+		guid := textOf(it.first("", "guid"))
+		iw := itemWhere("item", i, guid)
+		if strings.TrimSpace(textOf(it.first("", "title"))) == "" && strings.TrimSpace(textOf(it.first("", "description"))) == "" {
+			r.add(iw, "item.title", "an item needs a title or a description")
+		}
+		if guid == "" {
+			r.add(iw, "item.guid", "required")
+		} else if seen[guid] {
+			r.add(iw, "item.guid.unique", "guid %q repeats", guid)
+		}
+		seen[guid] = true
+		if p := it.first("", "pubDate"); p != nil && !isRFC2822(p.text) {
+			r.add(iw, "item.pubDate", "want an RFC 2822 date, got %q", p.text)
+		}
+		if a := it.first("", "author"); a != nil && !rssAuthorRE.MatchString(a.text) {
+			r.add(iw, "item.author", "want \"email (Name)\", got %q", a.text)
+		}
+		for _, c := range it.all("", "category") {
+			if strings.TrimSpace(c.text) == "" {
+				r.add(iw, "item.category", "empty category")
+			}
+		}
+		if l := it.first("", "link"); l != nil && !isHTTP(l.text) {
+			r.add(iw, "item.link", "want an absolute http(s) URL, got %q", l.text)
+		}
+		encs := it.all("", "enclosure")
+		if len(encs) > 1 {
+			r.add(iw, "item.enclosure", "%d enclosures; RSS allows one", len(encs))
+		}
+		for _, e := range encs {
+			r.enclosure(iw, e, false)
+		}
+	}
+	return r.errs
+}
+
+const nsAtomFeed = "http://www.w3.org/2005/Atom"
+
+// CheckAtom checks an Atom 1.0 feed (RFC 4287): feed and entry id (IRIs,
+// unique), title, updated (RFC 3339), rel="self" link, an author for every
+// entry, category term, enclosure length and type, and content or an
+// alternate link on every entry. It returns every problem found.
+func CheckAtom(data []byte) []error {
+	var r report
+	if !utf8.Valid(data) {
+		r.add("document", "utf8", "not valid UTF-8")
+	}
+	root, err := parseXML(data)
+	if err != nil {
+		r.add("document", "xml", "not well-formed XML: %v", err)
+		return r.errs
+	}
+	if root.name.Space != nsAtomFeed || root.name.Local != "feed" {
+		r.add("document", "atom", "root is {%s}%s, want the Atom feed element", root.name.Space, root.name.Local)
+		return r.errs
+	}
+	const w = "feed"
+	atomID(&r, w, "feed.id", root)
+	r.required(w, root, nsAtomFeed, "title", "feed.title")
+	atomDate(&r, w, "feed.updated", root.first(nsAtomFeed, "updated"), true)
+	self := false
+	for _, l := range root.all(nsAtomFeed, "link") {
+		if l.attrOr("rel") == "self" && isHTTP(l.attrOr("href")) {
+			self = true
+		}
+	}
+	if !self {
+		r.add(w, "feed.link.self", "want link rel=\"self\" with the feed's URL")
+	}
+	feedAuthor := hasAtomAuthor(root)
+	seen := map[string]bool{}
+	for i, e := range root.all(nsAtomFeed, "entry") {
+		id := textOf(e.first(nsAtomFeed, "id"))
+		ew := itemWhere("entry", i, id)
+		atomID(&r, ew, "entry.id", e)
+		if seen[id] && id != "" {
+			r.add(ew, "entry.id.unique", "id %q repeats", id)
+		}
+		seen[id] = true
+		r.required(ew, e, nsAtomFeed, "title", "entry.title")
+		atomDate(&r, ew, "entry.updated", e.first(nsAtomFeed, "updated"), true)
+		atomDate(&r, ew, "entry.published", e.first(nsAtomFeed, "published"), false)
+		if !feedAuthor && !hasAtomAuthor(e) {
+			r.add(ew, "entry.author", "an entry needs author/name when the feed has none")
+		}
+		alternate := false
+		for _, l := range e.all(nsAtomFeed, "link") {
+			switch l.attrOr("rel") {
+			case "", "alternate":
+				alternate = true
+			case "enclosure":
+				if !positive(l.attrOr("length")) || l.attrOr("type") == "" || !isHTTP(l.attrOr("href")) {
+					r.add(ew, "entry.link.enclosure", "enclosure link needs href, length and type")
+				}
+			}
+		}
+		if !alternate && e.first(nsAtomFeed, "content") == nil {
+			r.add(ew, "entry.content", "an entry needs content or an alternate link")
+		}
+		for _, c := range e.all(nsAtomFeed, "category") {
+			if strings.TrimSpace(c.attrOr("term")) == "" {
+				r.add(ew, "entry.category", "category needs a term")
+			}
+		}
+		if c := e.first(nsAtomFeed, "content"); c != nil {
+			switch t := c.attrOr("type"); t {
+			case "", "text", "html", "xhtml":
+			default:
+				if !strings.Contains(t, "/") {
+					r.add(ew, "entry.content", "content type %q", t)
+				}
+			}
+		}
+	}
+	return r.errs
+}
+
+func hasAtomAuthor(n *node) bool {
+	for _, a := range n.all(nsAtomFeed, "author") {
+		if strings.TrimSpace(textOf(a.first(nsAtomFeed, "name"))) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func atomID(r *report, where, rule string, n *node) {
+	id := textOf(n.first(nsAtomFeed, "id"))
+	u, err := url.Parse(id)
+	if id == "" || err != nil || u.Scheme == "" || !trimmed(id) {
+		r.add(where, rule, "want a permanent IRI such as a tag: URI, got %q", id)
+	}
+}
+
+func atomDate(r *report, where, rule string, n *node, required bool) {
+	if n == nil {
+		if required {
+			r.add(where, rule, "required")
+		}
+		return
+	}
+	if _, err := time.Parse(time.RFC3339, n.text); err != nil {
+		r.add(where, rule, "want an RFC 3339 date, got %q", n.text)
+	}
+}
+
+// CheckJSONFeed checks a JSON Feed 1.1 document: version, title,
+// home_page_url and feed_url, and for every item a unique string id,
+// content_html or content_text, RFC 3339 dates, string tags, named authors
+// and attachments with url, mime_type and positive size_in_bytes. It returns
+// every problem found.
+func CheckJSONFeed(data []byte) []error {
+	var r report
+	if !utf8.Valid(data) {
+		r.add("document", "utf8", "not valid UTF-8")
+	}
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	var feed map[string]any
+	if err := d.Decode(&feed); err != nil {
+		r.add("document", "json", "not a JSON object: %v", err)
+		return r.errs
+	}
+	const w = "feed"
+	if v, _ := feed["version"].(string); v != "https://jsonfeed.org/version/1.1" {
+		r.add(w, "feed.version", "version %q, want https://jsonfeed.org/version/1.1", v)
+	}
+	if t, _ := feed["title"].(string); strings.TrimSpace(t) == "" {
+		r.add(w, "feed.title", "required")
+	}
+	for _, k := range []string{"home_page_url", "feed_url"} {
+		if u, _ := feed[k].(string); !isHTTP(u) {
+			r.add(w, "feed."+k, "want an absolute http(s) URL, got %v", feed[k])
+		}
+	}
+	jsonAuthors(&r, w, "feed.authors", feed["authors"])
+	items, ok := feed["items"].([]any)
+	if !ok {
+		r.add(w, "feed.items", "items must be an array")
+		return r.errs
+	}
+	seen := map[string]bool{}
+	for i, raw := range items {
+		it, ok := raw.(map[string]any)
+		if !ok {
+			r.add(itemWhere("item", i, ""), "item", "not an object")
+			continue
+		}
+		id, isString := it["id"].(string)
+		iw := itemWhere("item", i, id)
+		if !isString || id == "" {
+			r.add(iw, "item.id", "want a non-empty string id, got %v", it["id"])
+		} else if seen[id] {
+			r.add(iw, "item.id.unique", "id %q repeats", id)
+		}
+		seen[id] = true
+		h, _ := it["content_html"].(string)
+		t, _ := it["content_text"].(string)
+		if h == "" && t == "" {
+			r.add(iw, "item.content", "want content_html or content_text")
+		}
+		if u, ok := it["url"]; ok {
+			if s, _ := u.(string); !isHTTP(s) {
+				r.add(iw, "item.url", "want an absolute http(s) URL, got %v", u)
+			}
+		}
+		for _, k := range []string{"date_published", "date_modified"} {
+			if v, ok := it[k]; ok {
+				s, _ := v.(string)
+				if _, err := time.Parse(time.RFC3339, s); err != nil {
+					r.add(iw, "item."+k, "want an RFC 3339 date, got %v", v)
+				}
+			}
+		}
+		if tags, ok := it["tags"]; ok {
+			arr, ok := tags.([]any)
+			for _, tag := range arr {
+				if s, isStr := tag.(string); !isStr || s == "" {
+					ok = false
+				}
+			}
+			if !ok {
+				r.add(iw, "item.tags", "want an array of non-empty strings")
+			}
+		}
+		jsonAuthors(&r, iw, "item.authors", it["authors"])
+		if atts, ok := it["attachments"]; ok {
+			arr, isArr := atts.([]any)
+			if !isArr {
+				r.add(iw, "item.attachments", "want an array")
+			}
+			for j, a := range arr {
+				am, _ := a.(map[string]any)
+				aw := fmt.Sprintf("%s attachment %d", iw, j+1)
+				if u, _ := am["url"].(string); !isHTTP(u) {
+					r.add(aw, "item.attachments.url", "want an absolute http(s) URL")
+				}
+				if m, _ := am["mime_type"].(string); !strings.Contains(m, "/") {
+					r.add(aw, "item.attachments.mime_type", "want a MIME type, got %v", am["mime_type"])
+				}
+				if v, ok := am["size_in_bytes"]; ok {
+					if n, isNum := v.(json.Number); !isNum || !positive(n.String()) {
+						r.add(aw, "item.attachments.size_in_bytes", "want a positive integer, got %v", v)
+					}
+				}
+				if v, ok := am["duration_in_seconds"]; ok {
+					n, isNum := v.(json.Number)
+					if f, err := n.Float64(); !isNum || err != nil || f < 0 {
+						r.add(aw, "item.attachments.duration_in_seconds", "want a number >= 0, got %v", v)
+					}
+				}
+			}
+		}
+	}
+	return r.errs
+}
+
+func jsonAuthors(r *report, where, rule string, v any) {
+	if v == nil {
+		return
+	}
+	arr, ok := v.([]any)
+	if !ok {
+		r.add(where, rule, "want an array of authors")
+		return
+	}
+	for _, a := range arr {
+		m, _ := a.(map[string]any)
+		if n, _ := m["name"].(string); n == "" {
+			r.add(where, rule, "author without a name")
+		}
+	}
+}

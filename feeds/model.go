@@ -1,0 +1,231 @@
+// Package feeds holds feedpub's one feed model and builds it from the
+// configuration, the content and the probed media. The encoders in
+// feeds/podcast (Apple + Podcasting 2.0 RSS) and feeds/syndication (RSS 2.0,
+// Atom 1.0, JSON Feed 1.1) render this model; the model carries final values
+// (absolute URLs, exact sizes, sorted items) so encoders make no decisions
+// about content, only about syntax.
+package feeds
+
+import "time"
+
+// Catalog is everything feedpub renders in one run.
+type Catalog struct {
+	Site    Site
+	Podcast *Show       // the audio feed; nil when not configured
+	Video   *Show       // the video feed; nil when not configured
+	Reviews *ReviewFeed // the written-review feeds; nil when not configured
+}
+
+// Site is the outlet itself.
+type Site struct {
+	Title       string
+	Description string
+	Link        string // the website
+	BaseURL     string // where the published tree is served, ends in "/"
+	Language    string
+	Author      string
+	Email       string
+	Copyright   string
+	Image       string // absolute URL of the square show art; "" for none
+	Generator   string // e.g. "feedpub 0.1.0"
+}
+
+// Medium says which version of an entry a show's items enclose.
+type Medium string
+
+// The two kinds of podcast feed.
+const (
+	Audio Medium = "audio"
+	Video Medium = "video"
+)
+
+// Show is one podcast feed (the audio feed or the video feed).
+type Show struct {
+	Medium      Medium // Audio: enclosure is Entry.Audio; Video: Entry.Video
+	Key         string // object key of the feed file, e.g. "podcast.xml"
+	URL         string // the feed's own absolute URL (atom:link rel="self")
+	Title       string
+	Description string // plain text or simple HTML; encoders CDATA-wrap it
+	Link        string
+	Language    string
+	Author      string
+	OwnerName   string
+	OwnerEmail  string
+	Copyright   string
+	Image       string // absolute URL
+	Categories  []Category
+	Explicit    bool
+	Type        string // "episodic" | "serial"
+	GUID        string // podcast:guid (already derived)
+	Locked      bool
+	NewFeedURL  string
+	Block       bool
+	Complete    bool
+	Funding     []Funding
+	Persons     []Person
+	Txt         []Txt
+	License     *License
+	// UpdateFrequency is podcast:updateFrequency; nil for none.
+	UpdateFrequency *UpdateFrequency
+	// Updated is the newest item's date: lastBuildDate and pubDate. Never the
+	// clock, so identical inputs give identical bytes.
+	Updated time.Time
+	// Items are newest first, already limited. Each item's Audio (or Video,
+	// per Medium) is non-nil.
+	Items []*Entry
+	// Trailers are the items with episode type "trailer", newest first, for
+	// channel-level podcast:trailer.
+	Trailers  []*Entry
+	Generator string
+}
+
+// Category is an Apple Podcasts category with an optional subcategory, both
+// spelled exactly as in Apple's list (e.g. "TV & Film", "Film Reviews").
+type Category struct {
+	Name string
+	Sub  string
+}
+
+// Funding is podcast:funding.
+type Funding struct {
+	URL  string
+	Text string
+}
+
+// Person is podcast:person.
+type Person struct {
+	Name  string
+	Role  string // Podcast Taxonomy role, e.g. "host"; "" means host
+	Group string // Podcast Taxonomy group; "" means cast
+	Href  string
+	Img   string
+}
+
+// Txt is podcast:txt.
+type Txt struct {
+	Purpose string
+	Value   string
+}
+
+// License is podcast:license.
+type License struct {
+	Name string // SPDX identifier or a name
+	URL  string
+}
+
+// UpdateFrequency is podcast:updateFrequency.
+type UpdateFrequency struct {
+	RRule    string // e.g. "FREQ=WEEKLY"
+	Complete bool
+	DTStart  time.Time // zero for none
+	Text     string    // human description, e.g. "Weekly"
+}
+
+// ReviewFeed describes the written-review feeds (RSS 2.0, Atom, JSON Feed).
+type ReviewFeed struct {
+	Title       string
+	Description string
+	Link        string // the website
+	Language    string
+	Author      string
+	Email       string
+	Copyright   string
+	Image       string
+	RSSKey      string // object keys; "" when that format is not configured
+	RSSURL      string
+	AtomKey     string
+	AtomURL     string
+	JSONKey     string
+	JSONURL     string
+	// TagAuthority is the "domain,date" part of Atom tag: IDs, e.g.
+	// "reelverdicts.example,2026"; the feed's Atom ID is
+	// "tag:"+TagAuthority+":reviews".
+	TagAuthority string
+	Updated      time.Time // newest item's Updated; never the clock
+	Items        []*Entry  // newest first, already limited; each has HTML
+	Generator    string
+}
+
+// Entry is one piece of content: a written review, its audio episode, its
+// video episode, or any mix of them. The podcast feeds and the review feeds
+// share Entry values, so GUIDs, titles and links agree across feeds.
+type Entry struct {
+	Source  string // the content file, relative to the site, for messages
+	Slug    string
+	GUID    string // stable; never derived from a media URL
+	AtomID  string // permanent tag: URI
+	Title   string
+	Link    string // the written review's web page ("" if none)
+	Date    time.Time
+	Updated time.Time // Date unless the entry says otherwise
+	Author  string    // a name
+	// AuthorEmail is the author's email for RSS <author>; falls back to the
+	// site email.
+	AuthorEmail string
+	Summary     string // plain text, one paragraph
+	// HTML is the full review as HTML (film metadata and rating included);
+	// "" for entries with no written review.
+	HTML   string
+	Tags   []string
+	Film   *Film
+	Rating *float64 // 0–5 in halves; nil when not rated
+	Image  string   // absolute URL of episode art; "" for none
+	Audio  *Episode
+	Video  *Episode
+}
+
+// Film is the reviewed film.
+type Film struct {
+	Title    string
+	Year     int
+	Director string
+	Platform string
+}
+
+// Episode is one medium's version of an entry (its audio or its video).
+type Episode struct {
+	Title       string // itunes:title; "" means the entry's title
+	Season      int    // 0 for none
+	Number      int    // itunes:episode; 0 for none
+	Type        string // "full" | "trailer" | "bonus"
+	Explicit    bool
+	Enclosure   Enclosure
+	Chapters    *Link // podcast:chapters; nil for none
+	Transcripts []Transcript
+	Persons     []Person // item-level podcast:person (replaces the show's)
+}
+
+// Enclosure is one media file as published.
+type Enclosure struct {
+	Key      string // object key, e.g. "media/heroine.mp3"
+	URL      string // absolute
+	Type     string // MIME type, e.g. "audio/mpeg"
+	Length   int64  // exact byte size
+	Duration time.Duration
+	Bitrate  int    // bits per second; 0 when unknown
+	Width    int    // video only
+	Height   int    // video only
+	Codecs   string // RFC 6381, e.g. "avc1.64001f,mp4a.40.2"; "" when unknown
+}
+
+// Link is a typed URL (chapters).
+type Link struct {
+	URL  string
+	Type string
+}
+
+// Transcript is podcast:transcript.
+type Transcript struct {
+	URL      string
+	Type     string // text/vtt, application/x-subrip, ...
+	Language string
+	Rel      string // "captions" or ""
+}
+
+// Version returns the entry's version for medium m, or nil.
+func (e *Entry) Version(m Medium) *Episode {
+	if m == Video {
+		return e.Video
+	}
+	return e.Audio
+}

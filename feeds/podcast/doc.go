@@ -1,0 +1,10 @@
+// Package podcast renders a feeds.Show as podcast RSS 2.0 with Apple's iTunes
+// tags and the Podcasting 2.0 namespace. The same encoder writes the audio
+// feed (podcast:medium "podcast") and the video feed ("video"); an entry that
+// has both versions offers the other one in podcast:alternateEnclosure.
+//
+// The encoder uses typed encoding/xml structs, so every value is escaped by
+// construction; feeds/xmltext removes characters XML forbids, wraps HTML in
+// CDATA and cuts values to Apple's limits, and each cut is returned as a
+// Warning naming the entry.
+package podcast

@@ -1,0 +1,429 @@
+package podcast
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/xmltext"
+)
+
+// Namespaces declared on <rss>, exactly as Apple and Podcasting 2.0 spell them.
+const (
+	NSiTunes  = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+	NSPodcast = "https://podcastindex.org/namespace/1.0"
+	NSAtom    = "http://www.w3.org/2005/Atom"
+	NSContent = "http://purl.org/rss/1.0/modules/content/"
+)
+
+// Apple's limits.
+const (
+	MaxText            = 255   // characters in titles, authors and names
+	MaxShowDescription = 4000  // bytes in the channel description
+	MaxEpisodeDescr    = 10000 // characters in an item description
+	maxTrailerTitle    = 128   // podcast:trailer node value
+	ChaptersType       = "application/json+chapters"
+	xmlHeader          = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
+	rfc2822            = time.RFC1123Z
+)
+
+// Warning is a value Render changed to meet a limit; see xmltext.Warning.
+type Warning = xmltext.Warning
+
+// ErrNoEnclosure is wrapped by Render's error for an item whose version for
+// the show's medium is missing or has no URL.
+var ErrNoEnclosure = errors.New("no enclosure for the feed's medium")
+
+// Render writes s as a podcast RSS feed to w. Text is written with
+// hexadecimal character references (&#x26; rather than &amp;), as the RSS
+// Profile asks; the channel description is plain text; content:encoded is
+// the review's HTML after xmltext.SafeHTML. site supplies values the show
+// leaves empty (link, language, author, owner, copyright, image, generator).
+// The output is deterministic: the same show gives the same bytes.
+//
+// Render returns an error, and writes nothing, when the show cannot make a
+// valid feed: a nil show, an unknown medium, a category not in Apple's list,
+// or an item without an enclosure for the medium. Values cut to Apple's
+// limits, and Apple requirements the show does not meet, come back as
+// warnings; the feed is still written.
+func Render(w io.Writer, s *feeds.Show, site feeds.Site) ([]Warning, error) {
+	if s == nil {
+		return nil, errors.New("podcast: nil show")
+	}
+	r := &renderer{show: s, site: site}
+	doc, err := r.document()
+	if err != nil {
+		return nil, fmt.Errorf("podcast: %s: %w", s.Key, err)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xmlHeader)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("podcast: %s: encode: %w", s.Key, err)
+	}
+	buf.WriteByte('\n')
+	if _, err := w.Write(xmltext.HexEscapes(buf.Bytes())); err != nil {
+		return nil, fmt.Errorf("podcast: %s: write: %w", s.Key, err)
+	}
+	return r.warns, nil
+}
+
+type renderer struct {
+	show  *feeds.Show
+	site  feeds.Site
+	warns []Warning
+}
+
+func (r *renderer) warn(e *feeds.Entry, field, format string, args ...any) {
+	w := Warning{Field: field, Msg: fmt.Sprintf(format, args...)}
+	if e != nil {
+		w.Source, w.GUID = e.Source, e.GUID
+	}
+	r.warns = append(r.warns, w)
+}
+
+// text cleans a one-line value and cuts it to max characters on a word.
+func (r *renderer) text(e *feeds.Entry, field, v string, max int) string {
+	v = xmltext.Line(v)
+	if n := utf8.RuneCountInString(v); n > max {
+		v = xmltext.TruncateWords(v, max)
+		r.warn(e, field, "cut to %d characters (was %d)", max, n)
+	}
+	return v
+}
+
+func or(v, fallback string) string {
+	if xmltext.Clean(v) == "" {
+		return fallback
+	}
+	return v
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func trueFalse(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func onlyYes(b bool) string {
+	if b {
+		return "Yes"
+	}
+	return ""
+}
+
+func date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(rfc2822)
+}
+
+// seconds is d rounded to the nearest whole second.
+func seconds(d time.Duration) int64 {
+	return int64(math.Round(d.Seconds()))
+}
+
+func (r *renderer) document() (*rssDoc, error) {
+	s, site := r.show, r.site
+	var medium string
+	switch s.Medium {
+	case feeds.Audio:
+		medium = "podcast"
+	case feeds.Video:
+		medium = "video"
+	default:
+		return nil, fmt.Errorf("medium %q: want %q or %q", s.Medium, feeds.Audio, feeds.Video)
+	}
+	title := r.text(nil, "channel title", s.Title, MaxText)
+	if title == "" {
+		r.warn(nil, "channel title", "required by Apple: empty")
+	}
+	link := xmltext.Clean(or(s.Link, site.Link))
+	image := xmltext.Clean(or(s.Image, site.Image))
+	if image == "" {
+		r.warn(nil, "itunes:image", "required by Apple: the show has no artwork")
+	}
+	ch := channel{
+		Title:         title,
+		Description:   cdata{r.showDescription()},
+		Link:          link,
+		Language:      xmltext.Line(or(s.Language, site.Language)),
+		Copyright:     r.text(nil, "copyright", or(s.Copyright, site.Copyright), MaxText),
+		Generator:     xmltext.Line(or(s.Generator, site.Generator)),
+		LastBuildDate: date(s.Updated),
+		PubDate:       date(s.Updated),
+		AtomLink:      atomLink{Href: xmltext.Clean(s.URL), Rel: "self", Type: "application/rss+xml"},
+		IAuthor:       r.text(nil, "itunes:author", or(s.Author, site.Author), MaxText),
+		IExplicit:     trueFalse(s.Explicit),
+		IType:         xmltext.Line(s.Type),
+		INewFeedURL:   xmltext.Clean(s.NewFeedURL),
+		IBlock:        onlyYes(s.Block),
+		IComplete:     onlyYes(s.Complete),
+		PGUID:         xmltext.Line(s.GUID),
+		PMedium:       medium,
+	}
+	if ch.Language == "" {
+		r.warn(nil, "language", "required by Apple: empty")
+	}
+	if image != "" {
+		ch.IImage = &hrefElem{Href: image}
+		if link != "" {
+			ch.Image = &rssImage{URL: image, Title: title, Link: link}
+		}
+	}
+	ownerName := r.text(nil, "itunes:owner", or(s.OwnerName, site.Author), MaxText)
+	ownerEmail := xmltext.Line(or(s.OwnerEmail, site.Email))
+	if ownerName != "" || ownerEmail != "" {
+		ch.IOwner = &owner{Name: ownerName, Email: ownerEmail}
+	}
+	if ownerEmail == "" {
+		r.warn(nil, "itunes:owner", "no owner email: the W3C validator requires itunes:email")
+	}
+	if len(s.Categories) == 0 {
+		r.warn(nil, "itunes:category", "required by Apple: none")
+	}
+	for _, c := range s.Categories {
+		if err := feeds.ValidateCategory(c); err != nil {
+			return nil, fmt.Errorf("itunes:category: %w", err)
+		}
+		cat := category{Text: c.Name}
+		if c.Sub != "" {
+			cat.Sub = &category{Text: c.Sub}
+		}
+		ch.ICategories = append(ch.ICategories, cat)
+	}
+	if s.Type != "" && s.Type != "episodic" && s.Type != "serial" {
+		return nil, fmt.Errorf("itunes:type %q: want episodic or serial", s.Type)
+	}
+	if ownerEmail != "" {
+		ch.PLocked = &locked{Owner: ownerEmail, Value: yesNo(s.Locked)}
+	} else {
+		ch.PLocked = &locked{Value: yesNo(s.Locked)}
+	}
+	for _, f := range s.Funding {
+		ch.PFunding = append(ch.PFunding, funding{URL: xmltext.Clean(f.URL), Text: r.text(nil, "podcast:funding", f.Text, 128)})
+	}
+	ch.PPersons = r.persons(nil, s.Persons)
+	for _, t := range s.Txt {
+		ch.PTxt = append(ch.PTxt, txt{Purpose: xmltext.Line(t.Purpose), Value: r.text(nil, "podcast:txt", t.Value, 4000)})
+	}
+	if l := s.License; l != nil {
+		ch.PLicense = &license{URL: xmltext.Clean(l.URL), Name: r.text(nil, "podcast:license", l.Name, 128)}
+	}
+	for _, e := range s.Trailers {
+		v := e.Version(s.Medium)
+		if v == nil || v.Enclosure.URL == "" {
+			return nil, fmt.Errorf("trailer %s (%s): %w", e.GUID, e.Source, ErrNoEnclosure)
+		}
+		t := trailer{
+			URL:     xmltext.Clean(v.Enclosure.URL),
+			PubDate: date(e.Date),
+			Type:    xmltext.Line(v.Enclosure.Type),
+			Title:   r.text(e, "podcast:trailer", or(v.Title, e.Title), maxTrailerTitle),
+		}
+		if v.Enclosure.Length > 0 {
+			t.Length = strconv.FormatInt(v.Enclosure.Length, 10)
+		}
+		if v.Season > 0 {
+			t.Season = strconv.Itoa(v.Season)
+		}
+		ch.PTrailers = append(ch.PTrailers, t)
+	}
+	if u := s.UpdateFrequency; u != nil {
+		f := &updateFrequency{RRule: xmltext.Line(u.RRule), Text: r.text(nil, "podcast:updateFrequency", u.Text, 128)}
+		if u.Complete {
+			f.Complete = "true"
+		}
+		if !u.DTStart.IsZero() {
+			f.DTStart = u.DTStart.Format(time.RFC3339)
+		}
+		ch.PUpdateFrequency = f
+	}
+	for _, e := range s.Items {
+		it, err := r.item(e)
+		if err != nil {
+			return nil, err
+		}
+		ch.Items = append(ch.Items, it)
+	}
+	return &rssDoc{
+		Version: "2.0", NSiTunes: NSiTunes, NSPodcast: NSPodcast, NSAtom: NSAtom, NSContent: NSContent,
+		Channel: ch,
+	}, nil
+}
+
+// showDescription is the show's description as plain text: Apple accepts
+// a few tags in CDATA, but the W3C validator warns on any HTML in the
+// channel description, and plain text reads the same everywhere.
+func (r *renderer) showDescription() string {
+	full := xmltext.PlainText(r.show.Description)
+	if full == "" {
+		r.warn(nil, "channel description", "required by Apple: empty")
+		return ""
+	}
+	if len(full) <= MaxShowDescription {
+		return full
+	}
+	r.warn(nil, "channel description", "cut to %d bytes (was %d)", MaxShowDescription, len(full))
+	return xmltext.TruncateWordsBytes(full, MaxShowDescription)
+}
+
+func (r *renderer) persons(e *feeds.Entry, ps []feeds.Person) []person {
+	var out []person
+	for _, p := range ps {
+		out = append(out, person{
+			Role:  xmltext.Line(p.Role),
+			Group: xmltext.Line(p.Group),
+			Img:   xmltext.Clean(p.Img),
+			Href:  xmltext.Clean(p.Href),
+			Name:  r.text(e, "podcast:person", p.Name, 128),
+		})
+	}
+	return out
+}
+
+func (r *renderer) item(e *feeds.Entry) (item, error) {
+	s := r.show
+	v := e.Version(s.Medium)
+	if v == nil || v.Enclosure.URL == "" {
+		return item{}, fmt.Errorf("item %s (%s): %w", e.GUID, e.Source, ErrNoEnclosure)
+	}
+	title := r.text(e, "item title", e.Title, MaxText)
+	if title == "" {
+		r.warn(e, "item title", "required by Apple: empty")
+	}
+	it := item{
+		Title:        title,
+		ITitle:       r.text(e, "itunes:title", or(v.Title, e.Title), MaxText),
+		Link:         xmltext.Clean(e.Link),
+		GUID:         guid{IsPermaLink: "false", Value: xmltext.Line(e.GUID)},
+		PubDate:      date(e.Date),
+		Enclosure:    r.enclosure(v.Enclosure),
+		IExplicit:    trueFalse(v.Explicit),
+		IEpisodeType: xmltext.Line(v.Type),
+		IAuthor:      r.text(e, "itunes:author", or(e.Author, or(s.Author, r.site.Author)), MaxText),
+		PPersons:     r.persons(e, v.Persons),
+	}
+	if it.GUID.Value == "" {
+		return item{}, fmt.Errorf("item %q (%s): empty guid", e.Title, e.Source)
+	}
+	if d := seconds(v.Enclosure.Duration); d > 0 {
+		it.IDuration = strconv.FormatInt(d, 10)
+	}
+	if img := xmltext.Clean(e.Image); img != "" {
+		it.IImage = &hrefElem{Href: img}
+	}
+	if v.Number > 0 {
+		it.IEpisode = strconv.Itoa(v.Number)
+		it.PEpisode = strconv.Itoa(v.Number)
+	} else if s.Type == "serial" {
+		r.warn(e, "itunes:episode", "a serial show needs an episode number on every item")
+	}
+	if v.Season > 0 {
+		it.ISeason = strconv.Itoa(v.Season)
+		it.PSeason = strconv.Itoa(v.Season)
+	}
+	switch v.Type {
+	case "", "full", "trailer", "bonus":
+	default:
+		return item{}, fmt.Errorf("item %s (%s): itunes:episodeType %q: want full, trailer or bonus", e.GUID, e.Source, v.Type)
+	}
+	if d := r.itemDescription(e); d != "" {
+		it.Description = &cdata{d}
+	}
+	if h := xmltext.SafeHTML(e.HTML); h != "" {
+		it.Content = &cdata{h}
+	}
+	for _, t := range v.Transcripts {
+		it.PTranscripts = append(it.PTranscripts, transcript{
+			URL: xmltext.Clean(t.URL), Type: xmltext.Line(t.Type), Language: xmltext.Line(t.Language), Rel: xmltext.Line(t.Rel),
+		})
+	}
+	if c := v.Chapters; c != nil && c.URL != "" {
+		it.PChapters = &chapters{URL: xmltext.Clean(c.URL), Type: ChaptersType}
+	}
+	// The other medium's version, offered alongside the enclosure; the
+	// enclosure's own version is listed first with default="true".
+	other := feeds.Video
+	if s.Medium == feeds.Video {
+		other = feeds.Audio
+	}
+	if o := e.Version(other); o != nil && o.Enclosure.URL != "" {
+		it.PAlternates = []alternateEnclosure{
+			alternate(v.Enclosure, s.Medium, true),
+			alternate(o.Enclosure, other, false),
+		}
+	}
+	return it, nil
+}
+
+func (r *renderer) itemDescription(e *feeds.Entry) string {
+	src := e.HTML
+	if xmltext.Clean(src) == "" {
+		if xmltext.Clean(e.Summary) == "" {
+			r.warn(e, "item description", "empty: the entry has neither a review nor a summary")
+			return ""
+		}
+		src = "<p>" + html.EscapeString(xmltext.Clean(e.Summary)) + "</p>"
+	}
+	full := xmltext.AppleHTML(src, math.MaxInt)
+	if n := utf8.RuneCountInString(full); n > MaxEpisodeDescr {
+		r.warn(e, "item description", "cut to %d characters (was %d)", MaxEpisodeDescr, n)
+		return xmltext.AppleHTML(src, MaxEpisodeDescr)
+	}
+	return full
+}
+
+func (r *renderer) enclosure(enc feeds.Enclosure) enclosure {
+	return enclosure{
+		URL:    xmltext.Clean(enc.URL),
+		Length: strconv.FormatInt(enc.Length, 10),
+		Type:   xmltext.Line(enc.Type),
+	}
+}
+
+func alternate(enc feeds.Enclosure, m feeds.Medium, isDefault bool) alternateEnclosure {
+	a := alternateEnclosure{
+		Type:    xmltext.Line(enc.Type),
+		Codecs:  xmltext.Line(enc.Codecs),
+		Sources: []source{{URI: xmltext.Clean(enc.URL)}},
+		Title:   "Audio",
+	}
+	if m == feeds.Video {
+		a.Title = "Video"
+		if enc.Height > 0 {
+			a.Title = fmt.Sprintf("Video %dp", enc.Height)
+		}
+	}
+	if enc.Length > 0 {
+		a.Length = strconv.FormatInt(enc.Length, 10)
+	}
+	if enc.Bitrate > 0 {
+		a.Bitrate = strconv.Itoa(enc.Bitrate)
+	}
+	if m == feeds.Video && enc.Height > 0 {
+		a.Height = strconv.Itoa(enc.Height)
+	}
+	if isDefault {
+		a.Default = "true"
+	}
+	return a
+}

@@ -1,0 +1,289 @@
+// Package site runs feedpub's build: it loads the entries, reads every file
+// they reference, builds the feed model, renders each feed and lists the
+// whole published tree. build, validate and publish all start here, so they
+// can never disagree about what the site is.
+package site
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/content"
+	"github.com/feedpub/feedpub/feeds/podcast"
+	"github.com/feedpub/feedpub/feeds/syndication"
+	"github.com/feedpub/feedpub/media"
+	"github.com/feedpub/feedpub/media/store"
+)
+
+// StateDir is the folder, inside the site folder, where feedpub keeps its
+// own state (the probe cache). It is never published.
+const StateDir = ".feedpub"
+
+// Options tune Build.
+type Options struct {
+	Now       time.Time // decides which entries are due; never written to a feed
+	Generator string    // e.g. "feedpub 0.1.0"
+	NoCache   bool      // read every media file again
+}
+
+// Result is a built site.
+type Result struct {
+	Catalog *feeds.Catalog
+	Entries []*content.Entry
+	Skipped []feeds.Skipped
+	Assets  map[string]*media.Asset
+	// Files is the published tree: media first, then feeds, each group
+	// sorted by key. It is exactly what build writes and publish uploads.
+	Files []store.File
+}
+
+// Build loads, probes, checks and renders the site described by cfg. It
+// returns every problem found; the Result is complete only when the
+// problems hold no errors.
+func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, config.Problems) {
+	var ps config.Problems
+	entries, eps := content.Load(cfg.Dir, cfg.Content.Dir)
+	ps.Add(eps...)
+
+	reqs, timed := requests(cfg, entries)
+	var cache *media.Cache
+	if !opt.NoCache {
+		cache = media.OpenCache(filepath.Join(cfg.Dir, StateDir, "probe-cache.json"))
+	}
+	assets, mps := media.ProbeAll(ctx, cfg.Dir, reqs, media.Options{Cache: cache})
+	ps.Add(mps...)
+	if cache != nil {
+		cache.Prune(assets)
+		if err := cache.Save(); err != nil {
+			ps.Warnf(filepath.Join(StateDir, "probe-cache.json"), 0, "", "cannot save the probe cache: %v", err)
+		}
+	}
+	for _, t := range timed {
+		a := assets[t.key]
+		if a == nil {
+			continue
+		}
+		var d time.Duration
+		if m := assets[t.media]; m != nil {
+			d = m.Info.Duration
+		}
+		if t.duration > 0 {
+			d = t.duration
+		}
+		ps.Add(media.CheckTimed(a, t.ref, d)...)
+	}
+
+	cat, skipped, bps := feeds.Build(feeds.Input{
+		Config: cfg, Entries: entries, Assets: assets, Now: opt.Now, Generator: opt.Generator,
+	})
+	ps.Add(bps...)
+	res := &Result{Catalog: cat, Entries: entries, Skipped: skipped, Assets: assets}
+	if ps.HasErrors() {
+		return res, ps
+	}
+	files, rps := render(cfg, cat)
+	ps.Add(rps...)
+	res.Files = append(mediaFiles(cfg, cat, assets), files...)
+	return res, ps
+}
+
+type timedReq struct {
+	key, media string
+	duration   time.Duration
+	ref        config.Problem
+}
+
+// requests lists every file the entries and the config reference, with
+// where each reference is written, for messages.
+func requests(cfg *config.Config, entries []*content.Entry) ([]media.Request, []timedReq) {
+	var reqs []media.Request
+	var timed []timedReq
+	ref := func(file string, line int, field string) config.Problem {
+		return config.Problem{File: file, Line: line, Field: field}
+	}
+	if cfg.Site.Image != "" {
+		reqs = append(reqs, media.Request{Key: cfg.Site.Image, Kind: media.KindArtwork, Ref: ref(cfg.File, cfg.Line("site.image"), "site.image")})
+	}
+	for _, s := range []struct {
+		name string
+		sc   *config.Show
+	}{{"podcast", &cfg.Podcast}, {"video", &cfg.Video}} {
+		if s.sc.Enabled && s.sc.Image != "" {
+			reqs = append(reqs, media.Request{Key: s.sc.Image, Kind: media.KindArtwork, Ref: ref(cfg.File, cfg.Line(s.name+".image"), s.name+".image")})
+		}
+	}
+	for _, e := range entries {
+		if e.Draft {
+			continue
+		}
+		if e.Image != "" {
+			reqs = append(reqs, media.Request{Key: e.Image, Kind: media.KindArtwork, Ref: ref(e.File, e.Line("image"), "image")})
+		}
+		for _, m := range []struct {
+			name string
+			kind media.Kind
+			m    *content.Media
+		}{{"audio", media.KindAudio, e.Audio}, {"video", media.KindVideo, e.Video}} {
+			if m.m == nil || m.m.File == "" {
+				continue
+			}
+			f := m.name + ".file"
+			reqs = append(reqs, media.Request{Key: m.m.File, Kind: m.kind, Ref: ref(e.File, e.Line(f), f)})
+			dur := time.Duration(m.m.Duration * float64(time.Second))
+			if c := m.m.Chapters; c != "" {
+				f := m.name + ".chapters"
+				r := ref(e.File, e.Line(f), f)
+				reqs = append(reqs, media.Request{Key: c, Kind: media.KindChapters, Ref: r})
+				timed = append(timed, timedReq{key: c, media: m.m.File, duration: dur, ref: r})
+			}
+			for i, t := range m.m.Transcripts {
+				if t.File == "" {
+					continue
+				}
+				f := fmt.Sprintf("%s.transcripts[%d].file", m.name, i)
+				r := ref(e.File, e.Line(fmt.Sprintf("%s.transcripts[%d]", m.name, i)), f)
+				reqs = append(reqs, media.Request{Key: t.File, Kind: media.KindTranscript, Ref: r})
+				timed = append(timed, timedReq{key: t.File, media: m.m.File, duration: dur, ref: r})
+			}
+		}
+	}
+	return reqs, timed
+}
+
+// mediaFiles lists the probed files the feeds reference: only those, so a
+// draft's media is never published early.
+func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media.Asset) []store.File {
+	used := map[string]bool{}
+	byURL := map[string]string{}
+	for k := range assets {
+		byURL[feeds.URL(cfg.Site.BaseURL, k)] = k
+	}
+	mark := func(url string) {
+		if k, ok := byURL[url]; ok {
+			used[k] = true
+		}
+	}
+	mark(cat.Site.Image)
+	markEntry := func(e *feeds.Entry) {
+		mark(e.Image)
+		for _, ep := range []*feeds.Episode{e.Audio, e.Video} {
+			if ep == nil {
+				continue
+			}
+			mark(ep.Enclosure.URL)
+			if ep.Chapters != nil {
+				mark(ep.Chapters.URL)
+			}
+			for _, t := range ep.Transcripts {
+				mark(t.URL)
+			}
+		}
+	}
+	for _, s := range []*feeds.Show{cat.Podcast, cat.Video} {
+		if s == nil {
+			continue
+		}
+		mark(s.Image)
+		for _, e := range s.Items {
+			markEntry(e)
+		}
+	}
+	if cat.Reviews != nil {
+		for _, e := range cat.Reviews.Items {
+			markEntry(e)
+		}
+	}
+	keys := make([]string, 0, len(used))
+	for k := range used {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]store.File, 0, len(keys))
+	for _, k := range keys {
+		a := assets[k]
+		out = append(out, store.File{
+			Key: k, Kind: store.KindMedia, Path: a.Path, Size: a.Size, SHA256: a.SHA256,
+			ContentType: contentType(a), CacheControl: cfg.Publish.CacheControl.Media,
+		})
+	}
+	return out
+}
+
+func contentType(a *media.Asset) string {
+	switch a.Kind {
+	case media.KindChapters:
+		return "application/json+chapters"
+	case media.KindTranscript:
+		if a.MIME != "" {
+			return a.MIME + "; charset=utf-8"
+		}
+	}
+	if a.MIME == "" {
+		return "application/octet-stream"
+	}
+	return a.MIME
+}
+
+// render encodes every configured feed.
+func render(cfg *config.Config, cat *feeds.Catalog) ([]store.File, config.Problems) {
+	var ps config.Problems
+	var files []store.File
+	add := func(key, ctype string, fn func(*bytes.Buffer) ([]podcast.Warning, error)) {
+		var buf bytes.Buffer
+		warns, err := fn(&buf)
+		for _, w := range warns {
+			ps.Warnf(w.Source, 0, w.Field, "%s", w.Msg)
+		}
+		if err != nil {
+			ps.Errorf(key, 0, "", "cannot render: %v", err)
+			return
+		}
+		sum := sha256.Sum256(buf.Bytes())
+		files = append(files, store.File{
+			Key: key, Kind: store.KindFeed, Body: buf.Bytes(), Size: int64(buf.Len()),
+			SHA256: hex.EncodeToString(sum[:]), ContentType: ctype, CacheControl: cfg.Publish.CacheControl.Feeds,
+		})
+	}
+	for _, s := range []*feeds.Show{cat.Podcast, cat.Video} {
+		if s == nil {
+			continue
+		}
+		add(s.Key, "application/rss+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
+			return podcast.Render(b, s, cat.Site)
+		})
+	}
+	if r := cat.Reviews; r != nil {
+		if r.RSSKey != "" {
+			add(r.RSSKey, "application/rss+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
+				return syndication.RenderRSS(b, r)
+			})
+		}
+		if r.AtomKey != "" {
+			add(r.AtomKey, "application/atom+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
+				return syndication.RenderAtom(b, r)
+			})
+		}
+		if r.JSONKey != "" {
+			add(r.JSONKey, "application/feed+json; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
+				return syndication.RenderJSON(b, r)
+			})
+		}
+	}
+	sort.SliceStable(files, func(i, j int) bool { return files[i].Key < files[j].Key })
+	seen := map[string]bool{}
+	for _, f := range files {
+		if seen[f.Key] {
+			ps.Errorf(cfg.File, 0, "", "two feeds would be written to %s; give each its own file", f.Key)
+		}
+		seen[f.Key] = true
+	}
+	return files, ps
+}

@@ -1,0 +1,138 @@
+package syndication
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/xmltext"
+)
+
+// RenderAtom writes f as an Atom 1.0 feed (RFC 4287). The feed id is
+// "tag:"+f.TagAuthority+":reviews"; each entry's id is Entry.AtomID. Audio
+// and video versions are rel="enclosure" links with length and type.
+func RenderAtom(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
+	if f == nil {
+		return nil, fmt.Errorf("syndication: atom: %w", errNilFeed)
+	}
+	feed := atomFeed{
+		Lang:     xmltext.Line(f.Language),
+		ID:       "tag:" + xmltext.Line(f.TagAuthority) + ":reviews",
+		Title:    atomText{Type: "text", Text: xmltext.Line(f.Title)},
+		Subtitle: optText(xmltext.Clean(f.Description)),
+		Updated:  rfc3339(f.Updated),
+		Links: []atomLink{
+			{Rel: "self", Type: "application/atom+xml", Href: xmltext.Clean(f.AtomURL)},
+			{Rel: "alternate", Type: "text/html", Href: xmltext.Clean(f.Link)},
+		},
+		Rights: optText(xmltext.Line(f.Copyright)),
+		Icon:   xmltext.Clean(f.Image),
+		Logo:   xmltext.Clean(f.Image),
+	}
+	if f.Author != "" || f.Email != "" {
+		feed.Author = &atomPerson{Name: xmltext.Line(f.Author), Email: xmltext.Line(f.Email)}
+	}
+	if g := xmltext.Line(f.Generator); g != "" {
+		feed.Generator = &atomGenerator{Text: g}
+	}
+	for _, e := range f.Items {
+		en := atomEntry{
+			ID:        xmltext.Line(e.AtomID),
+			Title:     atomText{Type: "text", Text: xmltext.Line(e.Title)},
+			Updated:   rfc3339(updated(e)),
+			Published: rfc3339(e.Date),
+			Summary:   optText(xmltext.Clean(e.Summary)),
+		}
+		if name := xmltext.Line(e.Author); name != "" {
+			en.Author = &atomPerson{Name: name, Email: xmltext.Line(e.AuthorEmail)}
+		}
+		if l := xmltext.Clean(e.Link); l != "" {
+			en.Links = append(en.Links, atomLink{Rel: "alternate", Type: "text/html", Href: l})
+		}
+		for _, v := range versions(e) {
+			en.Links = append(en.Links, atomLink{Rel: "enclosure", Type: xmltext.Line(v.Enclosure.Type),
+				Href: xmltext.Clean(v.Enclosure.URL), Length: strconv.FormatInt(v.Enclosure.Length, 10)})
+		}
+		for _, t := range e.Tags {
+			if t = xmltext.Line(t); t != "" {
+				en.Categories = append(en.Categories, atomCategory{Term: t})
+			}
+		}
+		if h := xmltext.SafeHTML(e.HTML); h != "" {
+			en.Content = &atomText{Type: "html", Text: h}
+		}
+		feed.Entries = append(feed.Entries, en)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header[:len(xml.Header)-1] + "\n")
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(feed); err != nil {
+		return nil, fmt.Errorf("syndication: atom: encode: %w", err)
+	}
+	buf.WriteByte('\n')
+	return nil, emit(w, "atom", &buf)
+}
+
+func optText(s string) *atomText {
+	if s == "" {
+		return nil
+	}
+	return &atomText{Type: "text", Text: s}
+}
+
+type atomFeed struct {
+	XMLName   xml.Name       `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang      string         `xml:"xml:lang,attr,omitempty"`
+	ID        string         `xml:"id"`
+	Title     atomText       `xml:"title"`
+	Subtitle  *atomText      `xml:"subtitle"`
+	Updated   string         `xml:"updated"`
+	Links     []atomLink     `xml:"link"`
+	Author    *atomPerson    `xml:"author"`
+	Generator *atomGenerator `xml:"generator"`
+	Icon      string         `xml:"icon,omitempty"`
+	Logo      string         `xml:"logo,omitempty"`
+	Rights    *atomText      `xml:"rights"`
+	Entries   []atomEntry    `xml:"entry"`
+}
+
+type atomEntry struct {
+	ID         string         `xml:"id"`
+	Title      atomText       `xml:"title"`
+	Updated    string         `xml:"updated"`
+	Published  string         `xml:"published,omitempty"`
+	Author     *atomPerson    `xml:"author"`
+	Links      []atomLink     `xml:"link"`
+	Categories []atomCategory `xml:"category"`
+	Summary    *atomText      `xml:"summary"`
+	Content    *atomText      `xml:"content"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Text string `xml:",chardata"`
+}
+
+type atomLink struct {
+	Rel    string `xml:"rel,attr"`
+	Type   string `xml:"type,attr,omitempty"`
+	Href   string `xml:"href,attr"`
+	Length string `xml:"length,attr,omitempty"`
+}
+
+type atomPerson struct {
+	Name  string `xml:"name"`
+	Email string `xml:"email,omitempty"`
+}
+
+type atomGenerator struct {
+	Text string `xml:",chardata"`
+}
+
+type atomCategory struct {
+	Term string `xml:"term,attr"`
+}

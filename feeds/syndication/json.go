@@ -1,0 +1,115 @@
+package syndication
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/xmltext"
+)
+
+// RenderJSON writes f as JSON Feed 1.1 with two-space indentation, HTML
+// characters unescaped, and a trailing newline. Audio and video versions are
+// attachments with size_in_bytes and duration_in_seconds (whole seconds).
+func RenderJSON(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
+	if f == nil {
+		return nil, fmt.Errorf("syndication: json: %w", errNilFeed)
+	}
+	feed := jsonFeed{
+		Version:     JSONFeedVersion,
+		Title:       xmltext.Line(f.Title),
+		HomePageURL: xmltext.Clean(f.Link),
+		FeedURL:     xmltext.Clean(f.JSONURL),
+		Description: xmltext.Clean(f.Description),
+		Icon:        xmltext.Clean(f.Image),
+		Language:    xmltext.Line(f.Language),
+		Items:       []jsonItem{},
+	}
+	if name := xmltext.Line(f.Author); name != "" {
+		feed.Authors = []jsonAuthor{{Name: name, URL: xmltext.Clean(f.Link)}}
+	}
+	for _, e := range f.Items {
+		it := jsonItem{
+			ID:            xmltext.Line(e.GUID),
+			URL:           xmltext.Clean(e.Link),
+			Title:         xmltext.Line(e.Title),
+			ContentHTML:   xmltext.SafeHTML(e.HTML),
+			Summary:       xmltext.Clean(e.Summary),
+			Image:         xmltext.Clean(e.Image),
+			DatePublished: rfc3339(e.Date),
+			DateModified:  rfc3339(updated(e)),
+		}
+		if it.ContentHTML == "" {
+			it.ContentText = it.Summary // JSON Feed requires content_html or content_text
+		}
+		for _, t := range e.Tags {
+			if t = xmltext.Line(t); t != "" {
+				it.Tags = append(it.Tags, t)
+			}
+		}
+		if name := xmltext.Line(e.Author); name != "" {
+			it.Authors = []jsonAuthor{{Name: name}}
+		}
+		for _, v := range versions(e) {
+			title := "Audio"
+			if v == e.Video {
+				title = "Video"
+			}
+			it.Attachments = append(it.Attachments, jsonAttachment{
+				URL: xmltext.Clean(v.Enclosure.URL), MIMEType: xmltext.Line(v.Enclosure.Type), Title: title,
+				SizeInBytes: v.Enclosure.Length, DurationInSeconds: seconds(v.Enclosure.Duration),
+			})
+		}
+		feed.Items = append(feed.Items, it)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(feed); err != nil { // Encode ends with a newline
+		return nil, fmt.Errorf("syndication: json: encode: %w", err)
+	}
+	return nil, emit(w, "json", &buf)
+}
+
+type jsonFeed struct {
+	Version     string       `json:"version"`
+	Title       string       `json:"title"`
+	HomePageURL string       `json:"home_page_url,omitempty"`
+	FeedURL     string       `json:"feed_url,omitempty"`
+	Description string       `json:"description,omitempty"`
+	Icon        string       `json:"icon,omitempty"`
+	Language    string       `json:"language,omitempty"`
+	Authors     []jsonAuthor `json:"authors,omitempty"`
+	Items       []jsonItem   `json:"items"`
+}
+
+type jsonAuthor struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+type jsonItem struct {
+	ID            string           `json:"id"`
+	URL           string           `json:"url,omitempty"`
+	Title         string           `json:"title,omitempty"`
+	ContentHTML   string           `json:"content_html,omitempty"`
+	ContentText   string           `json:"content_text,omitempty"`
+	Summary       string           `json:"summary,omitempty"`
+	Image         string           `json:"image,omitempty"`
+	DatePublished string           `json:"date_published,omitempty"`
+	DateModified  string           `json:"date_modified,omitempty"`
+	Tags          []string         `json:"tags,omitempty"`
+	Authors       []jsonAuthor     `json:"authors,omitempty"`
+	Attachments   []jsonAttachment `json:"attachments,omitempty"`
+}
+
+type jsonAttachment struct {
+	URL               string `json:"url"`
+	MIMEType          string `json:"mime_type"`
+	Title             string `json:"title,omitempty"`
+	SizeInBytes       int64  `json:"size_in_bytes,omitempty"`
+	DurationInSeconds int64  `json:"duration_in_seconds,omitempty"`
+}

@@ -1,0 +1,281 @@
+// Package media reads the files an entry references (audio, video, artwork,
+// chapters, transcripts) and records what the feeds need to know about each:
+// exact byte length, content type, duration, video size and codecs, and the
+// SHA-256 used to plan uploads. The format parsers live in media/probe; this
+// package runs them concurrently over a catalogue and caches the results.
+package media
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/media/probe"
+)
+
+// Kind is the role a file plays in the feeds; it decides which checks apply.
+type Kind int
+
+// Kinds of asset.
+const (
+	KindAudio Kind = iota
+	KindVideo
+	KindArtwork
+	KindChapters
+	KindTranscript
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindAudio:
+		return "audio"
+	case KindVideo:
+		return "video"
+	case KindArtwork:
+		return "artwork"
+	case KindChapters:
+		return "chapters"
+	case KindTranscript:
+		return "transcript"
+	}
+	return "file"
+}
+
+// Request asks for one file to be read.
+type Request struct {
+	Key  string // slash path relative to the site folder; also its object key
+	Kind Kind
+	// Ref locates the reference for messages: the file (and line) that names
+	// this asset, e.g. "reviews/heroine.md:14 audio.file".
+	Ref config.Problem
+}
+
+// Asset is what feedpub knows about one file.
+type Asset struct {
+	Key     string
+	Path    string // absolute path on disk
+	Kind    Kind
+	Size    int64
+	ModTime time.Time
+	SHA256  string // lower-case hex
+	MIME    string // from the content, or by extension for text formats
+	Info    probe.Info
+}
+
+// Duration is the probed duration.
+func (a *Asset) Duration() time.Duration { return a.Info.Duration }
+
+// Options tune ProbeAll.
+type Options struct {
+	// Concurrency bounds the files read at once; 0 means the CPU count.
+	Concurrency int
+	// Cache, when not nil, skips files whose size and modification time are
+	// unchanged since they were last read.
+	Cache *Cache
+}
+
+// ProbeAll reads every requested file under root. Requests for the same key
+// are read once. It returns the assets found and every problem: missing
+// files, unreadable media, content that does not match its extension. Files
+// are independent, so one bad file never hides another's problem.
+func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (map[string]*Asset, config.Problems) {
+	byKey := map[string][]Request{}
+	var keys []string
+	for _, r := range reqs {
+		if _, ok := byKey[r.Key]; !ok {
+			keys = append(keys, r.Key)
+		}
+		byKey[r.Key] = append(byKey[r.Key], r)
+	}
+	sort.Strings(keys)
+	n := opt.Concurrency
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	type result struct {
+		a   *Asset
+		err error
+	}
+	results := make([]result, len(keys))
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, key := range keys {
+		if ctx.Err() != nil {
+			results[i].err = ctx.Err()
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			a, err := readAsset(root, key, byKey[key][0].Kind, opt.Cache)
+			results[i] = result{a, err}
+		}()
+	}
+	wg.Wait()
+
+	assets := map[string]*Asset{}
+	var ps config.Problems
+	for i, key := range keys {
+		r := results[i]
+		for _, req := range byKey[key] {
+			ref := req.Ref
+			if r.err != nil {
+				ref.Severity = config.Error
+				ref.Msg = fmt.Sprintf("%s %s: %v", req.Kind, key, r.err)
+				ps.Add(ref)
+				continue
+			}
+			ps.Add(check(r.a, req)...)
+		}
+		if r.err == nil {
+			assets[key] = r.a
+		}
+	}
+	return assets, ps
+}
+
+// ErrNotFound is returned for a referenced file that does not exist.
+var ErrNotFound = errors.New("file not found")
+
+func readAsset(root, key string, kind Kind, cache *Cache) (*Asset, error) {
+	if err := config.CheckKey(key); err != nil {
+		return nil, err
+	}
+	p := filepath.Join(root, filepath.FromSlash(key))
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if st.IsDir() {
+		return nil, errors.New("is a folder, want a file")
+	}
+	a := &Asset{Key: key, Path: p, Kind: kind, Size: st.Size(), ModTime: st.ModTime()}
+	if cache != nil {
+		if e, ok := cache.get(key, a.Size, a.ModTime); ok {
+			a.SHA256, a.MIME, a.Info = e.SHA256, e.MIME, e.Info
+			return a, nil
+		}
+	}
+	if a.Size == 0 {
+		return nil, errors.New("file is empty")
+	}
+	switch kind {
+	case KindChapters, KindTranscript:
+		a.MIME = probe.MIMEForExtension(path.Ext(key))
+	default:
+		info, err := probe.Probe(f, a.Size, key)
+		if err != nil {
+			return nil, err
+		}
+		a.Info = info
+		a.MIME = info.MIME
+	}
+	// The probe read only headers; hashing must read everything, once,
+	// sequentially, in a fixed-size buffer so memory stays flat.
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, a.Size)); err != nil {
+		return nil, unwrapPath(err)
+	}
+	a.SHA256 = hex.EncodeToString(h.Sum(nil))
+	if cache != nil {
+		cache.put(key, a)
+	}
+	return a, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// check applies the per-kind rules that need only the asset itself. Checks
+// that need another file's facts (a transcript within its audio's duration)
+// are done by the caller with CheckTimed.
+func check(a *Asset, req Request) config.Problems {
+	var ps config.Problems
+	at := func(sev config.Severity, msg string) {
+		p := req.Ref
+		p.Severity = sev
+		p.Msg = msg
+		ps.Add(p)
+	}
+	for _, w := range a.Info.Warnings {
+		at(config.Warning, fmt.Sprintf("%s: %s", a.Key, w))
+	}
+	switch req.Kind {
+	case KindAudio, KindVideo:
+		if err := probe.CheckExtension(a.Key, a.Info); err != nil {
+			at(config.Error, err.Error())
+		}
+		if a.Info.Format == "" {
+			at(config.Error, fmt.Sprintf("%s: not a media file podcast apps can play (want MP3, M4A, MP4, M4V or MOV)", a.Key))
+		} else if req.Kind == KindVideo && !a.Info.HasVideo {
+			at(config.Warning, fmt.Sprintf("%s: has no video track, but is the entry's video", a.Key))
+		}
+		if a.Info.Duration <= 0 && a.Info.Format != "" {
+			at(config.Warning, fmt.Sprintf("%s: duration could not be read; set duration: in the front matter", a.Key))
+		}
+	case KindArtwork:
+		if err := probe.CheckExtension(a.Key, a.Info); err != nil {
+			at(config.Error, err.Error())
+		}
+		errs, warns := probe.CheckArtwork(a.Key, a.Info, a.Size)
+		for _, e := range errs {
+			at(config.Error, e.Error())
+		}
+		for _, w := range warns {
+			at(config.Warning, w)
+		}
+	}
+	return ps
+}
+
+// CheckTimed validates a chapters or transcript file against the duration of
+// the media it belongs to (0 when unknown).
+func CheckTimed(a *Asset, ref config.Problem, duration time.Duration) config.Problems {
+	data, err := os.ReadFile(a.Path)
+	var ps config.Problems
+	if err != nil {
+		ref.Severity, ref.Msg = config.Error, fmt.Sprintf("%s: %v", a.Key, unwrapPath(err))
+		return append(ps, ref)
+	}
+	var errs []error
+	if a.Kind == KindChapters {
+		errs = probe.CheckChapters(a.Key, data, duration)
+	} else {
+		errs = probe.CheckTranscript(a.Key, data, duration)
+	}
+	for _, e := range errs {
+		p := ref
+		p.Severity, p.Msg = config.Error, e.Error()
+		// The file's own location is more useful than the reference's.
+		p.File, p.Line, p.Field = "", 0, ""
+		ps = append(ps, p)
+	}
+	return ps
+}

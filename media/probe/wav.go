@@ -1,0 +1,97 @@
+package probe
+
+import (
+	"encoding/binary"
+	"strconv"
+)
+
+func probeWAV(s *src) (Info, error) {
+	var h [12]byte
+	if err := s.readInto(h[:], 0); err != nil {
+		return Info{}, s.errorf("header: %w", err)
+	}
+	rf64 := string(h[:4]) == "RF64"
+	var (
+		haveFmt   bool
+		tag       uint16
+		channels  int
+		rate      uint32
+		byteRate  uint32
+		dataSize  int64 = -1
+		ds64Data  uint64
+		chunkHead [8]byte
+	)
+	off := int64(12)
+	for steps := 0; off+8 <= s.size && steps < maxSteps; steps++ {
+		if err := s.readInto(chunkHead[:], off); err != nil {
+			return Info{}, s.errorf("chunk at %d: %w", off, err)
+		}
+		id := string(chunkHead[:4])
+		n := int64(binary.LittleEndian.Uint32(chunkHead[4:]))
+		body := off + 8
+		switch id {
+		case "ds64":
+			var d [16]byte
+			if err := s.readInto(d[:], body); err != nil {
+				return Info{}, s.errorf("ds64: %w", err)
+			}
+			ds64Data = binary.LittleEndian.Uint64(d[8:])
+		case "fmt ":
+			var f [16]byte
+			if n < 16 {
+				return Info{}, s.errorf("fmt chunk of %d bytes", n)
+			}
+			if err := s.readInto(f[:], body); err != nil {
+				return Info{}, s.errorf("fmt: %w", err)
+			}
+			haveFmt = true
+			tag = binary.LittleEndian.Uint16(f[0:])
+			channels = int(binary.LittleEndian.Uint16(f[2:]))
+			rate = binary.LittleEndian.Uint32(f[4:])
+			byteRate = binary.LittleEndian.Uint32(f[8:])
+			if tag == 0xFFFE && n >= 40 {
+				// WAVE_FORMAT_EXTENSIBLE: the real tag opens the subformat GUID.
+				var g [2]byte
+				if s.readInto(g[:], body+24) == nil {
+					tag = binary.LittleEndian.Uint16(g[:])
+				}
+			}
+		case "data":
+			dataSize = n
+			if rf64 && n == 0xFFFFFFFF && ds64Data > 0 {
+				dataSize = int64(min(ds64Data, uint64(s.size)))
+			}
+			// Streaming writers leave 0 or 0xFFFFFFFF; the data then runs to
+			// the end of the file.
+			if dataSize == 0 || dataSize > s.size-body {
+				dataSize = s.size - body
+			}
+		}
+		if haveFmt && dataSize >= 0 {
+			break
+		}
+		if id == "data" {
+			n = dataSize // fmt may follow the data
+		}
+		off = body + n + n&1 // chunks are padded to even sizes
+	}
+	if !haveFmt {
+		return Info{}, s.errorf("no fmt chunk")
+	}
+	if dataSize < 0 {
+		return Info{}, s.errorf("no data chunk")
+	}
+	info := Info{
+		Format:     "wav",
+		MIME:       "audio/wav",
+		Codecs:     strconv.Itoa(int(tag)), // RFC 2361: the WAVE format tag
+		SampleRate: int(rate),
+		Channels:   channels,
+		Bitrate:    int(byteRate) * 8,
+		Warnings:   []string{"WAV is not played by Apple Podcasts"},
+	}
+	if byteRate > 0 {
+		info.Duration = durationOf(uint64(dataSize), uint64(byteRate))
+	}
+	return info, nil
+}

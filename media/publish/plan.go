@@ -1,0 +1,156 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/feedpub/feedpub/media/store"
+)
+
+// Reason says why an object is or is not uploaded.
+type Reason string
+
+// Reasons shown by --dry-run.
+const (
+	ReasonNew       Reason = "new"
+	ReasonChanged   Reason = "changed"
+	ReasonUnchanged Reason = "unchanged"
+	ReasonOrphaned  Reason = "orphaned" // written earlier, no longer produced
+)
+
+// Action is one planned object.
+type Action struct {
+	File   store.File // zero for orphans except Key
+	Reason Reason
+	Detail string // e.g. "size 120 → 140", "content differs"
+}
+
+// Plan is what a publish will do.
+type Plan struct {
+	Uploads   []Action // media first, then feeds; each group by key
+	Unchanged []Action
+	Orphans   []Action // candidates for --prune, by key
+	// Listed is true when the plan had to list the target because it has no
+	// manifest yet.
+	Listed bool
+}
+
+// MakePlan compares the built files with the manifest. Without a manifest
+// (the first publish into a used bucket) it lists the target once and
+// compares sizes and the SHA-256 kept in object metadata; objects it finds
+// but did not write are never orphans.
+func MakePlan(ctx context.Context, st store.Store, files []store.File, m *Manifest) (*Plan, error) {
+	p := &Plan{}
+	produced := map[string]bool{}
+	var remote map[string]store.Object
+	if !m.Exists() {
+		objs, err := st.List(ctx, "")
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", st, err)
+		}
+		remote = make(map[string]store.Object, len(objs))
+		for _, o := range objs {
+			remote[o.Key] = o
+		}
+		p.Listed = true
+		if err := fillChecksums(ctx, st, files, remote); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range files {
+		produced[f.Key] = true
+		a := Action{File: f}
+		if remote != nil {
+			a.Reason, a.Detail = compareRemote(f, remote)
+		} else {
+			a.Reason, a.Detail = compareRecorded(f, m.Objects)
+		}
+		if a.Reason == ReasonUnchanged {
+			p.Unchanged = append(p.Unchanged, a)
+		} else {
+			p.Uploads = append(p.Uploads, a)
+		}
+	}
+	for _, k := range m.sortedKeys() {
+		if !produced[k] {
+			p.Orphans = append(p.Orphans, Action{File: store.File{Key: k, Size: m.Objects[k].Size}, Reason: ReasonOrphaned})
+		}
+	}
+	sort.SliceStable(p.Uploads, func(i, j int) bool {
+		a, b := p.Uploads[i].File, p.Uploads[j].File
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Key < b.Key
+	})
+	return p, nil
+}
+
+func compareRecorded(f store.File, objs map[string]Recorded) (Reason, string) {
+	r, ok := objs[f.Key]
+	switch {
+	case !ok:
+		return ReasonNew, ""
+	case r.Size != f.Size:
+		return ReasonChanged, fmt.Sprintf("size %d → %d", r.Size, f.Size)
+	case r.SHA256 != f.SHA256:
+		return ReasonChanged, "content differs"
+	case r.ContentType != f.ContentType:
+		return ReasonChanged, fmt.Sprintf("content type %q → %q", r.ContentType, f.ContentType)
+	case r.CacheControl != f.CacheControl:
+		return ReasonChanged, fmt.Sprintf("cache control %q → %q", r.CacheControl, f.CacheControl)
+	}
+	return ReasonUnchanged, ""
+}
+
+func compareRemote(f store.File, objs map[string]store.Object) (Reason, string) {
+	o, ok := objs[f.Key]
+	switch {
+	case !ok:
+		return ReasonNew, ""
+	case o.Size != f.Size:
+		return ReasonChanged, fmt.Sprintf("size %d → %d", o.Size, f.Size)
+	case o.SHA256 == "":
+		return ReasonChanged, "no checksum recorded on the target"
+	case o.SHA256 != f.SHA256:
+		return ReasonChanged, "content differs"
+	}
+	return ReasonUnchanged, ""
+}
+
+// Bytes sums the sizes of the actions.
+func Bytes(as []Action) int64 {
+	var n int64
+	for _, a := range as {
+		n += a.File.Size
+	}
+	return n
+}
+
+// fillChecksums asks the target for the SHA-256 of same-size objects whose
+// listing did not carry it (S3 listings hold no metadata), a few at a time.
+func fillChecksums(ctx context.Context, st store.Store, files []store.File, remote map[string]store.Object) error {
+	var keys []string
+	for _, f := range files {
+		if o, ok := remote[f.Key]; ok && o.Size == f.Size && o.SHA256 == "" {
+			keys = append(keys, f.Key)
+		}
+	}
+	results := make([]store.Object, len(keys))
+	err := forEach(ctx, len(keys), 8, func(i int) error {
+		o, err := st.Stat(ctx, keys[i])
+		if err != nil {
+			return fmt.Errorf("stat %s: %w", keys[i], err)
+		}
+		results[i] = o
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, k := range keys {
+		remote[k] = results[i]
+	}
+	return nil
+}

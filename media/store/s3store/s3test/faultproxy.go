@@ -1,0 +1,155 @@
+package s3test
+
+import (
+	"io"
+	"net"
+	"net/url"
+	"sync"
+	"testing"
+)
+
+// FaultProxy is a loopback TCP proxy in front of a server, for tests of
+// what happens when the network fails: it can drop every connection, refuse
+// new ones, or swallow them, and then forward again.
+type FaultProxy struct {
+	Addr   string // 127.0.0.1:PORT
+	target string
+
+	mu    sync.Mutex
+	l     net.Listener // nil while refusing
+	mode  proxyMode
+	conns map[net.Conn]struct{}
+	wg    sync.WaitGroup
+}
+
+type proxyMode int
+
+const (
+	forward   proxyMode = iota
+	blackhole           // accept, read and never answer
+)
+
+// NewFaultProxy starts a proxy that forwards to target (host:port, or a
+// URL such as Server.Endpoint) and stops it when the test ends.
+func NewFaultProxy(t testing.TB, target string) *FaultProxy {
+	t.Helper()
+	if u, err := url.Parse(target); err == nil && u.Host != "" {
+		target = u.Host
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &FaultProxy{Addr: l.Addr().String(), target: target, l: l, conns: map[net.Conn]struct{}{}}
+	p.wg.Add(1)
+	go p.accept(l)
+	t.Cleanup(p.close)
+	return p
+}
+
+// Endpoint is the proxy's URL, to use in place of the server's.
+func (p *FaultProxy) Endpoint() string { return "http://" + p.Addr }
+
+func (p *FaultProxy) accept(l net.Listener) {
+	defer p.wg.Done()
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		p.conns[c] = struct{}{}
+		mode := p.mode
+		p.mu.Unlock()
+		p.wg.Add(1)
+		go p.serve(c, mode)
+	}
+}
+
+func (p *FaultProxy) serve(c net.Conn, mode proxyMode) {
+	defer p.wg.Done()
+	defer p.forget(c)
+	if mode == blackhole {
+		io.Copy(io.Discard, c)
+		return
+	}
+	up, err := net.Dial("tcp", p.target)
+	if err != nil {
+		return
+	}
+	p.mu.Lock()
+	p.conns[up] = struct{}{}
+	p.mu.Unlock()
+	defer p.forget(up)
+	done := make(chan struct{}, 2)
+	go func() { io.Copy(up, c); done <- struct{}{} }()
+	go func() { io.Copy(c, up); done <- struct{}{} }()
+	<-done // either side closing ends both
+}
+
+func (p *FaultProxy) forget(c net.Conn) {
+	c.Close()
+	p.mu.Lock()
+	delete(p.conns, c)
+	p.mu.Unlock()
+}
+
+// DropAll closes every open connection now, in the middle of whatever
+// request it carries. New connections are still handled.
+func (p *FaultProxy) DropAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := range p.conns {
+		c.Close()
+	}
+}
+
+// Refuse closes the listening socket, so new connections are refused
+// (ECONNREFUSED), and drops the open ones.
+func (p *FaultProxy) Refuse() {
+	p.mu.Lock()
+	l := p.l
+	p.l = nil
+	p.mu.Unlock()
+	if l != nil {
+		l.Close()
+	}
+	p.DropAll()
+}
+
+// Blackhole accepts new connections but never answers on them, as a
+// server that hangs would. Open connections are dropped.
+func (p *FaultProxy) Blackhole(t testing.TB) {
+	t.Helper()
+	p.setMode(t, blackhole)
+	p.DropAll()
+}
+
+// Forward makes the proxy forward new connections again after Refuse or
+// Blackhole.
+func (p *FaultProxy) Forward(t testing.TB) {
+	t.Helper()
+	p.setMode(t, forward)
+}
+
+func (p *FaultProxy) setMode(t testing.TB, m proxyMode) {
+	t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.mode = m
+	if p.l != nil {
+		return
+	}
+	l, err := net.Listen("tcp", p.Addr) // listen again on the same port
+	if err != nil {
+		t.Fatalf("s3test: proxy: listen again on %s: %v", p.Addr, err)
+	}
+	p.l = l
+	p.wg.Add(1)
+	go p.accept(l)
+}
+
+func (p *FaultProxy) close() {
+	p.Refuse()
+	p.wg.Wait()
+}
