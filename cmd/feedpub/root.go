@@ -88,6 +88,13 @@ Podcasts + Podcasting 2.0 audio feed, a video feed, and RSS, Atom and JSON
 Feed of the written reviews, and publishes them to a folder or S3.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError{fmt.Errorf("unknown command %q", args[0])}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.PersistentFlags().StringVar(&opts.Config, "config", "feedpub.yaml", "config `FILE`")
 	cmd.PersistentFlags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print errors only")
