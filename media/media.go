@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/feedpub/feedpub/config"
@@ -84,6 +85,16 @@ type Options struct {
 	// Cache, when not nil, skips files whose size and modification time are
 	// unchanged since they were last read.
 	Cache *Cache
+	// Stats, when not nil, counts the files and bytes read.
+	Stats *Stats
+}
+
+// Stats counts the reading ProbeAll did; safe for concurrent use.
+type Stats struct {
+	FilesRead  atomic.Int64 // files opened and read (cache misses)
+	CacheHits  atomic.Int64
+	ProbeBytes atomic.Int64 // bytes the format parsers read
+	HashBytes  atomic.Int64 // bytes read to compute SHA-256
 }
 
 // ProbeAll reads every requested file under root. Requests for the same key
@@ -121,7 +132,7 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			a, err := readAsset(root, key, byKey[key][0].Kind, opt.Cache)
+			a, err := readAsset(root, key, byKey[key][0].Kind, opt)
 			results[i] = result{a, err}
 		}()
 	}
@@ -151,7 +162,11 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 // ErrNotFound is returned for a referenced file that does not exist.
 var ErrNotFound = errors.New("file not found")
 
-func readAsset(root, key string, kind Kind, cache *Cache) (*Asset, error) {
+func readAsset(root, key string, kind Kind, opt Options) (*Asset, error) {
+	cache, stats := opt.Cache, opt.Stats
+	if stats == nil {
+		stats = &Stats{}
+	}
 	if err := config.CheckKey(key); err != nil {
 		return nil, err
 	}
@@ -175,9 +190,11 @@ func readAsset(root, key string, kind Kind, cache *Cache) (*Asset, error) {
 	if cache != nil {
 		if e, ok := cache.get(key, a.Size, a.ModTime); ok {
 			a.SHA256, a.MIME, a.Info = e.SHA256, e.MIME, e.Info
+			stats.CacheHits.Add(1)
 			return a, nil
 		}
 	}
+	stats.FilesRead.Add(1)
 	if a.Size == 0 {
 		return nil, errors.New("file is empty")
 	}
@@ -185,7 +202,9 @@ func readAsset(root, key string, kind Kind, cache *Cache) (*Asset, error) {
 	case KindChapters, KindTranscript:
 		a.MIME = probe.MIMEForExtension(path.Ext(key))
 	default:
-		info, err := probe.Probe(f, a.Size, key)
+		cr := probe.NewCountingReaderAt(f)
+		info, err := probe.Probe(cr, a.Size, key)
+		stats.ProbeBytes.Add(cr.BytesRead())
 		if err != nil {
 			return nil, err
 		}
@@ -195,7 +214,9 @@ func readAsset(root, key string, kind Kind, cache *Cache) (*Asset, error) {
 	// The probe read only headers; hashing must read everything, once,
 	// sequentially, in a fixed-size buffer so memory stays flat.
 	h := sha256.New()
-	if _, err := io.Copy(h, io.NewSectionReader(f, 0, a.Size)); err != nil {
+	n, err := io.Copy(h, io.NewSectionReader(f, 0, a.Size))
+	stats.HashBytes.Add(n)
+	if err != nil {
 		return nil, unwrapPath(err)
 	}
 	a.SHA256 = hex.EncodeToString(h.Sum(nil))
