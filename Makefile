@@ -34,7 +34,7 @@ test-s3: deps
 	FEEDPUB_TEST_REQUIRE_S3=1 $(GO) test -race -count=1 ./media/store/... ./media/publish/... ./cmd/...
 
 golden:
-	$(GO) test ./feeds/... ./cmd/... -update
+	$(GO) test ./feeds/podcast ./feeds/syndication ./cmd/feedpub -update
 
 # Each fuzz target for FUZZTIME (go test -fuzz takes one target at a time).
 fuzz:

@@ -1,9 +1,12 @@
-package feeds
+package feeds_test
 
 import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/feedpub/feedpub/feeds"
+	_ "github.com/feedpub/feedpub/feeds/feedtest" // accepts go test ./feeds/... -update
 )
 
 func TestPodcastGUID(t *testing.T) {
@@ -16,29 +19,29 @@ func TestPodcastGUID(t *testing.T) {
 		"https://podnews.net/rss//",
 		"podnews.net/rss",
 	} {
-		if got := PodcastGUID(in); got != want {
-			t.Errorf("PodcastGUID(%q) = %s, want %s", in, got, want)
+		if got := feeds.PodcastGUID(in); got != want {
+			t.Errorf("feeds.PodcastGUID(%q) = %s, want %s", in, got, want)
 		}
 	}
-	if got := PodcastGUID("https://reelverdicts.example/podcast.xml"); got == want {
+	if got := feeds.PodcastGUID("https://reelverdicts.example/podcast.xml"); got == want {
 		t.Errorf("different URLs gave the same GUID %s", got)
 	}
 }
 
 func TestParseCategory(t *testing.T) {
-	for in, want := range map[string]Category{
+	for in, want := range map[string]feeds.Category{
 		"TV & Film > Film Reviews":    {Name: "TV & Film", Sub: "Film Reviews"},
 		"tv & film>film reviews":      {Name: "TV & Film", Sub: "Film Reviews"},
 		"  History ":                  {Name: "History"},
 		"Society & Culture":           {Name: "Society & Culture"},
 		"Leisure > Animation & Manga": {Name: "Leisure", Sub: "Animation & Manga"},
 	} {
-		got, err := ParseCategory(in)
+		got, err := feeds.ParseCategory(in)
 		if err != nil || got != want {
-			t.Errorf("ParseCategory(%q) = %+v, %v; want %+v", in, got, err, want)
+			t.Errorf("feeds.ParseCategory(%q) = %+v, %v; want %+v", in, got, err, want)
 		}
-		if err := ValidateCategory(want); err != nil {
-			t.Errorf("ValidateCategory(%+v) = %v", want, err)
+		if err := feeds.ValidateCategory(want); err != nil {
+			t.Errorf("feeds.ValidateCategory(%+v) = %v", want, err)
 		}
 	}
 	for in, hint := range map[string]string{
@@ -48,20 +51,20 @@ func TestParseCategory(t *testing.T) {
 		"History > Ancient":          `no subcategories`,
 		"":                           `empty name`,
 	} {
-		_, err := ParseCategory(in)
-		if !errors.Is(err, ErrUnknownCategory) || !strings.Contains(err.Error(), hint) {
-			t.Errorf("ParseCategory(%q) error = %v; want ErrUnknownCategory mentioning %s", in, err, hint)
+		_, err := feeds.ParseCategory(in)
+		if !errors.Is(err, feeds.ErrUnknownCategory) || !strings.Contains(err.Error(), hint) {
+			t.Errorf("feeds.ParseCategory(%q) error = %v; want feeds.ErrUnknownCategory mentioning %s", in, err, hint)
 		}
 	}
-	if err := ValidateCategory(Category{Name: "tv & film"}); !errors.Is(err, ErrUnknownCategory) {
-		t.Errorf("ValidateCategory accepted a misspelling: %v", err)
+	if err := feeds.ValidateCategory(feeds.Category{Name: "tv & film"}); !errors.Is(err, feeds.ErrUnknownCategory) {
+		t.Errorf("feeds.ValidateCategory accepted a misspelling: %v", err)
 	}
-	cats := AppleCategories()
+	cats := feeds.AppleCategories()
 	n := 0
 	for _, subs := range cats {
 		n += len(subs)
 	}
 	if len(cats) != 19 || n != 91 {
-		t.Errorf("AppleCategories: %d categories, %d subcategories; want 19, 91", len(cats), n)
+		t.Errorf("feeds.AppleCategories: %d categories, %d subcategories; want 19, 91", len(cats), n)
 	}
 }

@@ -52,21 +52,21 @@ func copyExample(t testing.TB) string {
 	return dst
 }
 
-type result struct {
+type cliResult struct {
 	code           int
 	stdout, stderr string
 }
 
 // feedpub runs the CLI in-process with a fixed clock.
-func feedpub(t testing.TB, args ...string) result {
+func feedpub(t testing.TB, args ...string) cliResult {
 	t.Helper()
 	var out, errb bytes.Buffer
 	e := &env{Stdout: &out, Stderr: &errb, Now: func() time.Time { return now }, IsTerminal: func(io.Writer) bool { return false }}
 	code := run(args, e)
-	return result{code, out.String(), errb.String()}
+	return cliResult{code, out.String(), errb.String()}
 }
 
-func mustRun(t testing.TB, args ...string) result {
+func mustRun(t testing.TB, args ...string) cliResult {
 	t.Helper()
 	r := feedpub(t, args...)
 	if r.code != 0 {

@@ -80,7 +80,7 @@ func TestCheckPodcastRules(t *testing.T) {
 		{"channel.itunes:image", `<itunes:image href="https://reelverdicts.example/art/show-3000.jpg"></itunes:image>`, ""},
 		{"channel.language", "<language>en-gb</language>", "<language>English</language>"},
 		{"channel.itunes:category", `<itunes:category text="Film Reviews">`, `<itunes:category text="Movie Reviews">`},
-		{"channel.itunes:category", `<itunes:category text="TV &#x26; Film">`, `<itunes:category text="TV and Film">`},
+		{"channel.itunes:category", `<itunes:category text="TV &amp; Film">`, `<itunes:category text="TV and Film">`},
 		{"channel.itunes:explicit", "<itunes:explicit>false</itunes:explicit>\n    <itunes:type>", "<itunes:explicit>no</itunes:explicit>\n    <itunes:type>"},
 		{"channel.atom:link", `rel="self" type="application/rss+xml"`, `rel="alternate" type="application/rss+xml"`},
 		{"channel.atom:link", `rel="self" type="application/rss+xml"`, `rel="self" type="text/xml"`},

@@ -152,10 +152,12 @@ func collapseSpace(s string) string {
 }
 
 // HexEscapes rewrites the predefined entity references &amp; &lt; &gt; that
-// encoding/xml writes outside CDATA sections as the character references
-// &#x26; &#x3C; &#x3E;. The document means exactly the same; the RSS Profile
-// (and the W3C validator) ask for hexadecimal references in RSS text, since
-// some RSS readers decode entities in titles twice.
+// encoding/xml writes in element text (outside CDATA sections and outside
+// tags) as the character references &#x26; &#x3C; &#x3E;. The document means
+// exactly the same; the RSS Profile (and the W3C validator) ask for
+// hexadecimal references in RSS text, since some RSS readers decode entities
+// in titles twice. Attribute values keep &amp;, which is what Apple documents
+// for itunes:category text="TV &amp; Film".
 func HexEscapes(doc []byte) []byte {
 	const open, end = "<![CDATA[", "]]>"
 	var out bytes.Buffer
@@ -166,7 +168,7 @@ func HexEscapes(doc []byte) []byte {
 		if i >= 0 {
 			plain = doc[:i]
 		}
-		out.Write(hexReplacer.Replace(string(plain)))
+		hexText(&out, plain)
 		if i < 0 {
 			break
 		}
@@ -182,8 +184,26 @@ func HexEscapes(doc []byte) []byte {
 	return out.Bytes()
 }
 
-var hexReplacer = bytesReplacer{strings.NewReplacer("&amp;", "&#x26;", "&lt;", "&#x3C;", "&gt;", "&#x3E;")}
+var hexReplacer = strings.NewReplacer("&amp;", "&#x26;", "&lt;", "&#x3C;", "&gt;", "&#x3E;")
 
-type bytesReplacer struct{ r *strings.Replacer }
-
-func (b bytesReplacer) Replace(s string) []byte { return []byte(b.r.Replace(s)) }
+// hexText rewrites references in the text between tags of plain, copying
+// tags as they are. encoding/xml escapes '<' and '>' inside attribute
+// values, so a raw '<' always opens a tag and a raw '>' closes it.
+func hexText(out *bytes.Buffer, plain []byte) {
+	for len(plain) > 0 {
+		lt := bytes.IndexByte(plain, '<')
+		if lt < 0 {
+			out.WriteString(hexReplacer.Replace(string(plain)))
+			return
+		}
+		out.WriteString(hexReplacer.Replace(string(plain[:lt])))
+		plain = plain[lt:]
+		gt := bytes.IndexByte(plain, '>')
+		if gt < 0 {
+			out.Write(plain)
+			return
+		}
+		out.Write(plain[:gt+1])
+		plain = plain[gt+1:]
+	}
+}
