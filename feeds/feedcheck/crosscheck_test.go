@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/mmcdole/gofeed"
@@ -124,12 +125,13 @@ func TestCrossParsers(t *testing.T) {
 		{"partytime", node(), "partytime_dump.mjs", podcastFiles},
 	}
 	var goldens []string
-	for _, pattern := range []string{"../podcast/testdata/*/*.golden", "../syndication/testdata/*/*.golden"} {
+	// The encoders' catalogs, and the example site as the CLI publishes it.
+	for _, pattern := range []string{"../podcast/testdata/*/*.golden", "../syndication/testdata/*/*.golden", "../../cmd/feedpub/testdata/example/*.golden"} {
 		m, _ := filepath.Glob(pattern)
 		goldens = append(goldens, m...)
 	}
-	if len(goldens) != 10 {
-		t.Fatalf("found %d golden feeds, want 10: %v", len(goldens), goldens)
+	if len(goldens) != 15 {
+		t.Fatalf("found %d golden feeds, want 15: %v", len(goldens), goldens)
 	}
 	for _, tool := range tools {
 		t.Run(tool.name, func(t *testing.T) {
@@ -144,7 +146,7 @@ func TestCrossParsers(t *testing.T) {
 				if !tool.formats[name] {
 					continue
 				}
-				t.Run(filepath.Base(filepath.Dir(path))+"/"+name, func(t *testing.T) {
+				t.Run(strings.TrimLeft(filepath.ToSlash(path), "./"), func(t *testing.T) {
 					data, err := os.ReadFile(path)
 					if err != nil {
 						t.Fatal(err)
