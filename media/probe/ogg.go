@@ -43,31 +43,48 @@ type oggPage struct {
 // parseOggPage parses the page at the start of b, checking its CRC when the
 // whole page is in b. ok is false when b does not start with a valid page.
 func parseOggPage(b []byte) (p oggPage, complete, ok bool) {
+	p, ok = parseOggHeader(b)
+	if !ok || p.n > len(b) {
+		return p, false, ok
+	}
+	return p, true, checkOggCRC(b, &p)
+}
+
+// parseOggHeader parses a page header without checking the CRC, so callers
+// can reject pages by serial number before paying for a CRC.
+func parseOggHeader(b []byte) (p oggPage, ok bool) {
 	if len(b) < 27 || string(b[:4]) != "OggS" || b[4] != 0 {
-		return p, false, false
+		return p, false
 	}
 	nseg := int(b[26])
 	if len(b) < 27+nseg {
-		return p, false, false
+		return p, false
 	}
 	n := 27 + nseg
 	for _, l := range b[27 : 27+nseg] {
 		n += int(l)
 	}
-	p = oggPage{
+	return oggPage{
 		granule: int64(binary.LittleEndian.Uint64(b[6:])),
 		serial:  binary.LittleEndian.Uint32(b[14:]),
 		n:       n,
-	}
-	if n > len(b) {
-		return p, false, true
-	}
-	if oggCRC(b[:n]) != binary.LittleEndian.Uint32(b[22:]) {
-		return p, true, false
-	}
-	p.body = b[27+nseg : n]
-	return p, true, true
+	}, true
 }
+
+// checkOggCRC verifies the CRC of the complete page at the start of b and
+// sets p.body.
+func checkOggCRC(b []byte, p *oggPage) bool {
+	if oggCRC(b[:p.n]) != binary.LittleEndian.Uint32(b[22:]) {
+		return false
+	}
+	p.body = b[27+int(b[26]) : p.n]
+	return true
+}
+
+// oggMaxCRCs bounds the CRC checks of one backward search: a hostile tail
+// packed with fake page headers claiming 64 KB each would otherwise cost
+// gigabytes of CRC work.
+const oggMaxCRCs = 64
 
 // oggTailWindow is how far from the end to look for the last page: an Ogg
 // page is at most 65307 bytes, so the last page starts in this window.
@@ -129,6 +146,7 @@ func probeOgg(s *src) (Info, error) {
 func lastGranule(s *src, serial uint32) (int64, error) {
 	buf := make([]byte, min(s.size, oggTailWindow+65307))
 	end := s.size
+	crcs := 0
 	for end > 0 && s.size-end < oggMaxTail {
 		start := max(0, end-oggTailWindow)
 		// Read beyond end so a page that starts in the window is whole.
@@ -144,10 +162,22 @@ func lastGranule(s *src, serial uint32) (int64, error) {
 				break
 			}
 			i = j
-			p, complete, ok := parseOggPage(b[j:])
-			// A last page cut short (no CRC check possible) still says how
-			// far the stream was meant to go, so it counts.
-			if ok && p.serial == serial && p.granule != -1 && (complete || start+int64(j)+int64(p.n) > s.size) {
+			p, ok := parseOggHeader(b[j:])
+			if !ok || p.serial != serial || p.granule == -1 {
+				continue
+			}
+			if j+p.n > len(b) {
+				// A last page cut short (no CRC check possible) still says
+				// how far the stream was meant to go, so it counts.
+				if start+int64(j)+int64(p.n) > s.size {
+					return p.granule, nil
+				}
+				continue
+			}
+			if crcs++; crcs > oggMaxCRCs {
+				return 0, s.errorf("more than %d damaged pages at the end of the file", oggMaxCRCs)
+			}
+			if checkOggCRC(b[j:], &p) {
 				return p.granule, nil
 			}
 		}

@@ -60,7 +60,7 @@ var ErrTooLarge = errors.New("length field exceeds limit")
 // of the file.
 var ErrTruncated = errors.New("truncated")
 
-// maxFrames bounds every walk over a file (MP3 frames, MP4 boxes, JPEG
+// maxSteps bounds every walk over a file (MP3 frames, MP4 boxes, JPEG
 // segments, …). Each iteration advances through the file, so the size alone
 // would bound them, but a bound in iterations keeps a hostile many-gigabyte
 // file of tiny units from taking minutes.
