@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -245,13 +246,20 @@ func check(a *Asset, req Request) config.Problems {
 		p.Msg = msg
 		ps.Add(p)
 	}
+	extErr := probe.CheckExtension(a.Key, a.Info)
 	for _, w := range a.Info.Warnings {
-		at(config.Warning, fmt.Sprintf("%s: %s", a.Key, w))
+		if extErr != nil && w == extErr.Error() {
+			continue // reported below as an error
+		}
+		if !strings.HasPrefix(w, a.Key+": ") {
+			w = a.Key + ": " + w
+		}
+		at(config.Warning, w)
 	}
 	switch req.Kind {
 	case KindAudio, KindVideo:
-		if err := probe.CheckExtension(a.Key, a.Info); err != nil {
-			at(config.Error, err.Error())
+		if extErr != nil {
+			at(config.Error, extErr.Error())
 		}
 		if a.Info.Format == "" {
 			at(config.Error, fmt.Sprintf("%s: not a media file podcast apps can play (want MP3, M4A, MP4, M4V or MOV)", a.Key))
@@ -262,8 +270,8 @@ func check(a *Asset, req Request) config.Problems {
 			at(config.Warning, fmt.Sprintf("%s: duration could not be read; set duration: in the front matter", a.Key))
 		}
 	case KindArtwork:
-		if err := probe.CheckExtension(a.Key, a.Info); err != nil {
-			at(config.Error, err.Error())
+		if extErr != nil {
+			at(config.Error, extErr.Error())
 		}
 		errs, warns := probe.CheckArtwork(a.Key, a.Info, a.Size)
 		for _, e := range errs {

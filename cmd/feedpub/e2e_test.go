@@ -277,6 +277,9 @@ func TestTypoInConfigNamesFileKeyAndFix(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
+	if n := strings.Count(r.stderr, "media/really-mp4.mp3: content is MP4"); n != 1 {
+		t.Errorf("the extension mismatch is reported %d times, want once:\n%s", n, r.stderr)
+	}
 }
 
 func TestAllProblemsInOneRunTargetUntouched(t *testing.T) {
@@ -464,5 +467,50 @@ func TestPruneOnlyWhatFeedpubWrote(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public", "index.html")); err != nil {
 		t.Error("prune deleted a file feedpub did not write")
+	}
+}
+
+// TestBadMediaReportedThroughTheCLI swaps real files with bad ones (fixtures
+// from media/probe) and checks one validate run names each file and fault.
+func TestBadMediaReportedThroughTheCLI(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "feedpub.yaml")
+	fixtures := filepath.Join("..", "..", "media", "probe", "testdata")
+	cp := func(from, to string) {
+		data, err := os.ReadFile(filepath.Join(fixtures, from))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, to), string(data))
+	}
+	cp("art_rgb_1000.png", "artwork/small.png")
+	cp("art_cmyk_1400.jpg", "artwork/cmyk.jpg")
+	cp("art_rgba_1400.png", "artwork/alpha.png")
+	cp("art_nonsquare.jpg", "artwork/wide.jpg")
+	cp("mp4_h264_aac.mp4", "media/really-mp4.mp3")
+	data, _ := os.ReadFile(cfg)
+	writeFile(t, cfg, strings.Replace(string(data), "image: artwork/cover.jpg", "image: artwork/small.png", 1))
+	for i, art := range []string{"cmyk.jpg", "alpha.png", "wide.jpg"} {
+		writeFile(t, filepath.Join(dir, "reviews", "art"+itoa(int64(i))+".md"),
+			"---\ntitle: Art "+itoa(int64(i))+"\ndate: 2026-10-0"+itoa(int64(i+1))+"\nimage: artwork/"+art+"\n---\nText.\n")
+	}
+	writeFile(t, filepath.Join(dir, "reviews", "mislabelled.md"), "---\ntitle: Mislabelled\ndate: 2026-10-05\naudio:\n  file: media/really-mp4.mp3\n---\nText.\n")
+	r := feedpub(t, "validate", "--config", cfg)
+	if r.code != 1 {
+		t.Fatalf("bad media accepted: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"artwork/small.png", "1000", // too small
+		"artwork/cmyk.jpg", "CMYK",
+		"artwork/alpha.png", "alpha",
+		"artwork/wide.jpg", "square",
+		"media/really-mp4.mp3", "MP4",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if n := strings.Count(r.stderr, "media/really-mp4.mp3: content is MP4"); n != 1 {
+		t.Errorf("the extension mismatch is reported %d times, want once:\n%s", n, r.stderr)
 	}
 }
