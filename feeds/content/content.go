@@ -7,6 +7,7 @@ package content
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"io/fs"
 	"math"
 	"os"
@@ -417,7 +418,9 @@ func plainText(n ast.Node, src []byte) string {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
-			b.Write(t.Value)
+			// The typographer emits entities such as &rsquo;; the summary is
+			// plain text, so decode them to characters.
+			b.WriteString(html.UnescapeString(string(t.Value)))
 		case *ast.CodeSpan:
 			for ch := t.FirstChild(); ch != nil; ch = ch.NextSibling() {
 				if tx, ok := ch.(*ast.Text); ok {

@@ -113,6 +113,13 @@ func TestParseNoFrontMatterAndHalfRatings(t *testing.T) {
 	}
 }
 
+func TestSummaryIsPlainText(t *testing.T) {
+	e, _ := parse(t, "---\ntitle: x\ndate: 2026-01-01\n---\nCeline Song's \"debut\" -- a *love* story & more.\n")
+	if want := "Celine Song’s “debut” – a love story & more."; e.Summary != want {
+		t.Errorf("summary %q, want %q", e.Summary, want)
+	}
+}
+
 func TestRawHTMLIsNotPassedThrough(t *testing.T) {
 	e, _ := parse(t, "---\ntitle: x\ndate: 2026-01-01\n---\nHello <script>alert(1)</script> there\n")
 	if strings.Contains(e.HTML, "<script>") {
