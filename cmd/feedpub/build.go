@@ -51,8 +51,11 @@ func (o *buildOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	guids, slugs := o.root.checkGUIDs(ctx, st, res)
 	rep, err := publish.Run(ctx, st, res.Files, publish.Options{
 		Concurrency: cfg.Publish.Concurrency,
+		GUIDs:       guids,
+		Slugs:       slugs,
 		Prune:       true,
 		Force:       true,
 		Owner:       owner(),

@@ -514,3 +514,16 @@ func TestBadMediaReportedThroughTheCLI(t *testing.T) {
 		t.Errorf("the extension mismatch is reported %d times, want once:\n%s", n, r.stderr)
 	}
 }
+
+func TestBuildWarnsBeforeAGUIDChanges(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "feedpub.yaml")
+	mustRun(t, "build", "--config", cfg)
+	p := filepath.Join(dir, "reviews", "past-lives.md")
+	data, _ := os.ReadFile(p)
+	writeFile(t, p, strings.Replace(string(data), "2026-11-06T09:00:00Z", "2026-11-05T09:00:00Z", 1))
+	r := mustRun(t, "build", "--config", cfg)
+	if !strings.Contains(r.stderr, "reviews/past-lives.md: podcast.xml: the GUID of \"past-lives\" would change") {
+		t.Errorf("no GUID warning from build:\n%s", r.stderr)
+	}
+}
