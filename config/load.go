@@ -210,7 +210,7 @@ func Closest(s string, candidates []string) string {
 	sort.Strings(candidates)
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), c); d < bestD {
+		if d := EditDistance(strings.ToLower(s), c); d < bestD {
 			best, bestD = c, d
 		}
 	}
@@ -220,9 +220,10 @@ func Closest(s string, candidates []string) string {
 	return ""
 }
 
-// editDistance is the Damerau-Levenshtein (optimal string alignment)
-// distance, so a swapped pair such as "podcats" is one edit from "podcast".
-func editDistance(a, b string) int {
+// EditDistance is the Damerau-Levenshtein (optimal string alignment)
+// distance in runes, so a swapped pair such as "podcats" is one edit from
+// "podcast".
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	d := make([][]int, len(ra)+1)
 	for i := range d {

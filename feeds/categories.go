@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/feedpub/feedpub/config"
 )
 
 //go:embed data/apple-podcast-categories.json
@@ -122,7 +124,7 @@ func closest(s string, list []string) string {
 	}
 	cs := make([]cand, 0, len(list))
 	for _, v := range list {
-		cs = append(cs, cand{v, editDistance(strings.ToLower(s), strings.ToLower(v))})
+		cs = append(cs, cand{v, config.EditDistance(strings.ToLower(s), strings.ToLower(v))})
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
 	var out []string
@@ -130,26 +132,4 @@ func closest(s string, list []string) string {
 		out = append(out, fmt.Sprintf("%q", cs[i].name))
 	}
 	return strings.Join(out, ", ")
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
