@@ -201,6 +201,7 @@ func (in *Input) episode(ce *content.Entry, field string, m *content.Media, ps *
 			Duration: a.Info.Duration,
 			Bitrate:  a.Info.Bitrate,
 			Codecs:   a.Info.Codecs,
+			SHA256:   a.SHA256,
 		}
 		if a.Info.HasVideo {
 			ep.Enclosure.Width, ep.Enclosure.Height = a.Info.Width, a.Info.Height

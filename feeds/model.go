@@ -206,6 +206,7 @@ type Enclosure struct {
 	Width    int    // video only
 	Height   int    // video only
 	Codecs   string // RFC 6381, e.g. "avc1.64001f,mp4a.40.2"; "" when unknown
+	SHA256   string // lower-case hex of the file; "" when unknown
 }
 
 // Link is a typed URL (chapters).

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/xml"
 	"io"
 	"io/fs"
 	"net/url"
@@ -177,6 +180,8 @@ func TestPublishExampleSite(t *testing.T) {
 			}
 		}
 	}
+	checkIntegrity(t, out, feeds["podcast.xml"])
+	checkIntegrity(t, out, feeds["video.xml"])
 	if _, err := os.Stat(filepath.Join(out, "media", "next-week.mp3")); err == nil {
 		t.Error("a draft's media was published")
 	}
@@ -525,5 +530,45 @@ func TestBuildWarnsBeforeAGUIDChanges(t *testing.T) {
 	r := mustRun(t, "build", "--config", cfg)
 	if !strings.Contains(r.stderr, "reviews/past-lives.md: podcast.xml: the GUID of \"past-lives\" would change") {
 		t.Errorf("no GUID warning from build:\n%s", r.stderr)
+	}
+}
+
+// checkIntegrity checks every podcast:alternateEnclosure's SRI hash against
+// the published file its source points at.
+func checkIntegrity(t *testing.T, out string, feed []byte) {
+	t.Helper()
+	var doc struct {
+		Items []struct {
+			Alts []struct {
+				Source struct {
+					URI string `xml:"uri,attr"`
+				} `xml:"source"`
+				Integrity struct {
+					Type  string `xml:"type,attr"`
+					Value string `xml:"value,attr"`
+				} `xml:"integrity"`
+			} `xml:"alternateEnclosure"`
+		} `xml:"channel>item"`
+	}
+	if err := xml.Unmarshal(feed, &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, it := range doc.Items {
+		for _, a := range it.Alts {
+			data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(strings.TrimPrefix(a.Source.URI, baseURL))))
+			if err != nil {
+				t.Errorf("alternate source %s: %v", a.Source.URI, err)
+				continue
+			}
+			sum := sha256.Sum256(data)
+			if want := "sha256-" + base64.StdEncoding.EncodeToString(sum[:]); a.Integrity.Type != "sri" || a.Integrity.Value != want {
+				t.Errorf("%s: integrity %s %q, want sri %q", a.Source.URI, a.Integrity.Type, a.Integrity.Value, want)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Error("no alternate enclosures found")
 	}
 }

@@ -2,6 +2,9 @@ package podcast
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -424,6 +427,9 @@ func alternate(enc feeds.Enclosure, m feeds.Medium, isDefault bool) alternateEnc
 	}
 	if isDefault {
 		a.Default = "true"
+	}
+	if sum, err := hex.DecodeString(enc.SHA256); err == nil && len(sum) == sha256.Size {
+		a.Integrity = &integrity{Type: "sri", Value: "sha256-" + base64.StdEncoding.EncodeToString(sum)}
 	}
 	return a
 }

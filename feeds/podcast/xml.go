@@ -170,14 +170,22 @@ type chapters struct {
 }
 
 type alternateEnclosure struct {
-	Type    string   `xml:"type,attr"`
-	Length  string   `xml:"length,attr,omitempty"`
-	Bitrate string   `xml:"bitrate,attr,omitempty"`
-	Height  string   `xml:"height,attr,omitempty"`
-	Codecs  string   `xml:"codecs,attr,omitempty"`
-	Title   string   `xml:"title,attr,omitempty"`
-	Default string   `xml:"default,attr,omitempty"`
-	Sources []source `xml:"podcast:source"`
+	Type      string     `xml:"type,attr"`
+	Length    string     `xml:"length,attr,omitempty"`
+	Bitrate   string     `xml:"bitrate,attr,omitempty"`
+	Height    string     `xml:"height,attr,omitempty"`
+	Codecs    string     `xml:"codecs,attr,omitempty"`
+	Title     string     `xml:"title,attr,omitempty"`
+	Default   string     `xml:"default,attr,omitempty"`
+	Sources   []source   `xml:"podcast:source"`
+	Integrity *integrity `xml:"podcast:integrity"`
+}
+
+// integrity is podcast:integrity: an SRI hash a player can check the
+// download against.
+type integrity struct {
+	Type  string `xml:"type,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type source struct {
