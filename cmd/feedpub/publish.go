@@ -90,6 +90,11 @@ func (o *publishOptions) run(ctx context.Context) error {
 		}
 	}
 	prune := o.Prune || cfg.Publish.Prune
+	var logf func(string, ...any)
+	if ro.Verbose && !ro.Quiet {
+		logf = ro.debugf
+	}
+	progress, logf, finish := newProgress(ro.env, ro.Quiet || o.DryRun, logf)
 	rep, err := publish.Run(ctx, st, res.Files, publish.Options{
 		Concurrency: cfg.Publish.Concurrency,
 		DryRun:      o.DryRun,
@@ -100,13 +105,20 @@ func (o *publishOptions) run(ctx context.Context) error {
 		GUIDs:       guids,
 		Slugs:       slugs,
 		Owner:       owner(),
-		Log:         ro.debugf,
+		Log:         logf,
+		Progress:    progress,
 	})
+	finish()
 	if o.JSON {
 		o.printJSON(st.String(), rep, prune)
 	}
 	if err != nil {
 		return fmt.Errorf("publish to %s: %w", st, err)
+	}
+	if !ro.Verbose { // --verbose logged them already
+		for _, w := range rep.Warnings {
+			ro.report(config.Problems{{Severity: config.Warning, Msg: w}})
+		}
 	}
 	if o.DryRun {
 		o.printPlan(rep, prune)

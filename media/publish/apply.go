@@ -3,6 +3,8 @@ package publish
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,7 +43,9 @@ type Options struct {
 }
 
 // Progress receives upload progress. Calls may come from several
-// goroutines at once.
+// goroutines at once. A Progress that also has a method
+// Planned(files int, bytes int64) is told, before the first upload, how
+// many files and bytes the publish will upload (for an overall bar).
 type Progress interface {
 	Start(key string, size int64)
 	Add(key string, n int64)
@@ -73,7 +77,7 @@ var ErrLocked = errors.New("another publish is in progress")
 // Run publishes files to st in the safe order: lock, read the manifest,
 // plan, upload media, check every referenced object is in place, upload
 // feeds, delete orphans (with Prune), write the manifest, unlock.
-func Run(ctx context.Context, raw store.Store, files []store.File, opt Options) (*Report, error) {
+func Run(ctx context.Context, raw store.Store, files []store.File, opt Options) (_ *Report, err error) {
 	start := time.Now()
 	if opt.Concurrency < 1 {
 		opt.Concurrency = 1
@@ -93,15 +97,30 @@ func Run(ctx context.Context, raw store.Store, files []store.File, opt Options) 
 	defer func() { rep.Requests = st.n.Load(); rep.Elapsed = time.Since(start) }()
 
 	if !opt.DryRun {
-		unlock, warn, err := acquireLock(ctx, st, opt)
-		if err != nil {
-			return rep, err
+		unlock, warn, lerr := acquireLock(ctx, st, opt)
+		if lerr != nil {
+			return rep, lerr
 		}
 		if warn != "" {
 			rep.Warnings = append(rep.Warnings, warn)
 			logf("warning: %s", warn)
 		}
-		defer unlock()
+		defer func() {
+			uerr := unlock()
+			if uerr == nil {
+				return
+			}
+			// A publish cut off by the network usually cannot remove its
+			// lock either; say so, or the next publish refuses to start
+			// with no hint why.
+			msg := fmt.Sprintf("the publish lock %s was left in place (%v): delete it if no publish is running, or publishing is blocked until it expires in %s", LockKey, uerr, opt.LockTTL)
+			if err != nil {
+				err = fmt.Errorf("%w; %s", err, msg)
+			} else {
+				rep.Warnings = append(rep.Warnings, msg)
+				logf("warning: %s", msg)
+			}
+		}()
 	}
 
 	m, err := ReadManifest(ctx, st)
@@ -122,6 +141,9 @@ func Run(ctx context.Context, raw store.Store, files []store.File, opt Options) 
 		return rep, nil
 	}
 
+	if p, ok := opt.Progress.(interface{ Planned(int, int64) }); ok {
+		p.Planned(len(plan.Uploads), Bytes(plan.Uploads))
+	}
 	var media, feedFiles []Action
 	for _, a := range plan.Uploads {
 		if a.File.Kind == store.KindFeed {
@@ -285,8 +307,13 @@ func writeManifest(ctx context.Context, st store.Store, old, next *Manifest, acl
 		opt.IfMatch, opt.IfNoneMatch = "", false
 		_, err = st.Put(ctx, ManifestKey, bytes.NewReader(body), opt)
 	}
-	if errors.Is(err, store.ErrPrecondition) {
+	if errors.Is(err, store.ErrPrecondition) && !holds(ctx, st, ManifestKey, body) {
 		return fmt.Errorf("write manifest: another publish changed %s meanwhile; run publish again", ManifestKey)
+	}
+	if errors.Is(err, store.ErrPrecondition) {
+		// Ours: the write succeeded, its answer was lost, and the retried
+		// conditional write found it.
+		err = nil
 	}
 	if err != nil {
 		return fmt.Errorf("write manifest: %w", err)
@@ -294,28 +321,45 @@ func writeManifest(ctx context.Context, st store.Store, old, next *Manifest, acl
 	return nil
 }
 
+// holds reports whether the object at key has exactly the content body.
+func holds(ctx context.Context, st store.Store, key string, body []byte) bool {
+	rc, _, err := st.Get(ctx, key)
+	if err != nil {
+		return false
+	}
+	defer rc.Close()
+	got, err := io.ReadAll(io.LimitReader(rc, int64(len(body))+1))
+	return err == nil && bytes.Equal(got, body)
+}
+
 type lockBody struct {
 	Owner   string    `json:"owner"`
 	Started time.Time `json:"started"`
 	Expires time.Time `json:"expires"`
+	// Token is random per attempt to take the lock, so that a publish
+	// recognises its own lock when the answer to its create was lost and
+	// the retried create found it.
+	Token string `json:"token,omitempty"`
 }
 
 // acquireLock takes the publish lock with a create-only write. A lock past
 // its expiry (a crashed publish) is taken over.
-func acquireLock(ctx context.Context, st store.Store, opt Options) (unlock func(), warning string, err error) {
+func acquireLock(ctx context.Context, st store.Store, opt Options) (unlock func() error, warning string, err error) {
 	now := opt.Now().UTC()
-	body, _ := json.Marshal(lockBody{Owner: opt.Owner, Started: now, Expires: now.Add(opt.LockTTL)})
+	var token [16]byte
+	rand.Read(token[:])
+	body, _ := json.Marshal(lockBody{Owner: opt.Owner, Started: now, Expires: now.Add(opt.LockTTL), Token: hex.EncodeToString(token[:])})
 	putLock := func() error {
 		_, err := st.Put(ctx, LockKey, bytes.NewReader(body), store.PutOptions{
 			ContentType: "application/json", CacheControl: "no-store", Size: int64(len(body)), IfNoneMatch: true,
 		})
 		return err
 	}
-	release := func() {
+	release := func() error {
 		// The lock must go even when ctx was cancelled (Ctrl-C).
 		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		_ = st.Delete(c, LockKey)
+		return st.Delete(c, LockKey)
 	}
 	for attempt := 0; attempt < 2; attempt++ {
 		err := putLock()
@@ -323,13 +367,18 @@ func acquireLock(ctx context.Context, st store.Store, opt Options) (unlock func(
 		case err == nil:
 			return release, "", nil
 		case errors.Is(err, store.ErrConditionalUnsupported):
-			return func() {}, fmt.Sprintf("%s does not support conditional writes: two publishes at once cannot be prevented", st), nil
+			return func() error { return nil }, fmt.Sprintf("%s does not support conditional writes: two publishes at once cannot be prevented", st), nil
 		case !errors.Is(err, store.ErrPrecondition):
 			return nil, "", fmt.Errorf("take publish lock: %w", err)
 		}
 		held, herr := readLock(ctx, st)
 		if herr != nil {
 			return nil, "", fmt.Errorf("take publish lock: %w", herr)
+		}
+		if held.Token == hex.EncodeToString(token[:]) {
+			// Ours: the create succeeded, its answer was lost, and the
+			// retried create found the lock.
+			return release, "", nil
 		}
 		if now.Before(held.Expires) {
 			return nil, "", fmt.Errorf("%w: %s has held %s since %s (expires %s); wait for it, or delete %s if that publish is dead",
