@@ -514,26 +514,6 @@ func TestS3Errors(t *testing.T) {
 			t.Errorf("unreachable endpoint took %s to report", d)
 		}
 	})
-	t.Run("hanging server", func(t *testing.T) {
-		if testing.Short() {
-			t.Skip("waits for the SDK's timeouts")
-		}
-		fp := s3test.NewFaultProxy(t, srv.Endpoint)
-		fp.Blackhole(t)
-		tg.setEnv(fp.Endpoint(), srv.SecretKey)
-		done := make(chan cliOutcome, 1)
-		go func() { done <- runFeedpub(t, false, "publish", "--config", tg.cfg) }()
-		select {
-		case r := <-done:
-			t.Logf("hanging server: %s", r)
-		case <-time.After(3 * time.Second):
-			// No request timeout: a hung server hangs publish. Reported,
-			// not asserted; the run is abandoned with the proxy's close.
-			t.Log("publish to a server that never answers was still waiting after 3s (no request timeout)")
-			fp.Refuse()
-			<-done
-		}
-	})
 }
 
 // s3Hook is an HTTP proxy that sees every S3 request: it counts them by

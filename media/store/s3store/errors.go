@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -95,6 +97,13 @@ func (s *Store) explain(err error) (kind error, msg string) {
 	if errors.As(err, &apiErr) {
 		code = apiErr.ErrorCode()
 	}
+	// No HTTP status and a network timeout: the server never answered
+	// (net/http's header timeout also counts as a deadline, so test first).
+	var netErr net.Error
+	isDial := errors.As(err, &opErr) && opErr.Op == "dial"
+	if status == 0 && !isDial && errors.As(err, &netErr) && netErr.Timeout() {
+		return nil, fmt.Sprintf("%s did not answer in time; run publish again", endpoint)
+	}
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return nil, err.Error()
@@ -111,6 +120,11 @@ func (s *Store) explain(err error) (kind error, msg string) {
 			reason = opErr.Err.Error() // such as "connect: connection refused"
 		}
 		return nil, fmt.Sprintf("cannot reach %s (%s)", endpoint, reason)
+	}
+	if status == 0 && (errors.As(err, &opErr) && (opErr.Op == "read" || opErr.Op == "write") ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)) {
+		return nil, fmt.Sprintf("the connection to %s broke during the request (network trouble or a server restart); run publish again", endpoint)
 	}
 	switch code {
 	case "NoSuchKey", "NotFound":

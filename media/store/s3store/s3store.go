@@ -9,8 +9,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"hash"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -77,6 +79,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// Credentials replaces the SDK's standard credential chain.
 	Credentials aws.CredentialsProvider
+	// ResponseTimeout bounds the wait for the server to start answering a
+	// request; 0 means DefaultResponseTimeout. Ignored with HTTPClient.
+	ResponseTimeout time.Duration
 }
 
 // Store is a store.Store over an S3 bucket. Create it with New.
@@ -92,6 +97,10 @@ type Store struct {
 }
 
 var _ store.Store = (*Store)(nil)
+
+// DefaultResponseTimeout is how long a request may wait for the server to
+// start answering once the request is sent.
+const DefaultResponseTimeout = 2 * time.Minute
 
 // New returns a Store for cfg. It loads the credentials' configuration but
 // makes no request: a missing bucket or a wrong key shows at first use.
@@ -142,6 +151,17 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if cfg.HTTPClient != nil {
 		opts = append(opts, config.WithHTTPClient(cfg.HTTPClient))
+	} else {
+		timeout := cfg.ResponseTimeout
+		if timeout <= 0 {
+			timeout = DefaultResponseTimeout
+		}
+		// The SDK's own client (so AWS_CA_BUNDLE still applies) with a
+		// deadline on the answer: a server that accepts a connection and then
+		// says nothing must not hang a publish forever.
+		opts = append(opts, config.WithHTTPClient(awshttp.NewBuildableClient().
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = 15 * time.Second }).
+			WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = timeout })))
 	}
 	if cfg.Credentials != nil {
 		opts = append(opts, config.WithCredentialsProvider(cfg.Credentials))
