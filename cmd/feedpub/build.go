@@ -51,11 +51,12 @@ func (o *buildOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	guids, slugs := o.root.checkGUIDs(ctx, st, res)
+	guids, slugs, onManifest := o.root.guidCheck(res)
 	rep, err := publish.Run(ctx, st, res.Files, publish.Options{
 		Concurrency: cfg.Publish.Concurrency,
 		GUIDs:       guids,
 		Slugs:       slugs,
+		OnManifest:  onManifest,
 		Prune:       true,
 		Force:       true,
 		Owner:       owner(),

@@ -83,12 +83,7 @@ func (o *publishOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	guids, slugs, sources := publishedGUIDs(res)
-	if m, err := publish.ReadManifest(ctx, st); err == nil {
-		for _, c := range publish.CheckGUIDs(m, guids, sources) {
-			ro.report(config.Problems{{Severity: config.Warning, Msg: c.String()}})
-		}
-	}
+	guids, slugs, onManifest := ro.guidCheck(res)
 	prune := o.Prune || cfg.Publish.Prune
 	var logf func(string, ...any)
 	if ro.Verbose && !ro.Quiet {
@@ -104,6 +99,7 @@ func (o *publishOptions) run(ctx context.Context) error {
 		ACL:         cfg.Publish.ACL,
 		GUIDs:       guids,
 		Slugs:       slugs,
+		OnManifest:  onManifest,
 		Owner:       owner(),
 		Log:         logf,
 		Progress:    progress,

@@ -27,6 +27,9 @@ type Options struct {
 	// GUIDs are the built feeds' items (feed key → slug → GUID), recorded
 	// in the manifest so a later build can warn before one changes.
 	GUIDs map[string]map[string]string
+	// OnManifest, when set, sees the target's manifest as read, before the
+	// plan (to warn about GUIDs a build would change).
+	OnManifest func(*Manifest)
 	// Slugs are all entries of the site. A recorded GUID whose entry is gone
 	// is forgotten once published over, so its warning is given once.
 	Slugs map[string]bool
@@ -128,6 +131,9 @@ func Run(ctx context.Context, raw store.Store, files []store.File, opt Options) 
 		return rep, err
 	}
 	rep.Manifest = m
+	if opt.OnManifest != nil {
+		opt.OnManifest(m)
+	}
 	plan, err := MakePlan(ctx, st, files, m)
 	if err != nil {
 		return rep, err

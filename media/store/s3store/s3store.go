@@ -599,6 +599,9 @@ func (s *Store) checkConditional(ctx context.Context, o store.PutOptions) error 
 	if !o.IfNoneMatch && o.IfMatch == "" {
 		return nil
 	}
+	if s.cfg.Endpoint == "" {
+		return nil // AWS S3 honours both headers; no probe requests needed
+	}
 	s.condMu.Lock()
 	defer s.condMu.Unlock()
 	if !s.probed {
