@@ -7,7 +7,6 @@ import (
 	"encoding/xml"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -90,6 +89,8 @@ func writeFile(t testing.TB, path, body string) {
 
 var feedFiles = []string{"podcast.xml", "video.xml", "reviews.xml", "reviews.atom", "reviews.json"}
 
+var feedFile = map[string]bool{"podcast.xml": true, "video.xml": true, "reviews.xml": true, "reviews.atom": true, "reviews.json": true}
+
 func TestPublishExampleSite(t *testing.T) {
 	dir := copyExample(t)
 	cfg := filepath.Join(dir, "feedpub.yaml")
@@ -166,17 +167,20 @@ func TestPublishExampleSite(t *testing.T) {
 			}
 		}
 	}
-	// Every URL any feed references is in the output (images, chapters,
-	// transcripts, alternate enclosures).
+	// Every object any feed references is in the output (images, chapters,
+	// transcripts, alternate enclosures), at the length the feed states.
 	for name, data := range feeds {
-		for _, u := range referencedURLs(string(data)) {
-			key := strings.TrimPrefix(u, baseURL)
-			uk, _ := url.PathUnescape(key)
-			if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(uk))); err != nil {
-				if strings.HasSuffix(key, ".xml") || strings.HasSuffix(key, ".atom") || strings.HasSuffix(key, ".json") && !strings.Contains(key, "chapters") {
-					continue // the feeds' own URLs are checked above
-				}
-				t.Errorf("%s references %s, which is not in the output", name, u)
+		refs, err := feedcheck.References(name, baseURL, data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for key, length := range refs {
+			st, err := os.Stat(filepath.Join(out, filepath.FromSlash(key)))
+			switch {
+			case err != nil && !feedFile[key]:
+				t.Errorf("%s references %s, which is not in the output", name, key)
+			case err == nil && length >= 0 && st.Size() != length:
+				t.Errorf("%s says %s is %d bytes; the file has %d", name, key, length, st.Size())
 			}
 		}
 	}
@@ -200,24 +204,6 @@ func TestPublishExampleSite(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-// referencedURLs finds every base_url reference in a feed's text.
-func referencedURLs(s string) []string {
-	var out []string
-	for {
-		i := strings.Index(s, baseURL)
-		if i < 0 {
-			return out
-		}
-		s = s[i:]
-		end := strings.IndexAny(s, "\"<' \n")
-		if end < 0 {
-			end = len(s)
-		}
-		out = append(out, s[:end])
-		s = s[end:]
-	}
-}
 
 func TestBuildWritesTheSameTreeAsPublish(t *testing.T) {
 	dir := copyExample(t)

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"io"
 	"net"
 	"net/http"
@@ -31,6 +30,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/feedpub/feedpub/feeds/feedcheck"
 	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store/s3store/s3test"
 )
@@ -214,7 +214,7 @@ func (tg *s3eTarget) checkLive() {
 			}
 			continue
 		}
-		refs, err := s3eRefs(feed, body)
+		refs, err := feedcheck.References(feed, s3eBase, body)
 		if err != nil {
 			tg.t.Errorf("live %s is not valid: %v", feed, err)
 			continue
@@ -232,67 +232,6 @@ func (tg *s3eTarget) checkLive() {
 			}
 		}
 	}
-}
-
-var s3eURL = regexp.MustCompile(regexp.QuoteMeta(s3eBase) + `[^"<>\s]+`)
-
-// s3eRefs returns the keys under s3eBase that a feed references (its own
-// URL excepted) with the length it states, or -1.
-func s3eRefs(feed string, body []byte) (map[string]int64, error) {
-	refs := map[string]int64{}
-	for _, u := range s3eURL.FindAllString(string(body), -1) {
-		refs[strings.TrimPrefix(u, s3eBase)] = -1
-	}
-	if strings.HasSuffix(feed, ".json") {
-		var doc struct {
-			Items []struct {
-				Attachments []struct {
-					URL  string `json:"url"`
-					Size int64  `json:"size_in_bytes"`
-				} `json:"attachments"`
-			} `json:"items"`
-		}
-		if err := json.Unmarshal(body, &doc); err != nil {
-			return nil, err
-		}
-		for _, it := range doc.Items {
-			for _, a := range it.Attachments {
-				if k, ok := strings.CutPrefix(a.URL, s3eBase); ok && a.Size > 0 {
-					refs[k] = a.Size
-				}
-			}
-		}
-	} else {
-		dec := xml.NewDecoder(bytes.NewReader(body))
-		for {
-			tok, err := dec.Token()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			se, ok := tok.(xml.StartElement)
-			if !ok {
-				continue
-			}
-			var u string
-			length := int64(-1)
-			for _, a := range se.Attr {
-				switch a.Name.Local {
-				case "url", "href", "uri":
-					u = a.Value
-				case "length":
-					length, _ = strconv.ParseInt(a.Value, 10, 64)
-				}
-			}
-			if k, ok := strings.CutPrefix(u, s3eBase); ok && length >= 0 {
-				refs[k] = length
-			}
-		}
-	}
-	delete(refs, feed)
-	return refs, nil
 }
 
 func sameKeys(got, want []string) bool {

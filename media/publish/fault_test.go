@@ -6,20 +6,18 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/feedpub/feedpub/feeds/feedcheck"
 	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store"
 	"github.com/feedpub/feedpub/media/store/localstore"
@@ -136,7 +134,7 @@ func checkLiveFeeds(t testing.TB, st store.Store, replaced map[string]bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		refs, err := feedRefs(key, body)
+		refs, err := feedcheck.References(key, baseURL, body)
 		if err != nil {
 			t.Fatalf("live %s is not valid: %v\n%s", key, err, body)
 		}
@@ -151,68 +149,6 @@ func checkLiveFeeds(t testing.TB, st store.Store, replaced map[string]bool) {
 			}
 		}
 	}
-}
-
-var urlRE = regexp.MustCompile(regexp.QuoteMeta(baseURL) + `[^"<>\s]+`)
-
-// feedRefs returns every key under baseURL that a feed references (its own
-// URL excepted), with the length the feed states, or -1 when it states
-// none. It fails if the feed is not well-formed XML or JSON.
-func feedRefs(key string, body []byte) (map[string]int64, error) {
-	refs := map[string]int64{}
-	for _, u := range urlRE.FindAllString(string(body), -1) {
-		refs[strings.TrimPrefix(u, baseURL)] = -1
-	}
-	if strings.HasSuffix(key, ".json") {
-		var doc struct {
-			Items []struct {
-				Attachments []struct {
-					URL  string `json:"url"`
-					Size int64  `json:"size_in_bytes"`
-				} `json:"attachments"`
-			} `json:"items"`
-		}
-		if err := json.Unmarshal(body, &doc); err != nil {
-			return nil, err
-		}
-		for _, it := range doc.Items {
-			for _, a := range it.Attachments {
-				if k, ok := strings.CutPrefix(a.URL, baseURL); ok && a.Size > 0 {
-					refs[k] = a.Size
-				}
-			}
-		}
-	} else {
-		dec := xml.NewDecoder(bytes.NewReader(body))
-		for {
-			tok, err := dec.Token()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			se, ok := tok.(xml.StartElement)
-			if !ok {
-				continue
-			}
-			var u string
-			length := int64(-1)
-			for _, a := range se.Attr {
-				switch a.Name.Local {
-				case "url", "href":
-					u = a.Value
-				case "length":
-					length, _ = strconv.ParseInt(a.Value, 10, 64)
-				}
-			}
-			if k, ok := strings.CutPrefix(u, baseURL); ok && length >= 0 {
-				refs[k] = length
-			}
-		}
-	}
-	delete(refs, key)
-	return refs, nil
 }
 
 // errInjected is the fault of faultStore.
