@@ -18,6 +18,7 @@ type publishOptions struct {
 	DryRun  bool
 	Prune   bool
 	Force   bool
+	Break   bool
 	JSON    bool
 	NoCache bool
 }
@@ -38,6 +39,7 @@ the manifest. Nothing is uploaded when any error is found.`,
 	cmd.Flags().BoolVar(&opts.Prune, "prune", false, "delete objects feedpub published earlier and no longer produces (default publish.prune)")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "allow --prune to delete more than publish.max_deletes objects")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a machine-readable summary")
+	cmd.Flags().BoolVar(&opts.Break, "break-lock", false, "remove the lock of a publish that died (only when no other publish is running)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file again instead of trusting the probe cache")
 	return cmd
 }
@@ -96,6 +98,7 @@ func (o *publishOptions) run(ctx context.Context) error {
 		Prune:       prune,
 		MaxDeletes:  cfg.Publish.MaxDeletes,
 		Force:       o.Force,
+		BreakLock:   o.Break,
 		ACL:         cfg.Publish.ACL,
 		GUIDs:       guids,
 		Slugs:       slugs,

@@ -616,16 +616,17 @@ func TestS3Faults(t *testing.T) {
 			if _, ok := tg.objects()[publish.LockKey]; ok {
 				// The network was gone when publish tried to unlock: it must
 				// have said so, and the next publish must refuse clearly.
-				if !strings.Contains(r.stderr, "the publish lock .feedpub/lock was left in place") {
+				if !strings.Contains(r.stderr, "the publish lock .feedpub/lock was left in place") || !strings.Contains(r.stderr, "--break-lock") {
 					t.Errorf("lock left behind without a word: %s", r)
 				}
 				r := tg.publish()
 				if r.code != 1 || !strings.Contains(r.stderr, "another publish is in progress") {
 					t.Errorf("publish with a left lock: %s", r)
 				}
-				tg.remove(publish.LockKey) // as the message says
+				tg.mustPublish("--break-lock") // as the message says
+			} else {
+				tg.mustPublish()
 			}
-			tg.mustPublish()
 			tg.checkLive()
 			if s := tg.publishJSON(); s.Uploaded != 0 {
 				t.Errorf("third publish uploaded %d files, want 0", s.Uploaded)
@@ -699,6 +700,12 @@ func TestS3Concurrent(t *testing.T) {
 	r := tg.publish()
 	if r.code != 1 || !strings.Contains(r.stderr, "another publish is in progress: feedpub on crashed-host (pid 4242) has held .feedpub/lock") {
 		t.Errorf("live lock: %s", r)
+	}
+	if r := tg.mustPublish("--break-lock"); !strings.Contains(r.stderr, "removed the publish lock held by feedpub on crashed-host (pid 4242)") {
+		t.Errorf("--break-lock did not say whose lock it removed: %s", r)
+	}
+	if _, ok := tg.objects()[publish.LockKey]; ok {
+		t.Error("lock not released after --break-lock")
 	}
 	tg.put(publish.LockKey, lock(time.Now().Add(-time.Minute)))
 	tg.mustPublish()

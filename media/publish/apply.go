@@ -33,6 +33,9 @@ type Options struct {
 	// Slugs are all entries of the site. A recorded GUID whose entry is gone
 	// is forgotten once published over, so its warning is given once.
 	Slugs map[string]bool
+	// BreakLock removes a lock left by a publish that died before taking
+	// this publish's own; the user asserts that no other publish runs.
+	BreakLock bool
 	// LockTTL is how long a lock left by a crashed publish blocks others.
 	LockTTL time.Duration
 	// Owner identifies this publish in the lock (host and process).
@@ -116,7 +119,7 @@ func Run(ctx context.Context, raw store.Store, files []store.File, opt Options) 
 			// A publish cut off by the network usually cannot remove its
 			// lock either; say so, or the next publish refuses to start
 			// with no hint why.
-			msg := fmt.Sprintf("the publish lock %s was left in place (%v): delete it if no publish is running, or publishing is blocked until it expires in %s", LockKey, uerr, opt.LockTTL)
+			msg := fmt.Sprintf("the publish lock %s was left in place (%v): if no other publish is running, run publish --break-lock; otherwise publishing is blocked until it expires in %s", LockKey, uerr, opt.LockTTL)
 			if err != nil {
 				err = fmt.Errorf("%w; %s", err, msg)
 			} else {
@@ -371,7 +374,7 @@ func acquireLock(ctx context.Context, st store.Store, opt Options) (unlock func(
 		err := putLock()
 		switch {
 		case err == nil:
-			return release, "", nil
+			return release, warning, nil
 		case errors.Is(err, store.ErrConditionalUnsupported):
 			return func() error { return nil }, fmt.Sprintf("%s does not support conditional writes: two publishes at once cannot be prevented", st), nil
 		case !errors.Is(err, store.ErrPrecondition):
@@ -386,12 +389,15 @@ func acquireLock(ctx context.Context, st store.Store, opt Options) (unlock func(
 			// retried create found the lock.
 			return release, "", nil
 		}
-		if now.Before(held.Expires) {
-			return nil, "", fmt.Errorf("%w: %s has held %s since %s (expires %s); wait for it, or delete %s if that publish is dead",
-				ErrLocked, held.Owner, LockKey, held.Started.Format(time.RFC3339), held.Expires.Format(time.RFC3339), LockKey)
+		if now.Before(held.Expires) && !opt.BreakLock {
+			return nil, "", fmt.Errorf("%w: %s has held %s since %s (expires %s); wait for it, or run publish --break-lock if that publish is dead",
+				ErrLocked, held.Owner, LockKey, held.Started.Format(time.RFC3339), held.Expires.Format(time.RFC3339))
 		}
 		if err := st.Delete(ctx, LockKey); err != nil {
-			return nil, "", fmt.Errorf("remove expired publish lock: %w", err)
+			return nil, "", fmt.Errorf("remove publish lock: %w", err)
+		}
+		if now.Before(held.Expires) {
+			warning = fmt.Sprintf("removed the publish lock held by %s since %s (--break-lock)", held.Owner, held.Started.Format(time.RFC3339))
 		}
 	}
 	return nil, "", fmt.Errorf("%w: could not take %s", ErrLocked, LockKey)
