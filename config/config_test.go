@@ -166,3 +166,18 @@ func TestClosest(t *testing.T) {
 		}
 	}
 }
+
+func TestTypeErrorsAllAtOnceWithLines(t *testing.T) {
+	body := validYAML + "  explicit: maybe\n  limit: lots\n  funding: nope\n"
+	cfg, ps := load(t, body)
+	msg := ps.Err().Error()
+	for _, want := range []string{
+		cfg.File + ":11: podcast.explicit: \"maybe\" is not true or false",
+		cfg.File + ":12: podcast.limit: \"lots\" is not a whole number",
+		cfg.File + ":13: podcast.funding[0]",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("missing %q in:\n%s", want, msg)
+		}
+	}
+}

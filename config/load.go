@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
 	"gopkg.in/yaml.v3"
 )
@@ -93,7 +94,7 @@ func Load(v *viper.Viper, path string) (Config, Problems) {
 		return cfg, ps
 	}
 	if err := v.Unmarshal(&cfg); err != nil {
-		ps.Errorf(path, 0, "", "%s", strings.ReplaceAll(err.Error(), "\n", " "))
+		ps.Add(decodeProblems(path, lines, err)...)
 		return cfg, ps
 	}
 	cfg.File = path
@@ -405,4 +406,75 @@ func CheckKey(p string) error {
 		return fmt.Errorf("%q: .feedpub/ is reserved for feedpub's own state", p)
 	}
 	return nil
+}
+
+// decodeProblems turns viper's decode error (every field that did not fit
+// its type, joined) into one located problem per field.
+func decodeProblems(file string, lines map[string]int, err error) Problems {
+	var ps Problems
+	var walk func(error)
+	walk = func(e error) {
+		if de, ok := e.(*mapstructure.DecodeError); ok && de.Unwrap() != nil {
+			ps.Errorf(file, lineOf(lines, de.Name()), de.Name(), "%s", typeMessage(de.Unwrap()))
+			return
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		if u := errors.Unwrap(e); u != nil {
+			walk(u)
+			return
+		}
+		ps.Errorf(file, 0, "", "%s", strings.ReplaceAll(e.Error(), "\n", " "))
+	}
+	walk(err)
+	return ps
+}
+
+// lineOf finds the line of key, or of its nearest parent in the file.
+func lineOf(lines map[string]int, key string) int {
+	for key != "" {
+		if l, ok := lines[key]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(key, ".[")
+		if i < 0 {
+			break
+		}
+		key = key[:i]
+	}
+	return 0
+}
+
+// typeMessage says what value was found and what kind of value fits.
+func typeMessage(err error) string {
+	var pe *mapstructure.ParseError
+	var ue *mapstructure.UnconvertibleTypeError
+	switch {
+	case errors.As(err, &pe):
+		return fmt.Sprintf("%q is not %s", fmt.Sprint(pe.Value), kindWord(pe.Expected.Kind()))
+	case errors.As(err, &ue):
+		return fmt.Sprintf("%v is not %s", ue.Value, kindWord(ue.Expected.Kind()))
+	}
+	return err.Error()
+}
+
+func kindWord(k reflect.Kind) string {
+	switch k {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Struct, reflect.Map:
+		return "a mapping of keys"
+	}
+	return "a text value"
 }

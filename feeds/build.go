@@ -275,8 +275,13 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 	if s.GUID == "" {
 		s.GUID = PodcastGUID(s.URL)
 	}
-	for i, c := range sc.Categories {
-		key := fmt.Sprintf("%s.categories[%d]", name, i)
+	cats, catKey := sc.Categories, name
+	if len(cats) == 0 && m == Video && cfg.Podcast.Enabled {
+		// A video feed of the same show usually shares its categories.
+		cats, catKey = cfg.Podcast.Categories, "podcast"
+	}
+	for i, c := range cats {
+		key := fmt.Sprintf("%s.categories[%d]", catKey, i)
 		cat, err := ParseCategory(c)
 		if err != nil {
 			ps.Errorf(cfg.File, cfg.Line(key), key, "%v", err)
@@ -284,7 +289,7 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 		}
 		s.Categories = append(s.Categories, cat)
 	}
-	if len(sc.Categories) == 0 {
+	if len(cats) == 0 {
 		ps.Errorf(cfg.File, cfg.Line(name), name+".categories", "Apple Podcasts requires at least one category, e.g. [\"TV & Film > Film Reviews\"]")
 	}
 	if s.Image == "" {

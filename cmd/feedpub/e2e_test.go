@@ -388,6 +388,14 @@ func TestInitWritesASiteBuildAccepts(t *testing.T) {
 			t.Errorf("starter build lacks %s", f)
 		}
 	}
+	// Uncommenting an empty video section is enough: its categories come
+	// from the podcast's.
+	cfg, _ := os.ReadFile(filepath.Join(dir, "feedpub.yaml"))
+	writeFile(t, filepath.Join(dir, "feedpub.yaml"), string(cfg)+"video:\n")
+	mustRun(t, "build", "--config", filepath.Join(dir, "feedpub.yaml"))
+	if v, err := os.ReadFile(filepath.Join(dir, "public", "video.xml")); err != nil || !bytes.Contains(v, []byte(`<itunes:category text="Film Reviews">`)) {
+		t.Errorf("video feed without its own categories: %v\n%s", err, v)
+	}
 	if r := feedpub(t, "init", dir); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
 		t.Errorf("init over an existing site: exit %d %s", r.code, r.stderr)
 	}
