@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"hash"
 	"io"
 	"net"
@@ -19,6 +18,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -135,6 +137,9 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		attempts = cfg.MaxRetries + 1
 	}
 	opts := []func(*config.LoadOptions) error{
+		// The SDK's own warnings (an IMDS fallback, a skipped checksum) are
+		// noise next to feedpub's one-line errors.
+		config.WithLogger(logging.Nop{}),
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				if attempts > 0 {
