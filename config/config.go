@@ -114,6 +114,10 @@ type Reviews struct {
 	Limit   int    `mapstructure:"limit"`
 	// Link is each entry's web page; "{slug}" is replaced by the entry's slug.
 	Link string `mapstructure:"link"`
+	// AtomID pins the Atom feed's id (an IRI such as
+	// "tag:reelverdicts.example,2026:reviews"); "" derives it from site.link
+	// and the oldest entry's year.
+	AtomID string `mapstructure:"atom_id"`
 }
 
 // Publish configures where and how the tree is published.

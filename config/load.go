@@ -342,6 +342,11 @@ func (c *Config) Validate() Problems {
 		if c.Reviews.Limit < 0 {
 			ps.Errorf(c.File, c.Line("reviews.limit"), "reviews.limit", "want 0 (all) or a positive number, got %d", c.Reviews.Limit)
 		}
+		if id := c.Reviews.AtomID; id != "" {
+			if u, err := url.Parse(id); err != nil || u.Scheme == "" {
+				ps.Errorf(c.File, c.Line("reviews.atom_id"), "reviews.atom_id", "%q: want a permanent IRI such as tag:example.com,2026:reviews", id)
+			}
+		}
 		if c.Reviews.Link != "" {
 			c.checkURL(&ps, "reviews.link", strings.ReplaceAll(c.Reviews.Link, "{slug}", "x"))
 		}

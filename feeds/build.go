@@ -364,6 +364,7 @@ func (in *Input) reviews(entries []*Entry) *ReviewFeed {
 		AtomKey:      cfg.Reviews.Atom,
 		JSONKey:      cfg.Reviews.JSON,
 		TagAuthority: tagAuthority(site.Link, entries),
+		AtomID:       strings.TrimSpace(cfg.Reviews.AtomID),
 		Generator:    in.Generator,
 	}
 	if r.RSSKey != "" {

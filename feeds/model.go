@@ -141,9 +141,12 @@ type ReviewFeed struct {
 	// "reelverdicts.example,2026"; the feed's Atom ID is
 	// "tag:"+TagAuthority+":reviews".
 	TagAuthority string
-	Updated      time.Time // newest item's Updated; never the clock
-	Items        []*Entry  // newest first, already limited; each has HTML
-	Generator    string
+	// AtomID, when set, is the Atom feed's id instead of the tag: URI
+	// above (reviews.atom_id pins it for good).
+	AtomID    string
+	Updated   time.Time // newest item's Updated; never the clock
+	Items     []*Entry  // newest first, already limited; each has HTML
+	Generator string
 }
 
 // Entry is one piece of content: a written review, its audio episode, its

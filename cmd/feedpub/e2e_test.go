@@ -563,3 +563,23 @@ func checkIntegrity(t *testing.T, out string, feed []byte) {
 		t.Error("no alternate enclosures found")
 	}
 }
+
+func TestAtomFeedIDCanBePinned(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "feedpub.yaml")
+	mustRun(t, "build", "--config", cfg, "--out", "a")
+	a, _ := os.ReadFile(filepath.Join(dir, "a", "reviews.atom"))
+	if !bytes.Contains(a, []byte("<id>tag:reelverdicts.example,2026:reviews</id>")) {
+		t.Errorf("default Atom feed id missing:\n%.400s", a)
+	}
+	t.Setenv("FEEDPUB_REVIEWS_ATOM_ID", "tag:reelverdicts.example,2019:reviews")
+	mustRun(t, "build", "--config", cfg, "--out", "b")
+	b, _ := os.ReadFile(filepath.Join(dir, "b", "reviews.atom"))
+	if !bytes.Contains(b, []byte("<id>tag:reelverdicts.example,2019:reviews</id>")) {
+		t.Errorf("pinned Atom feed id missing:\n%.400s", b)
+	}
+	t.Setenv("FEEDPUB_REVIEWS_ATOM_ID", "not an iri")
+	if r := feedpub(t, "validate", "--config", cfg); r.code != 1 || !strings.Contains(r.stderr, "reviews.atom_id") {
+		t.Errorf("bad atom_id accepted: %d %s", r.code, r.stderr)
+	}
+}

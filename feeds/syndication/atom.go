@@ -20,7 +20,7 @@ func RenderAtom(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 	}
 	feed := atomFeed{
 		Lang:     xmltext.Line(f.Language),
-		ID:       "tag:" + xmltext.Line(f.TagAuthority) + ":reviews",
+		ID:       atomFeedID(f),
 		Title:    atomText{Type: "text", Text: xmltext.Line(f.Title)},
 		Subtitle: optText(xmltext.Clean(f.Description)),
 		Updated:  rfc3339(f.Updated),
@@ -135,4 +135,12 @@ type atomGenerator struct {
 
 type atomCategory struct {
 	Term string `xml:"term,attr"`
+}
+
+// atomFeedID is the configured id, or the tag: URI of the site's authority.
+func atomFeedID(f *feeds.ReviewFeed) string {
+	if id := xmltext.Line(f.AtomID); id != "" {
+		return id
+	}
+	return "tag:" + xmltext.Line(f.TagAuthority) + ":reviews"
 }
