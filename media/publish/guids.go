@@ -3,6 +3,7 @@ package publish
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // GUIDChange is a published item whose GUID a new build would change or
@@ -21,6 +22,11 @@ type GUIDChange struct {
 func (c GUIDChange) String() string {
 	if c.Dropped {
 		return fmt.Sprintf("%s: entry %q (GUID %s) was published but is no longer in the site; podcast apps keep it until it leaves the feed", c.Feed, c.Slug, c.Old)
+	}
+	if strings.HasSuffix(c.Feed, ".atom") {
+		// Atom ids are tag: URIs of the slug and the first-publish day.
+		return fmt.Sprintf("%s: %s: the Atom id of %q would change from %s to %s, and feed readers would show it as a new entry; keep its slug and original date to keep it",
+			c.Source, c.Feed, c.Slug, c.Old, c.New)
 	}
 	return fmt.Sprintf("%s: %s: the GUID of %q would change from %s to %s, and podcast apps would show it as a new episode; set guid: %q in its front matter to keep it",
 		c.Source, c.Feed, c.Slug, c.Old, c.New, c.Old)
