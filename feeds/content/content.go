@@ -110,7 +110,10 @@ var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 // in name order, and returns the entries and every problem found.
 func Load(root, dir string) ([]*Entry, config.Problems) {
 	var ps config.Problems
-	base := filepath.Join(root, filepath.FromSlash(dir))
+	base := filepath.FromSlash(dir)
+	if !filepath.IsAbs(base) {
+		base = filepath.Join(root, base)
+	}
 	var files []string
 	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -132,7 +135,10 @@ func Load(root, dir string) ([]*Entry, config.Problems) {
 	md := NewMarkdown()
 	var out []*Entry
 	for _, f := range files {
-		rel, _ := filepath.Rel(root, f)
+		rel, err := filepath.Rel(root, f)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			rel = f // outside the site folder: name it in full
+		}
 		rel = filepath.ToSlash(rel)
 		data, err := os.ReadFile(f)
 		if err != nil {

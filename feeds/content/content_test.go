@@ -161,6 +161,9 @@ func TestLoadDirSortedAndAllProblems(t *testing.T) {
 	if len(ps.Errors()) != 2 {
 		t.Errorf("want both rating errors in one run, got %v", ps)
 	}
+	if abs, _ := Load(t.TempDir(), dir); len(abs) != 3 {
+		t.Errorf("absolute content.dir: %d entries", len(abs))
+	}
 	if _, ps := Load(root, "missing"); !ps.HasErrors() {
 		t.Error("missing content dir accepted")
 	}
