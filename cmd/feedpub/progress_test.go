@@ -56,16 +56,11 @@ func runFeedpub(t testing.TB, tty bool, args ...string) cliOutcome {
 	return cliOutcome{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
-// copyReelverdicts copies the example site's sources (not its built tree or probe
-// cache) into a fresh folder and returns its config file.
+// copyReelverdicts copies the example site's sources (not its built tree or
+// probe cache) into a fresh folder and returns its config file.
 func copyReelverdicts(t testing.TB) string {
 	t.Helper()
-	src := filepath.Join("..", "..", "examples", "reelverdicts")
-	dst := t.TempDir()
-	for _, name := range []string{"feedpub.yaml", "reviews", "media", "artwork"} {
-		copyAll(t, filepath.Join(src, name), filepath.Join(dst, name))
-	}
-	return filepath.Join(dst, "feedpub.yaml")
+	return filepath.Join(copyExample(t), "feedpub.yaml")
 }
 
 func copyAll(t testing.TB, src, dst string) {
