@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 )
@@ -124,4 +126,14 @@ func (e *ProblemsError) Error() string {
 		head = fmt.Sprintf("%d problems", n)
 	}
 	return head + ":\n  " + strings.Join(lines, "\n  ")
+}
+
+// BareError strips the path from a file-system error: a Problem already
+// names the file, relative to the site, so the absolute path is noise.
+func BareError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

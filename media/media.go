@@ -177,12 +177,12 @@ func readAsset(root, key string, kind Kind, opt Options) (*Asset, error) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, unwrapPath(err)
+		return nil, config.BareError(err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, unwrapPath(err)
+		return nil, config.BareError(err)
 	}
 	if st.IsDir() {
 		return nil, errors.New("is a folder, want a file")
@@ -218,21 +218,13 @@ func readAsset(root, key string, kind Kind, opt Options) (*Asset, error) {
 	n, err := io.Copy(h, io.NewSectionReader(f, 0, a.Size))
 	stats.HashBytes.Add(n)
 	if err != nil {
-		return nil, unwrapPath(err)
+		return nil, config.BareError(err)
 	}
 	a.SHA256 = hex.EncodeToString(h.Sum(nil))
 	if cache != nil {
 		cache.put(key, a)
 	}
 	return a, nil
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // check applies the per-kind rules that need only the asset itself. Checks
@@ -290,7 +282,7 @@ func CheckTimed(a *Asset, ref config.Problem, duration time.Duration) config.Pro
 	data, err := os.ReadFile(a.Path)
 	var ps config.Problems
 	if err != nil {
-		ref.Severity, ref.Msg = config.Error, fmt.Sprintf("%s: %v", a.Key, unwrapPath(err))
+		ref.Severity, ref.Msg = config.Error, fmt.Sprintf("%s: %v", a.Key, config.BareError(err))
 		return append(ps, ref)
 	}
 	var errs []error

@@ -128,7 +128,7 @@ func Load(root, dir string) ([]*Entry, config.Problems) {
 		return nil
 	})
 	if err != nil {
-		ps.Errorf(dir, 0, "content.dir", "cannot read the content folder: %v", unwrapPath(err))
+		ps.Errorf(dir, 0, "content.dir", "cannot read the content folder: %v", config.BareError(err))
 		return nil, ps
 	}
 	sort.Strings(files)
@@ -142,7 +142,7 @@ func Load(root, dir string) ([]*Entry, config.Problems) {
 		rel = filepath.ToSlash(rel)
 		data, err := os.ReadFile(f)
 		if err != nil {
-			ps.Errorf(rel, 0, "", "%v", unwrapPath(err))
+			ps.Errorf(rel, 0, "", "%v", config.BareError(err))
 			continue
 		}
 		e, eps := Parse(rel, data, md)
@@ -152,13 +152,6 @@ func Load(root, dir string) ([]*Entry, config.Problems) {
 		}
 	}
 	return out, ps
-}
-
-func unwrapPath(err error) error {
-	if pe, ok := err.(*fs.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 // NewMarkdown returns the Markdown renderer used for entry bodies:
