@@ -181,3 +181,11 @@ func TestTypeErrorsAllAtOnceWithLines(t *testing.T) {
 		}
 	}
 }
+
+func TestYAMLError(t *testing.T) {
+	_, ps := load(t, "site:\n  title: x\n bad: [\n")
+	msg := ps.Err().Error()
+	if !strings.Contains(msg, ".yaml:2: not valid YAML: did not find expected key") {
+		t.Errorf("YAML syntax error message: %s", msg)
+	}
+}

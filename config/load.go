@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
@@ -50,7 +51,8 @@ func Load(v *viper.Viper, path string) (Config, Problems) {
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		ps.Errorf(path, yamlErrorLine(err), "", "not valid YAML: %s", yamlErrorText(err))
+		line, msg := YAMLError(err)
+		ps.Errorf(path, line, "", "not valid YAML: %s", msg)
 		return cfg, ps
 	}
 	lines := map[string]int{}
@@ -260,21 +262,17 @@ func kindName(n *yaml.Node) string {
 	}
 }
 
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
 
-func yamlErrorLine(err error) int {
-	m := yamlLineRE.FindStringSubmatch(err.Error())
-	if m == nil {
-		return 0
+// YAMLError splits a yaml.v3 syntax error into its line (0 when it names
+// none) and its message. yaml.v3 reports syntax errors only as text.
+func YAMLError(err error) (line int, msg string) {
+	s := err.Error()
+	if m := yamlLineRE.FindStringSubmatch(s); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		return line, s[len(m[0]):]
 	}
-	var n int
-	fmt.Sscan(m[1], &n)
-	return n
-}
-
-func yamlErrorText(err error) string {
-	s := strings.TrimPrefix(err.Error(), "yaml: ")
-	return yamlLineRE.ReplaceAllString(strings.TrimPrefix(s, "line "), "")
+	return 0, strings.TrimPrefix(s, "yaml: ")
 }
 
 var languageRE = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`)

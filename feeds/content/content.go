@@ -173,7 +173,8 @@ func Parse(file string, data []byte, md goldmark.Markdown) (*Entry, config.Probl
 	}
 	var node yaml.Node
 	if err := yaml.Unmarshal(fmText, &node); err != nil {
-		ps.Errorf(file, fmLine+yamlLine(err)-1, "", "front matter is not valid YAML: %s", yamlMsg(err))
+		line, msg := config.YAMLError(err)
+		ps.Errorf(file, fmLine+max(line, 1)-1, "", "front matter is not valid YAML: %s", msg)
 		return nil, ps
 	}
 	e := &Entry{File: file, lines: map[string]int{}}
@@ -493,17 +494,3 @@ func goTypeName(t string) string {
 }
 
 var knownFields = []string{"title", "date", "updated", "slug", "author", "email", "summary", "link", "guid", "rating", "film", "tags", "image", "draft", "audio", "video", "file", "season", "episode", "episode_type", "explicit", "duration", "chapters", "transcripts", "persons", "language", "rel", "year", "director", "platform", "name", "role", "group", "href", "img"}
-
-func yamlLine(err error) int {
-	if sm := regexp.MustCompile(`line (\d+)`).FindStringSubmatch(err.Error()); sm != nil {
-		var n int
-		fmt.Sscan(sm[1], &n)
-		return n
-	}
-	return 1
-}
-
-func yamlMsg(err error) string {
-	s := strings.TrimPrefix(err.Error(), "yaml: ")
-	return regexp.MustCompile(`^line \d+: `).ReplaceAllString(s, "")
-}
