@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 )
 
 const validYAML = `site:
@@ -32,7 +33,7 @@ func write(t testing.TB, body string) string {
 	return p
 }
 
-func load(t testing.TB, body string) (config.Config, config.Problems) {
+func load(t testing.TB, body string) (config.Config, diag.Problems) {
 	t.Helper()
 	return config.Load(viper.New(), write(t, body))
 }
@@ -154,15 +155,6 @@ func TestCheckKey(t *testing.T) {
 	} {
 		if err := config.CheckKey(tc.key); (err == nil) != tc.ok {
 			t.Errorf("CheckKey(%q) = %v, want ok=%v", tc.key, err, tc.ok)
-		}
-	}
-}
-
-func TestClosest(t *testing.T) {
-	names := []string{"site", "content", "podcast", "video", "reviews", "publish"}
-	for in, want := range map[string]string{"podcats": "podcast", "sit": "site", "revews": "reviews", "zzzzzzzz": ""} {
-		if got := config.Closest(in, names); got != want {
-			t.Errorf("Closest(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -11,12 +11,13 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/feedpub/feedpub/config/diag"
 )
 
 // EnvPrefix is the prefix of environment overrides: site.title is
@@ -28,8 +29,8 @@ const EnvPrefix = "FEEDPUB"
 // checks the result. It returns
 // every problem found, not just the first; the Config is usable only when
 // the problems hold no errors.
-func Load(v *viper.Viper, path string) (Config, Problems) {
-	var ps Problems
+func Load(v *viper.Viper, path string) (Config, diag.Problems) {
+	var ps diag.Problems
 	cfg := Default()
 	cfg.File = path
 	abs, err := filepath.Abs(path)
@@ -51,7 +52,7 @@ func Load(v *viper.Viper, path string) (Config, Problems) {
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := YAMLError(err)
+		line, msg := diag.YAMLError(err)
 		ps.Errorf(path, line, "", "not valid YAML: %s", msg)
 		return cfg, ps
 	}
@@ -124,7 +125,7 @@ func (c *Config) Resolve(p string) string {
 
 // checkKeys reports every key in n that t (a struct with mapstructure tags)
 // does not have, with the closest valid key, and records each key's line.
-func checkKeys(n *yaml.Node, t reflect.Type, prefix, file string, lines map[string]int, ps *Problems) {
+func checkKeys(n *yaml.Node, t reflect.Type, prefix, file string, lines map[string]int, ps *diag.Problems) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -147,7 +148,7 @@ func checkKeys(n *yaml.Node, t reflect.Type, prefix, file string, lines map[stri
 					names = append(names, name)
 				}
 				msg := fmt.Sprintf("unknown key %q", k.Value)
-				if best := Closest(k.Value, names); best != "" {
+				if best := diag.Closest(k.Value, names); best != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", best)
 				} else {
 					sort.Strings(names)
@@ -206,51 +207,6 @@ func leafDefaults(v reflect.Value, prefix string) map[string]any {
 	return out
 }
 
-// Closest returns the candidate nearest to s by edit distance, if it is near
-// enough to be a plausible typo, or "".
-func Closest(s string, candidates []string) string {
-	candidates = append([]string(nil), candidates...)
-	sort.Strings(candidates)
-	best, bestD := "", 1<<30
-	for _, c := range candidates {
-		if d := EditDistance(strings.ToLower(s), c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if bestD <= 2 || bestD <= len(best)/3 {
-		return best
-	}
-	return ""
-}
-
-// EditDistance is the Damerau-Levenshtein (optimal string alignment)
-// distance in runes, so a swapped pair such as "podcats" is one edit from
-// "podcast".
-func EditDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
-}
-
 func kindName(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.SequenceNode:
@@ -262,25 +218,12 @@ func kindName(n *yaml.Node) string {
 	}
 }
 
-var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
-
-// YAMLError splits a yaml.v3 syntax error into its line (0 when it names
-// none) and its message. yaml.v3 reports syntax errors only as text.
-func YAMLError(err error) (line int, msg string) {
-	s := err.Error()
-	if m := yamlLineRE.FindStringSubmatch(s); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		return line, s[len(m[0]):]
-	}
-	return 0, strings.TrimPrefix(s, "yaml: ")
-}
-
 var languageRE = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`)
 
 // Validate checks the values and returns every problem. It also normalises
 // base_url to end in "/".
-func (c *Config) Validate() Problems {
-	var ps Problems
+func (c *Config) Validate() diag.Problems {
+	var ps diag.Problems
 	req := func(key, val string) {
 		if strings.TrimSpace(val) == "" {
 			ps.Errorf(c.File, c.Line(key), key, "required")
@@ -364,7 +307,7 @@ func (c *Config) Validate() Problems {
 	return ps
 }
 
-func (c *Config) checkURL(ps *Problems, key, val string) {
+func (c *Config) checkURL(ps *diag.Problems, key, val string) {
 	if val == "" {
 		return
 	}
@@ -374,7 +317,7 @@ func (c *Config) checkURL(ps *Problems, key, val string) {
 	}
 }
 
-func (c *Config) checkEmail(ps *Problems, key, val string) {
+func (c *Config) checkEmail(ps *diag.Problems, key, val string) {
 	if val == "" {
 		return
 	}
@@ -385,7 +328,7 @@ func (c *Config) checkEmail(ps *Problems, key, val string) {
 
 // checkKey checks an output file name: a relative slash path inside the
 // published tree.
-func (c *Config) checkKey(ps *Problems, key, val string) {
+func (c *Config) checkKey(ps *diag.Problems, key, val string) {
 	if val == "" {
 		ps.Errorf(c.File, c.Line(key), key, "required: a file name such as podcast.xml")
 		return
@@ -413,8 +356,8 @@ func CheckKey(p string) error {
 
 // decodeProblems turns viper's decode error (every field that did not fit
 // its type, joined) into one located problem per field.
-func decodeProblems(file string, lines map[string]int, err error) Problems {
-	var ps Problems
+func decodeProblems(file string, lines map[string]int, err error) diag.Problems {
+	var ps diag.Problems
 	var walk func(error)
 	walk = func(e error) {
 		if de, ok := e.(*mapstructure.DecodeError); ok && de.Unwrap() != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/media"
 	"github.com/feedpub/feedpub/media/probe"
@@ -48,8 +49,8 @@ type Skipped struct {
 // Build merges content and media into the Catalog. It is pure and
 // deterministic: the same Input gives the same Catalog, items sorted newest
 // first with the slug breaking ties.
-func Build(in Input) (*Catalog, []Skipped, config.Problems) {
-	var ps config.Problems
+func Build(in Input) (*Catalog, []Skipped, diag.Problems) {
+	var ps diag.Problems
 	cfg := in.Config
 	base := cfg.Site.BaseURL
 	cat := &Catalog{Site: Site{
@@ -126,7 +127,7 @@ func (in *Input) assetURL(key string) string {
 	return URL(in.Config.Site.BaseURL, key)
 }
 
-func (in *Input) entry(ce *content.Entry, ps *config.Problems) *Entry {
+func (in *Input) entry(ce *content.Entry, ps *diag.Problems) *Entry {
 	cfg := in.Config
 	e := &Entry{
 		Source:      ce.File,
@@ -177,7 +178,7 @@ func (in *Input) entry(ce *content.Entry, ps *config.Problems) *Entry {
 	return e
 }
 
-func (in *Input) episode(ce *content.Entry, field string, m *content.Media, ps *config.Problems) *Episode {
+func (in *Input) episode(ce *content.Entry, field string, m *content.Media, ps *diag.Problems) *Episode {
 	ep := &Episode{
 		Title:  clean(m.Title),
 		Season: m.Season,
@@ -246,7 +247,7 @@ func absDur(d time.Duration) time.Duration {
 	return d
 }
 
-func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, ps *config.Problems) *Show {
+func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, ps *diag.Problems) *Show {
 	cfg := in.Config
 	site := cfg.Site
 	s := &Show{

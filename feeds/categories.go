@@ -10,7 +10,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 )
 
 //go:embed data/apple-podcast-categories.json
@@ -124,7 +124,7 @@ func closest(s string, list []string) string {
 	}
 	cs := make([]cand, 0, len(list))
 	for _, v := range list {
-		cs = append(cs, cand{v, config.EditDistance(strings.ToLower(s), strings.ToLower(v))})
+		cs = append(cs, cand{v, diag.EditDistance(strings.ToLower(s), strings.ToLower(v))})
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
 	var out []string

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/media/probe"
 )
 
@@ -61,7 +62,7 @@ type Request struct {
 	Kind Kind
 	// Ref locates the reference for messages: the file (and line) that names
 	// this asset, e.g. "reviews/heroine.md:14 audio.file".
-	Ref config.Problem
+	Ref diag.Problem
 }
 
 // Asset is what feedpub knows about one file.
@@ -102,7 +103,7 @@ type Stats struct {
 // are read once. It returns the assets found and every problem: missing
 // files, unreadable media, content that does not match its extension. Files
 // are independent, so one bad file never hides another's problem.
-func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (map[string]*Asset, config.Problems) {
+func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (map[string]*Asset, diag.Problems) {
 	byKey := map[string][]Request{}
 	var keys []string
 	for _, r := range reqs {
@@ -140,13 +141,13 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 	wg.Wait()
 
 	assets := map[string]*Asset{}
-	var ps config.Problems
+	var ps diag.Problems
 	for i, key := range keys {
 		r := results[i]
 		for _, req := range byKey[key] {
 			ref := req.Ref
 			if r.err != nil {
-				ref.Severity = config.Error
+				ref.Severity = diag.Error
 				ref.Msg = fmt.Sprintf("%s %s: %v", req.Kind, key, r.err)
 				ps.Add(ref)
 				continue
@@ -177,12 +178,12 @@ func readAsset(root, key string, kind Kind, opt Options) (*Asset, error) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, config.BareError(err)
+		return nil, diag.BareError(err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, config.BareError(err)
+		return nil, diag.BareError(err)
 	}
 	if st.IsDir() {
 		return nil, errors.New("is a folder, want a file")
@@ -218,7 +219,7 @@ func readAsset(root, key string, kind Kind, opt Options) (*Asset, error) {
 	n, err := io.Copy(h, io.NewSectionReader(f, 0, a.Size))
 	stats.HashBytes.Add(n)
 	if err != nil {
-		return nil, config.BareError(err)
+		return nil, diag.BareError(err)
 	}
 	a.SHA256 = hex.EncodeToString(h.Sum(nil))
 	if cache != nil {
@@ -230,9 +231,9 @@ func readAsset(root, key string, kind Kind, opt Options) (*Asset, error) {
 // check applies the per-kind rules that need only the asset itself. Checks
 // that need another file's facts (a transcript within its audio's duration)
 // are done by the caller with CheckTimed.
-func check(a *Asset, req Request) config.Problems {
-	var ps config.Problems
-	at := func(sev config.Severity, msg string) {
+func check(a *Asset, req Request) diag.Problems {
+	var ps diag.Problems
+	at := func(sev diag.Severity, msg string) {
 		p := req.Ref
 		p.Severity = sev
 		p.Msg = msg
@@ -246,31 +247,31 @@ func check(a *Asset, req Request) config.Problems {
 		if !strings.HasPrefix(w, a.Key+": ") {
 			w = a.Key + ": " + w
 		}
-		at(config.Warning, w)
+		at(diag.Warning, w)
 	}
 	switch req.Kind {
 	case KindAudio, KindVideo:
 		if extErr != nil {
-			at(config.Error, extErr.Error())
+			at(diag.Error, extErr.Error())
 		}
 		if a.Info.Format == "" {
-			at(config.Error, fmt.Sprintf("%s: not a media file podcast apps can play (want MP3, M4A, MP4, M4V or MOV)", a.Key))
+			at(diag.Error, fmt.Sprintf("%s: not a media file podcast apps can play (want MP3, M4A, MP4, M4V or MOV)", a.Key))
 		} else if req.Kind == KindVideo && !a.Info.HasVideo {
-			at(config.Warning, fmt.Sprintf("%s: has no video track, but is the entry's video", a.Key))
+			at(diag.Warning, fmt.Sprintf("%s: has no video track, but is the entry's video", a.Key))
 		}
 		if a.Info.Duration <= 0 && a.Info.Format != "" {
-			at(config.Warning, fmt.Sprintf("%s: duration could not be read; set duration: in the front matter", a.Key))
+			at(diag.Warning, fmt.Sprintf("%s: duration could not be read; set duration: in the front matter", a.Key))
 		}
 	case KindArtwork:
 		if extErr != nil {
-			at(config.Error, extErr.Error())
+			at(diag.Error, extErr.Error())
 		}
 		errs, warns := probe.CheckArtwork(a.Key, a.Info, a.Size)
 		for _, e := range errs {
-			at(config.Error, e.Error())
+			at(diag.Error, e.Error())
 		}
 		for _, w := range warns {
-			at(config.Warning, w)
+			at(diag.Warning, w)
 		}
 	}
 	return ps
@@ -278,11 +279,11 @@ func check(a *Asset, req Request) config.Problems {
 
 // CheckTimed validates a chapters or transcript file against the duration of
 // the media it belongs to (0 when unknown).
-func CheckTimed(a *Asset, ref config.Problem, duration time.Duration) config.Problems {
+func CheckTimed(a *Asset, ref diag.Problem, duration time.Duration) diag.Problems {
 	data, err := os.ReadFile(a.Path)
-	var ps config.Problems
+	var ps diag.Problems
 	if err != nil {
-		ref.Severity, ref.Msg = config.Error, fmt.Sprintf("%s: %v", a.Key, config.BareError(err))
+		ref.Severity, ref.Msg = diag.Error, fmt.Sprintf("%s: %v", a.Key, diag.BareError(err))
 		return append(ps, ref)
 	}
 	var errs []error
@@ -293,7 +294,7 @@ func CheckTimed(a *Asset, ref config.Problem, duration time.Duration) config.Pro
 	}
 	for _, e := range errs {
 		p := ref
-		p.Severity, p.Msg = config.Error, e.Error()
+		p.Severity, p.Msg = diag.Error, e.Error()
 		// The file's own location is more useful than the reference's.
 		p.File, p.Line, p.Field = "", 0, ""
 		ps = append(ps, p)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 )
 
 // example is the example site's folder, whose media were made by ffmpeg.
@@ -30,7 +30,7 @@ func copyFile(t testing.TB, from, to string) {
 }
 
 func req(key string, kind Kind) Request {
-	return Request{Key: key, Kind: kind, Ref: config.Problem{File: "reviews/x.md", Line: 7, Field: kind.String() + ".file"}}
+	return Request{Key: key, Kind: kind, Ref: diag.Problem{File: "reviews/x.md", Line: 7, Field: kind.String() + ".file"}}
 }
 
 func TestProbeAllExampleMedia(t *testing.T) {
@@ -137,11 +137,11 @@ func TestCheckTimedTranscriptBeyondDuration(t *testing.T) {
 	if ps.HasErrors() {
 		t.Fatal(ps.Err())
 	}
-	got := CheckTimed(assets["t.vtt"], config.Problem{File: "reviews/x.md"}, 5*time.Second)
+	got := CheckTimed(assets["t.vtt"], diag.Problem{File: "reviews/x.md"}, 5*time.Second)
 	if !got.HasErrors() || !strings.Contains(got.Err().Error(), "t.vtt") {
 		t.Errorf("cue after the end accepted: %v", got)
 	}
-	if got := CheckTimed(assets["t.vtt"], config.Problem{}, time.Minute); got.HasErrors() {
+	if got := CheckTimed(assets["t.vtt"], diag.Problem{}, time.Minute); got.HasErrors() {
 		t.Errorf("valid transcript rejected: %v", got.Err())
 	}
 }

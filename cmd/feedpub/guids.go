@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
 )
@@ -13,7 +13,7 @@ import (
 func (o *rootOptions) guidCheck(res *site.Result) (map[string]map[string]string, map[string]bool, func(*publish.Manifest)) {
 	guids, slugs, sources := publishedGUIDs(res)
 	return guids, slugs, func(m *publish.Manifest) {
-		var ps config.Problems
+		var ps diag.Problems
 		for _, c := range publish.CheckGUIDs(m, guids, sources) {
 			ps.Warnf("", 0, "", "%s", c.String())
 		}

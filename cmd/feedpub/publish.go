@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
@@ -116,7 +116,7 @@ func (o *publishOptions) run(ctx context.Context) error {
 	}
 	if !ro.Verbose { // --verbose logged them already
 		for _, w := range rep.Warnings {
-			ro.report(config.Problems{{Severity: config.Warning, Msg: w}})
+			ro.report(diag.Problems{{Severity: diag.Warning, Msg: w}})
 		}
 	}
 	if o.DryRun {

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 )
 
 // version is set at link time (-ldflags "-X main.version=...").
@@ -126,10 +127,10 @@ func (o *rootOptions) loadConfig() (*config.Config, error) {
 }
 
 // report prints problems: errors always, warnings unless --quiet.
-func (o *rootOptions) report(ps config.Problems) {
+func (o *rootOptions) report(ps diag.Problems) {
 	ps.Sort()
 	for _, p := range ps {
-		if p.Severity == config.Warning {
+		if p.Severity == diag.Warning {
 			if !o.Quiet {
 				fmt.Fprintf(o.env.Stderr, "warning: %s\n", p.Error())
 			}

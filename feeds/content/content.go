@@ -22,9 +22,10 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 )
 
 // Entry is one content file as the editor wrote it, checked and with
@@ -108,8 +109,8 @@ var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
 // Load reads every *.md file under dir (relative to root, the site folder),
 // in name order, and returns the entries and every problem found.
-func Load(root, dir string) ([]*Entry, config.Problems) {
-	var ps config.Problems
+func Load(root, dir string) ([]*Entry, diag.Problems) {
+	var ps diag.Problems
 	base := filepath.FromSlash(dir)
 	if !filepath.IsAbs(base) {
 		base = filepath.Join(root, base)
@@ -128,7 +129,7 @@ func Load(root, dir string) ([]*Entry, config.Problems) {
 		return nil
 	})
 	if err != nil {
-		ps.Errorf(dir, 0, "content.dir", "cannot read the content folder: %v", config.BareError(err))
+		ps.Errorf(dir, 0, "content.dir", "cannot read the content folder: %v", diag.BareError(err))
 		return nil, ps
 	}
 	sort.Strings(files)
@@ -142,7 +143,7 @@ func Load(root, dir string) ([]*Entry, config.Problems) {
 		rel = filepath.ToSlash(rel)
 		data, err := os.ReadFile(f)
 		if err != nil {
-			ps.Errorf(rel, 0, "", "%v", config.BareError(err))
+			ps.Errorf(rel, 0, "", "%v", diag.BareError(err))
 			continue
 		}
 		e, eps := Parse(rel, data, md)
@@ -164,8 +165,8 @@ func NewMarkdown() goldmark.Markdown {
 
 // Parse reads one entry from data; file is the slash path used in messages.
 // It returns nil when the file cannot be used at all.
-func Parse(file string, data []byte, md goldmark.Markdown) (*Entry, config.Problems) {
-	var ps config.Problems
+func Parse(file string, data []byte, md goldmark.Markdown) (*Entry, diag.Problems) {
+	var ps diag.Problems
 	fmText, body, fmLine, ok := splitFrontMatter(data)
 	if !ok {
 		ps.Errorf(file, 1, "", "no front matter: the file must start with a line \"---\", then YAML (title:, date:, ...), then \"---\"")
@@ -173,7 +174,7 @@ func Parse(file string, data []byte, md goldmark.Markdown) (*Entry, config.Probl
 	}
 	var node yaml.Node
 	if err := yaml.Unmarshal(fmText, &node); err != nil {
-		line, msg := config.YAMLError(err)
+		line, msg := diag.YAMLError(err)
 		ps.Errorf(file, fmLine+max(line, 1)-1, "", "front matter is not valid YAML: %s", msg)
 		return nil, ps
 	}
@@ -289,7 +290,7 @@ func Parse(file string, data []byte, md goldmark.Markdown) (*Entry, config.Probl
 	return e, ps
 }
 
-func checkMedia(ps *config.Problems, file, name string, m *Media, line func(string) int) {
+func checkMedia(ps *diag.Problems, file, name string, m *Media, line func(string) int) {
 	if strings.TrimSpace(m.File) == "" {
 		ps.Errorf(file, line(name), name+".file", "required inside %s: the media file, e.g. media/episode.mp3", name)
 	}
@@ -466,7 +467,7 @@ func yamlErrors(err error) []yamlProblem {
 		if sm := yamlUnknownRE.FindStringSubmatch(p.text); sm != nil {
 			p.field = sm[1]
 			p.text = fmt.Sprintf("unknown field %q", sm[1])
-			if best := config.Closest(sm[1], knownFields); best != "" {
+			if best := diag.Closest(sm[1], knownFields); best != "" {
 				p.text += fmt.Sprintf(" (did you mean %q?)", best)
 			}
 		} else if sm := yamlTypeRE.FindStringSubmatch(p.text); sm != nil {

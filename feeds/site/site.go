@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/podcast"
@@ -48,8 +49,8 @@ type Result struct {
 // Build loads, probes, checks and renders the site described by cfg. It
 // returns every problem found; the Result is complete only when the
 // problems hold no errors.
-func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, config.Problems) {
-	var ps config.Problems
+func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.Problems) {
+	var ps diag.Problems
 	entries, eps := content.Load(cfg.Dir, cfg.Content.Dir)
 	ps.Add(eps...)
 
@@ -98,7 +99,7 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, confi
 type timedReq struct {
 	key, media string
 	duration   time.Duration
-	ref        config.Problem
+	ref        diag.Problem
 }
 
 // requests lists every file the entries and the config reference, with
@@ -106,8 +107,8 @@ type timedReq struct {
 func requests(cfg *config.Config, entries []*content.Entry) ([]media.Request, []timedReq) {
 	var reqs []media.Request
 	var timed []timedReq
-	ref := func(file string, line int, field string) config.Problem {
-		return config.Problem{File: file, Line: line, Field: field}
+	ref := func(file string, line int, field string) diag.Problem {
+		return diag.Problem{File: file, Line: line, Field: field}
 	}
 	if cfg.Site.Image != "" {
 		reqs = append(reqs, media.Request{Key: cfg.Site.Image, Kind: media.KindArtwork, Ref: ref(cfg.File, cfg.Line("site.image"), "site.image")})
@@ -233,8 +234,8 @@ func contentType(a *media.Asset) string {
 }
 
 // render encodes every configured feed.
-func render(cfg *config.Config, cat *feeds.Catalog) ([]store.File, config.Problems) {
-	var ps config.Problems
+func render(cfg *config.Config, cat *feeds.Catalog) ([]store.File, diag.Problems) {
+	var ps diag.Problems
 	var files []store.File
 	add := func(key, ctype string, fn func(*bytes.Buffer) ([]podcast.Warning, error)) {
 		var buf bytes.Buffer

@@ -1,10 +1,17 @@
-package config
+// Package diag holds feedpub's located diagnostics: a Problem names the
+// file, the line and the field of a finding about the user's input, so every
+// layer (config, content, media, feeds, publish) reports the same way and all
+// findings of a run can be printed together. Suggestions for misspelt names
+// (Closest) live here too, because every layer offers them.
+package diag
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -136,4 +143,62 @@ func BareError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// Closest returns the candidate nearest to s by edit distance, if it is near
+// enough to be a plausible typo, or "".
+func Closest(s string, candidates []string) string {
+	candidates = append([]string(nil), candidates...)
+	sort.Strings(candidates)
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		if d := EditDistance(strings.ToLower(s), c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD <= 2 || bestD <= len(best)/3 {
+		return best
+	}
+	return ""
+}
+
+// EditDistance is the Damerau-Levenshtein (optimal string alignment)
+// distance in runes, so a swapped pair such as "podcats" is one edit from
+// "podcast".
+func EditDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}
+
+var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+
+// YAMLError splits a yaml.v3 syntax error into its line (0 when it names
+// none) and its message. yaml.v3 reports syntax errors only as text.
+func YAMLError(err error) (line int, msg string) {
+	s := err.Error()
+	if m := yamlLineRE.FindStringSubmatch(s); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		return line, s[len(m[0]):]
+	}
+	return 0, strings.TrimPrefix(s, "yaml: ")
 }
