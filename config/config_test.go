@@ -145,20 +145,6 @@ func TestMissingFileAndBadYAML(t *testing.T) {
 	}
 }
 
-func TestCheckKey(t *testing.T) {
-	for _, tc := range []struct {
-		key string
-		ok  bool
-	}{
-		{"podcast.xml", true}, {"feeds/podcast.xml", true},
-		{"/etc/passwd", false}, {"../x.xml", false}, {"a//b", false}, {"./a", false}, {".feedpub/manifest.json", false},
-	} {
-		if err := config.CheckKey(tc.key); (err == nil) != tc.ok {
-			t.Errorf("CheckKey(%q) = %v, want ok=%v", tc.key, err, tc.ok)
-		}
-	}
-}
-
 func TestTypeErrorsAllAtOnceWithLines(t *testing.T) {
 	body := validYAML + "  explicit: maybe\n  limit: lots\n  funding: nope\n"
 	cfg, ps := load(t, body)

@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/media/store"
 )
 
 // EnvPrefix is the prefix of environment overrides: site.title is
@@ -333,25 +334,9 @@ func (c *Config) checkKey(ps *diag.Problems, key, val string) {
 		ps.Errorf(c.File, c.Line(key), key, "required: a file name such as podcast.xml")
 		return
 	}
-	if err := CheckKey(val); err != nil {
+	if err := store.CheckFileKey(val); err != nil {
 		ps.Errorf(c.File, c.Line(key), key, "%v", err)
 	}
-}
-
-// CheckKey reports whether p can be an object key: a clean relative slash
-// path that stays inside the published tree.
-func CheckKey(p string) error {
-	if strings.HasPrefix(p, "/") || strings.Contains(p, "\\") {
-		return fmt.Errorf("%q: want a path relative to the site folder", p)
-	}
-	clean := filepath.ToSlash(filepath.Clean(filepath.FromSlash(p)))
-	if clean != p || clean == "." || strings.HasPrefix(clean, "../") || clean == ".." {
-		return fmt.Errorf("%q: want a clean path inside the site folder (no ./, ../ or //)", p)
-	}
-	if strings.HasPrefix(clean, ".feedpub/") {
-		return fmt.Errorf("%q: .feedpub/ is reserved for feedpub's own state", p)
-	}
-	return nil
 }
 
 // decodeProblems turns viper's decode error (every field that did not fit

@@ -19,13 +19,14 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/feedpub/feedpub/config"
+	"golang.org/x/sync/errgroup"
+
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/media/probe"
+	"github.com/feedpub/feedpub/media/store"
 )
 
 // Kind is the role a file plays in the feeds; it decides which checks apply.
@@ -122,23 +123,22 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 		err error
 	}
 	results := make([]result, len(keys))
-	sem := make(chan struct{}, n)
-	var wg sync.WaitGroup
+	// Workers never fail the group: one bad file must not hide another's
+	// problem. Only cancellation (Ctrl-C) stops the remaining work.
+	var g errgroup.Group
+	g.SetLimit(n)
 	for i, key := range keys {
-		if ctx.Err() != nil {
-			results[i].err = ctx.Err()
-			continue
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			a, err := readAsset(root, key, byKey[key][0].Kind, opt)
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				results[i].err = err
+				return nil
+			}
+			a, err := readAsset(ctx, root, key, byKey[key][0].Kind, opt)
 			results[i] = result{a, err}
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
+	_ = g.Wait()
 
 	assets := map[string]*Asset{}
 	var ps diag.Problems
@@ -164,12 +164,12 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 // ErrNotFound is returned for a referenced file that does not exist.
 var ErrNotFound = errors.New("file not found")
 
-func readAsset(root, key string, kind Kind, opt Options) (*Asset, error) {
+func readAsset(ctx context.Context, root, key string, kind Kind, opt Options) (*Asset, error) {
 	cache, stats := opt.Cache, opt.Stats
 	if stats == nil {
 		stats = &Stats{}
 	}
-	if err := config.CheckKey(key); err != nil {
+	if err := store.CheckFileKey(key); err != nil {
 		return nil, err
 	}
 	p := filepath.Join(root, filepath.FromSlash(key))
@@ -216,7 +216,7 @@ func readAsset(root, key string, kind Kind, opt Options) (*Asset, error) {
 	// The probe read only headers; hashing must read everything, once,
 	// sequentially, in a fixed-size buffer so memory stays flat.
 	h := sha256.New()
-	n, err := io.Copy(h, io.NewSectionReader(f, 0, a.Size))
+	n, err := io.Copy(h, ctxReader{ctx, io.NewSectionReader(f, 0, a.Size)})
 	stats.HashBytes.Add(n)
 	if err != nil {
 		return nil, diag.BareError(err)
@@ -300,4 +300,18 @@ func CheckTimed(a *Asset, ref diag.Problem, duration time.Duration) diag.Problem
 		ps = append(ps, p)
 	}
 	return ps
+}
+
+// ctxReader stops a long read (hashing a large video) when ctx is cancelled,
+// so Ctrl-C is honoured within one buffer's read.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

@@ -21,7 +21,7 @@ import (
 	"github.com/feedpub/feedpub/feeds/podcast"
 	"github.com/feedpub/feedpub/feeds/syndication"
 	"github.com/feedpub/feedpub/media"
-	"github.com/feedpub/feedpub/media/store"
+	"github.com/feedpub/feedpub/media/publish"
 )
 
 // StateDir is the folder, inside the site folder, where feedpub keeps its
@@ -43,7 +43,7 @@ type Result struct {
 	Assets  map[string]*media.Asset
 	// Files is the published tree: media first, then feeds, each group
 	// sorted by key. It is exactly what build writes and publish uploads.
-	Files []store.File
+	Files []publish.File
 }
 
 // Build loads, probes, checks and renders the site described by cfg. It
@@ -161,7 +161,7 @@ func requests(cfg *config.Config, entries []*content.Entry) ([]media.Request, []
 
 // mediaFiles lists the probed files the feeds reference: only those, so a
 // draft's media is never published early.
-func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media.Asset) []store.File {
+func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media.Asset) []publish.File {
 	used := map[string]bool{}
 	byURL := map[string]string{}
 	for k := range assets {
@@ -207,11 +207,11 @@ func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	out := make([]store.File, 0, len(keys))
+	out := make([]publish.File, 0, len(keys))
 	for _, k := range keys {
 		a := assets[k]
-		out = append(out, store.File{
-			Key: k, Kind: store.KindMedia, Path: a.Path, Size: a.Size, SHA256: a.SHA256,
+		out = append(out, publish.File{
+			Key: k, Kind: publish.KindMedia, Path: a.Path, Size: a.Size, SHA256: a.SHA256,
 			ContentType: contentType(a), CacheControl: cfg.Publish.CacheControl.Media,
 		})
 	}
@@ -234,9 +234,9 @@ func contentType(a *media.Asset) string {
 }
 
 // render encodes every configured feed.
-func render(cfg *config.Config, cat *feeds.Catalog) ([]store.File, diag.Problems) {
+func render(cfg *config.Config, cat *feeds.Catalog) ([]publish.File, diag.Problems) {
 	var ps diag.Problems
-	var files []store.File
+	var files []publish.File
 	add := func(key, ctype string, fn func(*bytes.Buffer) ([]podcast.Warning, error)) {
 		var buf bytes.Buffer
 		warns, err := fn(&buf)
@@ -248,8 +248,8 @@ func render(cfg *config.Config, cat *feeds.Catalog) ([]store.File, diag.Problems
 			return
 		}
 		sum := sha256.Sum256(buf.Bytes())
-		files = append(files, store.File{
-			Key: key, Kind: store.KindFeed, Body: buf.Bytes(), Size: int64(buf.Len()),
+		files = append(files, publish.File{
+			Key: key, Kind: publish.KindFeed, Body: buf.Bytes(), Size: int64(buf.Len()),
 			SHA256: hex.EncodeToString(sum[:]), ContentType: ctype, CacheControl: cfg.Publish.CacheControl.Feeds,
 		})
 	}

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/feedpub/feedpub/media/store"
 )
 
@@ -83,7 +85,7 @@ var ErrLocked = errors.New("another publish is in progress")
 // Run publishes files to st in the safe order: lock, read the manifest,
 // plan, upload media, check every referenced object is in place, upload
 // feeds, delete orphans (with Prune), write the manifest, unlock.
-func Run(ctx context.Context, raw store.Store, files []store.File, opt Options) (_ *Report, err error) {
+func Run(ctx context.Context, raw store.Store, files []File, opt Options) (_ *Report, err error) {
 	start := time.Now()
 	if opt.Concurrency < 1 {
 		opt.Concurrency = 1
@@ -155,14 +157,14 @@ func Run(ctx context.Context, raw store.Store, files []store.File, opt Options) 
 	}
 	var media, feedFiles []Action
 	for _, a := range plan.Uploads {
-		if a.File.Kind == store.KindFeed {
+		if a.File.Kind == KindFeed {
 			feedFiles = append(feedFiles, a)
 		} else {
 			media = append(media, a)
 		}
 	}
 	next := cloneManifest(m)
-	record := func(f store.File) {
+	record := func(f File) {
 		next.Objects[f.Key] = Recorded{Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, CacheControl: f.CacheControl}
 	}
 	for _, a := range plan.Unchanged {
@@ -171,7 +173,7 @@ func Run(ctx context.Context, raw store.Store, files []store.File, opt Options) 
 
 	var mu sync.Mutex
 	upload := func(as []Action) error {
-		return forEach(ctx, len(as), opt.Concurrency, func(i int) error {
+		return forEach(ctx, len(as), opt.Concurrency, func(ctx context.Context, i int) error {
 			f := as[i].File
 			if err := put(ctx, st, f, opt); err != nil {
 				return err
@@ -230,7 +232,7 @@ func Run(ctx context.Context, raw store.Store, files []store.File, opt Options) 
 	return rep, nil
 }
 
-func put(ctx context.Context, st store.Store, f store.File, opt Options) error {
+func put(ctx context.Context, st store.Store, f File, opt Options) error {
 	rc, err := f.Open()
 	if err != nil {
 		return fmt.Errorf("open %s: %w", f.Key, err)
@@ -256,7 +258,7 @@ func put(ctx context.Context, st store.Store, f store.File, opt Options) error {
 // verify lists the target once and checks that every object of the build
 // is there with the right size, so a feed is never replaced while it would
 // point at something missing.
-func verify(ctx context.Context, st store.Store, files []store.File) error {
+func verify(ctx context.Context, st store.Store, files []File) error {
 	objs, err := st.List(ctx, "")
 	if err != nil {
 		return fmt.Errorf("check media before replacing feeds: list %s: %w", st, err)
@@ -267,7 +269,7 @@ func verify(ctx context.Context, st store.Store, files []store.File) error {
 	}
 	var errs []error
 	for _, f := range files {
-		if f.Kind != store.KindMedia {
+		if f.Kind != KindMedia {
 			continue
 		}
 		size, ok := have[f.Key]
@@ -426,35 +428,17 @@ func readLock(ctx context.Context, st store.Store) (lockBody, error) {
 
 // forEach runs fn for 0..n-1 with at most limit at once, and stops starting
 // new work after the first error, which it returns.
-func forEach(ctx context.Context, n, limit int, fn func(i int) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	sem := make(chan struct{}, max(limit, 1))
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for i := 0; i < n; i++ {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := fn(i); err != nil {
-				once.Do(func() { first = err; cancel(err) })
-			}
-		}()
+func forEach(parent context.Context, n, limit int, fn func(ctx context.Context, i int) error) error {
+	g, ctx := errgroup.WithContext(parent)
+	g.SetLimit(max(limit, 1))
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		g.Go(func() error { return fn(ctx, i) })
 	}
-	wg.Wait()
-	if first != nil {
-		return first
+	if err := g.Wait(); err != nil {
+		return err
 	}
-	return context.Cause(ctx)
+	// Cancelled before any worker saw it: still not done.
+	return parent.Err()
 }
 
 // counting counts the requests made to the store, for --json.

@@ -55,9 +55,9 @@ func sum(b []byte) string {
 }
 
 // files writes the site's media under dir and returns the build, media first.
-func (s site) files(t testing.TB, dir string) []store.File {
+func (s site) files(t testing.TB, dir string) []publish.File {
 	t.Helper()
-	var files []store.File
+	var files []publish.File
 	addMedia := func(key string, body []byte, ct string) {
 		p := filepath.Join(dir, filepath.FromSlash(key))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -66,7 +66,7 @@ func (s site) files(t testing.TB, dir string) []store.File {
 		if err := os.WriteFile(p, body, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		files = append(files, store.File{Key: key, Kind: store.KindMedia, Path: p, Size: int64(len(body)),
+		files = append(files, publish.File{Key: key, Kind: publish.KindMedia, Path: p, Size: int64(len(body)),
 			SHA256: sum(body), ContentType: ct, CacheControl: "public, max-age=86400"})
 	}
 	var rss bytes.Buffer
@@ -105,7 +105,7 @@ func (s site) files(t testing.TB, dir string) []store.File {
 		{"podcast.xml", "application/rss+xml; charset=utf-8", rss.Bytes()},
 		{"reviews.json", "application/feed+json; charset=utf-8", js},
 	} {
-		files = append(files, store.File{Key: f.key, Kind: store.KindFeed, Body: f.body, Size: int64(len(f.body)),
+		files = append(files, publish.File{Key: f.key, Kind: publish.KindFeed, Body: f.body, Size: int64(len(f.body)),
 			SHA256: sum(f.body), ContentType: f.ct, CacheControl: "public, max-age=300"})
 	}
 	return files

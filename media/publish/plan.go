@@ -21,7 +21,7 @@ const (
 
 // Action is one planned object.
 type Action struct {
-	File   store.File // zero for orphans except Key
+	File   File // zero for orphans except Key
 	Reason Reason
 	Detail string // e.g. "size 120 → 140", "content differs"
 }
@@ -40,7 +40,7 @@ type Plan struct {
 // (the first publish into a used bucket) it lists the target once and
 // compares sizes and the SHA-256 kept in object metadata; objects it finds
 // but did not write are never orphans.
-func MakePlan(ctx context.Context, st store.Store, files []store.File, m *Manifest) (*Plan, error) {
+func MakePlan(ctx context.Context, st store.Store, files []File, m *Manifest) (*Plan, error) {
 	p := &Plan{}
 	produced := map[string]bool{}
 	var remote map[string]store.Object
@@ -74,7 +74,7 @@ func MakePlan(ctx context.Context, st store.Store, files []store.File, m *Manife
 	}
 	for _, k := range m.sortedKeys() {
 		if !produced[k] {
-			p.Orphans = append(p.Orphans, Action{File: store.File{Key: k, Size: m.Objects[k].Size}, Reason: ReasonOrphaned})
+			p.Orphans = append(p.Orphans, Action{File: File{Key: k, Size: m.Objects[k].Size}, Reason: ReasonOrphaned})
 		}
 	}
 	sort.SliceStable(p.Uploads, func(i, j int) bool {
@@ -87,7 +87,7 @@ func MakePlan(ctx context.Context, st store.Store, files []store.File, m *Manife
 	return p, nil
 }
 
-func compareRecorded(f store.File, objs map[string]Recorded) (Reason, string) {
+func compareRecorded(f File, objs map[string]Recorded) (Reason, string) {
 	r, ok := objs[f.Key]
 	switch {
 	case !ok:
@@ -104,7 +104,7 @@ func compareRecorded(f store.File, objs map[string]Recorded) (Reason, string) {
 	return ReasonUnchanged, ""
 }
 
-func compareRemote(f store.File, objs map[string]store.Object) (Reason, string) {
+func compareRemote(f File, objs map[string]store.Object) (Reason, string) {
 	o, ok := objs[f.Key]
 	switch {
 	case !ok:
@@ -130,7 +130,7 @@ func Bytes(as []Action) int64 {
 
 // fillChecksums asks the target for the SHA-256 of same-size objects whose
 // listing did not carry it (S3 listings hold no metadata), a few at a time.
-func fillChecksums(ctx context.Context, st store.Store, files []store.File, remote map[string]store.Object) error {
+func fillChecksums(ctx context.Context, st store.Store, files []File, remote map[string]store.Object) error {
 	var keys []string
 	for _, f := range files {
 		if o, ok := remote[f.Key]; ok && o.Size == f.Size && o.SHA256 == "" {
@@ -138,7 +138,7 @@ func fillChecksums(ctx context.Context, st store.Store, files []store.File, remo
 		}
 	}
 	results := make([]store.Object, len(keys))
-	err := forEach(ctx, len(keys), 8, func(i int) error {
+	err := forEach(ctx, len(keys), 8, func(ctx context.Context, i int) error {
 		o, err := st.Stat(ctx, keys[i])
 		if err != nil {
 			return fmt.Errorf("stat %s: %w", keys[i], err)

@@ -5,11 +5,9 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
-	"os"
 	"time"
 )
 
@@ -86,39 +84,3 @@ type Store interface {
 	// String describes the target for messages (never with credentials).
 	String() string
 }
-
-// File is one object of the published tree as built locally: either a file
-// on disk (media, artwork, chapters, transcripts) or bytes rendered in
-// memory (feeds).
-type File struct {
-	Key          string
-	Kind         FileKind
-	Path         string // source file on disk; "" when Body is set
-	Body         []byte // rendered content; nil when Path is set
-	Size         int64
-	SHA256       string // lower-case hex
-	ContentType  string
-	CacheControl string
-}
-
-// FileKind orders publishing: every media file is in place before any feed
-// that references it is replaced.
-type FileKind int
-
-// Kinds of published file, in upload order.
-const (
-	KindMedia FileKind = iota // audio, video, artwork, chapters, transcripts
-	KindFeed                  // the feed files, uploaded last
-)
-
-// Open returns the file's content.
-func (f File) Open() (io.ReadSeekCloser, error) {
-	if f.Path == "" {
-		return nopCloser{bytes.NewReader(f.Body)}, nil
-	}
-	return os.Open(f.Path)
-}
-
-type nopCloser struct{ *bytes.Reader }
-
-func (nopCloser) Close() error { return nil }

@@ -18,10 +18,6 @@ import (
 	"github.com/feedpub/feedpub/media/store"
 )
 
-// tempPrefix starts the name of every temporary file that Put writes. List
-// skips such files and Put refuses keys whose last element starts with it.
-const tempPrefix = ".feedpub-tmp-"
-
 // Store is a store.Store over a folder. Create it with New.
 type Store struct {
 	root string     // absolute, cleaned
@@ -54,30 +50,6 @@ func New(root string) (*Store, error) {
 
 // String returns the root folder.
 func (s *Store) String() string { return s.root }
-
-// checkKey reports whether key is a clean, relative, slash-separated path
-// that stays inside the root.
-func checkKey(key string) error {
-	switch {
-	case key == "":
-		return errors.New("empty key")
-	case strings.HasPrefix(key, "/") || filepath.IsAbs(key):
-		return errors.New("key must be relative")
-	case strings.ContainsAny(key, "\x00\\"):
-		return errors.New("key contains a NUL or backslash")
-	}
-	for _, el := range strings.Split(key, "/") {
-		switch {
-		case el == "":
-			return errors.New("key has an empty path element")
-		case el == "." || el == "..":
-			return errors.New("key has a . or .. element")
-		case strings.HasPrefix(el, tempPrefix):
-			return fmt.Errorf("key element starts with the reserved %q", tempPrefix)
-		}
-	}
-	return nil
-}
 
 func (s *Store) path(key string) string {
 	return filepath.Join(s.root, filepath.FromSlash(key))
@@ -115,7 +87,7 @@ func (s *Store) statFile(key string) (store.Object, error) {
 
 // Stat implements store.Store. SHA256, ContentType and CacheControl are "".
 func (s *Store) Stat(ctx context.Context, key string) (store.Object, error) {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckKey(key); err != nil {
 		return store.Object{}, wrap("stat", key, err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -131,7 +103,7 @@ func (s *Store) Stat(ctx context.Context, key string) (store.Object, error) {
 // Get implements store.Store. The returned Object is that of the opened
 // file; SHA256, ContentType and CacheControl are "".
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, store.Object, error) {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckKey(key); err != nil {
 		return nil, store.Object{}, wrap("get", key, err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -175,7 +147,7 @@ func (s *Store) List(ctx context.Context, prefix string) ([]store.Object, error)
 	dir := ""
 	if i := strings.LastIndex(prefix, "/"); i >= 0 {
 		dir = prefix[:i]
-		if checkKey(dir) != nil {
+		if store.CheckKey(dir) != nil {
 			return nil, nil // no valid key has this prefix
 		}
 	}
@@ -197,7 +169,7 @@ func (s *Store) List(ctx context.Context, prefix string) ([]store.Object, error)
 			}
 			return err
 		}
-		if d.IsDir() || !d.Type().IsRegular() || strings.HasPrefix(d.Name(), tempPrefix) {
+		if d.IsDir() || !d.Type().IsRegular() || strings.HasPrefix(d.Name(), store.TempPrefix) {
 			return nil
 		}
 		rel, err := filepath.Rel(s.root, p)
@@ -236,7 +208,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, o store.PutOpt
 }
 
 func (s *Store) put(ctx context.Context, key string, r io.Reader, o store.PutOptions) (store.Object, error) {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckKey(key); err != nil {
 		return store.Object{}, err
 	}
 	if o.IfNoneMatch && o.IfMatch != "" {
@@ -331,7 +303,7 @@ func (s *Store) createTemp(dir string) (*os.File, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
-		f, err := os.CreateTemp(dir, tempPrefix+"*")
+		f, err := os.CreateTemp(dir, store.TempPrefix+"*")
 		if err == nil || attempt == 5 || !errors.Is(err, fs.ErrNotExist) {
 			return f, err
 		}
@@ -350,7 +322,7 @@ func syncDir(dir string) {
 // Delete implements store.Store. It also removes the folders that become
 // empty, up to the root.
 func (s *Store) Delete(ctx context.Context, key string) error {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckKey(key); err != nil {
 		return wrap("delete", key, err)
 	}
 	if err := ctx.Err(); err != nil {

@@ -77,14 +77,14 @@ func TestListSkipsTemp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(root, tempPrefix+"123"), []byte("partial"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(root, store.TempPrefix+"123"), []byte("partial"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	objs, err := s.List(t.Context(), "")
 	if err != nil || len(objs) != 0 {
 		t.Errorf("List: %v %v, want nothing", objs, err)
 	}
-	if _, err := s.Stat(t.Context(), tempPrefix+"123"); err == nil {
+	if _, err := s.Stat(t.Context(), store.TempPrefix+"123"); err == nil {
 		t.Error("Stat of a temporary file succeeded")
 	}
 }

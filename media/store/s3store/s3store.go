@@ -258,34 +258,12 @@ func redactURL(s string) string {
 	return s
 }
 
-// checkKey reports whether key is a clean, relative, slash-separated path,
-// with the rules of localstore so that both backends accept the same keys.
-func checkKey(key string) error {
-	switch {
-	case key == "":
-		return errors.New("empty key")
-	case strings.HasPrefix(key, "/"):
-		return errors.New("key must be relative")
-	case strings.ContainsAny(key, "\x00\\"):
-		return errors.New("key contains a NUL or backslash")
-	}
-	for el := range strings.SplitSeq(key, "/") {
-		switch el {
-		case "":
-			return errors.New("key has an empty path element")
-		case ".", "..":
-			return errors.New("key has a . or .. element")
-		}
-	}
-	return nil
-}
-
 func (s *Store) objectKey(key string) *string { return aws.String(s.cfg.Prefix + key) }
 
 // Stat implements store.Store with HeadObject. A missing bucket also gives
 // store.ErrNotExist: a HEAD response has no body to tell them apart.
 func (s *Store) Stat(ctx context.Context, key string) (store.Object, error) {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckKey(key); err != nil {
 		return store.Object{}, s.fail("stat", key, err)
 	}
 	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.cfg.Bucket, Key: s.objectKey(key)})
@@ -317,7 +295,7 @@ func metaHash(meta map[string]string) string {
 
 // Get implements store.Store with GetObject.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, store.Object, error) {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckKey(key); err != nil {
 		return nil, store.Object{}, s.fail("get", key, err)
 	}
 	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &s.cfg.Bucket, Key: s.objectKey(key)})
@@ -368,7 +346,7 @@ func (s *Store) List(ctx context.Context, prefix string) ([]store.Object, error)
 
 // Delete implements store.Store with DeleteObject.
 func (s *Store) Delete(ctx context.Context, key string) error {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckKey(key); err != nil {
 		return s.fail("delete", key, err)
 	}
 	_, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &s.cfg.Bucket, Key: s.objectKey(key)})
@@ -384,7 +362,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 // are sent. The returned Object has the SHA-256 that Put computed, and
 // ModTime is this computer's clock at the end of the upload.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, o store.PutOptions) (store.Object, error) {
-	if err := checkKey(key); err != nil {
+	if err := store.CheckKey(key); err != nil {
 		return store.Object{}, s.fail("put", key, err)
 	}
 	if o.IfNoneMatch && o.IfMatch != "" {
