@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html"
 	"net/url"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,29 +14,40 @@ import (
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/content"
-	"github.com/feedpub/feedpub/media"
-	"github.com/feedpub/feedpub/media/probe"
+	"github.com/feedpub/feedpub/feeds/identity"
 )
 
 // entryNamespace is the UUIDv5 namespace of feedpub's item GUIDs. It is a
 // constant forever: changing it would change every published GUID.
 var entryNamespace = uuid.MustParse("5b1e8c0e-6f7d-5a63-9c1a-8f1d2e3c4b5a")
 
-// EntryGUID derives an entry's GUID from the inputs that never change once
-// it is published: its slug and the day it was first published. Titles,
-// URLs, base_url and file names of media play no part, so renaming a title or
-// moving the media host leaves every GUID as it was.
+// EntryGUID derives the GUID of an entry never published from its slug and
+// its date. Once published, the GUID is recorded and comes from the record
+// (feeds/identity), so neither a later slug nor a corrected date changes it;
+// titles, URLs, base_url and media file names never play a part.
 func EntryGUID(slug string, date time.Time) string {
 	return uuid.NewSHA1(entryNamespace, []byte(slug+"/"+date.UTC().Format("2006-01-02"))).String()
 }
 
 // Input is what Build works from. Every field is already loaded and checked.
 type Input struct {
-	Config    *config.Config
-	Entries   []*content.Entry
-	Assets    map[string]*media.Asset
-	Now       time.Time // only decides which entries are due; never written
+	Config  *config.Config
+	Entries []*content.Entry
+	// Media maps the site key of every file the config and the entries
+	// reference to what the feeds state about it.
+	Media map[string]Media
+	// Now decides which entries are due, and dates an edit of a published
+	// entry the first time a build sees it (recorded, so later builds give
+	// the same bytes).
+	Now       time.Time
 	Generator string
+	// Published are the identity records of earlier publishes to the
+	// target, and FeedIDs its recorded feed ids; both empty for a target
+	// never published to.
+	Published []identity.Record
+	FeedIDs   map[string]string
+	// AcceptNewGUIDs lets a front matter guid: replace a published GUID.
+	AcceptNewGUIDs bool
 }
 
 // Skipped names an entry left out of every feed, and why.
@@ -63,14 +73,18 @@ func Build(in Input) (*Catalog, []Skipped, diag.Problems) {
 		Email:       cfg.Site.Email,
 		Copyright:   clean(cfg.Site.Copyright),
 		Image:       in.assetURL(cfg.Site.Image),
+		ImageKey:    in.key(cfg.Site.Image),
 		Generator:   in.Generator,
 	}}
 
+	matches, unmatched, ips := identity.Resolve(in.Published, in.identities())
+	ps.Add(ips...)
 	var skipped []Skipped
 	var entries []*Entry
+	built := make([]*Entry, len(in.Entries))
 	bySlug := map[string]*content.Entry{}
 	byGUID := map[string]*content.Entry{}
-	for _, ce := range in.Entries {
+	for i, ce := range in.Entries {
 		switch {
 		case ce.Draft:
 			skipped = append(skipped, Skipped{ce.File, "draft"})
@@ -84,7 +98,8 @@ func Build(in Input) (*Catalog, []Skipped, diag.Problems) {
 			continue
 		}
 		bySlug[ce.Slug] = ce
-		e := in.entry(ce, &ps)
+		e := in.entry(ce, matches[i], &ps)
+		built[i] = e
 		if prev, ok := byGUID[e.GUID]; ok {
 			ps.Errorf(ce.File, ce.Line("guid"), "guid", "%q is also the GUID of %s; GUIDs must be unique", e.GUID, prev.File)
 			continue
@@ -108,6 +123,7 @@ func Build(in Input) (*Catalog, []Skipped, diag.Problems) {
 	if cfg.Reviews.Enabled {
 		cat.Reviews = in.reviews(entries)
 	}
+	cat.Records, cat.FeedIDs = in.record(cat, built, matches, unmatched, &ps)
 	return cat, skipped, ps
 }
 
@@ -120,14 +136,23 @@ func URL(base, key string) string {
 	return base + strings.Join(segs, "/")
 }
 
-func (in *Input) assetURL(key string) string {
-	if key == "" {
-		return ""
+// key returns the published key of a referenced file: its own key, or a
+// content-versioned one when it replaced a published file.
+func (in *Input) key(siteKey string) string {
+	if m, ok := in.Media[siteKey]; ok && m.Key != "" {
+		return m.Key
 	}
-	return URL(in.Config.Site.BaseURL, key)
+	return siteKey
 }
 
-func (in *Input) entry(ce *content.Entry, ps *diag.Problems) *Entry {
+func (in *Input) assetURL(siteKey string) string {
+	if siteKey == "" {
+		return ""
+	}
+	return URL(in.Config.Site.BaseURL, in.key(siteKey))
+}
+
+func (in *Input) entry(ce *content.Entry, m identity.Match, ps *diag.Problems) *Entry {
 	cfg := in.Config
 	e := &Entry{
 		Source:      ce.File,
@@ -143,12 +168,10 @@ func (in *Input) entry(ce *content.Entry, ps *diag.Problems) *Entry {
 		Tags:        ce.Tags,
 		Rating:      ce.Rating,
 		Image:       in.assetURL(ce.Image),
+		ImageKey:    in.key(ce.Image),
 	}
 	if e.GUID == "" {
 		e.GUID = EntryGUID(ce.Slug, ce.Date)
-	}
-	if e.Updated.IsZero() || e.Updated.Before(e.Date) {
-		e.Updated = e.Date
 	}
 	if e.Author == "" {
 		e.Author = clean(cfg.Site.Author)
@@ -163,6 +186,9 @@ func (in *Input) entry(ce *content.Entry, ps *diag.Problems) *Entry {
 		e.Link = cfg.Site.Link
 	}
 	e.AtomID = tagURI(cfg.Site.Link, e.Date, "reviews/"+ce.Slug)
+	if r := m.Record; r != nil {
+		in.keepIdentity(ce, e, m, ps)
+	}
 	if ce.Film != nil {
 		e.Film = &Film{Title: clean(ce.Film.Title), Year: ce.Film.Year, Director: clean(ce.Film.Director), Platform: clean(ce.Film.Platform)}
 	}
@@ -175,6 +201,7 @@ func (in *Input) entry(ce *content.Entry, ps *diag.Problems) *Entry {
 	if ce.Video != nil {
 		e.Video = in.episode(ce, "video", ce.Video, ps)
 	}
+	in.date(ce, e, m.Record)
 	return e
 }
 
@@ -193,19 +220,18 @@ func (in *Input) episode(ce *content.Entry, field string, m *content.Media, ps *
 	if m.Explicit != nil {
 		ep.Explicit = *m.Explicit
 	}
-	if a := in.Assets[m.File]; a != nil {
+	if a, ok := in.Media[m.File]; ok {
 		ep.Enclosure = Enclosure{
 			Key:      a.Key,
 			URL:      URL(in.Config.Site.BaseURL, a.Key),
-			Type:     enclosureType(a),
+			Type:     a.Type,
 			Length:   a.Size,
-			Duration: a.Info.Duration,
-			Bitrate:  a.Info.Bitrate,
-			Codecs:   a.Info.Codecs,
+			Duration: a.Duration,
+			Bitrate:  a.Bitrate,
+			Codecs:   a.Codecs,
 			SHA256:   a.SHA256,
-		}
-		if a.Info.HasVideo {
-			ep.Enclosure.Width, ep.Enclosure.Height = a.Info.Width, a.Info.Height
+			Width:    a.Width,
+			Height:   a.Height,
 		}
 	}
 	if m.Duration > 0 {
@@ -217,27 +243,19 @@ func (in *Input) episode(ce *content.Entry, field string, m *content.Media, ps *
 		ep.Enclosure.Duration = d
 	}
 	if m.Chapters != "" {
-		ep.Chapters = &Link{URL: in.assetURL(m.Chapters), Type: "application/json+chapters"}
+		ep.Chapters = &Link{Key: in.key(m.Chapters), URL: in.assetURL(m.Chapters), Type: "application/json+chapters"}
 	}
 	for _, t := range m.Transcripts {
 		ep.Transcripts = append(ep.Transcripts, Transcript{
+			Key:      in.key(t.File),
 			URL:      in.assetURL(t.File),
-			Type:     probe.MIMEForExtension(path.Ext(t.File)),
+			Type:     in.Media[t.File].Type,
 			Language: strings.ToLower(t.Language),
 			Rel:      t.Rel,
 		})
 	}
 	ep.Persons = persons(m.Persons)
 	return ep
-}
-
-// enclosureType prefers the type Apple expects for the extension (so a .m4v
-// is video/x-m4v), which the media checks already matched to the content.
-func enclosureType(a *media.Asset) string {
-	if t := probe.MIMEForExtension(path.Ext(a.Key)); t != "" && t != "application/octet-stream" {
-		return t
-	}
-	return a.MIME
 }
 
 func absDur(d time.Duration) time.Duration {
@@ -263,6 +281,7 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 		OwnerEmail:  or(sc.Email, site.Email),
 		Copyright:   clean(or(sc.Copyright, site.Copyright)),
 		Image:       in.assetURL(or(sc.Image, site.Image)),
+		ImageKey:    in.key(or(sc.Image, site.Image)),
 		Explicit:    sc.Explicit,
 		Type:        sc.Type,
 		GUID:        sc.GUID,
@@ -272,6 +291,9 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 		Complete:    sc.Complete,
 		Persons:     persons(sc.Persons),
 		Generator:   in.Generator,
+	}
+	if s.GUID == "" {
+		s.GUID = in.FeedIDs[s.Key]
 	}
 	if s.GUID == "" {
 		s.GUID = PodcastGUID(s.URL)
@@ -390,6 +412,11 @@ func (in *Input) reviews(entries []*Entry) *ReviewFeed {
 			r.Updated = e.Updated
 		}
 	}
+	if r.AtomKey != "" {
+		// The feed's Atom id, once published, is recorded: a back-dated
+		// entry would otherwise move the year in its tag: URI.
+		r.AtomID = or(r.AtomID, in.FeedIDs[r.AtomKey], "tag:"+r.TagAuthority+":reviews")
+	}
 	return r
 }
 
@@ -399,8 +426,8 @@ func tagURI(link string, date time.Time, specific string) string {
 	return "tag:" + host(link) + "," + date.UTC().Format("2006-01-02") + ":" + specific
 }
 
-// tagAuthority dates the feed's tag: ID by the oldest entry, which only an
-// editor back-dating a new entry could move; config could pin it later.
+// tagAuthority dates a new feed's tag: ID by the oldest entry. Once
+// published the id is recorded; reviews.atom_id pins it in the config.
 func tagAuthority(link string, entries []*Entry) string {
 	year := 2000
 	if len(entries) > 0 {

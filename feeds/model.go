@@ -6,7 +6,12 @@
 // about content, only about syntax.
 package feeds
 
-import "time"
+import (
+	"sort"
+	"time"
+
+	"github.com/feedpub/feedpub/feeds/identity"
+)
 
 // Catalog is everything feedpub renders in one run.
 type Catalog struct {
@@ -14,6 +19,27 @@ type Catalog struct {
 	Podcast *Show       // the audio feed; nil when not configured
 	Video   *Show       // the video feed; nil when not configured
 	Reviews *ReviewFeed // the written-review feeds; nil when not configured
+	// Records are the identities a publish of this catalog records for the
+	// next build: every entry published now or before. Never rendered.
+	Records []identity.Record
+	// FeedIDs are the feed-level ids to record (feed key → podcast:guid or
+	// Atom feed id), so moving base_url or back-dating an entry keeps them.
+	FeedIDs map[string]string
+}
+
+// Media is one file the feeds reference, as read from disk and as it will
+// be published. The composition root fills it from the probed file; the
+// model needs nothing else from the media packages.
+type Media struct {
+	Key      string // published object key (versioned when content changed)
+	Type     string // MIME type as the feeds state it
+	Size     int64
+	SHA256   string
+	Duration time.Duration
+	Bitrate  int
+	Width    int // video frame size; 0 for audio
+	Height   int
+	Codecs   string
 }
 
 // Site is the outlet itself.
@@ -27,6 +53,7 @@ type Site struct {
 	Email       string
 	Copyright   string
 	Image       string // absolute URL of the square show art; "" for none
+	ImageKey    string // its object key
 	Generator   string // e.g. "feedpub 0.1.0"
 }
 
@@ -53,6 +80,7 @@ type Show struct {
 	OwnerEmail  string
 	Copyright   string
 	Image       string // absolute URL
+	ImageKey    string // its object key
 	Categories  []Category
 	Explicit    bool
 	Type        string // "episodic" | "serial"
@@ -173,8 +201,10 @@ type Entry struct {
 	Film   *Film
 	Rating *float64 // 0–5 in halves; nil when not rated
 	Image  string   // absolute URL of episode art; "" for none
-	Audio  *Episode
-	Video  *Episode
+	// ImageKey is the episode art's object key.
+	ImageKey string
+	Audio    *Episode
+	Video    *Episode
 }
 
 // Film is the reviewed film.
@@ -214,12 +244,14 @@ type Enclosure struct {
 
 // Link is a typed URL (chapters).
 type Link struct {
+	Key  string // object key
 	URL  string
 	Type string
 }
 
 // Transcript is podcast:transcript.
 type Transcript struct {
+	Key      string // object key
 	URL      string
 	Type     string // text/vtt, application/x-subrip, ...
 	Language string
@@ -232,4 +264,52 @@ func (e *Entry) Version(m Medium) *Episode {
 		return e.Video
 	}
 	return e.Audio
+}
+
+// Keys lists the object key of every file the catalog's feeds reference
+// (show and episode art, enclosures, chapters, transcripts), each once,
+// sorted.
+func (c *Catalog) Keys() []string {
+	seen := map[string]bool{}
+	add := func(k string) {
+		if k != "" {
+			seen[k] = true
+		}
+	}
+	add(c.Site.ImageKey)
+	entry := func(e *Entry) {
+		add(e.ImageKey)
+		for _, ep := range []*Episode{e.Audio, e.Video} {
+			if ep == nil {
+				continue
+			}
+			add(ep.Enclosure.Key)
+			if ep.Chapters != nil {
+				add(ep.Chapters.Key)
+			}
+			for _, t := range ep.Transcripts {
+				add(t.Key)
+			}
+		}
+	}
+	for _, s := range []*Show{c.Podcast, c.Video} {
+		if s == nil {
+			continue
+		}
+		add(s.ImageKey)
+		for _, e := range s.Items {
+			entry(e)
+		}
+	}
+	if c.Reviews != nil {
+		for _, e := range c.Reviews.Items {
+			entry(e)
+		}
+	}
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

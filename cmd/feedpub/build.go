@@ -9,15 +9,18 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
+	"github.com/feedpub/feedpub/media/store"
 	"github.com/feedpub/feedpub/media/store/localstore"
 )
 
 type buildOptions struct {
-	root    *rootOptions
-	Out     string
-	NoCache bool
+	root      *rootOptions
+	Out       string
+	NoCache   bool
+	AcceptNew bool
 }
 
 func newBuildCmd(ro *rootOptions) *cobra.Command {
@@ -28,12 +31,15 @@ func newBuildCmd(ro *rootOptions) *cobra.Command {
 		Long: `build renders the feeds and copies every file they reference (media, artwork,
 chapters, transcripts) into the output folder, at the same keys used in their
 URLs: exactly the tree that publish uploads. Unchanged files are not copied
-again; files an earlier build wrote and this one does not produce are removed.`,
+again; files an earlier build wrote and this one does not produce are removed.
+The folder keeps its own manifest, so entries keep their GUIDs across builds
+as they do across publishes.`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error { return opts.run(cmd.Context()) },
 	}
 	cmd.Flags().StringVar(&opts.Out, "out", "public", "output `DIR` (relative to the config file's folder)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file again instead of trusting the probe cache")
+	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was built with")
 	return cmd
 }
 
@@ -42,27 +48,23 @@ func (o *buildOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := o.root.buildSite(ctx, cfg, o.NoCache)
-	if err != nil {
-		return err
-	}
 	out := cfg.Resolve(o.Out)
 	st, err := localstore.New(out)
 	if err != nil {
 		return err
 	}
-	guids, slugs, onManifest := o.root.guidCheck(res)
-	rep, err := publish.Run(ctx, st, res.Files, publish.Options{
+	res, rep, ps, err := o.root.publishSite(ctx, cfg, st, publish.Options{
 		Concurrency: cfg.Publish.Concurrency,
-		GUIDs:       guids,
-		Slugs:       slugs,
-		OnManifest:  onManifest,
 		Prune:       true,
 		Force:       true,
 		Owner:       owner(),
 		Log:         o.root.debugf,
-	})
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew})
+	o.root.report(ps)
 	if err != nil {
+		if ps.HasErrors() {
+			return errReported
+		}
 		return fmt.Errorf("build %s: %w", out, err)
 	}
 	o.root.infof("built %s: %s, %s written (%s), %s unchanged, %s removed",
@@ -71,13 +73,46 @@ func (o *buildOptions) run(ctx context.Context) error {
 	return nil
 }
 
-// buildSite runs the shared build and prints its problems.
-func (o *rootOptions) buildSite(ctx context.Context, cfg *config.Config, noCache bool) (*site.Result, error) {
-	res, ps := site.Build(ctx, cfg, site.Options{
-		Now:       o.env.Now(),
-		Generator: "feedpub " + version,
-		NoCache:   noCache,
-	})
+// publishSite runs one publish session: it takes the target's lock and
+// reads what it holds, builds the site against it (published entries keep
+// their ids, changed media get new keys), and applies the result. Problems
+// are returned, not printed; err is errReported when they hold errors.
+func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st store.Store, po publish.Options, so site.Options) (*site.Result, *publish.Report, diag.Problems, error) {
+	sess, err := publish.Open(ctx, st, po)
+	if err != nil {
+		// Still check the site, so one run reports every problem.
+		so.Now, so.Generator = o.env.Now(), "feedpub "+version
+		res, ps := site.Build(ctx, cfg, so)
+		return res, sess.Report(), ps, err
+	}
+	so.Now, so.Generator, so.Published = o.env.Now(), "feedpub "+version, sess.Published()
+	res, ps := site.Build(ctx, cfg, so)
+	for _, s := range res.Skipped {
+		o.debugf("left out %s: %s", s.File, s.Reason)
+	}
+	if ps.HasErrors() {
+		err := errReported
+		if cerr := sess.Close(); cerr != nil {
+			err = fmt.Errorf("%w; %v", err, cerr)
+		}
+		return res, sess.Report(), ps, err
+	}
+	rep, err := sess.Apply(ctx, res.Files, res.Identity)
+	if cerr := sess.Close(); cerr != nil {
+		if err != nil {
+			err = fmt.Errorf("%w; %v", err, cerr)
+		} else {
+			rep.Warnings = append(rep.Warnings, cerr.Error())
+		}
+	}
+	return res, rep, ps, err
+}
+
+// buildSite runs the shared build with no target (validate) and prints its
+// problems.
+func (o *rootOptions) buildSite(ctx context.Context, cfg *config.Config, so site.Options) (*site.Result, error) {
+	so.Now, so.Generator = o.env.Now(), "feedpub "+version
+	res, ps := site.Build(ctx, cfg, so)
 	o.report(ps)
 	for _, s := range res.Skipped {
 		o.debugf("left out %s: %s", s.File, s.Reason)

@@ -354,28 +354,6 @@ func guidsOf(t testing.TB, out string) map[string]string {
 	return m
 }
 
-func TestGUIDChangeIsWarnedOnPublish(t *testing.T) {
-	dir := copyExample(t)
-	cfg := filepath.Join(dir, "feedpub.yaml")
-	mustRun(t, "publish", "--config", cfg)
-	h := filepath.Join(dir, "reviews", "heroine.md")
-	data, _ := os.ReadFile(h)
-	writeFile(t, h, strings.Replace(string(data), "date: 2026-11-13T09:00:00Z", "date: 2026-11-14T09:00:00Z", 1))
-	r := mustRun(t, "publish", "--config", cfg)
-	if !strings.Contains(r.stderr, "reviews/heroine.md") || !strings.Contains(r.stderr, "GUID") || !strings.Contains(r.stderr, "guid:") {
-		t.Errorf("no GUID change warning naming the entry and the fix:\n%s", r.stderr)
-	}
-	os.Remove(filepath.Join(dir, "reviews", "aftersun.md"))
-	r = mustRun(t, "publish", "--config", cfg)
-	if !strings.Contains(r.stderr, `"aftersun"`) || !strings.Contains(r.stderr, "no longer") {
-		t.Errorf("no warning for a dropped entry:\n%s", r.stderr)
-	}
-	r = mustRun(t, "publish", "--config", cfg)
-	if strings.Contains(r.stderr, `"aftersun"`) {
-		t.Errorf("dropped-entry warning repeated on every publish:\n%s", r.stderr)
-	}
-}
-
 func TestInitWritesASiteBuildAccepts(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "site")
 	mustRun(t, "init", dir)
@@ -508,19 +486,6 @@ func TestBadMediaReportedThroughTheCLI(t *testing.T) {
 	}
 	if n := strings.Count(r.stderr, "media/really-mp4.mp3: content is MP4"); n != 1 {
 		t.Errorf("the extension mismatch is reported %d times, want once:\n%s", n, r.stderr)
-	}
-}
-
-func TestBuildWarnsBeforeAGUIDChanges(t *testing.T) {
-	dir := copyExample(t)
-	cfg := filepath.Join(dir, "feedpub.yaml")
-	mustRun(t, "build", "--config", cfg)
-	p := filepath.Join(dir, "reviews", "past-lives.md")
-	data, _ := os.ReadFile(p)
-	writeFile(t, p, strings.Replace(string(data), "2026-11-06T09:00:00Z", "2026-11-05T09:00:00Z", 1))
-	r := mustRun(t, "build", "--config", cfg)
-	if !strings.Contains(r.stderr, "reviews/past-lives.md: podcast.xml: the GUID of \"past-lives\" would change") {
-		t.Errorf("no GUID warning from build:\n%s", r.stderr)
 	}
 }
 

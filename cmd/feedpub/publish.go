@@ -3,10 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/site"
@@ -14,13 +18,14 @@ import (
 )
 
 type publishOptions struct {
-	root    *rootOptions
-	DryRun  bool
-	Prune   bool
-	Force   bool
-	Break   bool
-	JSON    bool
-	NoCache bool
+	root      *rootOptions
+	DryRun    bool
+	Prune     bool
+	Force     bool
+	Break     bool
+	JSON      bool
+	NoCache   bool
+	AcceptNew bool
 }
 
 func newPublishCmd(ro *rootOptions) *cobra.Command {
@@ -31,68 +36,69 @@ func newPublishCmd(ro *rootOptions) *cobra.Command {
 		Long: `publish builds and validates the site, then uploads to publish.target only what
 changed since the last publish: media, artwork, chapters and transcripts
 first, then (once every object they reference is in place) the feeds, then
-the manifest. Nothing is uploaded when any error is found.`,
+the manifest. Nothing is uploaded when any error is found.
+
+Entries keep the GUIDs and Atom ids they were first published with, whatever
+happens to their file name, slug, title or date; the manifest on the target
+records them.`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error { return opts.run(cmd.Context()) },
 	}
 	cmd.Flags().BoolVarP(&opts.DryRun, "dry-run", "n", false, "print the plan, each object with its reason, and change nothing")
 	cmd.Flags().BoolVar(&opts.Prune, "prune", false, "delete objects feedpub published earlier and no longer produces (default publish.prune)")
-	cmd.Flags().BoolVar(&opts.Force, "force", false, "allow --prune to delete more than publish.max_deletes objects")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a machine-readable summary")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "allow more than publish.max_deletes deletions, or taking that many items out of a live feed")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one machine-readable JSON document, whatever happens")
 	cmd.Flags().BoolVar(&opts.Break, "break-lock", false, "remove the lock of a publish that died (only when no other publish is running)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file again instead of trusting the probe cache")
+	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was published with")
 	return cmd
-}
-
-// summary is the --json output.
-type summary struct {
-	Target        string   `json:"target"`
-	DryRun        bool     `json:"dry_run"`
-	Uploaded      int      `json:"uploaded"`
-	UploadedBytes int64    `json:"uploaded_bytes"`
-	Skipped       int      `json:"skipped"`
-	SkippedBytes  int64    `json:"skipped_bytes"`
-	Deleted       int      `json:"deleted"`
-	Orphaned      int      `json:"orphaned"`
-	Requests      int64    `json:"requests"`
-	Seconds       float64  `json:"seconds"`
-	Plan          []action `json:"plan,omitempty"`
-	Warnings      []string `json:"warnings,omitempty"`
-}
-
-type action struct {
-	Key    string `json:"key"`
-	Action string `json:"action"`
-	Reason string `json:"reason"`
-	Detail string `json:"detail,omitempty"`
-	Size   int64  `json:"size"`
 }
 
 func (o *publishOptions) run(ctx context.Context) error {
 	ro := o.root
+	out := &summary{DryRun: o.DryRun, OK: true}
 	if o.JSON {
+		// One JSON document on stdout whatever happens: problems go into
+		// it, nothing else is printed.
 		ro.Quiet = true
+		ro.collected = &diag.Problems{}
+		defer func() { o.printJSON(out) }()
 	}
+	err := o.publish(ctx, out)
+	if err != nil {
+		out.OK = false
+		if !errors.Is(err, errReported) {
+			out.Error = err.Error()
+		}
+	}
+	if o.JSON {
+		out.Problems = problemsJSON(*ro.collected)
+		if err != nil {
+			return errReported // the document says why
+		}
+	}
+	return err
+}
+
+func (o *publishOptions) publish(ctx context.Context, out *summary) error {
+	ro := o.root
 	cfg, err := ro.loadConfig()
 	if err != nil {
 		return err
 	}
-	res, err := ro.buildSite(ctx, cfg, o.NoCache)
-	if err != nil {
-		return err
-	}
+	out.Feeds = feedURLs(cfg)
 	st, err := openTarget(ctx, cfg)
+	out.Target = targetFields(cfg)
 	if err != nil {
 		return err
 	}
-	guids, slugs, onManifest := ro.guidCheck(res)
 	prune := o.Prune || cfg.Publish.Prune
 	var logf func(string, ...any)
 	if ro.Verbose && !ro.Quiet {
 		logf = ro.debugf
 	}
 	progress, logf, finish := newProgress(ro.env, ro.Quiet || o.DryRun, logf)
-	rep, err := publish.Run(ctx, st, res.Files, publish.Options{
+	_, rep, ps, err := ro.publishSite(ctx, cfg, st, publish.Options{
 		Concurrency: cfg.Publish.Concurrency,
 		DryRun:      o.DryRun,
 		Prune:       prune,
@@ -100,24 +106,23 @@ func (o *publishOptions) run(ctx context.Context) error {
 		Force:       o.Force,
 		BreakLock:   o.Break,
 		ACL:         cfg.Publish.ACL,
-		GUIDs:       guids,
-		Slugs:       slugs,
-		OnManifest:  onManifest,
 		Owner:       owner(),
 		Log:         logf,
 		Progress:    progress,
-	})
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew})
 	finish()
-	if o.JSON {
-		o.printJSON(st.String(), rep, prune)
-	}
-	if err != nil {
-		return fmt.Errorf("publish to %s: %w", st, err)
-	}
-	if !ro.Verbose { // --verbose logged them already
+	if rep != nil && (!ro.Verbose || o.JSON) { // --verbose logged them already
 		for _, w := range rep.Warnings {
-			ro.report(diag.Problems{{Severity: diag.Warning, Msg: w}})
+			ps.Warnf("", 0, "", "%s", w)
 		}
+	}
+	ro.report(ps)
+	out.fill(rep, o.DryRun, prune)
+	if err != nil {
+		if errors.Is(err, errReported) {
+			return err
+		}
+		return fmt.Errorf("publish to %s: %w", st, err)
 	}
 	if o.DryRun {
 		o.printPlan(rep, prune)
@@ -128,14 +133,14 @@ func (o *publishOptions) run(ctx context.Context) error {
 	if n := len(rep.Plan.Orphans); n > 0 && !prune {
 		ro.infof("%s published earlier no longer produced; publish --prune removes them", plural(n, "file"))
 	}
+	for _, f := range out.Feeds {
+		ro.infof("  %-8s %s", f.Name, f.URL)
+	}
 	return nil
 }
 
 func (o *publishOptions) printPlan(rep *publish.Report, prune bool) {
 	ro := o.root
-	if o.JSON {
-		return
-	}
 	p := rep.Plan
 	for _, a := range p.Uploads {
 		d := ""
@@ -160,73 +165,141 @@ func (o *publishOptions) printPlan(rep *publish.Report, prune bool) {
 		publish.HumanBytes(publish.Bytes(p.Uploads)), plural(len(p.Unchanged), "file"))
 }
 
-func (o *publishOptions) printJSON(target string, rep *publish.Report, prune bool) {
-	s := summary{Target: target, DryRun: o.DryRun}
-	if rep != nil {
-		s.Uploaded, s.UploadedBytes = rep.Uploaded, rep.UploadedBytes
-		s.Skipped, s.SkippedBytes = rep.Skipped, rep.SkippedBytes
-		s.Deleted, s.Requests, s.Seconds = rep.Deleted, rep.Requests, rep.Elapsed.Seconds()
-		s.Warnings = rep.Warnings
-		if p := rep.Plan; p != nil {
-			s.Orphaned = len(p.Orphans)
-			if o.DryRun {
-				for _, a := range p.Uploads {
-					s.Plan = append(s.Plan, action{a.File.Key, "upload", string(a.Reason), a.Detail, a.File.Size})
-				}
-				for _, a := range p.Unchanged {
-					s.Plan = append(s.Plan, action{a.File.Key, "skip", string(a.Reason), "", a.File.Size})
-				}
-				for _, a := range p.Orphans {
-					act := "keep"
-					if prune {
-						act = "delete"
-					}
-					s.Plan = append(s.Plan, action{a.File.Key, act, string(a.Reason), "", a.File.Size})
-				}
-			}
+// summary is publish's --json document.
+type summary struct {
+	OK            bool          `json:"ok"`
+	Error         string        `json:"error,omitempty"` // what stopped the publish, when not a problem below
+	DryRun        bool          `json:"dry_run"`
+	Target        *target       `json:"target,omitempty"`
+	Feeds         []feedURL     `json:"feeds"`
+	Problems      []problemJSON `json:"problems"`
+	Objects       []action      `json:"objects"`
+	Uploaded      int           `json:"uploaded"`
+	UploadedBytes int64         `json:"uploaded_bytes"`
+	Skipped       int           `json:"skipped"`
+	SkippedBytes  int64         `json:"skipped_bytes"`
+	Deleted       int           `json:"deleted"`
+	Orphaned      int           `json:"orphaned"`
+	Requests      int64         `json:"requests"`
+	Seconds       float64       `json:"seconds"`
+}
+
+type target struct {
+	URL      string `json:"url"`
+	Scheme   string `json:"scheme"` // "file" or "s3"
+	Path     string `json:"path,omitempty"`
+	Bucket   string `json:"bucket,omitempty"`
+	Prefix   string `json:"prefix,omitempty"`
+	Endpoint string `json:"endpoint,omitempty"`
+	Region   string `json:"region,omitempty"`
+}
+
+type feedURL struct {
+	Name string `json:"name"` // podcast, video, reviews-rss, reviews-atom, reviews-json
+	Key  string `json:"key"`
+	URL  string `json:"url"`
+}
+
+type problemJSON struct {
+	Kind    string `json:"kind"` // error, warning or note
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+type action struct {
+	Key    string `json:"key"`
+	Action string `json:"action"` // upload, skip, delete or keep
+	Reason string `json:"reason"` // new, changed, unchanged, orphaned
+	Detail string `json:"detail,omitempty"`
+	Size   int64  `json:"size"`
+}
+
+func (s *summary) fill(rep *publish.Report, dryRun, prune bool) {
+	if rep == nil {
+		return
+	}
+	s.Uploaded, s.UploadedBytes = rep.Uploaded, rep.UploadedBytes
+	s.Skipped, s.SkippedBytes = rep.Skipped, rep.SkippedBytes
+	s.Deleted, s.Requests, s.Seconds = rep.Deleted, rep.Requests, rep.Elapsed.Seconds()
+	p := rep.Plan
+	if p == nil {
+		return
+	}
+	s.Orphaned = len(p.Orphans)
+	for _, a := range p.Uploads {
+		s.Objects = append(s.Objects, action{a.File.Key, "upload", string(a.Reason), a.Detail, a.File.Size})
+	}
+	for _, a := range p.Unchanged {
+		s.Objects = append(s.Objects, action{a.File.Key, "skip", string(a.Reason), "", a.File.Size})
+	}
+	for _, a := range p.Orphans {
+		act := "keep"
+		if prune {
+			act = "delete"
 		}
+		s.Objects = append(s.Objects, action{a.File.Key, act, string(a.Reason), "", a.File.Size})
+	}
+}
+
+func problemsJSON(ps diag.Problems) []problemJSON {
+	ps.Sort()
+	out := []problemJSON{}
+	for _, p := range ps {
+		out = append(out, problemJSON{Kind: p.Severity.String(), File: p.File, Line: p.Line, Field: p.Field, Message: p.Msg})
+	}
+	return out
+}
+
+func (o *publishOptions) printJSON(s *summary) {
+	if s.Feeds == nil {
+		s.Feeds = []feedURL{}
+	}
+	if s.Objects == nil {
+		s.Objects = []action{}
 	}
 	enc := json.NewEncoder(o.root.env.Stdout)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(s)
 }
 
-// publishedGUIDs lists, per podcast feed, each item's slug and GUID, plus
-// every slug in the site and its file.
-func publishedGUIDs(res *site.Result) (guids map[string]map[string]string, slugs map[string]bool, sources map[string]string) {
-	guids = map[string]map[string]string{}
-	slugs = map[string]bool{}
-	sources = map[string]string{}
-	for _, e := range res.Entries {
-		slugs[e.Slug] = true
-		sources[e.Slug] = e.File
-	}
-	c := res.Catalog
-	add := func(key string, items []*feeds.Entry) {
-		m := map[string]string{}
-		for _, e := range items {
-			m[e.Slug] = e.GUID
-		}
-		guids[key] = m
-	}
-	for _, s := range []*feeds.Show{c.Podcast, c.Video} {
-		if s != nil {
-			add(s.Key, s.Items)
+// feedURLs lists the public URL of every configured feed: what the editor
+// submits to Apple Podcasts and the other directories.
+func feedURLs(cfg *config.Config) []feedURL {
+	var out []feedURL
+	add := func(name, key string) {
+		if key != "" {
+			out = append(out, feedURL{name, key, feeds.URL(cfg.Site.BaseURL, key)})
 		}
 	}
-	if r := c.Reviews; r != nil {
-		for _, k := range []string{r.RSSKey, r.JSONKey} {
-			if k != "" {
-				add(k, r.Items)
-			}
-		}
-		if r.AtomKey != "" {
-			m := map[string]string{}
-			for _, e := range r.Items {
-				m[e.Slug] = e.AtomID
-			}
-			guids[r.AtomKey] = m
-		}
+	if cfg.Podcast.Enabled {
+		add("podcast", cfg.Podcast.Path)
 	}
-	return guids, slugs, sources
+	if cfg.Video.Enabled {
+		add("video", cfg.Video.Path)
+	}
+	if cfg.Reviews.Enabled {
+		add("reviews-rss", cfg.Reviews.RSS)
+		add("reviews-atom", cfg.Reviews.Atom)
+		add("reviews-json", cfg.Reviews.JSON)
+	}
+	return out
+}
+
+// targetFields describes publish.target for machines, never with
+// credentials (they are not in the config).
+func targetFields(cfg *config.Config) *target {
+	raw := strings.TrimSpace(cfg.Publish.Target)
+	t := &target{URL: raw, Scheme: "file"}
+	if strings.HasPrefix(raw, "s3://") {
+		u, err := url.Parse(raw)
+		if err == nil {
+			t.Scheme, t.Bucket, t.Prefix = "s3", u.Host, strings.TrimPrefix(u.Path, "/")
+		}
+		t.Endpoint, t.Region = cfg.Publish.S3.Endpoint, cfg.Publish.S3.Region
+		return t
+	}
+	t.Path = cfg.Resolve(strings.TrimPrefix(raw, "file://"))
+	return t
 }

@@ -44,6 +44,9 @@ type rootOptions struct {
 	Config  string
 	Quiet   bool
 	Verbose bool
+	// collected, when set, receives the problems instead of stderr (for
+	// publish --json, which prints them in its one JSON document).
+	collected *diag.Problems
 }
 
 // usageError marks errors that exit with status 2.
@@ -105,7 +108,7 @@ Feed of the written reviews, and publishes them to a folder or S3.`,
 	return cmd
 }
 
-// exactArgs wraps cobra's arg checks so a wrong count is a usage error.
+// maxArgs wraps cobra's arg checks so a wrong count is a usage error.
 func maxArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := cobra.MaximumNArgs(n)(cmd, args); err != nil {
@@ -128,11 +131,15 @@ func (o *rootOptions) loadConfig() (*config.Config, error) {
 
 // report prints problems: errors always, warnings unless --quiet.
 func (o *rootOptions) report(ps diag.Problems) {
+	if o.collected != nil {
+		o.collected.Add(ps...)
+		return
+	}
 	ps.Sort()
 	for _, p := range ps {
-		if p.Severity == diag.Warning {
+		if p.Severity != diag.Error {
 			if !o.Quiet {
-				fmt.Fprintf(o.env.Stderr, "warning: %s\n", p.Error())
+				fmt.Fprintf(o.env.Stderr, "%s: %s\n", p.Severity, p.Error())
 			}
 			continue
 		}

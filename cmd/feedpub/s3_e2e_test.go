@@ -129,7 +129,7 @@ func (tg *s3eTarget) plannedUploads(args ...string) []string {
 	tg.t.Helper()
 	s := tg.publishJSON(append([]string{"--dry-run"}, args...)...)
 	var keys []string
-	for _, a := range s.Plan {
+	for _, a := range s.Objects {
 		if a.Action == "upload" {
 			keys = append(keys, a.Key)
 		}
@@ -401,8 +401,15 @@ func TestS3Publish(t *testing.T) {
 	t.Run("no manifest", func(t *testing.T) {
 		tg.remove(publish.ManifestKey)
 		s := tg.publishJSON()
-		if s.Uploaded != 0 || s.Orphaned != 0 {
-			t.Errorf("publish into a bucket without manifest: uploaded %d, orphaned %d; want 0 and 0 (sha256 metadata matches, foreign objects are not orphans)", s.Uploaded, s.Orphaned)
+		// The edit date of the review edited above lived in the lost
+		// manifest, so the review feeds date it anew; nothing else moves.
+		for _, a := range s.Objects {
+			if a.Action == "upload" && !strings.HasPrefix(a.Key, "reviews.") {
+				t.Errorf("publish into a bucket without manifest uploaded %s (%s %s): sha256 metadata should match", a.Key, a.Reason, a.Detail)
+			}
+		}
+		if s.Orphaned != 0 {
+			t.Errorf("publish into a bucket without manifest: orphaned %d, want 0 (foreign objects are not orphans)", s.Orphaned)
 		}
 		if _, ok := tg.objects()[publish.ManifestKey]; !ok {
 			t.Error("manifest not written again")

@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/feedpub/feedpub/feeds/site"
 )
 
 func newValidateCmd(ro *rootOptions) *cobra.Command {
@@ -17,7 +19,7 @@ an error.`,
 			if err != nil {
 				return err
 			}
-			res, err := ro.buildSite(cmd.Context(), cfg, false)
+			res, err := ro.buildSite(cmd.Context(), cfg, site.Options{ReadOnly: true})
 			if err != nil {
 				return err
 			}

@@ -19,11 +19,27 @@ import (
 type Severity int
 
 // Severities: an Error fails validate, build and publish; a Warning is
-// printed and the run goes on.
+// printed and the run goes on; a Notice tells the editor something feedpub
+// did on their behalf (an entry continuing a renamed one), once.
 const (
 	Error Severity = iota
 	Warning
+	Notice
 )
+
+// String names the severity as output shows it.
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	}
+	return "note"
+}
+
+// MarshalText writes the severity by name, for JSON output.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // Problem is one finding about the user's input, located as precisely as
 // possible so the editor can fix it without guessing: the file, the line when
@@ -61,6 +77,11 @@ type Problems []Problem
 // Errorf adds an error.
 func (ps *Problems) Errorf(file string, line int, field, format string, args ...any) {
 	*ps = append(*ps, Problem{Severity: Error, File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Notef adds a notice.
+func (ps *Problems) Notef(file string, line int, field, format string, args ...any) {
+	*ps = append(*ps, Problem{Severity: Notice, File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
 // Warnf adds a warning.

@@ -10,8 +10,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/feedpub/feedpub/config"
@@ -21,6 +23,7 @@ import (
 	"github.com/feedpub/feedpub/feeds/podcast"
 	"github.com/feedpub/feedpub/feeds/syndication"
 	"github.com/feedpub/feedpub/media"
+	"github.com/feedpub/feedpub/media/probe"
 	"github.com/feedpub/feedpub/media/publish"
 )
 
@@ -30,9 +33,19 @@ const StateDir = ".feedpub"
 
 // Options tune Build.
 type Options struct {
-	Now       time.Time // decides which entries are due; never written to a feed
-	Generator string    // e.g. "feedpub 0.1.0"
-	NoCache   bool      // read every media file again
+	// Now decides which entries are due, and dates an edit of a published
+	// entry the first time a build sees it.
+	Now       time.Time
+	Generator string // e.g. "feedpub 0.1.0"
+	NoCache   bool   // read every media file again
+	// ReadOnly leaves the probe cache unwritten (validate writes nothing).
+	ReadOnly bool
+	// Published is what the target holds (nil when there is no target, as
+	// for validate): published entries keep their GUIDs and Atom ids, and a
+	// file whose content changed gets a new key.
+	Published *publish.Published
+	// AcceptNewGUIDs lets a front matter guid: replace a published GUID.
+	AcceptNewGUIDs bool
 }
 
 // Result is a built site.
@@ -44,6 +57,8 @@ type Result struct {
 	// Files is the published tree: media first, then feeds, each group
 	// sorted by key. It is exactly what build writes and publish uploads.
 	Files []publish.File
+	// Identity is what a publish records for the next build.
+	Identity *publish.Identity
 }
 
 // Build loads, probes, checks and renders the site described by cfg. It
@@ -61,7 +76,7 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	}
 	assets, mps := media.ProbeAll(ctx, cfg.Dir, reqs, media.Options{Cache: cache})
 	ps.Add(mps...)
-	if cache != nil {
+	if cache != nil && !opt.ReadOnly {
 		cache.Prune(assets)
 		if err := cache.Save(); err != nil {
 			ps.Warnf(filepath.Join(StateDir, "probe-cache.json"), 0, "", "cannot save the probe cache: %v", err)
@@ -82,18 +97,86 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 		ps.Add(media.CheckTimed(a, t.ref, d)...)
 	}
 
-	cat, skipped, bps := feeds.Build(feeds.Input{
-		Config: cfg, Entries: entries, Assets: assets, Now: opt.Now, Generator: opt.Generator,
-	})
+	fm := feedMedia(assets, opt.Published)
+	in := feeds.Input{
+		Config: cfg, Entries: entries, Media: fm, Now: opt.Now, Generator: opt.Generator,
+		AcceptNewGUIDs: opt.AcceptNewGUIDs,
+	}
+	if opt.Published != nil {
+		in.Published, in.FeedIDs = opt.Published.Entries, opt.Published.FeedIDs
+	}
+	cat, skipped, bps := feeds.Build(in)
 	ps.Add(bps...)
-	res := &Result{Catalog: cat, Entries: entries, Skipped: skipped, Assets: assets}
+	res := &Result{Catalog: cat, Entries: entries, Skipped: skipped, Assets: assets,
+		Identity: &publish.Identity{Entries: cat.Records, FeedIDs: cat.FeedIDs}}
 	if ps.HasErrors() {
 		return res, ps
 	}
 	files, rps := render(cfg, cat)
 	ps.Add(rps...)
-	res.Files = append(mediaFiles(cfg, cat, assets), files...)
+	res.Files = append(mediaFiles(cfg, cat, assets, fm), files...)
+	ps.Add(collisions(cfg, res.Files, reqs, fm)...)
 	return res, ps
+}
+
+// feedMedia maps each probed file to what the feeds state about it, under
+// the key it is published at.
+func feedMedia(assets map[string]*media.Asset, pub *publish.Published) map[string]feeds.Media {
+	out := make(map[string]feeds.Media, len(assets))
+	for k, a := range assets {
+		m := feeds.Media{
+			Key: pub.Key(k, a.Size, a.SHA256), Type: feedType(a), Size: a.Size, SHA256: a.SHA256,
+			Duration: a.Info.Duration, Bitrate: a.Info.Bitrate, Codecs: a.Info.Codecs,
+		}
+		if a.Info.HasVideo {
+			m.Width, m.Height = a.Info.Width, a.Info.Height
+		}
+		out[k] = m
+	}
+	return out
+}
+
+// feedType is the MIME type a feed states: for enclosures the type Apple
+// expects for the extension (so a .m4v is video/x-m4v), which the media
+// checks already matched to the content.
+func feedType(a *media.Asset) string {
+	if t := probe.MIMEForExtension(path.Ext(a.Key)); t != "" && t != "application/octet-stream" {
+		return t
+	}
+	return a.MIME
+}
+
+// collisions reports two files of the published tree on one key, also
+// when the keys differ only in letter case (S3 keeps both; a folder on
+// macOS or Windows keeps one), naming where each comes from.
+func collisions(cfg *config.Config, files []publish.File, reqs []media.Request, fm map[string]feeds.Media) diag.Problems {
+	var ps diag.Problems
+	origin := map[string]string{} // published key → where it comes from
+	for _, r := range reqs {
+		pk := fm[r.Key].Key
+		if _, ok := origin[pk]; !ok && pk != "" {
+			origin[pk] = fmt.Sprintf("the file %s (%s)", r.Key, r.Ref.Error())
+		}
+	}
+	describe := func(f publish.File) string {
+		if f.Kind == publish.KindFeed {
+			return "the feed " + f.Key
+		}
+		if o, ok := origin[f.Key]; ok {
+			return o
+		}
+		return "the file " + f.Key
+	}
+	seen := map[string]publish.File{}
+	for _, f := range files {
+		k := strings.ToLower(f.Key)
+		if prev, ok := seen[k]; ok {
+			ps.Errorf(cfg.File, 0, "", "%s and %s would both be published at %s: give each its own path", describe(prev), describe(f), f.Key)
+			continue
+		}
+		seen[k] = f
+	}
+	return ps
 }
 
 type timedReq struct {
@@ -159,47 +242,18 @@ func requests(cfg *config.Config, entries []*content.Entry) ([]media.Request, []
 	return reqs, timed
 }
 
-// mediaFiles lists the probed files the feeds reference: only those, so a
-// draft's media is never published early.
-func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media.Asset) []publish.File {
-	used := map[string]bool{}
-	byURL := map[string]string{}
-	for k := range assets {
-		byURL[feeds.URL(cfg.Site.BaseURL, k)] = k
+// mediaFiles lists the probed files the feeds reference, each at the key
+// the model gives it: only those, so a draft's media is never published
+// early.
+func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media.Asset, fm map[string]feeds.Media) []publish.File {
+	bySite := map[string]*media.Asset{} // published key → its file
+	for k, m := range fm {
+		bySite[m.Key] = assets[k]
 	}
-	mark := func(url string) {
-		if k, ok := byURL[url]; ok {
-			used[k] = true
-		}
-	}
-	mark(cat.Site.Image)
-	markEntry := func(e *feeds.Entry) {
-		mark(e.Image)
-		for _, ep := range []*feeds.Episode{e.Audio, e.Video} {
-			if ep == nil {
-				continue
-			}
-			mark(ep.Enclosure.URL)
-			if ep.Chapters != nil {
-				mark(ep.Chapters.URL)
-			}
-			for _, t := range ep.Transcripts {
-				mark(t.URL)
-			}
-		}
-	}
-	for _, s := range []*feeds.Show{cat.Podcast, cat.Video} {
-		if s == nil {
-			continue
-		}
-		mark(s.Image)
-		for _, e := range s.Items {
-			markEntry(e)
-		}
-	}
-	if cat.Reviews != nil {
-		for _, e := range cat.Reviews.Items {
-			markEntry(e)
+	used := map[string]*media.Asset{}
+	for _, k := range cat.Keys() {
+		if a := bySite[k]; a != nil {
+			used[k] = a
 		}
 	}
 	keys := make([]string, 0, len(used))
@@ -209,7 +263,7 @@ func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media
 	sort.Strings(keys)
 	out := make([]publish.File, 0, len(keys))
 	for _, k := range keys {
-		a := assets[k]
+		a := used[k]
 		out = append(out, publish.File{
 			Key: k, Kind: publish.KindMedia, Path: a.Path, Size: a.Size, SHA256: a.SHA256,
 			ContentType: contentType(a), CacheControl: cfg.Publish.CacheControl.Media,

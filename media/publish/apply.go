@@ -6,32 +6,27 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/media/store"
 )
 
-// Options tune Run.
+// Options tune a publish.
 type Options struct {
 	Concurrency int
 	DryRun      bool
 	Prune       bool
 	MaxDeletes  int
-	Force       bool // allow more deletes than MaxDeletes
-	ACL         string
-	// GUIDs are the built feeds' items (feed key → slug → GUID), recorded
-	// in the manifest so a later build can warn before one changes.
-	GUIDs map[string]map[string]string
-	// OnManifest, when set, sees the target's manifest as read, before the
-	// plan (to warn about GUIDs a build would change).
-	OnManifest func(*Manifest)
-	// Slugs are all entries of the site. A recorded GUID whose entry is gone
-	// is forgotten once published over, so its warning is given once.
-	Slugs map[string]bool
+	// Force allows more deletes than MaxDeletes, and a publish that takes
+	// more than MaxDeletes items out of a live feed or empties one.
+	Force bool
+	ACL   string
 	// BreakLock removes a lock left by a publish that died before taking
 	// this publish's own; the user asserts that no other publish runs.
 	BreakLock bool
@@ -57,7 +52,7 @@ type Progress interface {
 	Done(key string, err error)
 }
 
-// Report is the outcome of Run.
+// Report is the outcome of a publish.
 type Report struct {
 	Plan          *Plan
 	Manifest      *Manifest // as read before publishing
@@ -79,11 +74,28 @@ const DefaultLockTTL = 2 * time.Hour
 // ErrLocked is returned when another publish holds the lock.
 var ErrLocked = errors.New("another publish is in progress")
 
-// Run publishes files to st in the safe order: lock, read the manifest,
-// plan, upload media, check every referenced object is in place, upload
-// feeds, delete orphans (with Prune), write the manifest, unlock.
-func Run(ctx context.Context, raw store.Store, files []File, opt Options) (_ *Report, err error) {
-	start := time.Now()
+// ErrRefused wraps a publish refused before anything was written because it
+// would take too much out of the live feeds; Force overrides it.
+var ErrRefused = errors.New("publish refused")
+
+// Session is one publish to a target: Open takes the lock and reads what
+// the target holds, the caller builds the site against it (GUIDs and keys
+// depend on what was published), Apply uploads, and Close unlocks. The lock
+// is held from the manifest read to the manifest write, so no other
+// publish can slip in between.
+type Session struct {
+	st     *counting
+	opt    Options
+	m      *Manifest
+	remote map[string]store.Object // the listing, when there is no manifest
+	unlock func() error
+	rep    *Report
+	start  time.Time
+}
+
+// Open starts a publish to st: it takes the lock (not for a dry run), reads
+// the manifest and, when there is none, lists the target once.
+func Open(ctx context.Context, raw store.Store, opt Options) (*Session, error) {
 	if opt.Concurrency < 1 {
 		opt.Concurrency = 1
 	}
@@ -93,57 +105,134 @@ func Run(ctx context.Context, raw store.Store, files []File, opt Options) (_ *Re
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	logf := opt.Log
-	if logf == nil {
-		logf = func(string, ...any) {}
+	if opt.Log == nil {
+		opt.Log = func(string, ...any) {}
 	}
-	st := &counting{Store: raw}
-	rep := &Report{}
-	defer func() { rep.Requests = st.n.Load(); rep.Elapsed = time.Since(start) }()
-
+	s := &Session{st: &counting{Store: raw}, opt: opt, rep: &Report{}, start: time.Now()}
+	s.unlock = func() error { return nil }
 	if !opt.DryRun {
-		unlock, warn, lerr := acquireLock(ctx, st, opt)
-		if lerr != nil {
-			return rep, lerr
+		unlock, warn, err := acquireLock(ctx, s.st, opt)
+		if err != nil {
+			s.done()
+			return s, err
 		}
-		if warn != "" {
-			rep.Warnings = append(rep.Warnings, warn)
-			logf("warning: %s", warn)
-		}
-		defer func() {
-			uerr := unlock()
-			if uerr == nil {
-				return
-			}
-			// A publish cut off by the network usually cannot remove its
-			// lock either; say so, or the next publish refuses to start
-			// with no hint why.
-			msg := fmt.Sprintf("the publish lock %s was left in place (%v): if no other publish is running, run publish --break-lock; otherwise publishing is blocked until it expires in %s", LockKey, uerr, opt.LockTTL)
-			if err != nil {
-				err = fmt.Errorf("%w; %s", err, msg)
-			} else {
-				rep.Warnings = append(rep.Warnings, msg)
-				logf("warning: %s", msg)
-			}
-		}()
+		s.unlock = unlock
+		s.warn(warn)
 	}
-
-	m, err := ReadManifest(ctx, st)
+	m, err := ReadManifest(ctx, s.st)
 	if err != nil {
-		return rep, err
+		return s, s.fail(err)
 	}
-	rep.Manifest = m
-	if opt.OnManifest != nil {
-		opt.OnManifest(m)
+	s.m, s.rep.Manifest = m, m
+	if !m.Exists() {
+		objs, err := s.st.List(ctx, "")
+		if err != nil {
+			return s, s.fail(fmt.Errorf("list %s: %w", s.st, err))
+		}
+		s.remote = make(map[string]store.Object, len(objs))
+		for _, o := range objs {
+			s.remote[o.Key] = o
+		}
 	}
-	plan, err := MakePlan(ctx, st, files, m)
+	return s, nil
+}
+
+// Report returns the publish's report so far (requests, warnings).
+func (s *Session) Report() *Report { s.done(); return s.rep }
+
+func (s *Session) done() {
+	s.rep.Requests = s.st.n.Load()
+	s.rep.Elapsed = time.Since(s.start)
+}
+
+func (s *Session) warn(w string) {
+	if w != "" {
+		s.rep.Warnings = append(s.rep.Warnings, w)
+		s.opt.Log("warning: %s", w)
+	}
+}
+
+// fail closes the session after an error and returns the error, with a
+// word about the lock when it could not be removed.
+func (s *Session) fail(err error) error {
+	if cerr := s.Close(); cerr != nil {
+		return fmt.Errorf("%w; %v", err, cerr)
+	}
+	return err
+}
+
+// Close releases the lock. It is safe to call more than once.
+func (s *Session) Close() error {
+	unlock := s.unlock
+	s.unlock = func() error { return nil }
+	defer s.done()
+	if err := unlock(); err != nil {
+		// A publish cut off by the network usually cannot remove its lock
+		// either; say so, or the next publish refuses to start with no hint
+		// why.
+		return fmt.Errorf("the publish lock %s was left in place (%v): if no other publish is running, run publish --break-lock; otherwise publishing is blocked until it expires in %s", LockKey, err, s.opt.LockTTL)
+	}
+	return nil
+}
+
+// Published is what the target holds, as a build needs it: the objects
+// (to keep the keys of unchanged files and version the changed ones) and
+// the identities of the published entries.
+func (s *Session) Published() *Published {
+	p := &Published{Objects: map[string]Recorded{}}
+	if s.m == nil {
+		return p
+	}
+	p.Identity = s.m.Identity
+	if s.remote != nil {
+		for k, o := range s.remote {
+			p.Objects[k] = Recorded{Size: o.Size, SHA256: o.SHA256}
+		}
+	} else {
+		p.Objects = s.m.Objects
+	}
+	return p
+}
+
+// Run publishes files in one session, recording id (nil keeps the
+// manifest's identities). Callers whose build depends on the target use
+// Open, Published, Apply and Close instead.
+func Run(ctx context.Context, st store.Store, files []File, id *Identity, opt Options) (*Report, error) {
+	s, err := Open(ctx, st, opt)
+	if err != nil {
+		return s.Report(), err
+	}
+	rep, err := s.Apply(ctx, files, id)
+	if cerr := s.Close(); cerr != nil {
+		if err != nil {
+			return rep, fmt.Errorf("%w; %v", err, cerr)
+		}
+		rep.Warnings = append(rep.Warnings, cerr.Error())
+	}
+	return rep, err
+}
+
+// Apply publishes files in the safe order: plan, check what the live feeds
+// would lose, upload media, check every referenced object is in place,
+// upload feeds, delete orphans (with Prune), write the manifest with id
+// (nil keeps the manifest's identities). The caller still Closes.
+func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Report, error) {
+	opt, st, rep, m := s.opt, s.st, s.rep, s.m
+	defer s.done()
+	logf := opt.Log
+	plan, err := MakePlan(ctx, st, files, m, s.remote)
 	if err != nil {
 		return rep, err
 	}
 	rep.Plan = plan
 	rep.Skipped, rep.SkippedBytes = len(plan.Unchanged), Bytes(plan.Unchanged)
 	if opt.Prune && len(plan.Orphans) > opt.MaxDeletes && !opt.Force {
-		return rep, fmt.Errorf("--prune would delete %d objects, more than publish.max_deletes (%d); check the plan with --dry-run, then raise max_deletes or pass --force", len(plan.Orphans), opt.MaxDeletes)
+		return rep, fmt.Errorf("%w: --prune would delete %d objects, more than publish.max_deletes (%d); check the plan with --dry-run, then raise max_deletes or pass --force", ErrRefused, len(plan.Orphans), opt.MaxDeletes)
+	}
+	if id != nil && !opt.Force {
+		if err := checkDropped(m.Entries, id.Entries, opt.MaxDeletes); err != nil {
+			return rep, err
+		}
 	}
 	if opt.DryRun {
 		return rep, nil
@@ -161,6 +250,9 @@ func Run(ctx context.Context, raw store.Store, files []File, opt Options) (_ *Re
 		}
 	}
 	next := cloneManifest(m)
+	if id != nil {
+		next.Identity = *id
+	}
 	record := func(f File) {
 		next.Objects[f.Key] = Recorded{Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, CacheControl: f.CacheControl}
 	}
@@ -188,7 +280,7 @@ func Run(ctx context.Context, raw store.Store, files []File, opt Options) (_ *Re
 		return rep, fmt.Errorf("media upload stopped, the live feeds were not touched: %w", err)
 	}
 	if len(feedFiles) > 0 {
-		if err := verify(ctx, st, files); err != nil {
+		if err := verify(ctx, st, files, next); err != nil {
 			return rep, err
 		}
 		if err := upload(feedFiles); err != nil {
@@ -197,6 +289,16 @@ func Run(ctx context.Context, raw store.Store, files []File, opt Options) (_ *Re
 	}
 	if opt.Prune {
 		for _, a := range plan.Orphans {
+			ok, err := ours(ctx, st, a.File.Key, m.Objects[a.File.Key])
+			if err != nil {
+				return rep, fmt.Errorf("delete %s: %w", a.File.Key, err)
+			}
+			if !ok {
+				// Not what feedpub wrote: someone else's now. Forget it, keep it.
+				delete(next.Objects, a.File.Key)
+				s.warn(fmt.Sprintf("kept %s: it is not the file feedpub published there (size or checksum differs), so it is no longer feedpub's to delete", a.File.Key))
+				continue
+			}
 			if err := st.Delete(ctx, a.File.Key); err != nil {
 				return rep, fmt.Errorf("delete %s: %w", a.File.Key, err)
 			}
@@ -205,28 +307,53 @@ func Run(ctx context.Context, raw store.Store, files []File, opt Options) (_ *Re
 			logf("deleted %s (orphaned)", a.File.Key)
 		}
 	}
-	for feed, items := range next.GUIDs {
-		for slug := range items {
-			if !opt.Slugs[slug] {
-				delete(items, slug)
-			}
-		}
-		if len(items) == 0 {
-			delete(next.GUIDs, feed)
-		}
-	}
-	for feed, items := range opt.GUIDs {
-		if next.GUIDs[feed] == nil {
-			next.GUIDs[feed] = map[string]string{}
-		}
-		for slug, guid := range items {
-			next.GUIDs[feed][slug] = guid
-		}
-	}
 	if err := writeManifest(ctx, st, m, next, opt.ACL); err != nil {
 		return rep, err
 	}
 	return rep, nil
+}
+
+// ours reports whether the object at key is still the one feedpub wrote
+// there (same size, and same checksum where the store knows it), so prune
+// never deletes a file someone else put in its place. A missing object is
+// not ours to delete, and not an error.
+func ours(ctx context.Context, st store.Store, key string, r Recorded) (bool, error) {
+	o, err := st.Stat(ctx, key)
+	if errors.Is(err, store.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return o.Size == r.Size && (o.SHA256 == "" || r.SHA256 == "" || o.SHA256 == r.SHA256), nil
+}
+
+// checkDropped refuses a publish that would take more than maxDeletes items
+// out of a live feed, or empty one that has items: an emptied content
+// folder or a wrong config must not wipe what subscribers see.
+func checkDropped(before, after []identity.Record, maxDeletes int) error {
+	var errs []string
+	for _, c := range identity.Dropped(before, after) {
+		n := len(c.Dropped)
+		switch {
+		case n == c.Live:
+			errs = append(errs, fmt.Sprintf("%s would lose all of its %d items (%s)", c.Feed, c.Live, sample(c.Dropped)))
+		case n > maxDeletes:
+			errs = append(errs, fmt.Sprintf("%s would lose %d of its %d items, more than publish.max_deletes (%d) (%s)", c.Feed, n, c.Live, maxDeletes, sample(c.Dropped)))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w, nothing was changed: %s; if that is intended, publish again with --force", ErrRefused, strings.Join(errs, "; "))
+}
+
+// sample lists up to five names.
+func sample(names []string) string {
+	if len(names) <= 5 {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:5], ", ") + fmt.Sprintf(" and %d more", len(names)-5)
 }
 
 func put(ctx context.Context, st store.Store, f File, opt Options) error {
@@ -253,28 +380,35 @@ func put(ctx context.Context, st store.Store, f File, opt Options) error {
 }
 
 // verify lists the target once and checks that every object of the build
-// is there with the right size, so a feed is never replaced while it would
-// point at something missing.
-func verify(ctx context.Context, st store.Store, files []File) error {
+// is there with the size the feeds state and, where the store reports it,
+// the checksum; objects this publish uploaded had their checksum verified
+// by the store on upload and are recorded in next. A feed is therefore
+// never replaced while it would point at something missing or different.
+func verify(ctx context.Context, st store.Store, files []File, next *Manifest) error {
 	objs, err := st.List(ctx, "")
 	if err != nil {
 		return fmt.Errorf("check media before replacing feeds: list %s: %w", st, err)
 	}
-	have := make(map[string]int64, len(objs))
+	have := make(map[string]store.Object, len(objs))
 	for _, o := range objs {
-		have[o.Key] = o.Size
+		have[o.Key] = o
 	}
 	var errs []error
 	for _, f := range files {
 		if f.Kind != KindMedia {
 			continue
 		}
-		size, ok := have[f.Key]
+		o, ok := have[f.Key]
+		rec, recorded := next.Objects[f.Key]
 		switch {
 		case !ok:
 			errs = append(errs, fmt.Errorf("%s is missing from %s", f.Key, st))
-		case size != f.Size:
-			errs = append(errs, fmt.Errorf("%s in %s is %d bytes, want %d", f.Key, st, size, f.Size))
+		case o.Size != f.Size:
+			errs = append(errs, fmt.Errorf("%s in %s is %d bytes, want %d", f.Key, st, o.Size, f.Size))
+		case o.SHA256 != "" && o.SHA256 != f.SHA256:
+			errs = append(errs, fmt.Errorf("%s in %s has SHA-256 %s, want %s", f.Key, st, o.SHA256, f.SHA256))
+		case recorded && rec.SHA256 != f.SHA256:
+			errs = append(errs, fmt.Errorf("%s in %s was written with SHA-256 %s, want %s", f.Key, st, rec.SHA256, f.SHA256))
 		}
 	}
 	if len(errs) > 0 {
@@ -288,12 +422,7 @@ func cloneManifest(m *Manifest) *Manifest {
 	for k, v := range m.Objects {
 		n.Objects[k] = v
 	}
-	for f, items := range m.GUIDs {
-		n.GUIDs[f] = map[string]string{}
-		for s, g := range items {
-			n.GUIDs[f][s] = g
-		}
-	}
+	n.Identity = m.Identity
 	return n
 }
 

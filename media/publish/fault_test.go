@@ -366,7 +366,7 @@ func TestFaultEveryCall(t *testing.T) {
 			base := tempDir(t)
 			srcDir := tempDir(t)
 			if tc.before != nil {
-				if _, err := publish.Run(t.Context(), newLocal(t, base), tc.before.files(t, filepath.Join(srcDir, "v1")), options(now, 1)); err != nil {
+				if _, err := publish.Run(t.Context(), newLocal(t, base), tc.before.files(t, filepath.Join(srcDir, "v1")), nil, options(now, 1)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -376,7 +376,7 @@ func TestFaultEveryCall(t *testing.T) {
 			want := tempDir(t)
 			copyTree(t, base, want)
 			counter := &faultStore{Store: newLocal(t, want)}
-			if _, err := publish.Run(t.Context(), counter, files, options(now, 1)); err != nil {
+			if _, err := publish.Run(t.Context(), counter, files, nil, options(now, 1)); err != nil {
 				t.Fatal(err)
 			}
 			wantState := storeState(t, newLocal(t, want))
@@ -390,7 +390,7 @@ func TestFaultEveryCall(t *testing.T) {
 						dir := tempDir(t)
 						copyTree(t, base, dir)
 						fs := &faultStore{Store: newLocal(t, dir), failAt: n, mode: mode}
-						_, err := publish.Run(t.Context(), fs, files, options(now, conc))
+						_, err := publish.Run(t.Context(), fs, files, nil, options(now, conc))
 						if fs.hit == "" {
 							if err != nil {
 								t.Errorf("%s: no fault injected, yet: %v", name, err)
@@ -417,20 +417,20 @@ func TestFaultEveryCall(t *testing.T) {
 							if fs.hit != "put "+publish.LockKey && fs.hit != "delete "+publish.LockKey {
 								t.Errorf("%s: fault at %q left the lock behind", name, fs.hit)
 							}
-							if _, err := publish.Run(t.Context(), st, files, options(now, conc)); !errors.Is(err, publish.ErrLocked) {
+							if _, err := publish.Run(t.Context(), st, files, nil, options(now, conc)); !errors.Is(err, publish.ErrLocked) {
 								t.Fatalf("%s: fault at %q left the lock; a rerun gave %v, want ErrLocked", name, fs.hit, err)
 							}
 							t.Logf("%s: fault at %q leaves the lock until it expires", name, fs.hit)
 						}
 						later := options(now.Add(publish.DefaultLockTTL+time.Minute), conc)
-						if _, err := publish.Run(t.Context(), st, files, later); err != nil {
+						if _, err := publish.Run(t.Context(), st, files, nil, later); err != nil {
 							t.Fatalf("%s: fault at %q: rerun: %v", name, fs.hit, err)
 						}
 						checkLiveFeeds(t, st, nil)
 						if got := storeState(t, st); !equalState(got, wantState) {
 							t.Fatalf("%s: fault at %q: after the rerun the target differs from a clean publish:\n%s", name, fs.hit, diffState(got, wantState))
 						}
-						rep, err := publish.Run(t.Context(), st, files, later)
+						rep, err := publish.Run(t.Context(), st, files, nil, later)
 						if err != nil || rep.Uploaded != 0 || rep.Deleted != 0 {
 							t.Fatalf("%s: fault at %q: third run uploaded %d, deleted %d: %v", name, fs.hit, rep.Uploaded, rep.Deleted, err)
 						}

@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
+	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/media/store"
 )
 
@@ -23,18 +25,32 @@ const ManifestKey = ".feedpub/manifest.json"
 // LockKey is the object that marks a publish in progress.
 const LockKey = ".feedpub/lock"
 
-const manifestVersion = 1
+// manifestVersion 2 replaced version 1's GUIDs (feed → slug → GUID) with
+// one identity record per entry; version 1 manifests are read and migrated.
+const manifestVersion = 2
 
-// Manifest records every object feedpub wrote to a target and the GUIDs each
-// feed has published. Planning compares a build with it, so an unchanged
-// site costs one read and no upload.
+// Manifest records every object feedpub wrote to a target and the identity
+// of every entry it published. Planning compares a build with it, so an
+// unchanged site costs one read and no upload; the build takes every
+// published GUID and Atom id from it.
 type Manifest struct {
 	Version int                 `json:"version"`
 	Objects map[string]Recorded `json:"objects"`
-	// GUIDs maps a feed's key to its published items: entry slug → GUID.
-	GUIDs map[string]map[string]string `json:"guids"`
+	Identity
+
+	// GUIDs is version 1's record of published items (feed key → slug →
+	// GUID or Atom id), read only to migrate it into Entries.
+	GUIDs map[string]map[string]string `json:"guids,omitempty"`
 
 	etag string // of the stored manifest; "" when there was none
+}
+
+// Identity is what a build records for the next: the identity of every
+// entry published (feeds/identity) and the feed-level ids.
+type Identity struct {
+	Entries []identity.Record `json:"entries,omitempty"`
+	// FeedIDs maps a feed's key to its podcast:guid or Atom feed id.
+	FeedIDs map[string]string `json:"feed_ids,omitempty"`
 }
 
 // Recorded is one object as feedpub last wrote it.
@@ -47,7 +63,7 @@ type Recorded struct {
 
 // NewManifest returns an empty manifest.
 func NewManifest() *Manifest {
-	return &Manifest{Version: manifestVersion, Objects: map[string]Recorded{}, GUIDs: map[string]map[string]string{}}
+	return &Manifest{Version: manifestVersion, Objects: map[string]Recorded{}}
 }
 
 // Exists reports whether the manifest was read from the target.
@@ -78,9 +94,8 @@ func ReadManifest(ctx context.Context, st store.Store) (*Manifest, error) {
 	if m.Objects == nil {
 		m.Objects = map[string]Recorded{}
 	}
-	if m.GUIDs == nil {
-		m.GUIDs = map[string]map[string]string{}
-	}
+	m.migrate()
+	m.Version = manifestVersion
 	m.etag = obj.ETag
 	if m.etag == "" {
 		m.etag = "unknown"
@@ -106,4 +121,38 @@ func (m *Manifest) sortedKeys() []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// migrate turns version 1's per-feed GUID maps into identity records, one
+// per slug, so a target published by an older feedpub keeps every id. The
+// records have no source file: they are matched by slug.
+func (m *Manifest) migrate() {
+	if len(m.GUIDs) == 0 || len(m.Entries) > 0 {
+		m.GUIDs = nil
+		return
+	}
+	bySlug := map[string]*identity.Record{}
+	var slugs []string
+	for feed, items := range m.GUIDs {
+		for slug, id := range items {
+			r := bySlug[slug]
+			if r == nil {
+				r = &identity.Record{Slug: slug, Feeds: map[string]string{}}
+				bySlug[slug] = r
+				slugs = append(slugs, slug)
+			}
+			r.Feeds[feed] = id
+			// Version 1 kept Atom ids beside GUIDs; only they are tag: URIs.
+			if strings.HasPrefix(id, "tag:") {
+				r.AtomID = id
+			} else {
+				r.GUID = id
+			}
+		}
+	}
+	sort.Strings(slugs)
+	for _, s := range slugs {
+		m.Entries = append(m.Entries, *bySlug[s])
+	}
+	m.GUIDs = nil
 }

@@ -37,22 +37,13 @@ type Plan struct {
 }
 
 // MakePlan compares the built files with the manifest. Without a manifest
-// (the first publish into a used bucket) it lists the target once and
-// compares sizes and the SHA-256 kept in object metadata; objects it finds
+// (the first publish into a used bucket) the caller passes the target's
+// listing (remote, nil otherwise) and the plan compares sizes and the SHA-256 kept in object metadata; objects it finds
 // but did not write are never orphans.
-func MakePlan(ctx context.Context, st store.Store, files []File, m *Manifest) (*Plan, error) {
+func MakePlan(ctx context.Context, st store.Store, files []File, m *Manifest, remote map[string]store.Object) (*Plan, error) {
 	p := &Plan{}
 	produced := map[string]bool{}
-	var remote map[string]store.Object
-	if !m.Exists() {
-		objs, err := st.List(ctx, "")
-		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", st, err)
-		}
-		remote = make(map[string]store.Object, len(objs))
-		for _, o := range objs {
-			remote[o.Key] = o
-		}
+	if remote != nil {
 		p.Listed = true
 		if err := fillChecksums(ctx, st, files, remote); err != nil {
 			return nil, err
