@@ -18,7 +18,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/feedpub/feedpub/config/diag"
-	"github.com/feedpub/feedpub/media/store"
 )
 
 // EnvPrefix is the prefix of environment overrides: site.title is
@@ -327,16 +326,38 @@ func (c *Config) checkEmail(ps *diag.Problems, key, val string) {
 	}
 }
 
-// checkKey checks an output file name: a relative slash path inside the
-// published tree.
+// checkKey requires an output file name. Whether it is a valid key of the
+// published tree is the store's rule, checked by the build (feeds/site)
+// with every other key, so config needs nothing from the media packages.
 func (c *Config) checkKey(ps *diag.Problems, key, val string) {
 	if val == "" {
 		ps.Errorf(c.File, c.Line(key), key, "required: a file name such as podcast.xml")
-		return
 	}
-	if err := store.CheckFileKey(val); err != nil {
-		ps.Errorf(c.File, c.Line(key), key, "%v", err)
+}
+
+// Output is one feed file the config asks for.
+type Output struct {
+	Field string // e.g. "reviews.atom"
+	Key   string // e.g. "reviews.atom"
+}
+
+// Outputs lists the feed files of the enabled feeds, in a fixed order.
+func (c *Config) Outputs() []Output {
+	var out []Output
+	if c.Podcast.Enabled {
+		out = append(out, Output{"podcast.path", c.Podcast.Path})
 	}
+	if c.Video.Enabled {
+		out = append(out, Output{"video.path", c.Video.Path})
+	}
+	if c.Reviews.Enabled {
+		for _, o := range []Output{{"reviews.rss", c.Reviews.RSS}, {"reviews.atom", c.Reviews.Atom}, {"reviews.json", c.Reviews.JSON}} {
+			if o.Key != "" {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
 }
 
 // decodeProblems turns viper's decode error (every field that did not fit

@@ -25,6 +25,7 @@ import (
 	"github.com/feedpub/feedpub/media"
 	"github.com/feedpub/feedpub/media/probe"
 	"github.com/feedpub/feedpub/media/publish"
+	"github.com/feedpub/feedpub/media/store"
 )
 
 // StateDir is the folder, inside the site folder, where feedpub keeps its
@@ -66,6 +67,11 @@ type Result struct {
 // problems hold no errors.
 func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.Problems) {
 	var ps diag.Problems
+	for _, o := range cfg.Outputs() {
+		if err := store.CheckFileKey(o.Key); err != nil {
+			ps.Errorf(cfg.File, cfg.Line(o.Field), o.Field, "%v", err)
+		}
+	}
 	entries, eps := content.Load(cfg.Dir, cfg.Content.Dir)
 	ps.Add(eps...)
 
