@@ -1,0 +1,194 @@
+package site_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/viper"
+
+	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/feeds/site"
+	"github.com/feedpub/feedpub/media/publish"
+)
+
+var now = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+// example copies the example site (without built output) and loads its
+// config.
+func example(t testing.TB) *config.Config {
+	t.Helper()
+	src := filepath.Join("..", "..", "examples", "reelverdicts")
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() && (d.Name() == "public" || d.Name() == ".feedpub") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return load(t, dst)
+}
+
+func load(t testing.TB, dir string) *config.Config {
+	t.Helper()
+	cfg, ps := config.Load(viper.New(), filepath.Join(dir, "feedpub.yaml"))
+	if ps.HasErrors() {
+		t.Fatal(ps.Err())
+	}
+	return &cfg
+}
+
+func TestBuildExampleListsEveryReferencedFileOnce(t *testing.T) {
+	cfg := example(t)
+	res, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	if ps.HasErrors() {
+		t.Fatal(ps.Err())
+	}
+	seen := map[string]int{}
+	var feedsSeen []string
+	for i, f := range res.Files {
+		seen[f.Key]++
+		if f.Kind == publish.KindFeed {
+			feedsSeen = append(feedsSeen, f.Key)
+		} else if len(feedsSeen) > 0 {
+			t.Errorf("media %s listed after a feed (index %d): media must come first", f.Key, i)
+		}
+		if f.Kind == publish.KindMedia {
+			fi, err := os.Stat(f.Path)
+			if err != nil || fi.Size() != f.Size {
+				t.Errorf("%s: source %s: %v (size %d, listed %d)", f.Key, f.Path, err, fi.Size(), f.Size)
+			}
+		}
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("%s listed %d times", k, n)
+		}
+	}
+	// Exactly what the feeds reference: every key of the model, and the feeds.
+	want := res.Catalog.Keys()
+	if got := len(res.Files) - len(feedsSeen); got != len(want) {
+		t.Errorf("%d media files listed, the feeds reference %d: %v", got, len(want), want)
+	}
+	for _, k := range want {
+		if seen[k] != 1 {
+			t.Errorf("referenced %s not listed", k)
+		}
+	}
+	if strings.Join(feedsSeen, " ") != "podcast.xml reviews.atom reviews.json reviews.xml video.xml" {
+		t.Errorf("feeds: %v", feedsSeen)
+	}
+	// The draft's media is not published early.
+	for k := range seen {
+		if strings.Contains(k, "draft") {
+			t.Errorf("draft media %s listed", k)
+		}
+	}
+	// validate writes nothing: no probe cache.
+	if _, err := os.Stat(filepath.Join(cfg.Dir, site.StateDir)); err == nil {
+		t.Error("a read-only build wrote the site's state folder")
+	}
+}
+
+func TestBuildReportsProblemsOfEveryStageTogether(t *testing.T) {
+	cfg := example(t)
+	dir := cfg.Dir
+	// content: a bad rating; media: a missing file; feeds: a bad category;
+	// tree: a feed on a media key.
+	edit := func(rel, from, to string) {
+		p := filepath.Join(dir, rel)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), from) {
+			t.Fatalf("%s has no %q", rel, from)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("reviews/aftersun.md", "rating: ", "rating: 9 #")
+	edit("reviews/past-lives.md", "file: media/past-lives.mp3", "file: media/past-lives-missing.mp3")
+	edit("feedpub.yaml", "TV & Film > Film Reviews", "TV & Film > Film Critique")
+	cfg = load(t, dir)
+	_, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	msg := ps.Err().Error()
+	for _, want := range []string{
+		"reviews/aftersun.md:",
+		"rating",
+		"reviews/past-lives.md:9: audio.file",
+		"file not found",
+		"Film Critique",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("problems lack %q:\n%s", want, msg)
+		}
+	}
+}
+
+func TestBuildAgainstPublishedKeepsIDsAndVersionsChangedMedia(t *testing.T) {
+	cfg := example(t)
+	first, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	if ps.HasErrors() {
+		t.Fatal(ps.Err())
+	}
+	pub := &publish.Published{Objects: map[string]publish.Recorded{}, Identity: *first.Identity}
+	for _, f := range first.Files {
+		pub.Objects[f.Key] = publish.Recorded{Size: f.Size, SHA256: f.SHA256}
+	}
+	// Rename an entry and replace its audio; the GUIDs stay, the audio moves.
+	dir := cfg.Dir
+	if err := os.Rename(filepath.Join(dir, "reviews", "past-lives.md"), filepath.Join(dir, "reviews", "pl.md")); err != nil {
+		t.Fatal(err)
+	}
+	heroine, _ := os.ReadFile(filepath.Join(dir, "media", "heroine.mp3"))
+	if err := os.WriteFile(filepath.Join(dir, "media", "past-lives.mp3"), heroine, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true, Published: pub})
+	if ps.HasErrors() {
+		t.Fatal(ps.Err())
+	}
+	guid := func(r *site.Result) string {
+		for _, e := range r.Catalog.Podcast.Items {
+			if strings.Contains(e.Source, "past-lives") || e.Source == "reviews/pl.md" {
+				return e.GUID + " " + e.Audio.Enclosure.Key
+			}
+		}
+		return ""
+	}
+	a, b := strings.Fields(guid(first)), strings.Fields(guid(second))
+	if len(a) != 2 || len(b) != 2 || a[0] != b[0] {
+		t.Fatalf("GUID changed across a rename: %v → %v", a, b)
+	}
+	if a[1] != "media/past-lives.mp3" || !strings.HasPrefix(b[1], "media/past-lives.") || b[1] == a[1] {
+		t.Errorf("replaced audio key: %s → %s", a[1], b[1])
+	}
+	notes := 0
+	for _, p := range ps {
+		if strings.Contains(p.Msg, "continues") {
+			notes++
+		}
+	}
+	if notes != 1 {
+		t.Errorf("want one continuation notice, got %d: %v", notes, ps)
+	}
+}
