@@ -78,9 +78,6 @@ type Asset struct {
 	Info    probe.Info
 }
 
-// Duration is the probed duration.
-func (a *Asset) Duration() time.Duration { return a.Info.Duration }
-
 // Options tune ProbeAll.
 type Options struct {
 	// Concurrency bounds the files read at once; 0 means the CPU count.

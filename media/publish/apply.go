@@ -194,24 +194,6 @@ func (s *Session) Published() *Published {
 	return p
 }
 
-// Run publishes files in one session, recording id (nil keeps the
-// manifest's identities). Callers whose build depends on the target use
-// Open, Published, Apply and Close instead.
-func Run(ctx context.Context, st store.Store, files []File, id *Identity, opt Options) (*Report, error) {
-	s, err := Open(ctx, st, opt)
-	if err != nil {
-		return s.Report(), err
-	}
-	rep, err := s.Apply(ctx, files, id)
-	if cerr := s.Close(); cerr != nil {
-		if err != nil {
-			return rep, fmt.Errorf("%w; %v", err, cerr)
-		}
-		rep.Warnings = append(rep.Warnings, cerr.Error())
-	}
-	return rep, err
-}
-
 // Apply publishes files in the safe order: plan, check what the live feeds
 // would lose, upload media, check every referenced object is in place,
 // upload feeds, delete orphans (with Prune), write the manifest with id
