@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -17,9 +18,6 @@ import (
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 )
-
-// version is set at link time (-ldflags "-X main.version=...").
-var version = "0.1.0-dev"
 
 // env is everything a command touches outside itself: the factory of the
 // cli/cli pattern, so tests drive the real commands without globals.
@@ -100,11 +98,15 @@ Feed of the written reviews, and publishes them to a folder or S3.`,
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
+	// --version prints exactly what `feedpub version` prints (a quoted
+	// literal, so nothing injected at link time is read as template).
+	cmd.Version, _, _ = buildInfo()
+	cmd.SetVersionTemplate("{{printf \"%s\\n\" " + strconv.Quote(versionLine()) + "}}")
 	cmd.PersistentFlags().StringVar(&opts.Config, "config", "feedpub.yaml", "config `FILE`")
 	cmd.PersistentFlags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print errors only")
 	cmd.PersistentFlags().BoolVarP(&opts.Verbose, "verbose", "v", false, "print every step, and entries left out")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	cmd.AddCommand(newInitCmd(opts), newBuildCmd(opts), newValidateCmd(opts), newPublishCmd(opts), newVersionCmd(opts))
+	cmd.AddCommand(newInitCmd(opts), newBuildCmd(opts), newValidateCmd(opts), newPublishCmd(opts), newVersionCmd(opts), newManCmd())
 	return cmd
 }
 
