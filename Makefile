@@ -15,6 +15,8 @@ FUZZTIME ?= 10s
 # (go.digitalxero.dev/go-msix), v2.18 needs Go 1.27.
 GORELEASER_VERSION := v2.16.0
 GORELEASER := .cache/bin/goreleaser-$(GORELEASER_VERSION)
+STATICCHECK_VERSION ?= v0.8.2
+DEADCODE_VERSION    ?= v0.52.0
 IMAGE    ?= feedpub:$(VERSION)
 
 .PHONY: all build demo test test-s3 deps golden fuzz lint tidy-check bench man completions release-check image clean
@@ -81,9 +83,23 @@ image:
 	$$(command -v podman || command -v docker) build -t $(IMAGE) \
 		--build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) --build-arg DATE=$(DATE) .
 
-lint:
+# Linters at pinned versions, installed once into .cache/bin.
+STATICCHECK := .cache/bin/staticcheck-$(STATICCHECK_VERSION)
+DEADCODE    := .cache/bin/deadcode-$(DEADCODE_VERSION)
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/.cache/bin/tmp $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv .cache/bin/tmp/staticcheck $@
+$(DEADCODE):
+	GOBIN=$(CURDIR)/.cache/bin/tmp $(GO) install golang.org/x/tools/cmd/deadcode@$(DEADCODE_VERSION)
+	mv .cache/bin/tmp/deadcode $@
+
+# gofmt, vet, staticcheck and deadcode (no function unreachable from main
+# or the tests) must all be clean.
+lint: $(STATICCHECK) $(DEADCODE)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1)
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
+	@out="$$($(DEADCODE) -test ./...)"; test -z "$$out" || (echo "$$out"; echo "dead code"; exit 1)
 
 tidy-check:
 	$(GO) mod tidy -diff

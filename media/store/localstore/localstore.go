@@ -20,8 +20,9 @@ import (
 
 // Store is a store.Store over a folder. Create it with New.
 type Store struct {
-	root string     // absolute, cleaned
-	mu   sync.Mutex // the commit lock on systems without flock(2)
+	root string // absolute, cleaned
+	//lint:ignore U1000 used by sys_other.go, on systems without flock(2)
+	mu sync.Mutex // the commit lock on systems without flock(2)
 }
 
 var _ store.Store = (*Store)(nil)

@@ -73,6 +73,8 @@ func (g credentialGuard) Retrieve(ctx context.Context) (aws.Credentials, error) 
 // explain returns the store sentinel for err, if any, and one line saying
 // what went wrong and what to check. It never includes credentials: only
 // error codes, HTTP statuses, the server's short message and host names.
+//
+//lint:ignore ST1008 kind is the sentinel callers wrap, msg only words
 func (s *Store) explain(err error) (kind error, msg string) {
 	if err == nil {
 		return nil, ""

@@ -386,27 +386,6 @@ func (s *Server) createBucket(ctx context.Context, name string) error {
 	return nil
 }
 
-// NewBucket creates an empty bucket with a random name and removes it, with
-// everything in it, when the test ends.
-func (s *Server) NewBucket(t testing.TB) string {
-	t.Helper()
-	name := "feedpub-" + randomHex(6)
-	if err := s.createBucket(t.Context(), name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := s.EmptyPrefix(ctx, name, ""); err != nil {
-			t.Logf("s3test: empty bucket %s: %v", name, err)
-		}
-		if _, err := s.Client().DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(name)}); err != nil {
-			t.Logf("s3test: delete bucket %s: %v", name, err)
-		}
-	})
-	return name
-}
-
 // NewPrefix returns a random prefix such as "t-0123abcd/" in s.Bucket and
 // deletes everything under it when the test ends.
 func (s *Server) NewPrefix(t testing.TB) string {
@@ -454,14 +433,4 @@ func (s *Server) EmptyPrefix(ctx context.Context, bucket, prefix string) error {
 		c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(bucket), Key: u.Key, UploadId: u.UploadId})
 	}
 	return nil
-}
-
-// Logs returns what the versitygw process printed since it last started.
-func (s *Server) Logs() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cmd == nil {
-		return ""
-	}
-	return s.cmd.Stdout.(*syncWriter).String()
 }
