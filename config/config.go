@@ -5,7 +5,8 @@
 package config
 
 // Config is the whole of feedpub.yaml after defaults and environment
-// overrides. Relative paths are already resolved against Dir.
+// overrides. Paths stay as written, relative to Dir: Resolve makes them
+// absolute where a caller needs a file-system path.
 type Config struct {
 	Site    Site    `mapstructure:"site"`
 	Content Content `mapstructure:"content"`

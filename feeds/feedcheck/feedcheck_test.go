@@ -16,7 +16,7 @@ func renderPodcast(t testing.TB) string {
 	t.Helper()
 	c := feedtest.ExampleCatalog()
 	var buf bytes.Buffer
-	if _, err := podcast.Render(&buf, c.Podcast, c.Site); err != nil {
+	if _, err := podcast.Render(&buf, c.Podcast); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()

@@ -12,9 +12,9 @@ import (
 	"testing"
 )
 
-// update is set by `go test ./feeds/... -update`. Test binaries of packages
-// that do not import feedtest reject the flag, so run -update on the feed
-// packages only.
+// update is set by `make golden`, which runs -update on the packages with
+// golden files only: test binaries of packages that do not import feedtest
+// reject the flag, so `go test ./feeds/... -update` fails.
 var update = flag.Bool("update", false, "rewrite testdata/*.golden files with the current output")
 
 // GoldenPath is where Golden keeps the golden file for name, relative to the
@@ -40,13 +40,13 @@ func Golden(t testing.TB, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("golden: %s does not exist; run go test ./feeds/... -update", path)
+		t.Fatalf("golden: %s does not exist; run make golden", path)
 	}
 	if err != nil {
 		t.Fatalf("golden: %v", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("golden: %s differs (run go test ./feeds/... -update to accept):\n%s", path, firstDiff(want, got))
+		t.Errorf("golden: %s differs (run make golden to accept):\n%s", path, firstDiff(want, got))
 	}
 }
 

@@ -48,20 +48,20 @@ var ErrNoEnclosure = errors.New("no enclosure for the feed's medium")
 // Render writes s as a podcast RSS feed to w. Text is written with
 // hexadecimal character references (&#x26; rather than &amp;), as the RSS
 // Profile asks; the channel description is plain text; content:encoded is
-// the review's HTML after xmltext.SafeHTML. site supplies values the show
-// leaves empty (link, language, author, owner, copyright, image, generator).
-// The output is deterministic: the same show gives the same bytes.
+// the review's HTML after xmltext.SafeHTML. The show's values are final
+// (feeds.Build applied the site's fallbacks); an empty required one is a
+// warning, not a guess. The output is deterministic: the same show gives the same bytes.
 //
 // Render returns an error, and writes nothing, when the show cannot make a
 // valid feed: a nil show, an unknown medium, a category not in Apple's list,
 // or an item without an enclosure for the medium. Values cut to Apple's
 // limits, and Apple requirements the show does not meet, come back as
 // warnings; the feed is still written.
-func Render(w io.Writer, s *feeds.Show, site feeds.Site) ([]Warning, error) {
+func Render(w io.Writer, s *feeds.Show) ([]Warning, error) {
 	if s == nil {
 		return nil, errors.New("podcast: nil show")
 	}
-	r := &renderer{show: s, site: site}
+	r := &renderer{show: s}
 	doc, err := r.document()
 	if err != nil {
 		return nil, fmt.Errorf("podcast: %s: %w", s.Key, err)
@@ -82,7 +82,6 @@ func Render(w io.Writer, s *feeds.Show, site feeds.Site) ([]Warning, error) {
 
 type renderer struct {
 	show  *feeds.Show
-	site  feeds.Site
 	warns []Warning
 }
 
@@ -145,7 +144,7 @@ func seconds(d time.Duration) int64 {
 }
 
 func (r *renderer) document() (*rssDoc, error) {
-	s, site := r.show, r.site
+	s := r.show
 	var medium string
 	switch s.Medium {
 	case feeds.Audio:
@@ -159,8 +158,8 @@ func (r *renderer) document() (*rssDoc, error) {
 	if title == "" {
 		r.warn(nil, "channel title", "required by Apple: empty")
 	}
-	link := xmltext.Clean(or(s.Link, site.Link))
-	image := xmltext.Clean(or(s.Image, site.Image))
+	link := xmltext.Clean(s.Link)
+	image := xmltext.Clean(s.Image)
 	if image == "" {
 		r.warn(nil, "itunes:image", "required by Apple: the show has no artwork")
 	}
@@ -168,13 +167,13 @@ func (r *renderer) document() (*rssDoc, error) {
 		Title:         title,
 		Description:   cdata{r.showDescription()},
 		Link:          link,
-		Language:      xmltext.Line(or(s.Language, site.Language)),
-		Copyright:     r.text(nil, "copyright", or(s.Copyright, site.Copyright), MaxText),
-		Generator:     xmltext.Line(or(s.Generator, site.Generator)),
+		Language:      xmltext.Line(s.Language),
+		Copyright:     r.text(nil, "copyright", s.Copyright, MaxText),
+		Generator:     xmltext.Line(s.Generator),
 		LastBuildDate: date(s.Updated),
 		PubDate:       date(s.Updated),
 		AtomLink:      atomLink{Href: xmltext.Clean(s.URL), Rel: "self", Type: "application/rss+xml"},
-		IAuthor:       r.text(nil, "itunes:author", or(s.Author, site.Author), MaxText),
+		IAuthor:       r.text(nil, "itunes:author", s.Author, MaxText),
 		IExplicit:     trueFalse(s.Explicit),
 		IType:         xmltext.Line(s.Type),
 		INewFeedURL:   xmltext.Clean(s.NewFeedURL),
@@ -192,8 +191,8 @@ func (r *renderer) document() (*rssDoc, error) {
 			ch.Image = &rssImage{URL: image, Title: title, Link: link}
 		}
 	}
-	ownerName := r.text(nil, "itunes:owner", or(s.OwnerName, site.Author), MaxText)
-	ownerEmail := xmltext.Line(or(s.OwnerEmail, site.Email))
+	ownerName := r.text(nil, "itunes:owner", s.OwnerName, MaxText)
+	ownerEmail := xmltext.Line(s.OwnerEmail)
 	if ownerName != "" || ownerEmail != "" {
 		ch.IOwner = &owner{Name: ownerName, Email: ownerEmail}
 	}
@@ -322,7 +321,7 @@ func (r *renderer) item(e *feeds.Entry) (item, error) {
 		Enclosure:    r.enclosure(v.Enclosure),
 		IExplicit:    trueFalse(v.Explicit),
 		IEpisodeType: xmltext.Line(v.Type),
-		IAuthor:      r.text(e, "itunes:author", or(e.Author, or(s.Author, r.site.Author)), MaxText),
+		IAuthor:      r.text(e, "itunes:author", or(e.Author, s.Author), MaxText),
 		PPersons:     r.persons(e, v.Persons),
 	}
 	if it.GUID.Value == "" {

@@ -37,7 +37,7 @@ func cases() []showCase {
 func render(t testing.TB, s *feeds.Show, site feeds.Site) ([]byte, []podcast.Warning) {
 	t.Helper()
 	var buf bytes.Buffer
-	warns, err := podcast.Render(&buf, s, site)
+	warns, err := podcast.Render(&buf, s)
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}
@@ -253,7 +253,7 @@ func TestRenderErrors(t *testing.T) {
 		c := feedtest.ExampleCatalog()
 		mutate(c.Podcast)
 		var buf bytes.Buffer
-		_, err := podcast.Render(&buf, c.Podcast, c.Site)
+		_, err := podcast.Render(&buf, c.Podcast)
 		if err == nil || buf.Len() != 0 {
 			t.Errorf("%s: err = %v, wrote %d bytes", name, err, buf.Len())
 		}
@@ -261,7 +261,7 @@ func TestRenderErrors(t *testing.T) {
 			t.Errorf("%s: %v does not wrap ErrNoEnclosure", name, err)
 		}
 	}
-	if _, err := podcast.Render(&bytes.Buffer{}, nil, feeds.Site{}); err == nil {
+	if _, err := podcast.Render(&bytes.Buffer{}, nil); err == nil {
 		t.Error("nil show rendered")
 	}
 }

@@ -318,7 +318,7 @@ func render(cfg *config.Config, cat *feeds.Catalog) ([]publish.File, diag.Proble
 			continue
 		}
 		add(s.Key, "application/rss+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
-			return podcast.Render(b, s, cat.Site)
+			return podcast.Render(b, s)
 		})
 	}
 	if r := cat.Reviews; r != nil {
