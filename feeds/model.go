@@ -1,9 +1,11 @@
 // Package feeds holds feedpub's one feed model and builds it from the
-// configuration, the content and the probed media. The encoders in
-// feeds/podcast (Apple + Podcasting 2.0 RSS) and feeds/syndication (RSS 2.0,
-// Atom 1.0, JSON Feed 1.1) render this model; the model carries final values
-// (absolute URLs, exact sizes, sorted items) so encoders make no decisions
-// about content, only about syntax.
+// configuration, the content, the media facts the build read (Media) and
+// the identities recorded by earlier publishes (feeds/identity). The
+// encoders in feeds/podcast (Apple + Podcasting 2.0 RSS) and
+// feeds/syndication (RSS 2.0, Atom 1.0, JSON Feed 1.1) render this model;
+// the model carries final values (absolute URLs, object keys, exact sizes,
+// sorted items) so encoders make no decisions about content, only about
+// syntax.
 package feeds
 
 import (
