@@ -51,7 +51,7 @@ type Result struct {
 // problems hold no errors.
 func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.Problems) {
 	var ps diag.Problems
-	entries, eps := content.Load(cfg.Dir, cfg.Content.Dir)
+	entries, eps := content.Load(cfg.Dir, cfg.Content)
 	ps.Add(eps...)
 
 	reqs, timed := requests(cfg, entries)
