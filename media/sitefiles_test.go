@@ -84,3 +84,21 @@ func TestCheckTimedRefusesAnOversizedTranscript(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+// A FIFO where the probe cache should be must not hang the build.
+func TestOpenCacheIgnoresAFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "probe-cache.json")
+	if err := syscall.Mkfifo(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *Cache, 1)
+	go func() { done <- OpenCache(p) }()
+	select {
+	case c := <-done:
+		if len(c.entries) != 0 {
+			t.Errorf("entries from a FIFO: %v", c.entries)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("OpenCache blocked on a FIFO")
+	}
+}
