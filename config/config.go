@@ -4,6 +4,8 @@
 // typed Config.
 package config
 
+import "github.com/feedpub/feedpub/config/sitefs"
+
 // Config is the whole of feedpub.yaml after defaults and environment
 // overrides. Paths stay as written, relative to Dir: Resolve makes them
 // absolute where a caller needs a file-system path.
@@ -20,7 +22,8 @@ type Config struct {
 	// Dir is the absolute folder of the config file: the site root.
 	Dir string `mapstructure:"-"`
 
-	lines map[string]int // key path → line in File
+	lines map[string]int    // key path → line in File
+	env   map[string]string // key path → the FEEDPUB_* variable that set it
 }
 
 // Site describes the outlet.
@@ -36,9 +39,15 @@ type Site struct {
 	Image       string `mapstructure:"image"`
 }
 
-// Content says where the entries are.
+// Content says where the entries are, and the limits they are held to.
 type Content struct {
 	Dir string `mapstructure:"dir"`
+	// MaxFileSize caps one entry file, in bytes; a bigger file is refused
+	// before it is read.
+	MaxFileSize int64 `mapstructure:"max_file_size"`
+	// DurationMax is the longest audio.duration or video.duration accepted,
+	// in seconds (default 100 hours), so a slip such as 1e300 is caught.
+	DurationMax float64 `mapstructure:"duration_max"`
 }
 
 // Show configures one podcast feed (the audio feed or the video feed).
@@ -147,10 +156,14 @@ type CacheControl struct {
 	Media string `mapstructure:"media"`
 }
 
+// DefaultDurationMax is content.duration_max unless set: 100 hours, far
+// beyond any episode, in seconds.
+const DefaultDurationMax = 100 * 3600
+
 // Default returns the configuration before the file is read.
 func Default() Config {
 	return Config{
-		Content: Content{Dir: "reviews"},
+		Content: Content{Dir: "reviews", MaxFileSize: sitefs.MaxContent, DurationMax: DefaultDurationMax},
 		Podcast: Show{Path: "podcast.xml", Type: "episodic"},
 		Video:   Show{Path: "video.xml", Type: "episodic"},
 		Reviews: Reviews{RSS: "reviews.xml", Atom: "reviews.atom", JSON: "reviews.json", Limit: 50},

@@ -1,15 +1,18 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -18,6 +21,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/schema"
+	"github.com/feedpub/feedpub/config/sitefs"
 )
 
 // EnvPrefix is the prefix of environment overrides: site.title is
@@ -40,7 +45,7 @@ func Load(v *viper.Viper, path string) (Config, diag.Problems) {
 	}
 	cfg.Dir = filepath.Dir(abs)
 
-	data, err := os.ReadFile(path)
+	data, err := sitefs.ReadFile(cfg.Dir, abs, sitefs.MaxConfig)
 	if errors.Is(err, fs.ErrNotExist) {
 		ps.Errorf(path, 0, "", "no such config file (run `feedpub init` to start a site, or pass --config FILE)")
 		return cfg, ps
@@ -49,11 +54,14 @@ func Load(v *viper.Viper, path string) (Config, diag.Problems) {
 		ps.Errorf(path, 0, "", "%v", err)
 		return cfg, ps
 	}
+	if !diag.CheckUTF8(&ps, path, data) {
+		return cfg, ps
+	}
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := diag.YAMLError(err)
-		ps.Errorf(path, line, "", "not valid YAML: %s", msg)
+		line, msg := diag.YAMLError(err, data, 0)
+		ps.Errorf(path, line, "", "%s", msg)
 		return cfg, ps
 	}
 	lines := map[string]int{}
@@ -64,24 +72,21 @@ func Load(v *viper.Viper, path string) (Config, diag.Problems) {
 			ps.Errorf(path, root.Line, "", "want a mapping of sections (site:, podcast:, ...), got %s", kindName(root))
 			return cfg, ps
 		}
-		checkKeys(root, reflect.TypeOf(Config{}), "", path, lines, &ps)
+		sc := schema.Checker{File: path, Tag: "mapstructure", Weak: true, Lines: lines}
+		sc.Check(root, reflect.TypeOf(Config{}), &ps)
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			present[root.Content[i].Value] = true
 		}
 	}
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		for _, sec := range []string{"podcast", "video", "reviews"} {
-			if strings.HasPrefix(name, EnvPrefix+"_"+strings.ToUpper(sec)+"_") {
-				present[sec] = true
-			}
-		}
+	envs := envKeys(&ps)
+	for key := range envs {
+		sec, _, _ := strings.Cut(key, ".")
+		present[sec] = true
 	}
 	if ps.HasErrors() {
 		return cfg, ps
 	}
 
-	v.SetConfigFile(path)
 	v.SetConfigType("yaml")
 	v.SetEnvPrefix(EnvPrefix)
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
@@ -92,22 +97,74 @@ func Load(v *viper.Viper, path string) (Config, diag.Problems) {
 	for key, val := range leafDefaults(reflect.ValueOf(Default()), "") {
 		v.SetDefault(key, val)
 	}
-	if err := v.ReadInConfig(); err != nil {
+	// The bytes already checked are decoded, not the file read again: it
+	// could have changed, or been swapped for a FIFO, in between.
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		ps.Errorf(path, 0, "", "%v", err)
 		return cfg, ps
 	}
+	cfg.lines, cfg.env = lines, envs
 	if err := v.Unmarshal(&cfg); err != nil {
-		ps.Add(decodeProblems(path, lines, err)...)
+		ps.Add(cfg.decodeProblems(err)...)
 		return cfg, ps
 	}
 	cfg.File = path
 	cfg.Dir = filepath.Dir(abs)
-	cfg.lines = lines
+	cfg.lines, cfg.env = lines, envs
 	cfg.Podcast.Enabled = present["podcast"]
 	cfg.Video.Enabled = present["video"]
 	cfg.Reviews.Enabled = present["reviews"]
 	ps.Add(cfg.Validate()...)
 	return cfg, ps
+}
+
+// toolVariables are FEEDPUB_* variables of feedpub's own tests and tools,
+// not config keys; any other FEEDPUB_* variable must name a key, so a
+// misspelt one is an error rather than silently ignored.
+var toolVariables = []string{"FEEDPUB_TEST_", "FEEDPUB_BENCH_", "FEEDPUB_PYTHON", "FEEDPUB_VERSITYGW"}
+
+// envKeys returns, for each key set in the environment, its variable, and
+// reports every FEEDPUB_* variable that names no key.
+func envKeys(ps *diag.Problems) map[string]string {
+	byVar := map[string]string{}
+	var names []string
+	for key := range leafDefaults(reflect.ValueOf(Default()), "") {
+		name := EnvVar(key)
+		byVar[name] = key
+		names = append(names, name)
+	}
+	out := map[string]string{}
+	environ := os.Environ()
+	sort.Strings(environ)
+	for _, kv := range environ {
+		name, val, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, EnvPrefix+"_") {
+			continue
+		}
+		if key, ok := byVar[name]; ok {
+			if val != "" { // viper ignores empty variables
+				out[key] = name
+			}
+			continue
+		}
+		if slices.ContainsFunc(toolVariables, func(p string) bool { return strings.HasPrefix(name, p) }) {
+			continue
+		}
+		msg := "unknown environment variable: it names no config key"
+		if best := diag.Closest(name, names); best != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", best)
+		} else {
+			msg += fmt.Sprintf(" (they are %s_<SECTION>_<KEY>, such as %s_PUBLISH_TARGET)", EnvPrefix, EnvPrefix)
+		}
+		ps.Errorf("", 0, name, "%s", msg)
+	}
+	return out
+}
+
+// EnvVar returns the environment variable that overrides key:
+// "publish.s3.region" is FEEDPUB_PUBLISH_S3_REGION.
+func EnvVar(key string) string {
+	return EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
 }
 
 // Line returns the line of key (e.g. "podcast.type") in the config file, or
@@ -121,68 +178,6 @@ func (c *Config) Resolve(p string) string {
 		return p
 	}
 	return filepath.Join(c.Dir, filepath.FromSlash(p))
-}
-
-// checkKeys reports every key in n that t (a struct with mapstructure tags)
-// does not have, with the closest valid key, and records each key's line.
-func checkKeys(n *yaml.Node, t reflect.Type, prefix, file string, lines map[string]int, ps *diag.Problems) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			if n.Tag == "!!null" {
-				return
-			}
-			ps.Errorf(file, n.Line, strings.TrimSuffix(prefix, "."), "want a mapping of keys, got %s", kindName(n))
-			return
-		}
-		fields := structKeys(t)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], n.Content[i+1]
-			ft, ok := fields[k.Value]
-			if !ok {
-				names := make([]string, 0, len(fields))
-				for name := range fields {
-					names = append(names, name)
-				}
-				msg := fmt.Sprintf("unknown key %q", k.Value)
-				if best := diag.Closest(k.Value, names); best != "" {
-					msg += fmt.Sprintf(" (did you mean %q?)", best)
-				} else {
-					sort.Strings(names)
-					msg += fmt.Sprintf(" (valid keys: %s)", strings.Join(names, ", "))
-				}
-				ps.Errorf(file, k.Line, prefix+k.Value, "%s", msg)
-				continue
-			}
-			lines[prefix+k.Value] = k.Line
-			checkKeys(val, ft, prefix+k.Value+".", file, lines, ps)
-		}
-	case reflect.Slice:
-		if n.Kind != yaml.SequenceNode {
-			return // viper turns a scalar into a one-element list where it can
-		}
-		for i, item := range n.Content {
-			p := fmt.Sprintf("%s[%d]", strings.TrimSuffix(prefix, "."), i)
-			lines[p] = item.Line
-			checkKeys(item, t.Elem(), p+".", file, lines, ps)
-		}
-	}
-}
-
-func structKeys(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		tag := f.Tag.Get("mapstructure")
-		if tag == "" || tag == "-" || !f.IsExported() {
-			continue
-		}
-		out[tag] = f.Type
-	}
-	return out
 }
 
 // leafDefaults flattens a struct of defaults into viper keys.
@@ -226,7 +221,7 @@ func (c *Config) Validate() diag.Problems {
 	var ps diag.Problems
 	req := func(key, val string) {
 		if strings.TrimSpace(val) == "" {
-			ps.Errorf(c.File, c.Line(key), key, "required")
+			c.errorf(&ps, key, "required")
 		}
 	}
 	req("site.title", c.Site.Title)
@@ -235,14 +230,23 @@ func (c *Config) Validate() diag.Problems {
 	req("site.base_url", c.Site.BaseURL)
 	req("site.language", c.Site.Language)
 	c.checkURL(&ps, "site.link", c.Site.Link)
-	c.checkURL(&ps, "site.base_url", c.Site.BaseURL)
+	c.checkBaseURL(&ps)
 	if c.Site.BaseURL != "" && !strings.HasSuffix(c.Site.BaseURL, "/") {
 		c.Site.BaseURL += "/"
 	}
 	if c.Site.Language != "" && !languageRE.MatchString(c.Site.Language) {
-		ps.Errorf(c.File, c.Line("site.language"), "site.language", "%q is not a language tag; want ISO 639 such as en, en-gb, fr", c.Site.Language)
+		c.errorf(&ps, "site.language", "%q is not a language tag; want ISO 639 such as en, en-gb, fr", c.Site.Language)
 	}
 	c.checkEmail(&ps, "site.email", c.Site.Email)
+	if d := filepath.Clean(filepath.FromSlash(c.Content.Dir)); filepath.IsAbs(d) || d == ".." || strings.HasPrefix(d, ".."+string(filepath.Separator)) {
+		c.errorf(&ps, "content.dir", "%q: want a folder inside the site folder, such as reviews; feedpub reads only files inside it", c.Content.Dir)
+	}
+	if c.Content.MaxFileSize < 1 {
+		c.errorf(&ps, "content.max_file_size", "want a size in bytes, 1 or more, got %d", c.Content.MaxFileSize)
+	}
+	if d := c.Content.DurationMax; !(d > 0) || math.IsInf(d, 0) {
+		c.errorf(&ps, "content.duration_max", "want seconds, more than 0, got %v", d)
+	}
 	for _, s := range []struct {
 		name string
 		show *Show
@@ -252,10 +256,10 @@ func (c *Config) Validate() diag.Problems {
 		}
 		sh := s.show
 		if sh.Type != "episodic" && sh.Type != "serial" {
-			ps.Errorf(c.File, c.Line(s.name+".type"), s.name+".type", "%q: want episodic or serial", sh.Type)
+			c.errorf(&ps, s.name+".type", "%q: want episodic or serial", sh.Type)
 		}
 		if sh.Limit < 0 {
-			ps.Errorf(c.File, c.Line(s.name+".limit"), s.name+".limit", "want 0 (all) or a positive number, got %d", sh.Limit)
+			c.errorf(&ps, s.name+".limit", "want 0 (all) or a positive number, got %d", sh.Limit)
 		}
 		c.checkKey(&ps, s.name+".path", sh.Path)
 		c.checkEmail(&ps, s.name+".email", sh.Email)
@@ -266,26 +270,26 @@ func (c *Config) Validate() diag.Problems {
 		for i, p := range sh.Persons {
 			if strings.TrimSpace(p.Name) == "" {
 				key := fmt.Sprintf("%s.persons[%d]", s.name, i)
-				ps.Errorf(c.File, c.Line(key), key+".name", "required")
+				c.errorf(&ps, key+".name", "required")
 			}
 		}
 		if sh.Locked && sh.Email == "" && c.Site.Email == "" {
-			ps.Errorf(c.File, c.Line(s.name+".locked"), s.name+".locked", "podcast:locked needs an owner email: set site.email")
+			c.errorf(&ps, s.name+".locked", "podcast:locked needs an owner email: set site.email")
 		}
 	}
 	if c.Podcast.Enabled && c.Video.Enabled && c.Podcast.Path == c.Video.Path {
-		ps.Errorf(c.File, c.Line("video.path"), "video.path", "%q is also podcast.path; the two feeds need different files", c.Video.Path)
+		c.errorf(&ps, "video.path", "%q is also podcast.path; the two feeds need different files", c.Video.Path)
 	}
 	if c.Reviews.Enabled {
 		c.checkKey(&ps, "reviews.rss", c.Reviews.RSS)
 		c.checkKey(&ps, "reviews.atom", c.Reviews.Atom)
 		c.checkKey(&ps, "reviews.json", c.Reviews.JSON)
 		if c.Reviews.Limit < 0 {
-			ps.Errorf(c.File, c.Line("reviews.limit"), "reviews.limit", "want 0 (all) or a positive number, got %d", c.Reviews.Limit)
+			c.errorf(&ps, "reviews.limit", "want 0 (all) or a positive number, got %d", c.Reviews.Limit)
 		}
 		if id := c.Reviews.AtomID; id != "" {
 			if u, err := url.Parse(id); err != nil || u.Scheme == "" {
-				ps.Errorf(c.File, c.Line("reviews.atom_id"), "reviews.atom_id", "%q: want a permanent IRI such as tag:example.com,2026:reviews", id)
+				c.errorf(&ps, "reviews.atom_id", "%q: want a permanent IRI such as tag:example.com,2026:reviews", id)
 			}
 		}
 		if c.Reviews.Link != "" {
@@ -293,13 +297,13 @@ func (c *Config) Validate() diag.Problems {
 		}
 	}
 	if c.Publish.Concurrency < 1 {
-		ps.Errorf(c.File, c.Line("publish.concurrency"), "publish.concurrency", "want 1 or more, got %d", c.Publish.Concurrency)
+		c.errorf(&ps, "publish.concurrency", "want 1 or more, got %d", c.Publish.Concurrency)
 	}
 	if c.Publish.MaxDeletes < 0 {
-		ps.Errorf(c.File, c.Line("publish.max_deletes"), "publish.max_deletes", "want 0 or more, got %d", c.Publish.MaxDeletes)
+		c.errorf(&ps, "publish.max_deletes", "want 0 or more, got %d", c.Publish.MaxDeletes)
 	}
 	if strings.TrimSpace(c.Publish.Target) == "" {
-		ps.Errorf(c.File, c.Line("publish.target"), "publish.target", "required: a folder or s3://bucket/prefix")
+		c.errorf(&ps, "publish.target", "required: a folder or s3://bucket/prefix")
 	}
 	if c.Publish.S3.Endpoint != "" {
 		c.checkURL(&ps, "publish.s3.endpoint", c.Publish.S3.Endpoint)
@@ -313,8 +317,50 @@ func (c *Config) checkURL(ps *diag.Problems, key, val string) {
 	}
 	u, err := url.Parse(val)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		ps.Errorf(c.File, c.Line(key), key, "%q is not an absolute http(s) URL", val)
+		c.errorf(ps, key, "%q is not an absolute http(s) URL", val)
 	}
+}
+
+// checkBaseURL holds base_url to what every media and feed URL can be built
+// on by appending a key: an absolute http(s) URL of a folder, with nothing
+// after its path and nothing that needs escaping.
+func (c *Config) checkBaseURL(ps *diag.Problems) {
+	val := c.Site.BaseURL
+	if val == "" {
+		return
+	}
+	u, err := url.Parse(val)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		c.errorf(ps, "site.base_url", "%q is not an absolute http(s) URL", redact(val, u))
+		return
+	}
+	var wrong []string
+	if strings.ContainsFunc(val, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		wrong = append(wrong, "a space or control character (write it as %20)")
+	}
+	if strings.ContainsAny(val, `"<>\^`+"`"+`{|}`) {
+		wrong = append(wrong, `a character URLs must escape ("<>\^`+"`"+`{|})`)
+	}
+	if u.User != nil {
+		wrong = append(wrong, "a user name or password (podcast apps would publish it)")
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		wrong = append(wrong, "a query (?...)")
+	}
+	if u.Fragment != "" || strings.Contains(val, "#") {
+		wrong = append(wrong, "a fragment (#...)")
+	}
+	if len(wrong) > 0 {
+		c.errorf(ps, "site.base_url", "%q has %s; want the folder the published tree is served from, such as https://media.example.com/podcast/", redact(val, u), strings.Join(wrong, ", "))
+	}
+}
+
+// redact hides a password in a URL quoted back in a message.
+func redact(val string, u *url.URL) string {
+	if u != nil && u.User != nil {
+		return u.Redacted()
+	}
+	return val
 }
 
 func (c *Config) checkEmail(ps *diag.Problems, key, val string) {
@@ -322,7 +368,7 @@ func (c *Config) checkEmail(ps *diag.Problems, key, val string) {
 		return
 	}
 	if a, err := mail.ParseAddress(val); err != nil || a.Address != val {
-		ps.Errorf(c.File, c.Line(key), key, "%q is not an email address (want name@example.com)", val)
+		c.errorf(ps, key, "%q is not an email address (want name@example.com)", val)
 	}
 }
 
@@ -331,7 +377,7 @@ func (c *Config) checkEmail(ps *diag.Problems, key, val string) {
 // with every other key, so config needs nothing from the media packages.
 func (c *Config) checkKey(ps *diag.Problems, key, val string) {
 	if val == "" {
-		ps.Errorf(c.File, c.Line(key), key, "required: a file name such as podcast.xml")
+		c.errorf(ps, key, "required: a file name such as podcast.xml")
 	}
 }
 
@@ -361,13 +407,14 @@ func (c *Config) Outputs() []Output {
 }
 
 // decodeProblems turns viper's decode error (every field that did not fit
-// its type, joined) into one located problem per field.
-func decodeProblems(file string, lines map[string]int, err error) diag.Problems {
+// its type, joined) into one problem per field, located at the variable that
+// set it or its line in the file.
+func (c *Config) decodeProblems(err error) diag.Problems {
 	var ps diag.Problems
 	var walk func(error)
 	walk = func(e error) {
 		if de, ok := e.(*mapstructure.DecodeError); ok && de.Unwrap() != nil {
-			ps.Errorf(file, lineOf(lines, de.Name()), de.Name(), "%s", typeMessage(de.Unwrap()))
+			c.errorf(&ps, de.Name(), "%s", typeMessage(de.Unwrap()))
 			return
 		}
 		if j, ok := e.(interface{ Unwrap() []error }); ok {
@@ -380,10 +427,36 @@ func decodeProblems(file string, lines map[string]int, err error) diag.Problems 
 			walk(u)
 			return
 		}
-		ps.Errorf(file, 0, "", "%s", strings.ReplaceAll(e.Error(), "\n", " "))
+		ps.Errorf(c.File, 0, "", "%s", strings.ReplaceAll(e.Error(), "\n", " "))
 	}
 	walk(err)
 	return ps
+}
+
+// errorf reports a problem with key where its value came from: the
+// FEEDPUB_* variable that set it, or its line in the file (or, for a key
+// the file leaves out, its nearest parent's).
+func (c *Config) errorf(ps *diag.Problems, key, format string, args ...any) {
+	if name := c.envOf(key); name != "" {
+		ps.Errorf("", 0, name, "%s (%s)", fmt.Sprintf(format, args...), key)
+		return
+	}
+	ps.Errorf(c.File, lineOf(c.lines, key), key, format, args...)
+}
+
+// envOf returns the variable that set key or the list or mapping holding it.
+func (c *Config) envOf(key string) string {
+	for key != "" {
+		if name, ok := c.env[key]; ok {
+			return name
+		}
+		i := strings.LastIndexAny(key, ".[")
+		if i < 0 {
+			break
+		}
+		key = key[:i]
+	}
+	return ""
 }
 
 // lineOf finds the line of key, or of its nearest parent in the file.

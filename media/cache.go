@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/media/probe"
 )
 
@@ -37,11 +38,17 @@ type cacheFile struct {
 	Entries map[string]cacheEntry `json:"entries"`
 }
 
+// maxCacheFile bounds the cache file read: far more than a catalogue of
+// thousands of files needs.
+const maxCacheFile = 64 << 20
+
 // OpenCache loads the cache at path; a missing, unreadable or outdated cache
-// is simply empty, since the cache only saves time.
+// is simply empty, since the cache only saves time. It is read through
+// sitefs like any site file, so a FIFO or a symlink there cannot hang or
+// mislead the build.
 func OpenCache(path string) *Cache {
 	c := &Cache{path: path, entries: map[string]cacheEntry{}}
-	data, err := os.ReadFile(path)
+	data, err := sitefs.ReadFile(filepath.Dir(path), path, maxCacheFile)
 	if err != nil {
 		return c
 	}

@@ -25,6 +25,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/media/probe"
 	"github.com/feedpub/feedpub/media/store"
 )
@@ -76,6 +77,8 @@ type Asset struct {
 	SHA256  string // lower-case hex
 	MIME    string // from the content, or by extension for text formats
 	Info    probe.Info
+
+	root string // the site folder, for reading the file again
 }
 
 // Options tune ProbeAll.
@@ -161,6 +164,46 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 // ErrNotFound is returned for a referenced file that does not exist.
 var ErrNotFound = errors.New("file not found")
 
+// maxSize is the size limit of a kind of file: the text files read whole
+// into memory have one; media is streamed and has none.
+func maxSize(k Kind) int64 {
+	switch k {
+	case KindChapters:
+		return sitefs.MaxChapters
+	case KindTranscript:
+		return sitefs.MaxTranscript
+	}
+	return 0
+}
+
+// notFound is ErrNotFound with the closest name in the key's folder, for
+// the typo that is the usual cause.
+func notFound(root, key string) error {
+	dir, base := path.Split(key)
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return ErrNotFound
+	}
+	real, err := filepath.EvalSymlinks(filepath.Join(root, filepath.FromSlash(dir)))
+	if err != nil || !sitefs.Within(realRoot, real) {
+		return ErrNotFound
+	}
+	entries, err := os.ReadDir(real)
+	if err != nil {
+		return ErrNotFound
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
+	}
+	if best := diag.Closest(base, names); best != "" {
+		return fmt.Errorf("%w (did you mean %q?)", ErrNotFound, dir+best)
+	}
+	return ErrNotFound
+}
+
 func readAsset(ctx context.Context, root, key string, kind Kind, opt Options) (*Asset, error) {
 	cache, stats := opt.Cache, opt.Stats
 	if stats == nil {
@@ -169,23 +212,22 @@ func readAsset(ctx context.Context, root, key string, kind Kind, opt Options) (*
 	if err := store.CheckFileKey(key); err != nil {
 		return nil, err
 	}
-	p := filepath.Join(root, filepath.FromSlash(key))
-	f, err := os.Open(p)
+	f, err := sitefs.Open(root, key, maxSize(kind))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, ErrNotFound
+		return nil, notFound(root, key)
 	}
 	if err != nil {
-		return nil, diag.BareError(err)
+		return nil, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
 		return nil, diag.BareError(err)
 	}
-	if st.IsDir() {
-		return nil, errors.New("is a folder, want a file")
-	}
-	a := &Asset{Key: key, Path: p, Kind: kind, Size: st.Size(), ModTime: st.ModTime()}
+	// The path opened, with symlinks resolved, so publishing copies the
+	// file that was checked.
+	p := f.Name()
+	a := &Asset{Key: key, Path: p, Kind: kind, Size: st.Size(), ModTime: st.ModTime(), root: root}
 	if cache != nil {
 		if e, ok := cache.get(key, a.Size, a.ModTime); ok {
 			a.SHA256, a.MIME, a.Info = e.SHA256, e.MIME, e.Info
@@ -277,10 +319,14 @@ func check(a *Asset, req Request) diag.Problems {
 // CheckTimed validates a chapters or transcript file against the duration of
 // the media it belongs to (0 when unknown).
 func CheckTimed(a *Asset, ref diag.Problem, duration time.Duration) diag.Problems {
-	data, err := os.ReadFile(a.Path)
+	root, name := a.root, a.Key
+	if root == "" { // an Asset not made by ProbeAll
+		root, name = filepath.Dir(a.Path), a.Path
+	}
+	data, err := sitefs.ReadFile(root, name, maxSize(a.Kind))
 	var ps diag.Problems
 	if err != nil {
-		ref.Severity, ref.Msg = diag.Error, fmt.Sprintf("%s: %v", a.Key, diag.BareError(err))
+		ref.Severity, ref.Msg = diag.Error, fmt.Sprintf("%s: %v", a.Key, err)
 		return append(ps, ref)
 	}
 	var errs []error

@@ -59,6 +59,12 @@ var errReported = errors.New("problems reported")
 func run(args []string, e *env) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return runContext(ctx, args, e)
+}
+
+// runContext runs the command line under ctx: Ctrl-C in main, a deadline in
+// tests that prove no input can hang feedpub.
+func runContext(ctx context.Context, args []string, e *env) int {
 	cmd := newRootCmd(e)
 	cmd.SetArgs(args)
 	cmd.SetOut(e.Stdout)
@@ -131,14 +137,15 @@ func (o *rootOptions) loadConfig() (*config.Config, error) {
 	return &cfg, nil
 }
 
-// report prints problems: errors always, warnings unless --quiet.
+// report prints problems: errors always, warnings unless --quiet; at most
+// diag.MaxPerFile for one file, so a file that is wrong throughout cannot
+// bury the others. The count at the end counts them all.
 func (o *rootOptions) report(ps diag.Problems) {
 	if o.collected != nil {
 		o.collected.Add(ps...)
 		return
 	}
-	ps.Sort()
-	for _, p := range ps {
+	for _, p := range ps.Capped() {
 		if p.Severity != diag.Error {
 			if !o.Quiet {
 				fmt.Fprintf(o.env.Stderr, "%s: %s\n", p.Severity, p.Error())

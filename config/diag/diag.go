@@ -6,6 +6,7 @@
 package diag
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Severity says whether a Problem stops the run.
@@ -166,18 +168,23 @@ func BareError(err error) error {
 	return err
 }
 
-// Closest returns the candidate nearest to s by edit distance, if it is near
-// enough to be a plausible typo, or "".
+// Closest returns the candidate nearest to s by edit distance, ignoring
+// case, if it is near enough to be a plausible typo, or "". It never returns
+// s itself: suggesting the name the user wrote would only confuse.
 func Closest(s string, candidates []string) string {
 	candidates = append([]string(nil), candidates...)
 	sort.Strings(candidates)
+	ls := strings.ToLower(s)
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
-		if d := EditDistance(strings.ToLower(s), c); d < bestD {
+		if c == s {
+			continue
+		}
+		if d := EditDistance(ls, strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
-	if bestD <= 2 || bestD <= len(best)/3 {
+	if best != "" && (bestD <= 2 || bestD <= len(best)/3) {
 		return best
 	}
 	return ""
@@ -213,13 +220,154 @@ func EditDistance(a, b string) int {
 
 var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
 
-// YAMLError splits a yaml.v3 syntax error into its line (0 when it names
-// none) and its message. yaml.v3 reports syntax errors only as text.
-func YAMLError(err error) (line int, msg string) {
-	s := err.Error()
+// YAMLError turns a yaml.v3 syntax error into the file line and a plain
+// sentence. src is the YAML text and offset the file line before its first
+// line (the front matter's fence), so the line is the file's. yaml.v3
+// reports syntax errors only as text, so this is the one place that reads
+// its messages; one it does not know is kept, after a plain sentence.
+func YAMLError(err error, src []byte, offset int) (line int, msg string) {
+	s := strings.TrimPrefix(err.Error(), "yaml: ")
 	if m := yamlLineRE.FindStringSubmatch(s); m != nil {
 		line, _ = strconv.Atoi(m[1])
-		return line, s[len(m[0]):]
+		s = s[len(m[0]):]
 	}
-	return 0, strings.TrimPrefix(s, "yaml: ")
+	if l := tabIndentLine(src); l > 0 && (strings.Contains(s, "tab") || strings.Contains(s, "cannot start any token")) {
+		// yaml.v3 blames the line before a tab, or names no tab at all.
+		return offset + l, "a tab cannot indent YAML: use spaces"
+	}
+	for _, t := range yamlSentences {
+		if !strings.Contains(s, t.raw) {
+			continue
+		}
+		switch {
+		case t.parser && line > 0:
+			// yaml.v3 counts parser errors' lines from 0.
+			line++
+		case line == 0 && !t.noLine:
+			line = 1 // yaml.v3 omits line 1 ("line 0")
+		}
+		if line > 0 {
+			line += offset
+		}
+		return line, t.plain
+	}
+	if line > 0 {
+		line += offset
+	}
+	return line, "not valid YAML here (the parser says: " + s + ")"
+}
+
+// yamlSentences says in plain words what yaml.v3's syntax errors mean.
+// parser marks the errors of its parser (not its scanner), whose line
+// yaml.v3 counts from 0; noLine those that never have a line.
+var yamlSentences = []struct {
+	raw, plain     string
+	parser, noLine bool
+}{
+	{raw: "cannot start any token", plain: "a value cannot start with @ or ` (YAML reserves them): put the value in quotes"},
+	{raw: "mapping values are not allowed", plain: `a value contains ": ": put the value in quotes`},
+	{raw: "did not find expected key", plain: "this line does not line up with the keys above it, or a quoted value has text after its closing quote: check the indentation and quotes", parser: true},
+	{raw: "could not find expected ':'", plain: `a key has no ":" after it, or a value runs over several lines without quotes`},
+	{raw: "found unexpected end of stream", plain: "the text ends inside a quoted value: a quote opened above is never closed"},
+	{raw: "did not find expected ',' or ']'", plain: "this [list] is not closed with ]", parser: true},
+	{raw: "did not find expected ',' or '}'", plain: "this {mapping} is not closed with }", parser: true},
+	{raw: "did not find expected node content", plain: "a value is missing here", parser: true},
+	{raw: "did not find expected '-' indicator", plain: "a list item (- ...) does not line up with the items above it", parser: true},
+	{raw: "block sequence entries are not allowed", plain: "a list item (- ...) cannot start here: put it on its own line under its key"},
+	{raw: "unknown anchor", plain: "an alias (*name) refers to no anchor (&name)", noLine: true},
+	{raw: "control characters are not allowed", plain: "the text holds a control character: remove it", noLine: true},
+	{raw: "UTF-8", plain: "the text is not valid UTF-8: save the file as UTF-8", noLine: true},
+	{raw: "exceeded max depth", plain: "lists and mappings are nested too deeply", noLine: true},
+	{raw: "excessive aliasing", plain: "aliases (*name) expand to too much data", noLine: true},
+	{raw: "found unknown escape character", plain: `a "double-quoted" value holds an unknown \ escape: use single quotes, or write \\`},
+	{raw: "did not find expected whitespace or line break", plain: "a value is not followed by a space or a line break"},
+	{raw: "found duplicate anchor", plain: "the same anchor (&name) is defined twice", noLine: true},
+}
+
+// tabIndentLine returns the first line (1-based) whose indentation holds a
+// tab, or 0.
+func tabIndentLine(src []byte) int {
+	line, start := 1, true
+	for _, c := range src {
+		switch {
+		case c == '\n':
+			line, start = line+1, true
+		case start && c == '\t':
+			return line
+		case c != ' ':
+			start = false
+		}
+	}
+	return 0
+}
+
+// CheckUTF8 reports every line of data (a whole file) that is not valid
+// UTF-8, naming at most MaxPerFile of them, and returns whether data is
+// valid.
+func CheckUTF8(ps *Problems, file string, data []byte) bool {
+	if utf8.Valid(data) {
+		return true
+	}
+	bad, line := 0, 1
+	for len(data) > 0 {
+		end := bytes.IndexByte(data, '\n')
+		if end < 0 {
+			end = len(data)
+		}
+		if !utf8.Valid(data[:end]) {
+			if bad < MaxPerFile {
+				i := invalidAt(data[:end])
+				ps.Errorf(file, line, "", "not valid UTF-8 (byte 0x%02x at column %d): save the file as UTF-8", data[i], i+1)
+			}
+			bad++
+		}
+		data = data[min(end+1, len(data)):]
+		line++
+	}
+	if bad > MaxPerFile {
+		ps.Errorf(file, 0, "", "%d more lines are not valid UTF-8", bad-MaxPerFile)
+	}
+	return false
+}
+
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return 0
+}
+
+// MaxPerFile is how many problems are printed for one file; the rest are
+// counted, so a file that is wrong throughout cannot flood the terminal.
+const MaxPerFile = 20
+
+// Capped returns ps sorted, with at most MaxPerFile problems per file and,
+// in place of the rest, one problem counting them.
+func (ps Problems) Capped() Problems {
+	ps = append(Problems(nil), ps...)
+	ps.Sort()
+	var out Problems
+	for i := 0; i < len(ps); {
+		j := i
+		for j < len(ps) && ps[j].File == ps[i].File {
+			j++
+		}
+		if ps[i].File == "" || j-i <= MaxPerFile {
+			out = append(out, ps[i:j]...)
+		} else {
+			rest := ps[i+MaxPerFile : j]
+			out = append(out, ps[i:i+MaxPerFile]...)
+			sev := Warning
+			if rest.HasErrors() {
+				sev = Error
+			}
+			out = append(out, Problem{Severity: sev, File: ps[i].File, Msg: fmt.Sprintf("… and %d more in this file", len(rest))})
+		}
+		i = j
+	}
+	return out
 }

@@ -6,13 +6,14 @@ package content
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"io/fs"
 	"math"
-	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -26,6 +27,8 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/schema"
+	"github.com/feedpub/feedpub/config/sitefs"
 )
 
 // Entry is one content file as the editor wrote it, checked and with
@@ -107,16 +110,30 @@ type frontMatter struct {
 
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
-// Load reads every *.md file under dir (relative to root, the site folder),
-// in name order, and returns the entries and every problem found.
-func Load(root, dir string) ([]*Entry, diag.Problems) {
+// Load reads every *.md file under c.Dir (relative to root, the site
+// folder), in name order, and returns the entries and every problem found.
+// Only regular files inside the site folder are read, each up to
+// c.MaxFileSize bytes.
+func Load(root string, c config.Content) ([]*Entry, diag.Problems) {
 	var ps diag.Problems
+	dir := c.Dir
 	base := filepath.FromSlash(dir)
 	if !filepath.IsAbs(base) {
 		base = filepath.Join(root, base)
 	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		ps.Errorf(dir, 0, "content.dir", "cannot read the site folder: %v", diag.BareError(err))
+		return nil, ps
+	}
+	// The folder may be a symlink, which WalkDir would follow; the files in
+	// it are checked one by one when opened.
+	if real, err := filepath.EvalSymlinks(base); err == nil && !sitefs.Within(realRoot, real) {
+		ps.Errorf(dir, 0, "content.dir", "the content folder is outside the site folder; feedpub reads only files inside it")
+		return nil, ps
+	}
 	var files []string
-	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -134,6 +151,10 @@ func Load(root, dir string) ([]*Entry, diag.Problems) {
 	}
 	sort.Strings(files)
 	md := NewMarkdown()
+	limit := c.MaxFileSize
+	if limit <= 0 {
+		limit = sitefs.MaxContent
+	}
 	var out []*Entry
 	for _, f := range files {
 		rel, err := filepath.Rel(root, f)
@@ -141,12 +162,17 @@ func Load(root, dir string) ([]*Entry, diag.Problems) {
 			rel = f // outside the site folder: name it in full
 		}
 		rel = filepath.ToSlash(rel)
-		data, err := os.ReadFile(f)
-		if err != nil {
-			ps.Errorf(rel, 0, "", "%v", diag.BareError(err))
+		data, err := sitefs.ReadFile(root, f, limit)
+		var tl *sitefs.TooLargeError
+		switch {
+		case errors.As(err, &tl):
+			ps.Errorf(rel, 0, "", "%v (content.max_file_size; raise it if the entry really is this long)", err)
+			continue
+		case err != nil:
+			ps.Errorf(rel, 0, "", "%v", err)
 			continue
 		}
-		e, eps := Parse(rel, data, md)
+		e, eps := Parse(rel, data, md, c)
 		ps.Add(eps...)
 		if e != nil {
 			out = append(out, e)
@@ -163,19 +189,27 @@ func NewMarkdown() goldmark.Markdown {
 	return goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Typographer))
 }
 
-// Parse reads one entry from data; file is the slash path used in messages.
-// It returns nil when the file cannot be used at all.
-func Parse(file string, data []byte, md goldmark.Markdown) (*Entry, diag.Problems) {
+// Parse reads one entry from data; file is the slash path used in messages
+// and c supplies the limits (duration_max). It returns nil when the file
+// cannot be used at all.
+func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*Entry, diag.Problems) {
 	var ps diag.Problems
-	fmText, body, fmLine, ok := splitFrontMatter(data)
-	if !ok {
-		ps.Errorf(file, 1, "", "no front matter: the file must start with a line \"---\", then YAML (title:, date:, ...), then \"---\"")
+	if !diag.CheckUTF8(&ps, file, data) {
+		return nil, ps
+	}
+	fmText, body, fmLine, err := splitFrontMatter(data)
+	if err != nil {
+		ps.Errorf(file, 1, "", "%v", err)
+		return nil, ps
+	}
+	if len(fmText) > MaxFrontMatter {
+		ps.Errorf(file, fmLine, "", "the front matter is %s; the limit is %s: move long text into the body", sitefs.Human(int64(len(fmText))), sitefs.Human(MaxFrontMatter))
 		return nil, ps
 	}
 	var node yaml.Node
 	if err := yaml.Unmarshal(fmText, &node); err != nil {
-		line, msg := diag.YAMLError(err)
-		ps.Errorf(file, fmLine+max(line, 1)-1, "", "front matter is not valid YAML: %s", msg)
+		line, msg := diag.YAMLError(err, fmText, fmLine-1)
+		ps.Errorf(file, max(line, fmLine), "", "%s", msg)
 		return nil, ps
 	}
 	e := &Entry{File: file, lines: map[string]int{}}
@@ -188,14 +222,15 @@ func Parse(file string, data []byte, md goldmark.Markdown) (*Entry, diag.Problem
 		ps.Errorf(file, fmLine, "", "front matter must be a mapping of fields (title: ..., date: ...)")
 		return nil, ps
 	}
-	recordLines(root, "", fmLine-1, e.lines)
+	sc := schema.Checker{File: file, Offset: fmLine - 1, Tag: "yaml", Lines: e.lines}
+	sc.Check(root, reflect.TypeOf(frontMatter{}), &ps)
+	if ps.HasErrors() {
+		return nil, ps
+	}
 	var fm frontMatter
-	dec := yaml.NewDecoder(bytes.NewReader(fmText))
-	dec.KnownFields(true)
-	if err := dec.Decode(&fm); err != nil {
-		for _, msg := range yamlErrors(err) {
-			ps.Errorf(file, fmLine+msg.line-1, msg.field, "%s", msg.text)
-		}
+	if err := root.Decode(&fm); err != nil {
+		// The schema check passed, so this is a case it does not know.
+		ps.Errorf(file, fmLine, "", "cannot read the front matter: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 		return nil, ps
 	}
 
@@ -264,13 +299,14 @@ func Parse(file string, data []byte, md goldmark.Markdown) (*Entry, diag.Problem
 		if m.m == nil {
 			continue
 		}
-		checkMedia(&ps, file, m.name, m.m, line)
+		checkMedia(&ps, file, m.name, m.m, e.lines, c)
 	}
 	e.Audio, e.Video = fm.Audio, fm.Video
 
 	e.Body = strings.TrimSpace(string(body))
 	if e.Body != "" {
 		var buf bytes.Buffer
+		buf.Grow(len(e.Body) + len(e.Body)/4)
 		src := []byte(e.Body)
 		doc := md.Parser().Parse(text.NewReader(src))
 		if err := md.Renderer().Render(&buf, src, doc); err != nil {
@@ -290,7 +326,21 @@ func Parse(file string, data []byte, md goldmark.Markdown) (*Entry, diag.Problem
 	return e, ps
 }
 
-func checkMedia(ps *diag.Problems, file, name string, m *Media, line func(string) int) {
+// MaxEpisodeNumber bounds season and episode numbers: podcast apps store
+// them as 32-bit integers.
+const MaxEpisodeNumber = 1<<31 - 1
+
+// MaxFrontMatter bounds the YAML between the fences: it is parsed into a
+// tree several times its size, and metadata never needs more.
+const MaxFrontMatter = 256 << 10
+
+func checkMedia(ps *diag.Problems, file, name string, m *Media, lines map[string]int, c config.Content) {
+	line := func(f string) int {
+		if l := lines[f]; l > 0 {
+			return l
+		}
+		return lines[name]
+	}
 	if strings.TrimSpace(m.File) == "" {
 		ps.Errorf(file, line(name), name+".file", "required inside %s: the media file, e.g. media/episode.mp3", name)
 	}
@@ -301,14 +351,26 @@ func checkMedia(ps *diag.Problems, file, name string, m *Media, line func(string
 	default:
 		ps.Errorf(file, line(name+".episode_type"), name+".episode_type", "%q: want full, trailer or bonus", m.EpisodeType)
 	}
-	if m.Season < 0 {
-		ps.Errorf(file, line(name+".season"), name+".season", "want a positive number, got %d", m.Season)
+	for _, n := range []struct {
+		field string
+		v     int
+	}{{"season", m.Season}, {"episode", m.Episode}} {
+		f := name + "." + n.field
+		if _, set := lines[f]; set && (n.v < 1 || n.v > MaxEpisodeNumber) {
+			ps.Errorf(file, line(f), f, "want a whole number from 1 to %d, got %d", MaxEpisodeNumber, n.v)
+		}
 	}
-	if m.Episode < 0 {
-		ps.Errorf(file, line(name+".episode"), name+".episode", "want a positive number, got %d", m.Episode)
+	maxDur := c.DurationMax
+	if maxDur <= 0 {
+		maxDur = config.DefaultDurationMax
 	}
-	if m.Duration < 0 || math.IsNaN(m.Duration) || math.IsInf(m.Duration, 0) {
-		ps.Errorf(file, line(name+".duration"), name+".duration", "want seconds (0 = read from the file), got %v", m.Duration)
+	switch d := m.Duration; {
+	case d < 0 || math.IsNaN(d) || math.IsInf(d, 0):
+		ps.Errorf(file, line(name+".duration"), name+".duration", "want seconds (0 = read from the file), got %v", d)
+		m.Duration = 0 // reported; later checks need not trip on it
+	case d >= maxDur:
+		ps.Errorf(file, line(name+".duration"), name+".duration", "want seconds below %s (%v s), got %v; raise content.duration_max for longer media", hours(maxDur), maxDur, d)
+		m.Duration = 0
 	}
 	for i, t := range m.Transcripts {
 		f := fmt.Sprintf("%s.transcripts[%d]", name, i)
@@ -327,67 +389,64 @@ func checkMedia(ps *diag.Problems, file, name string, m *Media, line func(string
 	}
 }
 
+func hours(s float64) string {
+	if h := s / 3600; h == math.Trunc(h) {
+		return fmt.Sprintf("%v hours", h)
+	}
+	return fmt.Sprintf("%v s", s)
+}
+
 // ParseDate accepts RFC 3339 (with a zone) or a bare YYYY-MM-DD, read as
-// midnight UTC so the result never depends on the machine's time zone.
+// midnight UTC so the result never depends on the machine's time zone. The
+// date must fall between 1970 and 100 years from now: feeds and podcast apps
+// take earlier dates for errors (an Atom id dated year 0 is not even valid),
+// and later ones are typos.
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t, err = time.Parse("2006-01-02", s)
 	}
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, nil
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q: want RFC 3339 (2026-11-20T09:00:00Z) or YYYY-MM-DD", s)
 	}
-	return time.Time{}, fmt.Errorf("%q: want RFC 3339 (2026-11-20T09:00:00Z) or YYYY-MM-DD", s)
+	last := time.Now().Year() + 100
+	if y := t.UTC().Year(); y < 1970 || y > last {
+		return time.Time{}, fmt.Errorf("%q: want a date from 1970 to %d", s, last)
+	}
+	return t, nil
 }
 
 // splitFrontMatter splits "---\nYAML\n---\nbody". fmLine is the file line
 // of the YAML's first line.
-func splitFrontMatter(data []byte) (fm, body []byte, fmLine int, ok bool) {
+func splitFrontMatter(data []byte) (fm, body []byte, fmLine int, err error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	s := string(data)
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	if !strings.HasPrefix(s, "---\n") {
-		return nil, nil, 0, false
+	if bytes.Contains(data, []byte("\r\n")) {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	}
-	rest := s[4:]
+	if !bytes.HasPrefix(data, []byte("---\n")) && !bytes.Equal(data, []byte("---")) {
+		return nil, nil, 0, errors.New(`no front matter: the file must start with a line "---", then YAML (title:, date:, ...), then "---"`)
+	}
+	rest := data[min(4, len(data)):]
 	var end int
 	switch {
-	case strings.HasPrefix(rest, "---\n") || rest == "---":
+	case bytes.HasPrefix(rest, []byte("---\n")) || bytes.Equal(rest, []byte("---")):
 		end = 0
 	default:
-		i := strings.Index(rest, "\n---\n")
+		i := bytes.Index(rest, []byte("\n---\n"))
 		if i < 0 {
-			if strings.HasSuffix(rest, "\n---") {
-				i = len(rest) - 4
-			} else {
-				return nil, nil, 0, false
+			if !bytes.HasSuffix(rest, []byte("\n---")) {
+				return nil, nil, 0, errors.New("the front matter starts with --- on line 1 but has no closing ---: add a line --- after the last field")
 			}
+			i = len(rest) - 4
 		}
 		end = i + 1
 	}
-	fm = []byte(rest[:end])
+	fm = rest[:end]
 	after := rest[end:]
-	after = strings.TrimPrefix(after, "---")
-	after = strings.TrimPrefix(after, "\n")
-	return fm, []byte(after), 2, true
-}
-
-func recordLines(n *yaml.Node, prefix string, offset int, lines map[string]int) {
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := prefix + n.Content[i].Value
-			lines[k] = n.Content[i].Line + offset
-			recordLines(n.Content[i+1], k+".", offset, lines)
-		}
-	case yaml.SequenceNode:
-		p := strings.TrimSuffix(prefix, ".")
-		for i, c := range n.Content {
-			k := fmt.Sprintf("%s[%d]", p, i)
-			lines[k] = c.Line + offset
-			recordLines(c, k+".", offset, lines)
-		}
-	}
+	after = bytes.TrimPrefix(after, []byte("---"))
+	after = bytes.TrimPrefix(after, []byte("\n"))
+	return fm, after, 2, nil
 }
 
 // firstParagraph returns the body's first paragraph as plain text.
@@ -434,64 +493,3 @@ func plainText(n ast.Node, src []byte) string {
 	})
 	return b.String()
 }
-
-type yamlProblem struct {
-	line  int
-	field string
-	text  string
-}
-
-var (
-	yamlLineRE    = regexp.MustCompile(`^line (\d+): `)
-	yamlUnknownRE = regexp.MustCompile(`field (\S+) not found in type`)
-	yamlTypeRE    = regexp.MustCompile("cannot unmarshal !!(\\w+) `(.*)` into (\\S+)")
-)
-
-// yamlErrors turns yaml.v3's decode errors into located problems. yaml.v3
-// reports type errors only as text, so this is the one place that reads
-// error strings, and it keeps the original text when a pattern is not met.
-func yamlErrors(err error) []yamlProblem {
-	var msgs []string
-	if te, ok := err.(*yaml.TypeError); ok {
-		msgs = te.Errors
-	} else {
-		msgs = []string{strings.TrimPrefix(err.Error(), "yaml: ")}
-	}
-	var out []yamlProblem
-	for _, m := range msgs {
-		p := yamlProblem{text: m}
-		if sm := yamlLineRE.FindStringSubmatch(m); sm != nil {
-			fmt.Sscan(sm[1], &p.line)
-			p.text = m[len(sm[0]):]
-		}
-		if sm := yamlUnknownRE.FindStringSubmatch(p.text); sm != nil {
-			p.field = sm[1]
-			p.text = fmt.Sprintf("unknown field %q", sm[1])
-			if best := diag.Closest(sm[1], knownFields); best != "" {
-				p.text += fmt.Sprintf(" (did you mean %q?)", best)
-			}
-		} else if sm := yamlTypeRE.FindStringSubmatch(p.text); sm != nil {
-			p.text = fmt.Sprintf("%q is not a valid %s", sm[2], goTypeName(sm[3]))
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
-func goTypeName(t string) string {
-	switch {
-	case strings.Contains(t, "int"):
-		return "whole number"
-	case strings.Contains(t, "float"):
-		return "number"
-	case strings.Contains(t, "bool"):
-		return "true/false value"
-	case strings.HasPrefix(t, "[]"):
-		return "list"
-	case strings.Contains(t, "Media"), strings.Contains(t, "Film"):
-		return "mapping of fields"
-	}
-	return "value"
-}
-
-var knownFields = []string{"title", "date", "updated", "slug", "author", "email", "summary", "link", "guid", "rating", "film", "tags", "image", "draft", "audio", "video", "file", "season", "episode", "episode_type", "explicit", "duration", "chapters", "transcripts", "persons", "language", "rel", "year", "director", "platform", "name", "role", "group", "href", "img"}

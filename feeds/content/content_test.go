@@ -3,14 +3,17 @@ package content
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/feedpub/feedpub/config"
 )
 
 func parse(t *testing.T, src string) (*Entry, string) {
 	t.Helper()
-	e, ps := Parse("reviews/x.md", []byte(src), NewMarkdown())
+	e, ps := Parse("reviews/x.md", []byte(src), NewMarkdown(), config.Default().Content)
 	var msgs []string
 	for _, p := range ps {
 		msgs = append(msgs, p.Error())
@@ -96,7 +99,7 @@ func TestParseUnknownFieldAndTypes(t *testing.T) {
 		t.Errorf("typo message: %s", probs)
 	}
 	_, probs = parse(t, "---\ntitle: x\ndate: 2026-01-01\nrating: four\n---\nBody\n")
-	if !strings.Contains(probs, "reviews/x.md:4") || !strings.Contains(probs, `"four" is not a valid number`) {
+	if !strings.Contains(probs, "reviews/x.md:4") || !strings.Contains(probs, `rating: want a number, got "four"`) {
 		t.Errorf("type message: %s", probs)
 	}
 }
@@ -151,7 +154,7 @@ func TestLoadDirSortedAndAllProblems(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "sub", "a.md"), []byte("---\ntitle: A\ndate: 2026-01-01\nrating: 9\n---\nA body\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "c.md"), []byte("---\ntitle: C\ndate: 2026-01-01\nrating: 7\n---\nC\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("ignored"), 0o644)
-	entries, ps := Load(root, "reviews")
+	entries, ps := Load(root, config.Content{Dir: "reviews"})
 	if len(entries) != 3 {
 		t.Fatalf("got %d entries", len(entries))
 	}
@@ -161,23 +164,41 @@ func TestLoadDirSortedAndAllProblems(t *testing.T) {
 	if len(ps.Errors()) != 2 {
 		t.Errorf("want both rating errors in one run, got %v", ps)
 	}
-	if abs, _ := Load(t.TempDir(), dir); len(abs) != 3 {
-		t.Errorf("absolute content.dir: %d entries", len(abs))
+	if abs, _ := Load(root, config.Content{Dir: dir}); len(abs) != 3 {
+		t.Errorf("absolute content.dir inside the site: %d entries", len(abs))
 	}
-	if _, ps := Load(root, "missing"); !ps.HasErrors() {
+	if out, ps := Load(t.TempDir(), config.Content{Dir: dir}); len(out) != 0 || !strings.Contains(ps.Err().Error(), "content.dir: the content folder is outside the site folder") {
+		t.Errorf("content.dir outside the site: %d entries, %v", len(out), ps)
+	}
+	if _, ps := Load(root, config.Content{Dir: "missing"}); !ps.HasErrors() {
 		t.Error("missing content dir accepted")
 	}
 }
 
+// FuzzParse feeds arbitrary bytes to the entry parser: it must never panic,
+// must return an entry or an error, and must allocate in proportion to its
+// input.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("---\ntitle: x\ndate: 2026-01-01\n---\nbody"))
 	f.Add([]byte("---\naudio: {file: a.mp3, transcripts: [{file: t.vtt}]}\n---\n"))
 	f.Add([]byte("---\n---\n"))
+	f.Add([]byte("---\ntitle: x\n\tdate: 2026-01-01\ntitle: y\n"))
+	f.Add([]byte("---\ntitle: x\ndate: 0000-01-01\naudio: {file: a, season: 1.5, duration: 1e300}\n---\n\xff"))
+	f.Add([]byte("---\na: &a [*a, *a]\nb: &b [*a, *a]\nc: [*b, *b]\n---\n"))
 	md := NewMarkdown()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		e, ps := Parse("x.md", data, md)
+		if len(data) > 64<<10 {
+			return // Load refuses big files before parsing; keep runs fast
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		e, ps := Parse("x.md", data, md, config.Default().Content)
+		runtime.ReadMemStats(&after)
 		if e == nil && !ps.HasErrors() {
 			t.Fatal("nil entry without an error")
+		}
+		if grown := after.TotalAlloc - before.TotalAlloc; grown > 64<<20 {
+			t.Fatalf("%d bytes of input allocated %d MB", len(data), grown>>20)
 		}
 	})
 }

@@ -72,7 +72,7 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 			ps.Errorf(cfg.File, cfg.Line(o.Field), o.Field, "%v", err)
 		}
 	}
-	entries, eps := content.Load(cfg.Dir, cfg.Content.Dir)
+	entries, eps := content.Load(cfg.Dir, cfg.Content)
 	ps.Add(eps...)
 
 	reqs, timed := requests(cfg, entries)

@@ -1,0 +1,191 @@
+// Package sitefs opens the files of a site (feedpub.yaml, the entries, media,
+// artwork, chapters, transcripts) so that no input, however hostile, can hang
+// feedpub, exhaust its memory or make it read outside the site: Open accepts
+// only regular files (never a FIFO, device or socket, whose reads block or
+// never end), only inside the site folder once every symlink is resolved (a
+// symlink within the site is fine), and only up to a size limit.
+//
+// It lives under config/ because config is the lowest layer that every
+// reader of site files (config itself, content, media) already imports; a
+// home under media/ would make config depend on media to read its own file.
+package sitefs
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Limits of what feedpub reads into memory whole; media files are streamed
+// and have none.
+const (
+	MaxConfig     = 1 << 20  // feedpub.yaml
+	MaxContent    = 10 << 20 // one entry, by default (content.max_file_size)
+	MaxChapters   = 10 << 20 // a chapters JSON file
+	MaxTranscript = 50 << 20 // a transcript (a feature film's SRT is ~200 KB)
+)
+
+// ErrOutside is returned for a path that, once symlinks are resolved, is not
+// inside the site folder.
+var ErrOutside = errors.New("is a symlink to a place outside the site folder; feedpub reads only files inside it")
+
+// TooLargeError is returned for a file over the size limit.
+type TooLargeError struct{ Size, Limit int64 }
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("file is %s; the limit is %s", Human(e.Size), Human(e.Limit))
+}
+
+// NotRegularError is returned for a path that is not a regular file.
+type NotRegularError struct{ Mode fs.FileMode }
+
+func (e *NotRegularError) Error() string {
+	switch t := e.Mode.Type(); {
+	case t&fs.ModeDir != 0:
+		return "is a folder, want a file"
+	case t&fs.ModeNamedPipe != 0:
+		return "is a named pipe (FIFO), not a regular file"
+	case t&fs.ModeSocket != 0:
+		return "is a socket, not a regular file"
+	case t&fs.ModeDevice != 0:
+		return "is a device, not a regular file"
+	default:
+		return "is not a regular file"
+	}
+}
+
+// Open opens name for reading: a slash path relative to root (the site
+// folder), or an absolute path that must lie inside root. limit caps the
+// size in bytes (0: no cap). Errors carry no path, since the caller names
+// the file in its own terms; a missing file satisfies errors.Is(err,
+// fs.ErrNotExist).
+func Open(root, name string, limit int64) (*os.File, error) {
+	p := name
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(root, filepath.FromSlash(name))
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, bare(err)
+	}
+	// EvalSymlinks only lstats each element, so it never opens (or blocks
+	// on) the file itself.
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return nil, bare(err)
+	}
+	if !Within(realRoot, real) {
+		return nil, ErrOutside
+	}
+	st, err := os.Lstat(real)
+	if err != nil {
+		return nil, bare(err)
+	}
+	if err := check(st, limit); err != nil {
+		return nil, err
+	}
+	// The mode is checked before opening because opening a FIFO blocks until
+	// a writer appears. O_NONBLOCK and O_NOFOLLOW close the race with a file
+	// swapped in since: a FIFO then opens at once and fails the check below.
+	f, err := os.OpenFile(real, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, bare(err)
+	}
+	fst, err := f.Stat()
+	if err == nil && !os.SameFile(st, fst) {
+		err = errors.New("changed while being opened; try again")
+	}
+	if err == nil {
+		err = check(fst, limit)
+	}
+	if err != nil {
+		f.Close()
+		return nil, bare(err)
+	}
+	return f, nil
+}
+
+// ReadFile reads a whole file through Open. A file that grows past limit
+// while being read is refused too.
+func ReadFile(root, name string, limit int64) ([]byte, error) {
+	f, err := Open(root, name, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, bare(err)
+	}
+	r := io.Reader(f)
+	if limit > 0 {
+		r = io.LimitReader(f, limit+1)
+	}
+	buf := make([]byte, 0, st.Size()+1)
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, bare(err)
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
+	if limit > 0 && int64(len(buf)) > limit {
+		return nil, &TooLargeError{Size: int64(len(buf)), Limit: limit}
+	}
+	return buf, nil
+}
+
+func check(st fs.FileInfo, limit int64) error {
+	if !st.Mode().IsRegular() {
+		return &NotRegularError{Mode: st.Mode()}
+	}
+	if limit > 0 && st.Size() > limit {
+		return &TooLargeError{Size: st.Size(), Limit: limit}
+	}
+	return nil
+}
+
+// Within reports whether path is root or inside it; both must be clean
+// absolute paths with symlinks resolved.
+func Within(root, path string) bool {
+	if path == root {
+		return true
+	}
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// bare strips the path from a file-system error: the caller names the file
+// relative to the site, so an absolute path is noise.
+func bare(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Human formats a byte count for messages: "512 bytes", "2.5 MB", "10 MB".
+func Human(n int64) string {
+	const mb = 1 << 20
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d bytes", n)
+	case n < mb:
+		return fmt.Sprintf("%d KB", n>>10)
+	case n%mb == 0:
+		return fmt.Sprintf("%d MB", n/mb)
+	default:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/mb), ".0") + " MB"
+	}
+}
