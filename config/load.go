@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -87,7 +86,6 @@ func Load(v *viper.Viper, path string) (Config, diag.Problems) {
 		return cfg, ps
 	}
 
-	v.SetConfigType("yaml")
 	v.SetEnvPrefix(EnvPrefix)
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
 	v.AutomaticEnv()
@@ -97,9 +95,17 @@ func Load(v *viper.Viper, path string) (Config, diag.Problems) {
 	for key, val := range leafDefaults(reflect.ValueOf(Default()), "") {
 		v.SetDefault(key, val)
 	}
-	// The bytes already checked are decoded, not the file read again: it
-	// could have changed, or been swapped for a FIFO, in between.
-	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+	// One parse of the file: viper gets the node tree already checked, as a
+	// map, not the text again (which could also have changed, or been
+	// swapped for a FIFO, in between).
+	values := map[string]any{}
+	if len(doc.Content) > 0 {
+		if err := doc.Content[0].Decode(&values); err != nil {
+			ps.Errorf(path, 0, "", "%v", err)
+			return cfg, ps
+		}
+	}
+	if err := v.MergeConfigMap(values); err != nil {
 		ps.Errorf(path, 0, "", "%v", err)
 		return cfg, ps
 	}
