@@ -60,6 +60,25 @@ var ErrTooLarge = errors.New("length field exceeds limit")
 // of the file.
 var ErrTruncated = errors.New("truncated")
 
+// ErrPadded is wrapped by errors about data after the end of a file's
+// content that belongs to no part of it (beyond junkTolerance bytes), e.g. a
+// megabyte of zeros after the last MP3 frame.
+var ErrPadded = errors.New("padded")
+
+// ErrCorrupt is wrapped by errors about lengths or offsets in a file that
+// contradict each other rather than the file size, e.g. an MP4 box running
+// past the end of the box that contains it, or sample data outside every
+// mdat box.
+var ErrCorrupt = errors.New("corrupt")
+
+// junkTolerance is how many bytes that belong to no frame, page or tag a
+// file may end with before it is reported as padded. Writers leave a few
+// (zero padding to a 512- or 2048-byte block, a stray partial tag), and
+// players ignore them; 2 KB covers such remnants yet is under one second of
+// audio at 16 kbit/s, the lowest bitrate a podcast uses, so no audible amount
+// of lost or foreign data hides in it.
+const junkTolerance = 2048
+
 // maxSteps bounds every walk over a file (MP3 frames, MP4 boxes, JPEG
 // segments, …). Each iteration advances through the file, so the size alone
 // would bound them, but a bound in iterations keeps a hostile many-gigabyte
