@@ -2,9 +2,11 @@ package probe
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"math/rand/v2"
 	"regexp"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
@@ -235,4 +237,378 @@ func TestMP3Lyrics3(t *testing.T) {
 	if _, err := probeMem(t, "lyrics.mp3", b); err != nil {
 		t.Error(err)
 	}
+}
+
+// mp4Boxes returns the top-level boxes of an MP4 fixture (32-bit sizes
+// only, which every fixture uses), as [offset, end) pairs by type.
+func mp4Boxes(t *testing.T, b []byte) (types []string, spans [][2]int) {
+	t.Helper()
+	for off := 0; off+8 <= len(b); {
+		n := int(binary.BigEndian.Uint32(b[off:]))
+		if n < 8 || off+n > len(b) {
+			t.Fatalf("bad box at %d", off)
+		}
+		types = append(types, string(b[off+4:off+8]))
+		spans = append(spans, [2]int{off, off + n})
+		off += n
+	}
+	return types, spans
+}
+
+// boxPath finds the first box along a path of types such as
+// "moov/trak/mdia/minf/stbl/stco" and returns its offset and size.
+func boxPath(t *testing.T, b []byte, path string) (off, size int) {
+	t.Helper()
+	start, end := 0, len(b)
+	for i, typ := range strings.Split(path, "/") {
+		found := false
+		for p := start; p+8 <= end; {
+			n := int(binary.BigEndian.Uint32(b[p:]))
+			if n < 8 || p+n > end {
+				t.Fatalf("%s: bad box at %d", path, p)
+			}
+			if string(b[p+4:p+8]) == typ {
+				off, size, found = p, n, true
+				start, end = p+8, p+n
+				break
+			}
+			p += n
+		}
+		if !found {
+			t.Fatalf("%s: no %s (level %d)", path, typ, i)
+		}
+	}
+	return off, size
+}
+
+// replaceBox returns a copy of b with the box at path replaced by repl (a
+// whole box), growing or shrinking every box on the path to match. Offsets
+// into the file are not adjusted, so callers change boxes after the mdat.
+func replaceBox(t *testing.T, b []byte, path string, repl []byte) []byte {
+	t.Helper()
+	off, size := boxPath(t, b, path)
+	delta := len(repl) - size
+	out := append(append(append([]byte{}, b[:off]...), repl...), b[off+size:]...)
+	parts := strings.Split(path, "/")
+	for i := len(parts) - 1; i > 0; i-- {
+		p, n := boxPath(t, b, strings.Join(parts[:i], "/"))
+		binary.BigEndian.PutUint32(out[p:], uint32(n+delta))
+	}
+	return out
+}
+
+// mkbox builds a box from its type and payload pieces.
+func mkbox(typ string, payload ...[]byte) []byte {
+	b := make([]byte, 8, 64)
+	copy(b[4:], typ)
+	for _, p := range payload {
+		b = append(b, p...)
+	}
+	binary.BigEndian.PutUint32(b, uint32(len(b)))
+	return b
+}
+
+func u32s(v ...uint32) []byte {
+	var b []byte
+	for _, x := range v {
+		b = binary.BigEndian.AppendUint32(b, x)
+	}
+	return b
+}
+
+// TestMP4Truncated cuts every MP4 fixture at several points. The box the
+// cut falls in runs past the end of the file, by the bytes of it cut off.
+func TestMP4Truncated(t *testing.T) {
+	for _, fixture := range fixturesWithExt(t, ".mp4", ".m4a", ".m4v", ".mov") {
+		orig := readFixture(t, fixture)
+		types, spans := mp4Boxes(t, orig)
+		cuts := []int{1000, len(orig) / 2, len(orig) - 1}
+		for i, sp := range spans {
+			// Within a box's size field, inside its header, just past it.
+			cuts = append(cuts, sp[0]+2, sp[0]+4, sp[0]+9)
+			if types[i] == "ftyp" {
+				cuts = cuts[:len(cuts)-3] // too short to be sniffed as MP4
+			}
+		}
+		for _, n := range cuts {
+			name := "cut-" + strconv.Itoa(n) + "-" + fixture
+			_, err := probeMem(t, name, cut(orig, n))
+			wantIntegrityError(t, err, ErrTruncated, name)
+			var start, want int
+			for _, sp := range spans {
+				if sp[0] < n && n < sp[1] {
+					start, want = sp[0], sp[1]-n
+				}
+			}
+			if n-start < 4 {
+				want = 8 - (n - start) // the size field itself is cut
+			}
+			// Boxes after the cut one are gone too: "at least".
+			if got := missingBytes(t, err); got != int64(want) || !strings.Contains(err.Error(), "at least") {
+				t.Errorf("%s: want at least %d bytes missing (the rest of the box cut): %v", name, want, err)
+			}
+		}
+	}
+}
+
+// TestMP4SampleData checks that the sample tables agree with the file: a
+// faststart file cut exactly where its mdat begins has every box whole but
+// no media; chunk offsets or sample sizes that point past the file are
+// truncation; sample data outside every mdat is corruption. co64 and stz2
+// tables are read like stco and stsz.
+func TestMP4SampleData(t *testing.T) {
+	fast := readFixture(t, "m4a_faststart.m4a")
+	types, spans := mp4Boxes(t, fast)
+	for i, typ := range types {
+		if typ != "mdat" {
+			continue
+		}
+		name := "no-mdat.m4a"
+		_, err := probeMem(t, name, cut(fast, spans[i][0]))
+		wantIntegrityError(t, err, ErrTruncated, name)
+		if got, want := missingBytes(t, err), int64(len(fast)-spans[i][0]); got != want {
+			t.Errorf("faststart cut before its mdat: %d bytes missing, want %d: %v", got, want, err)
+		}
+	}
+
+	orig := readFixture(t, "m4a_moov_end.m4a") // one track, one chunk filling the mdat
+	types, spans = mp4Boxes(t, orig)
+	var mdat [2]int
+	for i, typ := range types {
+		if typ == "mdat" {
+			mdat = spans[i]
+		}
+	}
+	const stbl = "moov/trak/mdia/minf/stbl/"
+	stcoOff, _ := boxPath(t, orig, stbl+"stco")
+	chunk := binary.BigEndian.Uint32(orig[stcoOff+16:])
+	if binary.BigEndian.Uint32(orig[stcoOff+12:]) != 1 || int(chunk) != mdat[0]+8 {
+		t.Fatalf("fixture no longer has one chunk at the start of its mdat")
+	}
+	chunkSize := int64(mdat[1] - mdat[0] - 8)
+	stszOff, stszSize := boxPath(t, orig, stbl+"stsz")
+	sizes := orig[stszOff+20 : stszOff+stszSize]
+
+	co64 := func(offset uint64) []byte {
+		return mkbox("co64", u32s(0, 1), binary.BigEndian.AppendUint64(nil, offset))
+	}
+	stz2 := func(bump int) []byte {
+		p := u32s(0, 16, uint32(len(sizes)/4))
+		for i := 0; i < len(sizes); i += 4 {
+			v := binary.BigEndian.Uint32(sizes[i:])
+			if i == 0 {
+				v += uint32(bump)
+			}
+			p = binary.BigEndian.AppendUint16(p, uint16(v))
+		}
+		return mkbox("stz2", p)
+	}
+	bumped := append([]byte{}, orig...)
+	binary.BigEndian.PutUint32(bumped[stszOff+20:], binary.BigEndian.Uint32(sizes)+200)
+	farStco := append([]byte{}, orig...)
+	binary.BigEndian.PutUint32(farStco[stcoOff+16:], 0x7FFFFFFF)
+	renamed := append([]byte{}, orig...)
+	copy(renamed[mdat[0]+4:], "free")
+
+	tests := []struct {
+		name     string
+		b        []byte
+		sentinel error // nil: must probe cleanly
+		missing  int64
+		say      string
+	}{
+		{"co64.m4a", replaceBox(t, orig, stbl+"stco", co64(uint64(chunk))), nil, 0, ""},
+		{"stz2.m4a", replaceBox(t, orig, stbl+"stsz", stz2(0)), nil, 0, ""},
+		{"far-stco.m4a", farStco, ErrTruncated, 0x7FFFFFFF + chunkSize - int64(len(orig)), ""},
+		{"far-co64.m4a", replaceBox(t, orig, stbl+"stco", co64(1<<40)), ErrTruncated, 1<<40 + chunkSize - int64(len(orig)+4), ""},
+		{"big-sample.m4a", bumped, ErrCorrupt, 0, "mdat"},
+		{"big-stz2-sample.m4a", replaceBox(t, replaceBox(t, orig, stbl+"stsz", stz2(200)), stbl+"stco", co64(uint64(chunk))), ErrCorrupt, 0, "mdat"},
+		{"mdat-renamed.m4a", renamed, ErrCorrupt, 0, "mdat"},
+		{"stco-overflows.m4a", replaceBox(t, orig, stbl+"stco", mkbox("stco", u32s(0, 1<<30, uint32(chunk)))), ErrCorrupt, 0, "stco"},
+	}
+	for _, tt := range tests {
+		_, err := probeMem(t, tt.name, tt.b)
+		if tt.sentinel == nil {
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+			continue
+		}
+		wantIntegrityError(t, err, tt.sentinel, tt.name)
+		if tt.missing != 0 {
+			if got := missingBytes(t, err); got != tt.missing {
+				t.Errorf("%s: %d bytes missing, want %d: %v", tt.name, got, tt.missing, err)
+			}
+		}
+		if !strings.Contains(err.Error(), tt.say) {
+			t.Errorf("%s: error %q does not mention %q", tt.name, err, tt.say)
+		}
+	}
+}
+
+// TestMP4NoMdat builds a movie with a track but no samples and no mdat: a
+// non-fragmented file must have one.
+func TestMP4NoMdat(t *testing.T) {
+	full := func(v ...uint32) []byte { return u32s(v...) }
+	mvhd := mkbox("mvhd", full(0, 0, 0, 1000, 0), make([]byte, 80))
+	hdlr := mkbox("hdlr", full(0, 0), []byte("soun"), make([]byte, 13))
+	mdhd := mkbox("mdhd", full(0, 0, 0, 44100, 0, 0))
+	stbl := mkbox("stbl", mkbox("stsd", full(0, 0)), mkbox("stsc", full(0, 0)), mkbox("stsz", full(0, 0, 0)), mkbox("stco", full(0, 0)))
+	trak := mkbox("trak", mkbox("mdia", mdhd, hdlr, mkbox("minf", stbl)))
+	b := append(mkbox("ftyp", []byte("M4A \x00\x00\x00\x00")), mkbox("moov", mvhd, trak)...)
+	_, err := probeMem(t, "empty.m4a", b)
+	wantIntegrityError(t, err, ErrCorrupt, "empty.m4a")
+	if !strings.Contains(err.Error(), "no mdat") {
+		t.Errorf("error %q does not say there is no mdat", err)
+	}
+}
+
+// TestMP4BoxBeyondFile checks boxes whose sizes contradict the file: a
+// 64-bit size of 2^62 after the moov (it was clipped and accepted), a child
+// running past its parent, and garbage after the last box.
+func TestMP4BoxBeyondFile(t *testing.T) {
+	orig := readFixture(t, "mp4_h264_aac.mp4")
+	huge := append(u32s(1), "free"...)
+	huge = binary.BigEndian.AppendUint64(huge, 1<<62)
+	stcoOff, _ := boxPath(t, orig, "moov/trak/mdia/minf/stbl/stco")
+	overrun := append([]byte{}, orig...)
+	binary.BigEndian.PutUint32(overrun[stcoOff:], binary.BigEndian.Uint32(orig[stcoOff:])+1000)
+	tests := []struct {
+		name     string
+		b        []byte
+		sentinel error
+		say      string
+	}{
+		{"huge.mp4", pad(orig, huge), ErrTruncated, strconv.FormatInt(1<<62-16, 10) + " bytes missing"},
+		{"overrun.mp4", overrun, ErrCorrupt, "past the end of the box that contains it"},
+		{"zeros.mp4", pad(orig, make([]byte, 1<<20)), ErrPadded, "1048576 bytes"},
+		{"random.mp4", pad(orig, randomBytes(4, 5000)), ErrPadded, "5000 bytes"},
+		{"short-tail.mp4", pad(orig, []byte{0, 0, 1}), ErrTruncated, "at least 5 bytes missing"},
+	}
+	for _, tt := range tests {
+		_, err := probeMem(t, tt.name, tt.b)
+		wantIntegrityError(t, err, tt.sentinel, tt.name)
+		if !strings.Contains(err.Error(), tt.say) {
+			t.Errorf("%s: error %q does not say %q", tt.name, err, tt.say)
+		}
+	}
+}
+
+// trunData returns the data offset field and the sample bytes of the trun
+// at off in b, reading the table the way ISO 14496-12 lays it out.
+func trunData(t *testing.T, b []byte, off int) (dataOffsetAt int, total int64) {
+	t.Helper()
+	p := off + 8
+	flags := binary.BigEndian.Uint32(b[p:]) & 0xFFFFFF
+	count := int(binary.BigEndian.Uint32(b[p+4:]))
+	if flags&0x01 == 0 || flags&0x200 == 0 {
+		t.Fatalf("trun at %d: flags %#x, want a data offset and sample sizes", off, flags)
+	}
+	dataOffsetAt = p + 8
+	q := p + 12
+	if flags&0x04 != 0 {
+		q += 4
+	}
+	entry := 0
+	for _, f := range []uint32{0x100, 0x200, 0x400, 0x800} {
+		if flags&f != 0 {
+			entry += 4
+		}
+	}
+	sizeAt := 0
+	if flags&0x100 != 0 {
+		sizeAt = 4
+	}
+	for i := range count {
+		total += int64(binary.BigEndian.Uint32(b[q+i*entry+sizeAt:]))
+	}
+	return dataOffsetAt, total
+}
+
+// TestMP4FragmentData moves a trun's data past the end of the file in both
+// fragmented fixtures (one with default-base-is-moof, one with explicit
+// base offsets): the probe must say how far past.
+func TestMP4FragmentData(t *testing.T) {
+	for _, fixture := range []string{"mp4_frag.mp4", "mp4_frag_dbm.mp4"} {
+		orig := readFixture(t, fixture)
+		types, spans := mp4Boxes(t, orig)
+		moof := -1
+		for i, typ := range types {
+			if typ == "moof" {
+				moof = spans[i][0]
+				break
+			}
+		}
+		trunOff, _ := boxPath(t, orig[moof:], "moof/traf/trun")
+		at, total := trunData(t, orig[moof:], trunOff)
+		b := append([]byte{}, orig...)
+		old := int32(binary.BigEndian.Uint32(b[moof+at:]))
+		// Start the samples 100 bytes before the end of the file.
+		shift := int32(len(orig)-100) - (int32(moof) + old)
+		if fixture == "mp4_frag.mp4" {
+			_, tfhdSize := boxPath(t, orig[moof:], "moof/traf/tfhd")
+			if tfhdSize < 24 {
+				t.Fatalf("%s: tfhd without a base data offset", fixture)
+			}
+		}
+		binary.BigEndian.PutUint32(b[moof+at:], uint32(old+shift))
+		name := "moved-" + fixture
+		_, err := probeMem(t, name, b)
+		wantIntegrityError(t, err, ErrTruncated, name)
+		if got, want := missingBytes(t, err), total-100; got != want {
+			t.Errorf("%s: %d bytes missing, want %d: %v", name, got, want, err)
+		}
+	}
+}
+
+// allocated returns the bytes the heap allocated while fn ran.
+func allocated(fn func()) uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(sample)
+	before := sample[0].Value.Uint64()
+	fn()
+	metrics.Read(sample)
+	return sample[0].Value.Uint64() - before
+}
+
+// TestSampleTablesStreamed gives a track an stsz table of 8 million entries
+// (32 MB, a sparse run of zeros) and checks that the probe reads all of it
+// through a small buffer: far less allocated than the table's size.
+func TestSampleTablesStreamed(t *testing.T) {
+	const samples = 8 << 20
+	const table = 4 * samples
+	full := func(v ...uint32) []byte { return u32s(v...) }
+	mdat := mkbox("mdat", make([]byte, 64))
+	ftyp := mkbox("ftyp", []byte("M4A \x00\x00\x00\x00"))
+	mdatPayload := uint32(len(ftyp) + 8)
+	mvhd := mkbox("mvhd", full(0, 0, 0, 1000, 1000), make([]byte, 80))
+	hdlr := mkbox("hdlr", full(0, 0), []byte("soun"), make([]byte, 13))
+	mdhd := mkbox("mdhd", full(0, 0, 0, 44100, 44100, 0))
+	stsz := mkbox("stsz", full(0, 0, samples)) // the table follows, sparse
+	stbl := mkbox("stbl", mkbox("stsd", full(0, 0)), mkbox("stsc", full(0, 1, 1, samples, 1)),
+		mkbox("stco", full(0, 1, mdatPayload)), stsz)
+	minf := mkbox("minf", stbl)
+	mdia := mkbox("mdia", mdhd, hdlr, minf)
+	trak := mkbox("trak", mdia)
+	moov := mkbox("moov", mvhd, trak)
+	b := append(append(ftyp, mdat...), moov...)
+	// The table is the last thing in each box on the way down, so growing
+	// them all by its size puts it at the end of the file.
+	for _, typ := range []string{"moov", "trak", "mdia", "minf", "stbl", "stsz"} {
+		i := bytes.LastIndex(b, []byte(typ)) - 4
+		binary.BigEndian.PutUint32(b[i:], binary.BigEndian.Uint32(b[i:])+table)
+	}
+	r := NewCountingReaderAt(sparseReaderAt{data: b, size: int64(len(b)) + table})
+	var err error
+	n := allocated(func() { _, err = Probe(r, int64(len(b))+table, "long.m4a") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.BytesRead() < table {
+		t.Errorf("read %d bytes; the stsz table alone is %d", r.BytesRead(), table)
+	}
+	if n > 1<<20 {
+		t.Errorf("allocated %d bytes for a %d-byte table, want under 1 MB", n, table)
+	}
+	t.Logf("read %d bytes, allocated %d", r.BytesRead(), n)
 }
