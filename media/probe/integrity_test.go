@@ -184,6 +184,25 @@ func TestMP3HeaderDisagrees(t *testing.T) {
 	}
 }
 
+// TestMP3XingCountsID3v1 appends an ID3v1 tag counted in the Xing byte
+// count, as ffmpeg writes it: the header agrees with the file, so the probe
+// takes its frame count without walking every frame.
+func TestMP3XingCountsID3v1(t *testing.T) {
+	orig := readFixture(t, "mp3_cbr.mp3")
+	i := bytes.Index(orig, []byte("Info"))
+	b := pad(orig, append([]byte("TAG"), make([]byte, 125)...))
+	v := binary.BigEndian.Uint32(b[i+12:])
+	binary.BigEndian.PutUint32(b[i+12:], v+128)
+	r := NewCountingReaderAt(bytes.NewReader(b))
+	if _, err := Probe(r, int64(len(b)), "id3v1.mp3"); err != nil {
+		t.Fatal(err)
+	}
+	// A walk would read each of the 129 frame headers.
+	if r.Reads() > 20 {
+		t.Errorf("%d reads: the frames were walked", r.Reads())
+	}
+}
+
 // TestMP3Stitched inserts an ID3v2 tag between frames, as ad-insertion
 // services do when they splice files: the frames after it still count and
 // the file is not truncated or padded. Junk between frames is skipped with a

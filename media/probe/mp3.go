@@ -252,7 +252,7 @@ func probeMP3(s *src) (Info, error) {
 	}
 	spf := uint64(h.samplesPerFrame())
 	vbr, haveVBR := readVBRHeader(s, first, h)
-	if haveVBR && vbr.agrees(h, end-first) {
+	if haveVBR && vbr.agrees(s, h, first, end) {
 		// The header counts exactly the audio the file holds, so its frame
 		// count stands without a walk over every frame.
 		info.Duration = durationOf(uint64(vbr.frames)*spf, uint64(h.sampleRate))
@@ -386,13 +386,15 @@ type vbrHeader struct {
 }
 
 // agrees reports whether the header's byte count is exactly the audio
-// bytes in the file and its frame count is plausible for that many bytes.
-// Writers today (LAME 3.100, ffmpeg) count the audio from the header frame
-// on; old LAME and the Xing encoder counted the whole file, and a retagged
-// file's count is stale. Those walk the frames instead, which costs a 4-byte
-// read per frame.
-func (v vbrHeader) agrees(h frameHeader, audio int64) bool {
-	if v.nbytes == 0 || int64(v.nbytes) != audio {
+// bytes in the file, from first to end, and its frame count is plausible
+// for that many bytes. Writers today count the audio from the header frame
+// on, LAME without the tags and ffmpeg with an ID3v1 tag it appends (but
+// not its ID3v2 tag). Old LAME and the Xing encoder counted the whole file,
+// and a retagged file's count is stale: those walk the frames instead,
+// which costs a 4-byte read per frame. Neither accepted count can match a
+// file cut short, since both shrink with the file.
+func (v vbrHeader) agrees(s *src, h frameHeader, first, end int64) bool {
+	if n := int64(v.nbytes); n == 0 || n != end-first && n != s.size-first {
 		return false
 	}
 	lo, hi := h.lengthRange()
