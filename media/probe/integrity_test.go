@@ -631,3 +631,251 @@ func TestSampleTablesStreamed(t *testing.T) {
 	}
 	t.Logf("read %d bytes, allocated %d", r.BytesRead(), n)
 }
+
+// oggPages returns the [start, end) of every page of an Ogg fixture.
+func oggPages(t *testing.T, b []byte) [][2]int {
+	t.Helper()
+	var pages [][2]int
+	for off := 0; off < len(b); {
+		if off+27 > len(b) || string(b[off:off+4]) != "OggS" {
+			t.Fatalf("no page at %d", off)
+		}
+		nseg := int(b[off+26])
+		n := 27 + nseg
+		for _, l := range b[off+27 : off+27+nseg] {
+			n += int(l)
+		}
+		pages = append(pages, [2]int{off, off + n})
+		off += n
+	}
+	return pages
+}
+
+// TestOggTruncated cuts Ogg fixtures inside a page (its header or body):
+// the page runs past the end of the file by the bytes of it cut off. A cut
+// at a page boundary leaves a valid, shorter file, but its last page lacks
+// the end-of-stream flag, which is worth a warning.
+func TestOggTruncated(t *testing.T) {
+	for _, fixture := range []string{"opus.opus", "vorbis.ogg"} {
+		orig := readFixture(t, fixture)
+		pages := oggPages(t, orig)
+		last := pages[len(pages)-1]
+		mid := pages[len(pages)/2]
+		for _, n := range []int{len(orig) - 1, len(orig) - 100, last[0] + 3, last[0] + 20, last[0] + 28, mid[0] + 100} {
+			name := "cut-" + strconv.Itoa(n) + "-" + fixture
+			_, err := probeMem(t, name, cut(orig, n))
+			wantIntegrityError(t, err, ErrTruncated, name)
+			var want int
+			for _, p := range pages {
+				if p[0] < n && n < p[1] {
+					want = p[1] - n
+					if n-p[0] < 27 {
+						want = 27 - (n - p[0]) // the header's fixed part
+					} else if n-p[0] < 27+int(orig[p[0]+26]) {
+						want = 27 + int(orig[p[0]+26]) - (n - p[0]) // its segment table
+					}
+				}
+			}
+			if got := missingBytes(t, err); got != int64(want) {
+				t.Errorf("%s: %d bytes missing, want %d: %v", name, got, want, err)
+			}
+		}
+		name := "boundary-" + fixture
+		info, err := probeMem(t, name, cut(orig, mid[1]))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if !containsWarning(info, "end-of-stream") {
+			t.Errorf("%s: warnings %q lack one about the end-of-stream flag", name, info.Warnings)
+		}
+		if info, err := probeMem(t, fixture, orig); err != nil || containsWarning(info, "end-of-stream") {
+			t.Errorf("%s: %v %q", fixture, err, info.Warnings)
+		}
+	}
+}
+
+// TestOggUnknownCodec checks the end of an Ogg file whose codec the probe
+// does not know: it cannot give a duration, but a cut is still an error.
+func TestOggUnknownCodec(t *testing.T) {
+	b := readFixture(t, "opus.opus")
+	first := oggPages(t, b)[0]
+	i := bytes.Index(b[:first[1]], []byte("OpusHead"))
+	copy(b[i:], "XpusHead")
+	binary.LittleEndian.PutUint32(b[22:], oggCRC(b[:first[1]]))
+	info, err := probeMem(t, "x.ogg", b)
+	if err != nil || info.Format != "ogg" {
+		t.Fatalf("unknown codec: %+v, %v", info, err)
+	}
+	_, err = probeMem(t, "x.ogg", cut(b, len(b)-10))
+	wantIntegrityError(t, err, ErrTruncated, "x.ogg")
+}
+
+// TestOggPadded appends data that is not Ogg pages.
+func TestOggPadded(t *testing.T) {
+	tests := []struct {
+		fixture string
+		tail    []byte
+		want    string // substring of the error; "" for no error
+	}{
+		{"opus.opus", make([]byte, 100_000), "100000 bytes"},
+		{"vorbis.ogg", randomBytes(5, 5000), "5000 bytes"},
+		{"opus.opus", make([]byte, 3<<20), "no whole Ogg page in the last"},
+		{"vorbis.ogg", append([]byte("TAG"), make([]byte, 125)...), ""}, // an ID3v1 tag
+	}
+	for _, tt := range tests {
+		name := "padded-" + strconv.Itoa(len(tt.tail)) + "-" + tt.fixture
+		_, err := probeMem(t, name, pad(readFixture(t, tt.fixture), tt.tail))
+		if tt.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+			continue
+		}
+		wantIntegrityError(t, err, ErrPadded, name)
+		if !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %q does not say %q", name, err, tt.want)
+		}
+	}
+}
+
+// flacFrames returns the offsets of the frame headers in the FLAC fixture,
+// found by the sync code and the fixture's fixed second and third bytes.
+func flacFrames(t *testing.T, b []byte) []int {
+	t.Helper()
+	var out []int
+	for i := 0; i+4 <= len(b); i++ {
+		if b[i] == 0xFF && b[i+1] == 0xF8 && b[i+2]&0x0F == b[8288+2]&0x0F && b[i+3] == b[8288+3] {
+			out = append(out, i)
+		}
+	}
+	if len(out) < 10 || out[0] != 8288 {
+		t.Fatalf("fixture frames: %v", out)
+	}
+	return out
+}
+
+// TestFLACTruncated cuts the FLAC fixture in its metadata, right after it,
+// inside frames and at a frame boundary. FLAC frames carry no length, so
+// beyond the metadata the bytes missing are an estimate ("about") or a
+// lower bound ("at least"); the test checks they are in proportion.
+func TestFLACTruncated(t *testing.T) {
+	orig := readFixture(t, "flac.flac")
+	frames := flacFrames(t, orig)
+	audio := frames[0] // where the metadata ends
+	tests := []struct {
+		n     int
+		exact int // exact bytes missing, or 0 for an estimate
+	}{
+		{100, 8288 - 100},   // inside the PADDING block (92 to 8288)
+		{50, 92 - 50},       // inside the VORBIS_COMMENT block (42 to 92)
+		{audio, 0},          // no frames at all
+		{audio + 3, 0},      // a frame header cut short
+		{len(orig) / 2, 0},  // inside a frame
+		{len(orig) - 1, 0},  // inside the last frame
+		{len(orig) - 40, 0}, // ditto
+		{frames[len(frames)/2], 0},
+	}
+	for _, tt := range tests {
+		name := "cut-" + strconv.Itoa(tt.n) + "-flac.flac"
+		_, err := probeMem(t, name, cut(orig, tt.n))
+		wantIntegrityError(t, err, ErrTruncated, name)
+		got := missingBytes(t, err)
+		truth := int64(len(orig) - tt.n)
+		if tt.exact > 0 {
+			if got != int64(tt.exact) {
+				t.Errorf("%s: %d bytes missing, want %d: %v", name, got, tt.exact, err)
+			}
+			continue
+		}
+		if got <= 0 || got > 2*truth+300 || got < truth/2-300 {
+			t.Errorf("%s: %d bytes missing, %d were cut: %v", name, got, truth, err)
+		}
+	}
+}
+
+// TestFLACPadded appends junk after the last frame.
+func TestFLACPadded(t *testing.T) {
+	orig := readFixture(t, "flac.flac")
+	for _, tt := range []struct {
+		tail []byte
+		ok   bool
+	}{
+		{make([]byte, 1<<20), false},
+		{make([]byte, 500_000), false},
+		{randomBytes(6, 10_000), false},
+		{make([]byte, 100), true},
+		{append([]byte("TAG"), make([]byte, 125)...), true},
+	} {
+		name := "padded-" + strconv.Itoa(len(tt.tail)) + "-flac.flac"
+		_, err := probeMem(t, name, pad(orig, tt.tail))
+		if tt.ok {
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+			continue
+		}
+		wantIntegrityError(t, err, ErrPadded, name)
+	}
+}
+
+// rf64 rewrites a RIFF WAVE file with its fmt chunk first and data chunk
+// last as RF64, the data size in a ds64 chunk.
+func rf64(t *testing.T, wav []byte, fmtChunk []byte, data []byte, declared uint64) []byte {
+	t.Helper()
+	var b []byte
+	b = append(b, "RF64\xFF\xFF\xFF\xFFWAVE"...)
+	b = append(b, "ds64"...)
+	b = binary.LittleEndian.AppendUint32(b, 28)
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(wav))) // riff size
+	b = binary.LittleEndian.AppendUint64(b, declared)
+	b = binary.LittleEndian.AppendUint64(b, 0) // sample count
+	b = binary.LittleEndian.AppendUint32(b, 0) // table length
+	b = append(b, fmtChunk...)
+	b = append(b, "data\xFF\xFF\xFF\xFF"...)
+	return append(b, data...)
+}
+
+// TestWAVTruncated checks the data chunk's declared size against the file:
+// cut short is an error naming the bytes missing, a missing pad byte after
+// an odd-sized chunk is not. RF64 declares the size in its ds64 chunk.
+func TestWAVTruncated(t *testing.T) {
+	orig := readFixture(t, "wav.wav")
+	// wav.wav: fmt at 12, LIST at 36, data at 70, running to the end.
+	if string(orig[70:74]) != "data" || int(binary.LittleEndian.Uint32(orig[74:]))+78 != len(orig) {
+		t.Fatal("fixture no longer ends with its data chunk")
+	}
+	odd := append([]byte{}, orig...)
+	binary.LittleEndian.PutUint32(odd[74:], uint32(len(orig)-78-1)) // odd size, pad byte present
+	stream := append([]byte{}, orig...)
+	binary.LittleEndian.PutUint32(stream[74:], 0xFFFFFFFF) // size unknown: to the end
+	data := orig[78:]
+	fmtChunk := orig[12:36]
+	tests := []struct {
+		name    string
+		b       []byte
+		missing int64 // 0: must probe cleanly
+	}{
+		{"cut.wav", cut(orig, 1000), int64(len(orig) - 1000)},
+		{"cut1.wav", cut(orig, len(orig)-1), 1},
+		{"cut-list.wav", cut(orig, 50), 70 - 50}, // inside the LIST chunk before the data
+		{"odd.wav", odd, 0},
+		{"odd-no-pad.wav", cut(odd, len(odd)-1), 0},
+		{"odd-cut.wav", cut(odd, len(odd)-2), 1},
+		{"stream.wav", cut(stream, 5000), 0},
+		{"rf64.wav", rf64(t, orig, fmtChunk, data, uint64(len(data))), 0},
+		{"rf64-cut.wav", rf64(t, orig, fmtChunk, data[:1000], uint64(len(data))), int64(len(data) - 1000)},
+		{"rf64-huge.wav", rf64(t, orig, fmtChunk, data, 1<<40), 1<<40 - int64(len(data))},
+	}
+	for _, tt := range tests {
+		_, err := probeMem(t, tt.name, tt.b)
+		if tt.missing == 0 {
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+			continue
+		}
+		wantIntegrityError(t, err, ErrTruncated, tt.name)
+		if got := missingBytes(t, err); got != tt.missing {
+			t.Errorf("%s: %d bytes missing, want %d: %v", tt.name, got, tt.missing, err)
+		}
+	}
+}
