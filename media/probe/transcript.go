@@ -4,18 +4,23 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // CheckTranscript validates a WebVTT or SRT transcript. The format comes
 // from the extension (.vtt, .srt) or, failing that, from the content (a
-// "WEBVTT" header means WebVTT). It checks the WebVTT header, that every cue
-// has a timing line ("hh:mm:ss.ttt --> hh:mm:ss.ttt" or "mm:ss.ttt" for
-// WebVTT, "hh:mm:ss,mmm --> hh:mm:ss,mmm" after an index line for SRT), that
-// start <= end, that WebVTT cues do not start before the previous one, and
-// that cues end within duration when duration > 0. Errors name file:line.
+// "WEBVTT" header means WebVTT). It checks that the text is UTF-8 without
+// control characters other than tab, CR and LF, the WebVTT header, that
+// every cue has a timing line ("hh:mm:ss.ttt --> hh:mm:ss.ttt" or
+// "mm:ss.ttt" for WebVTT, "hh:mm:ss,mmm --> hh:mm:ss,mmm" after an index
+// line for SRT), that start <= end, that WebVTT cues do not start before the
+// previous one, and that cues end within duration when duration > 0. Errors
+// name file:line, in line order.
 func CheckTranscript(name string, data []byte, duration time.Duration) []error {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	vtt := bytes.HasPrefix(data, []byte("WEBVTT"))
@@ -26,10 +31,50 @@ func CheckTranscript(name string, data []byte, duration time.Duration) []error {
 		vtt = false
 	}
 	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	var errs []error
 	if vtt {
-		return checkVTT(name, lines, duration)
+		errs = checkVTT(name, lines, duration)
+	} else {
+		errs = checkSRT(name, lines, duration)
 	}
-	return checkSRT(name, lines, duration)
+	errs = append(checkText(name, lines), errs...)
+	// Stable: on one line, the text's fault comes before what it caused.
+	sort.SliceStable(errs, func(i, j int) bool { return errLine(errs[i]) < errLine(errs[j]) })
+	return errs[:min(len(errs), maxTranscriptErrors)]
+}
+
+// errLine is the line of a *FileError, 0 for any other error.
+func errLine(err error) int {
+	if fe, ok := err.(*FileError); ok {
+		return fe.Line
+	}
+	return 0
+}
+
+// checkText reports each line that is not valid UTF-8 or holds a control
+// character (Unicode Cc) other than tab and CR, which a player would show
+// as garbage or choke on, with its 1-based column in characters.
+func checkText(name string, lines []string) []error {
+	var errs []error
+	for i, line := range lines {
+		col := 0
+		for j, r := range line {
+			col++
+			switch {
+			case r == utf8.RuneError && !strings.HasPrefix(line[j:], "\uFFFD"):
+				errs = append(errs, fileErrorf(name, i+1, "invalid UTF-8 at column %d (byte 0x%02X)", col, line[j]))
+			case unicode.IsControl(r) && r != '\t' && r != '\r':
+				errs = append(errs, fileErrorf(name, i+1, "control character %U at column %d", r, col))
+			default:
+				continue
+			}
+			break // one error per line
+		}
+		if len(errs) >= maxTranscriptErrors {
+			break
+		}
+	}
+	return errs
 }
 
 // maxTranscriptErrors keeps a badly broken file from producing thousands of
