@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -31,66 +30,43 @@ func CheckTranscript(name string, data []byte, duration time.Duration) []error {
 		vtt = false
 	}
 	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
-	var errs []error
+	text, structure := &problems{name: name}, &problems{name: name}
+	checkText(text, lines)
 	if vtt {
-		errs = checkVTT(name, lines, duration)
+		checkVTT(structure, lines, duration)
 	} else {
-		errs = checkSRT(name, lines, duration)
+		checkSRT(structure, lines, duration)
 	}
-	errs = append(checkText(name, lines), errs...)
-	// Stable: on one line, the text's fault comes before what it caused.
-	sort.SliceStable(errs, func(i, j int) bool { return errLine(errs[i]) < errLine(errs[j]) })
-	return errs[:min(len(errs), maxTranscriptErrors)]
-}
-
-// errLine is the line of a *FileError, 0 for any other error.
-func errLine(err error) int {
-	if fe, ok := err.(*FileError); ok {
-		return fe.Line
-	}
-	return 0
+	// On one line, the text's fault comes before what it caused.
+	return mergeProblems(text, structure)
 }
 
 // checkText reports each line that is not valid UTF-8 or holds a control
 // character (Unicode Cc) other than tab and CR, which a player would show
 // as garbage or choke on, with its 1-based column in characters.
-func checkText(name string, lines []string) []error {
-	var errs []error
+func checkText(p *problems, lines []string) {
 	for i, line := range lines {
 		col := 0
 		for j, r := range line {
 			col++
 			switch {
 			case r == utf8.RuneError && !strings.HasPrefix(line[j:], "\uFFFD"):
-				errs = append(errs, fileErrorf(name, i+1, "invalid UTF-8 at column %d (byte 0x%02X)", col, line[j]))
+				p.add(i+1, "invalid UTF-8 at column %d (byte 0x%02X)", col, line[j])
 			case unicode.IsControl(r) && r != '\t' && r != '\r':
-				errs = append(errs, fileErrorf(name, i+1, "control character %U at column %d", r, col))
+				p.add(i+1, "control character %U at column %d", r, col)
 			default:
 				continue
 			}
 			break // one error per line
 		}
-		if len(errs) >= maxTranscriptErrors {
-			break
-		}
 	}
-	return errs
 }
 
-// maxTranscriptErrors keeps a badly broken file from producing thousands of
-// errors; the first few say enough.
-const maxTranscriptErrors = 50
-
-func checkVTT(name string, lines []string, duration time.Duration) []error {
-	var errs []error
-	fail := func(line int, format string, args ...any) bool {
-		errs = append(errs, fileErrorf(name, line, format, args...))
-		return len(errs) < maxTranscriptErrors
-	}
+func checkVTT(p *problems, lines []string, duration time.Duration) {
 	if len(lines) == 0 || !strings.HasPrefix(lines[0], "WEBVTT") ||
 		(len(lines[0]) > 6 && lines[0][6] != ' ' && lines[0][6] != '\t') {
-		fail(1, "missing \"WEBVTT\" header")
-		return errs
+		p.add(1, "missing \"WEBVTT\" header")
+		return
 	}
 	var prevStart time.Duration
 	cues := 0
@@ -118,25 +94,19 @@ func checkVTT(name string, lines []string, duration time.Duration) []error {
 			timing = i + 1 // identifier line
 		}
 		if timing >= len(lines) || !strings.Contains(lines[timing], "-->") {
-			if !fail(blockStart+1, "cue has no timing line (\"00:00:01.000 --> 00:00:04.000\")") {
-				return errs
-			}
+			p.add(blockStart+1, "cue has no timing line (\"00:00:01.000 --> 00:00:04.000\")")
 		} else {
 			start, end, err := parseCueTiming(lines[timing], '.')
 			cues++
-			ok := true
 			switch {
 			case err != nil:
-				ok = fail(timing+1, "%v", err)
+				p.add(timing+1, "%v", err)
 			case start > end:
-				ok = fail(timing+1, "cue ends (%s) before it starts (%s)", fmtTS(end), fmtTS(start))
+				p.add(timing+1, "cue ends (%s) before it starts (%s)", fmtTS(end), fmtTS(start))
 			case start < prevStart:
-				ok = fail(timing+1, "cue starts at %s, before the previous cue (%s)", fmtTS(start), fmtTS(prevStart))
+				p.add(timing+1, "cue starts at %s, before the previous cue (%s)", fmtTS(start), fmtTS(prevStart))
 			case duration > 0 && end > duration:
-				ok = fail(timing+1, "cue ends at %s, after the end of the episode (%s)", fmtTS(end), fmtTS(duration))
-			}
-			if !ok {
-				return errs
+				p.add(timing+1, "cue ends at %s, after the end of the episode (%s)", fmtTS(end), fmtTS(duration))
 			}
 			if err == nil {
 				prevStart = start
@@ -146,53 +116,42 @@ func checkVTT(name string, lines []string, duration time.Duration) []error {
 			i++
 		}
 	}
-	if cues == 0 && len(errs) == 0 {
-		fail(1, "no cues")
+	if cues == 0 && len(p.errs) == 0 {
+		p.add(1, "no cues")
 	}
-	return errs
 }
 
-func checkSRT(name string, lines []string, duration time.Duration) []error {
-	var errs []error
-	fail := func(line int, format string, args ...any) bool {
-		errs = append(errs, fileErrorf(name, line, format, args...))
-		return len(errs) < maxTranscriptErrors
-	}
+func checkSRT(p *problems, lines []string, duration time.Duration) {
 	cues := 0
 	for i := 0; i < len(lines); {
 		if strings.TrimSpace(lines[i]) == "" {
 			i++
 			continue
 		}
-		ok := true
 		idx := strings.TrimSpace(lines[i])
 		if _, err := strconv.ParseUint(idx, 10, 32); err != nil {
-			ok = fail(i+1, "want a cue number, got %q", clip(idx))
+			p.add(i+1, "want a cue number, got %q", clip(idx))
 		} else if i+1 >= len(lines) || !strings.Contains(lines[i+1], "-->") {
-			ok = fail(i+2, "cue %s has no timing line (\"00:00:01,000 --> 00:00:04,000\")", idx)
+			p.add(i+2, "cue %s has no timing line (\"00:00:01,000 --> 00:00:04,000\")", idx)
 		} else {
 			cues++
 			start, end, err := parseCueTiming(lines[i+1], ',')
 			switch {
 			case err != nil:
-				ok = fail(i+2, "%v", err)
+				p.add(i+2, "%v", err)
 			case start > end:
-				ok = fail(i+2, "cue ends (%s) before it starts (%s)", fmtTS(end), fmtTS(start))
+				p.add(i+2, "cue ends (%s) before it starts (%s)", fmtTS(end), fmtTS(start))
 			case duration > 0 && end > duration:
-				ok = fail(i+2, "cue ends at %s, after the end of the episode (%s)", fmtTS(end), fmtTS(duration))
+				p.add(i+2, "cue ends at %s, after the end of the episode (%s)", fmtTS(end), fmtTS(duration))
 			}
-		}
-		if !ok {
-			return errs
 		}
 		for i < len(lines) && strings.TrimSpace(lines[i]) != "" {
 			i++
 		}
 	}
-	if cues == 0 && len(errs) == 0 {
-		fail(1, "no cues")
+	if cues == 0 && len(p.errs) == 0 {
+		p.add(1, "no cues")
 	}
-	return errs
 }
 
 // parseCueTiming parses "START --> END [settings]" with sep the decimal

@@ -50,10 +50,21 @@ func TestCheckTranscript(t *testing.T) {
 	}
 }
 
+// TestTranscriptErrorCap gives 500 cues that end before they start, the
+// last 100 with a NUL as well: the first errors in line order, then a
+// summary that counts both kinds.
 func TestTranscriptErrorCap(t *testing.T) {
-	data := "WEBVTT\n\n" + strings.Repeat("00:00:09.000 --> 00:00:01.000\nx\n\n", 500)
-	if errs := CheckTranscript("t.vtt", []byte(data), 0); len(errs) != maxTranscriptErrors {
-		t.Errorf("got %d errors, want the cap %d", len(errs), maxTranscriptErrors)
+	data := "WEBVTT\n\n" + strings.Repeat("00:00:09.000 --> 00:00:01.000\nx\n\n", 400) +
+		strings.Repeat("00:00:09.000 --> 00:00:01.000\nx\x00\n\n", 100)
+	errs := CheckTranscript("t.vtt", []byte(data), 0)
+	if len(errs) != maxFileErrors+1 {
+		t.Fatalf("got %d errors, want %d and a summary", len(errs), maxFileErrors)
+	}
+	if !strings.HasPrefix(errs[0].Error(), "t.vtt:3: cue ends") || !strings.HasPrefix(errs[1].Error(), "t.vtt:6: cue ends") {
+		t.Errorf("first errors %q, %q", errs[0], errs[1])
+	}
+	if got, want := errs[maxFileErrors].Error(), "t.vtt: … and 580 more problems in this file"; got != want {
+		t.Errorf("summary %q, want %q", got, want)
 	}
 }
 
