@@ -276,7 +276,7 @@ func mp4Boxes(t *testing.T, b []byte) (types []string, spans [][2]int) {
 
 // boxPath finds the first box along a path of types such as
 // "moov/trak/mdia/minf/stbl/stco" and returns its offset and size.
-func boxPath(t *testing.T, b []byte, path string) (off, size int) {
+func boxPath(t testing.TB, b []byte, path string) (off, size int) {
 	t.Helper()
 	start, end := 0, len(b)
 	for i, typ := range strings.Split(path, "/") {
@@ -303,7 +303,7 @@ func boxPath(t *testing.T, b []byte, path string) (off, size int) {
 // replaceBox returns a copy of b with the box at path replaced by repl (a
 // whole box), growing or shrinking every box on the path to match. Offsets
 // into the file are not adjusted, so callers change boxes after the mdat.
-func replaceBox(t *testing.T, b []byte, path string, repl []byte) []byte {
+func replaceBox(t testing.TB, b []byte, path string, repl []byte) []byte {
 	t.Helper()
 	off, size := boxPath(t, b, path)
 	delta := len(repl) - size
@@ -876,6 +876,44 @@ func TestWAVTruncated(t *testing.T) {
 		wantIntegrityError(t, err, ErrTruncated, tt.name)
 		if got := missingBytes(t, err); got != tt.missing {
 			t.Errorf("%s: %d bytes missing, want %d: %v", tt.name, got, tt.missing, err)
+		}
+	}
+}
+
+// TestEveryCutIsAnError cuts fixtures whose own lengths account for every
+// byte at every point (with -short, near their ends and starts and at a
+// stride between): each cut must be an error. (A cut at a frame or page boundary of an MP3
+// without a Xing header, an Ogg file or a fragmented MP4 leaves a valid
+// shorter file; those fixtures are left out.)
+func TestEveryCutIsAnError(t *testing.T) {
+	fixtures := []string{
+		"mp3_cbr.mp3", "mp3_vbr.mp3", "mp3_mono.mp3", "mp3_mpeg2.mp3", "mp3_mpeg25.mp3",
+		"m4a_faststart.m4a", "m4a_moov_end.m4a", "mp4_audio_only.mp4", "mp4_h264_aac.mp4",
+		"mov_h264_aac.mov", "m4v_h264_aac.m4v", "flac.flac", "wav.wav",
+	}
+	stride := 1
+	if testing.Short() {
+		stride = 101
+	}
+	for _, fixture := range fixtures {
+		orig := readFixture(t, fixture)
+		n := len(orig)
+		accepted := 0
+		// Under 12 bytes, Sniff cannot tell the format (an ID3v2 header is
+		// 10): the content is unknown, which is not an error.
+		for c := 12; c < n; c++ {
+			if c > 600 && c < n-600 && c%stride != 0 {
+				continue
+			}
+			b := orig[:c]
+			if _, err := Probe(bytes.NewReader(b), int64(c), fixture); err == nil {
+				if accepted++; accepted <= 5 {
+					t.Errorf("%s cut at %d of %d: accepted", fixture, c, n)
+				}
+			}
+		}
+		if accepted > 5 {
+			t.Errorf("%s: %d cuts accepted in all", fixture, accepted)
 		}
 	}
 }

@@ -507,9 +507,13 @@ func walkFrames(s *src, off, end int64, first frameHeader) (mp3Walk, error) {
 // the last frame that are not audio is padding.
 func (w mp3Walk) check(s *src, first, end int64, v vbrHeader, haveVBR bool) error {
 	audio := end - first
-	// A walk one frame short of a Xing count is not caught: Xing counts
-	// frames after its own, VBRI's count is not so clearly defined.
-	short := w.cutAt >= 0 || (haveVBR && w.frames < uint64(v.frames))
+	// Xing counts the frames after its own; whether VBRI counts its own is
+	// not clearly defined, so a VBRI file may be one frame short unnoticed.
+	want := uint64(v.frames)
+	if v.tag == "Xing" {
+		want++
+	}
+	short := w.cutAt >= 0 || (haveVBR && w.frames < want)
 	switch {
 	case !short:
 	case haveVBR && int64(v.nbytes) > audio:
@@ -521,7 +525,7 @@ func (w mp3Walk) check(s *src, first, end int64, v vbrHeader, haveVBR bool) erro
 	case v.nbytes == 0 && w.frames > 0:
 		// Only a frame count to go by: estimate the bytes from the average
 		// frame.
-		missing := int64(uint64(v.frames)+1-w.frames) * ((w.end - first) / int64(w.frames))
+		missing := int64(want-w.frames) * ((w.end - first) / int64(w.frames))
 		return s.errorf("%w: the %s header declares %d frames after its own, the file holds %d (about %d bytes missing)", ErrTruncated, v.tag, v.frames, w.frames-1, missing)
 	}
 	// Otherwise a byte count that says the file is whole outvotes a frame
