@@ -83,12 +83,12 @@ func checkFLACFrames(s *src, off int64, st streamInfo) error {
 			return s.errorf("%w: more than 100000 metadata blocks", ErrCorrupt)
 		}
 		if err := s.readInto(h[:], off); err != nil {
-			return s.errorf("%w: the metadata block header at %d is cut short (at least %d bytes missing)", ErrTruncated, off, off+4-s.size)
+			return s.errorf("%w: the metadata block header at %d is cut short %s", ErrTruncated, off, bytesMissing("at least ", off+4-s.size))
 		}
 		n := int64(h[1])<<16 | int64(h[2])<<8 | int64(h[3])
 		if end := off + 4 + n; end > s.size {
-			return s.errorf("%w: metadata block (type %d) at %d declares %d bytes, the file holds %d of them (at least %d bytes missing)",
-				ErrTruncated, h[0]&0x7F, off, n, s.size-off-4, end-s.size)
+			return s.errorf("%w: metadata block (type %d) at %d declares %d bytes, the file holds %d of them %s",
+				ErrTruncated, h[0]&0x7F, off, n, s.size-off-4, bytesMissing("at least ", end-s.size))
 		}
 		off += 4 + n
 		if h[0]&0x80 != 0 { // the last block
@@ -104,7 +104,7 @@ func checkFLACFrames(s *src, off int64, st streamInfo) error {
 	noFrames := func(what string) error {
 		frames := (st.total + st.maxBlock - 1) / max(st.maxBlock, 1)
 		missing := max(int64(frames*st.minFrame)-(end-audio), 6-(end-audio), 1)
-		return s.errorf("%w: %s (at least %d bytes missing)", ErrTruncated, what, missing)
+		return s.errorf("%w: %s %s", ErrTruncated, what, bytesMissing("at least ", missing))
 	}
 	if audio == end {
 		return noFrames(fmt.Sprintf("no audio frames after the metadata, which ends at %d", audio))
@@ -157,14 +157,14 @@ func checkFLACFrames(s *src, off int64, st streamInfo) error {
 	}
 	switch {
 	case !whole && st.total > last.firstSample+last.blockSize:
-		return s.errorf("%w: the frame at %d (samples %d to %d) is cut short by the end of %s; STREAMINFO declares %d samples (about %d bytes missing)",
-			ErrTruncated, lastOff, last.firstSample, last.firstSample+last.blockSize, audioEndName(s, end), st.total, estimate(st.total-last.firstSample, end-lastOff))
+		return s.errorf("%w: the frame at %d (samples %d to %d) is cut short by the end of %s; STREAMINFO declares %d samples %s",
+			ErrTruncated, lastOff, last.firstSample, last.firstSample+last.blockSize, audioEndName(s, end), st.total, bytesMissing("about ", estimate(st.total-last.firstSample, end-lastOff)))
 	case !whole:
-		return s.errorf("%w: the last frame, at %d, is cut short by the end of %s (about %d bytes missing)",
-			ErrTruncated, lastOff, audioEndName(s, end), estimate(last.blockSize, end-lastOff))
+		return s.errorf("%w: the last frame, at %d, is cut short by the end of %s %s",
+			ErrTruncated, lastOff, audioEndName(s, end), bytesMissing("about ", estimate(last.blockSize, end-lastOff)))
 	case st.total > 0 && present < st.total:
-		return s.errorf("%w: STREAMINFO declares %d samples, the frames hold %d (about %d bytes missing)",
-			ErrTruncated, st.total, present, estimate(st.total-present, 0))
+		return s.errorf("%w: STREAMINFO declares %d samples, the frames hold %d %s",
+			ErrTruncated, st.total, present, bytesMissing("about ", estimate(st.total-present, 0)))
 	case end-frameEnd > junkTolerance:
 		return s.errorf("%w: %d bytes after the last frame (which ends at %d) are not FLAC audio", ErrPadded, end-frameEnd, frameEnd)
 	}

@@ -298,8 +298,8 @@ func findFirstFrame(s *src, start, end int64) (int64, frameHeader, error) {
 		return sc.off, sc.h, nil
 	case sc.cutAt >= 0:
 		missing := sc.cutAt + sc.cutLen - end
-		return 0, frameHeader{}, s.errorf("%w: the first frame, at %d (%d bytes), is cut short by the end of %s (%d bytes missing)",
-			ErrTruncated, sc.cutAt, sc.cutLen, audioEndName(s, end), missing)
+		return 0, frameHeader{}, s.errorf("%w: the first frame, at %d (%d bytes), is cut short by the end of %s %s",
+			ErrTruncated, sc.cutAt, sc.cutLen, audioEndName(s, end), bytesMissing("", missing))
 	}
 	return 0, frameHeader{}, s.errorf("no MPEG audio frame in the first %d bytes after the tags", limit-start)
 }
@@ -518,15 +518,15 @@ func (w mp3Walk) check(s *src, first, end int64, v vbrHeader, haveVBR bool) erro
 	case !short:
 	case haveVBR && int64(v.nbytes) > audio:
 		missing := int64(v.nbytes) - audio
-		return s.errorf("%w: the %s header declares %d bytes of audio, the file holds %d (%d bytes missing)", ErrTruncated, v.tag, v.nbytes, audio, missing)
+		return s.errorf("%w: the %s header declares %d bytes of audio, the file holds %d %s", ErrTruncated, v.tag, v.nbytes, audio, bytesMissing("", missing))
 	case w.cutAt >= 0:
 		missing := w.cutAt + w.cutLen - end
-		return s.errorf("%w: the frame at %d (%d bytes) is cut short by the end of %s (%d bytes missing)", ErrTruncated, w.cutAt, w.cutLen, audioEndName(s, end), missing)
+		return s.errorf("%w: the frame at %d (%d bytes) is cut short by the end of %s %s", ErrTruncated, w.cutAt, w.cutLen, audioEndName(s, end), bytesMissing("", missing))
 	case v.nbytes == 0 && w.frames > 0:
 		// Only a frame count to go by: estimate the bytes from the average
 		// frame.
 		missing := int64(want-w.frames) * ((w.end - first) / int64(w.frames))
-		return s.errorf("%w: the %s header declares %d frames after its own, the file holds %d (about %d bytes missing)", ErrTruncated, v.tag, v.frames, w.frames-1, missing)
+		return s.errorf("%w: the %s header declares %d frames after its own, the file holds %d %s", ErrTruncated, v.tag, v.frames, w.frames-1, bytesMissing("about ", missing))
 	}
 	// Otherwise a byte count that says the file is whole outvotes a frame
 	// count that says it is not.

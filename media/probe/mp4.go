@@ -57,7 +57,7 @@ func walkBoxes(s *src, off, end int64, top bool, fn func(b box) (bool, error)) e
 			size = uint64(end - off) // to the end of the parent or file
 		case 1:
 			if off+16 > s.size {
-				return s.errorf("%w: box %q at %d: its 64-bit size is cut short (%d bytes missing)", ErrTruncated, printable(b.typ), off, off+16-s.size)
+				return s.errorf("%w: box %q at %d: its 64-bit size is cut short %s", ErrTruncated, printable(b.typ), off, bytesMissing("", off+16-s.size))
 			}
 			if err := s.readInto(h[8:16], off+8); err != nil {
 				return s.errorf("box %q at %d: %w", printable(b.typ), off, err)
@@ -69,7 +69,7 @@ func walkBoxes(s *src, off, end int64, top bool, fn func(b box) (bool, error)) e
 		}
 		if avail := uint64(s.size - off); size > avail {
 			// Boxes after this one may be gone too, hence "at least".
-			return s.errorf("%w: box %q at %d declares %d bytes, the file holds %d of them (at least %d bytes missing)", ErrTruncated, printable(b.typ), off, size, avail, size-avail)
+			return s.errorf("%w: box %q at %d declares %d bytes, the file holds %d of them %s", ErrTruncated, printable(b.typ), off, size, avail, bytesMissing("at least ", size-avail))
 		}
 		if room := uint64(end - off); size > room {
 			return s.errorf("%w: box %q at %d (%d bytes) runs %d bytes past the end of the box that contains it", ErrCorrupt, printable(b.typ), off, size, size-room)
@@ -86,10 +86,10 @@ func walkBoxes(s *src, off, end int64, top bool, fn func(b box) (bool, error)) e
 		var sz [4]byte
 		if n >= 4 && s.readInto(sz[:], off) == nil {
 			if size := int64(binary.BigEndian.Uint32(sz[:])); size >= 8 {
-				return s.errorf("%w: box at %d declares %d bytes, the file holds %d of them (at least %d bytes missing)", ErrTruncated, off, size, n, size-n)
+				return s.errorf("%w: box at %d declares %d bytes, the file holds %d of them %s", ErrTruncated, off, size, n, bytesMissing("at least ", size-n))
 			}
 		}
-		return s.errorf("%w: the last %d bytes, from %d, are too short for a box header (at least %d bytes missing)", ErrTruncated, n, off, 8-n)
+		return s.errorf("%w: the last %d bytes, from %d, are too short for a box header %s", ErrTruncated, n, off, bytesMissing("at least ", 8-n))
 	}
 	return nil
 }
@@ -932,7 +932,7 @@ func parseTraf(s *src, traf box, moofOff, next int64, byID map[uint32]*track) (i
 				if end < uint64(start) { // wrapped: saturate
 					missing = math.MaxUint64 - uint64(s.size)
 				}
-				return false, s.errorf("%w: the trun at %d puts %d bytes of track %d's samples at %d, past the end of the file (%d bytes missing)", ErrTruncated, b.off, r.bytes, t.id, start, missing)
+				return false, s.errorf("%w: the trun at %d puts %d bytes of track %d's samples at %d, past the end of the file %s", ErrTruncated, b.off, r.bytes, t.id, start, bytesMissing("", missing))
 			}
 			pos = start + int64(r.bytes)
 			sum += r.ticks

@@ -54,8 +54,8 @@ func checkSampleData(s *src, m *movie, mdats []span, allMdats bool) error {
 		}
 	}
 	if worstEnd > uint64(s.size) {
-		return s.errorf("%w: the samples of track %d (%s) run to byte %d, the file ends at %d (%d bytes missing)",
-			ErrTruncated, worst.id, printable(worst.handler), worstEnd, s.size, worstEnd-uint64(s.size))
+		return s.errorf("%w: the samples of track %d (%s) run to byte %d, the file ends at %d %s",
+			ErrTruncated, worst.id, printable(worst.handler), worstEnd, s.size, bytesMissing("", worstEnd-uint64(s.size)))
 	}
 	return outside
 }

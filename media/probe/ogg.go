@@ -235,16 +235,16 @@ func judgeOggTail(s *src, off int64) error {
 			if int64(p.n) > rest {
 				missing := int64(p.n) - rest
 				if p.eos {
-					return s.errorf("%w: the last page, at %d, declares %d bytes, the file holds %d of them (%d bytes missing)", ErrTruncated, off, p.n, rest, missing)
+					return s.errorf("%w: the last page, at %d, declares %d bytes, the file holds %d of them %s", ErrTruncated, off, p.n, rest, bytesMissing("", missing))
 				}
 				// Pages after this one may be gone too.
-				return s.errorf("%w: the page at %d declares %d bytes, the file holds %d of them (at least %d bytes missing)", ErrTruncated, off, p.n, rest, missing)
+				return s.errorf("%w: the page at %d declares %d bytes, the file holds %d of them %s", ErrTruncated, off, p.n, rest, bytesMissing("at least ", missing))
 			}
 			need = 0 // a whole page that failed its CRC: junk
 		}
 	}
 	if need > 0 {
-		return s.errorf("%w: the page header at %d is cut short (at least %d bytes missing)", ErrTruncated, off, int64(need)-rest)
+		return s.errorf("%w: the page header at %d is cut short %s", ErrTruncated, off, bytesMissing("at least ", int64(need)-rest))
 	}
 	if rest > junkTolerance {
 		return s.errorf("%w: %d bytes after the last Ogg page (which ends at %d) are not Ogg pages", ErrPadded, rest, off)

@@ -61,7 +61,7 @@ var ErrTooLarge = errors.New("length field exceeds limit")
 var ErrTruncated = errors.New("truncated")
 
 // ErrPadded is wrapped by errors about data after the end of a file's
-// content that belongs to no part of it (beyond junkTolerance bytes), e.g. a
+// content that belongs to no part of it, beyond a tolerance of 2 KB, e.g. a
 // megabyte of zeros after the last MP3 frame.
 var ErrPadded = errors.New("padded")
 
@@ -402,6 +402,17 @@ func (s *src) readInto(b []byte, off int64) error {
 		err = ErrTruncated
 	}
 	return fmt.Errorf("read %d bytes at %d: %w", n, off, err)
+}
+
+// bytesMissing ends a truncation message with its byte count: "(12 bytes
+// missing)", "(at least 1 byte missing)"; qualifier is "", "about " or
+// "at least ".
+func bytesMissing[T ~int | ~int64 | ~uint64](qualifier string, n T) string {
+	unit := "bytes"
+	if n == 1 {
+		unit = "byte"
+	}
+	return fmt.Sprintf("(%s%d %s missing)", qualifier, n, unit)
 }
 
 // durationOf converts ticks at rate per second to a Duration, without

@@ -30,8 +30,8 @@ func probeWAV(s *src) (Info, error) {
 		n := int64(binary.LittleEndian.Uint32(chunkHead[4:]))
 		body := off + 8
 		if id != "data" && n > s.size-body {
-			return Info{}, s.errorf("%w: chunk %q at %d declares %d bytes, the file holds %d of them (at least %d bytes missing)",
-				ErrTruncated, printable(id), off, n, s.size-body, n-(s.size-body))
+			return Info{}, s.errorf("%w: chunk %q at %d declares %d bytes, the file holds %d of them %s",
+				ErrTruncated, printable(id), off, n, s.size-body, bytesMissing("at least ", n-(s.size-body)))
 		}
 		switch id {
 		case "ds64":
@@ -74,8 +74,8 @@ func probeWAV(s *src) (Info, error) {
 			case declared > avail:
 				// The pad byte after an odd size may be missing; the
 				// data itself may not.
-				return Info{}, s.errorf("%w: %s declares %d bytes of audio data at %d, the file holds %d of them (%d bytes missing)",
-					ErrTruncated, what, declared, body, avail, declared-avail)
+				return Info{}, s.errorf("%w: %s declares %d bytes of audio data at %d, the file holds %d of them %s",
+					ErrTruncated, what, declared, body, avail, bytesMissing("", declared-avail))
 			}
 			dataSize = int64(declared)
 		}
