@@ -878,7 +878,7 @@ func parseTraf(s *src, traf box, moofOff, next int64, byID map[uint32]*track) (i
 			case flags&0x01 != 0: // base-data-offset-present
 				v, ok := field(i, 8)
 				if ok && v > uint64(s.size) {
-					return false, s.errorf("%w: the tfhd at %d puts track %d's data at %d, past the end of the file (%d bytes)", ErrTruncated, b.off, t.id, v, s.size)
+					return false, s.errorf("%w: the tfhd at %d puts track %d's data at %d, past the end of the file at %d %s", ErrTruncated, b.off, t.id, v, s.size, bytesMissing("at least ", v-uint64(s.size)))
 				}
 				if ok {
 					base = int64(v)
