@@ -50,6 +50,9 @@ func wantIntegrityError(t *testing.T, err error, sentinel error, name string) {
 	if !strings.HasPrefix(err.Error(), "probe: ") || !strings.Contains(err.Error(), " "+name+": ") {
 		t.Fatalf("%s: error does not name the file: %v", name, err)
 	}
+	if strings.Count(err.Error(), "probe: ") != 1 {
+		t.Fatalf("%s: error prefixed twice: %v", name, err)
+	}
 }
 
 func cut(b []byte, n int) []byte { return append([]byte{}, b[:n]...) }
@@ -914,6 +917,29 @@ func TestEveryCutIsAnError(t *testing.T) {
 		}
 		if accepted > 5 {
 			t.Errorf("%s: %d cuts accepted in all", fixture, accepted)
+		}
+	}
+}
+
+// TestHeadersCutShort cuts files inside a header read whole (an ID3v2 tag,
+// FLAC's STREAMINFO, a WAV fmt chunk): the error says how many bytes of it
+// are missing at least.
+func TestHeadersCutShort(t *testing.T) {
+	tests := []struct {
+		fixture string
+		n       int
+		missing int64
+	}{
+		{"mp3_cbr.mp3", 30, 45 - 30}, // the ID3v2 tag is 45 bytes
+		{"flac.flac", 20, 42 - 20},   // fLaC, block header, STREAMINFO
+		{"wav.wav", 20, 36 - 20},     // the fmt chunk ends at 36
+	}
+	for _, tt := range tests {
+		name := "cut-" + strconv.Itoa(tt.n) + "-" + tt.fixture
+		_, err := probeMem(t, name, cut(readFixture(t, tt.fixture), tt.n))
+		wantIntegrityError(t, err, ErrTruncated, name)
+		if got := missingBytes(t, err); got != tt.missing || !strings.Contains(err.Error(), "at least") {
+			t.Errorf("%s: want at least %d bytes missing: %v", name, tt.missing, err)
 		}
 	}
 }

@@ -164,7 +164,7 @@ func skipID3v2(s *src, off int64) (int64, error) {
 			return off, nil
 		}
 		if off+int64(n) > s.size {
-			return 0, s.errorf("ID3v2 tag of %d bytes at %d runs past the end of the file (%d bytes): %w", n, off, s.size, ErrTruncated)
+			return 0, s.errorf("%w: the ID3v2 tag at %d declares %d bytes, the file holds %d of them %s", ErrTruncated, off, n, s.size-off, bytesMissing("at least ", off+int64(n)-s.size))
 		}
 		off += int64(n)
 	}

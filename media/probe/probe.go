@@ -106,9 +106,10 @@ func Probe(r io.ReaderAt, size int64, name string) (Info, error) {
 	format, _ := Sniff(head)
 	if bytes.HasPrefix(head, []byte("ID3")) {
 		// Sniff saw a tag, not what follows it; look past every ID3v2 tag.
+		s.kind = "mp3"
 		off, err := skipID3v2(s, 0)
 		if err != nil {
-			return Info{}, fmt.Errorf("probe: mp3 %s: %w", name, err)
+			return Info{}, err
 		}
 		if off+4 <= size {
 			if b, err := s.read(off, 4); err == nil && string(b) == "fLaC" {
@@ -375,7 +376,7 @@ func (s *src) read(off int64, n int) ([]byte, error) {
 		return nil, fmt.Errorf("read %d bytes at %d: %w (%d)", n, off, ErrTooLarge, MaxBoxSize)
 	}
 	if off > s.size || int64(n) > s.size-off {
-		return nil, fmt.Errorf("read %d bytes at %d of %d: %w", n, off, s.size, ErrTruncated)
+		return nil, s.pastEnd(off, int64(n))
 	}
 	b := make([]byte, n)
 	m, err := s.r.ReadAt(b, off)
@@ -391,8 +392,11 @@ func (s *src) read(off int64, n int) ([]byte, error) {
 // readInto fills b from off, like read but without allocating.
 func (s *src) readInto(b []byte, off int64) error {
 	n := len(b)
-	if off < 0 || off > s.size || int64(n) > s.size-off {
-		return fmt.Errorf("read %d bytes at %d of %d: %w", n, off, s.size, ErrTruncated)
+	if off < 0 {
+		return fmt.Errorf("read %d bytes at %d: %w", n, off, ErrTruncated)
+	}
+	if off > s.size || int64(n) > s.size-off {
+		return s.pastEnd(off, int64(n))
 	}
 	m, err := s.r.ReadAt(b, off)
 	if m == n {
@@ -413,6 +417,12 @@ func bytesMissing[T ~int | ~int64 | ~uint64](qualifier string, n T) string {
 		unit = "byte"
 	}
 	return fmt.Sprintf("(%s%d %s missing)", qualifier, n, unit)
+}
+
+// pastEnd is the error for a read of n bytes at off, off >= 0, that the
+// file is too short for.
+func (s *src) pastEnd(off, n int64) error {
+	return fmt.Errorf("read %d bytes at %d of %d: %w %s", n, off, s.size, ErrTruncated, bytesMissing("at least ", off+n-s.size))
 }
 
 // durationOf converts ticks at rate per second to a Duration, without
