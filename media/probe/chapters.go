@@ -18,13 +18,22 @@ import (
 // endTime, when present, must be a number after startTime (and within
 // duration). Each error names the file and line (from the JSON decoder's
 // offset), e.g. "ep1.chapters.json:9: chapter 2: startTime 75 is before the
-// previous chapter's 90".
+// previous chapter's 90". After maxFileErrors errors, one more counts the
+// rest.
 func CheckChapters(name string, data []byte, duration time.Duration) []error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var errs []error
+	p := &problems{name: name}
+	var lines lineIndex // built on the first error
 	fail := func(off int64, format string, args ...any) {
-		errs = append(errs, fileErrorf(name, lineAt(data, off), format, args...))
+		if p.full() {
+			p.more++
+			return
+		}
+		if lines == nil {
+			lines = newLineIndex(data)
+		}
+		p.add(lines.line(off), format, args...)
 	}
 	syntax := func(err error) []error {
 		var se *json.SyntaxError
@@ -38,7 +47,8 @@ func CheckChapters(name string, data []byte, duration time.Duration) []error {
 		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 			err = errors.New("unexpected end of JSON")
 		}
-		return append(errs, fileErrorf(name, lineAt(data, off), "invalid JSON: %v", err))
+		fail(off, "invalid JSON: %v", err)
+		return p.list()
 	}
 
 	tok, err := dec.Token()
@@ -46,7 +56,8 @@ func CheckChapters(name string, data []byte, duration time.Duration) []error {
 		return syntax(err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return []error{fileErrorf(name, lineAt(data, dec.InputOffset()), "want a JSON object with \"version\" and \"chapters\"")}
+		fail(dec.InputOffset(), "want a JSON object with \"version\" and \"chapters\"")
+		return p.list()
 	}
 	haveVersion, haveChapters := false, false
 	for dec.More() {
@@ -73,7 +84,7 @@ func CheckChapters(name string, data []byte, duration time.Duration) []error {
 				return syntax(err)
 			}
 			if !more {
-				return errs
+				return p.list()
 			}
 		default:
 			var skip json.RawMessage
@@ -91,7 +102,7 @@ func CheckChapters(name string, data []byte, duration time.Duration) []error {
 	if !haveChapters {
 		fail(0, "missing \"chapters\" array")
 	}
-	return errs
+	return p.list()
 }
 
 // chapter is one entry; times are json.Number so that a string such as

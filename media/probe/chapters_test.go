@@ -1,6 +1,8 @@
 package probe
 
 import (
+	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +55,56 @@ func TestCheckChapters(t *testing.T) {
 			if !strings.HasPrefix(err.Error(), "c.json:") || !strings.Contains(err.Error(), tt.want[i]) {
 				t.Errorf("%s: error %q, want %q", tt.name, err, tt.want[i])
 			}
+		}
+	}
+}
+
+// TestChaptersManyErrors gives a chapters file 200,000 bad chapters, one a
+// line. The first errors name their lines, a summary counts the rest, and
+// the check takes time in proportion to the file (it took minutes when each
+// error counted the newlines before it).
+func TestChaptersManyErrors(t *testing.T) {
+	const n = 200_000
+	var b strings.Builder
+	b.WriteString("{\"version\": \"1.2.0\",\n\"chapters\": [\n")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		b.WriteString(`{"startTime": "x", "title": "bad"}`)
+	}
+	b.WriteString("\n]}\n")
+	start := time.Now()
+	errs := CheckChapters("c.json", []byte(b.String()), 0)
+	elapsed := time.Since(start)
+	if len(errs) != maxFileErrors+1 {
+		t.Fatalf("got %d errors, want %d and a summary", len(errs), maxFileErrors)
+	}
+	for i, err := range errs[:maxFileErrors] {
+		want := "c.json:" + strconv.Itoa(i+3) + ": chapter " + strconv.Itoa(i+1) + `: startTime "x" is not a number`
+		if err.Error() != want {
+			t.Errorf("error %d: %q, want %q", i, err, want)
+		}
+	}
+	if got, want := errs[maxFileErrors].Error(), "c.json: … and "+strconv.Itoa(n-maxFileErrors)+" more problems in this file"; got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
+	// Generous: linear work is well under a second even under -race on
+	// a busy machine; quadratic work was minutes.
+	if elapsed > 15*time.Second {
+		t.Errorf("took %v", elapsed)
+	}
+	t.Logf("%d chapters in %v", n, elapsed)
+}
+
+// TestLineIndex compares the line index with counting newlines.
+func TestLineIndex(t *testing.T) {
+	data := []byte("a\nbc\n\nd\n")
+	x := newLineIndex(data)
+	for off := int64(-1); off <= int64(len(data))+1; off++ {
+		c := max(0, min(off, int64(len(data))))
+		if got, want := x.line(off), bytes.Count(data[:c], []byte{'\n'})+1; got != want {
+			t.Errorf("line(%d) = %d, want %d", off, got, want)
 		}
 	}
 }

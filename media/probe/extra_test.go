@@ -3,6 +3,9 @@ package probe
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -38,7 +41,9 @@ func TestAudioSpecificConfig(t *testing.T) {
 }
 
 // TestVBRI writes a VBRI header (as Fraunhofer encoders do) into the first
-// frame of a CBR file and checks that its frame count gives the duration.
+// frame of a CBR file and checks that its frame count gives the duration
+// when its byte count matches the file, and that a byte count beyond the
+// file is truncation.
 func TestVBRI(t *testing.T) {
 	b := readFixture(t, "mp3_cbr_noxing.mp3")
 	s := &src{r: bytes.NewReader(b), size: int64(len(b)), name: "x.mp3", kind: "mp3"}
@@ -50,15 +55,24 @@ func TestVBRI(t *testing.T) {
 	v := b[first+36:]
 	copy(v, "VBRI")
 	binary.BigEndian.PutUint16(v[4:], 1)
-	binary.BigEndian.PutUint32(v[10:], 400000)
-	binary.BigEndian.PutUint32(v[14:], 1000)
+	binary.BigEndian.PutUint32(v[10:], uint32(int64(len(b))-first))
+	// 120 frames, not the 129 the file holds, so that the duration shows
+	// which count was used.
+	binary.BigEndian.PutUint32(v[14:], 120)
 	info, err := Probe(bytes.NewReader(b), int64(len(b)), "x.mp3")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := time.Duration(1000*1152) * time.Second / time.Duration(h.sampleRate)
+	want := time.Duration(120*1152) * time.Second / time.Duration(h.sampleRate)
 	if info.Duration != want {
 		t.Errorf("VBRI duration %v, want %v", info.Duration, want)
+	}
+
+	binary.BigEndian.PutUint32(v[10:], 400000)
+	binary.BigEndian.PutUint32(v[14:], 3000)
+	_, err = Probe(bytes.NewReader(b), int64(len(b)), "x.mp3")
+	if !errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), fmt.Sprintf("(%d bytes missing)", 400000-(int64(len(b))-first))) {
+		t.Errorf("VBRI claiming 400000 bytes: err = %v, want truncation by the bytes it claims beyond the file", err)
 	}
 }
 

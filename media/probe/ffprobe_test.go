@@ -46,6 +46,13 @@ func TestAgainstFFprobe(t *testing.T) {
 		{"vbr.mp3", 0.05, func(d float64) []string {
 			return []string{"-f", "lavfi", "-i", sine(32000, d), "-c:a", "libmp3lame", "-q:a", "5"}
 		}},
+		// ffmpeg counts the ID3v1 tag in the Xing byte count.
+		{"id3v1.mp3", 0.05, func(d float64) []string {
+			return []string{"-f", "lavfi", "-i", sine(44100, d), "-c:a", "libmp3lame", "-b:a", "64k", "-write_id3v1", "1"}
+		}},
+		{"layer2.mp3", 0.05, func(d float64) []string {
+			return []string{"-f", "lavfi", "-i", sine(44100, d), "-c:a", "mp2", "-b:a", "128k", "-f", "mp2"}
+		}},
 		{"mpeg2.mp3", 0.05, func(d float64) []string {
 			return []string{"-f", "lavfi", "-i", sine(24000, d), "-c:a", "libmp3lame", "-b:a", "32k", "-write_xing", "0"}
 		}},
@@ -60,6 +67,12 @@ func TestAgainstFFprobe(t *testing.T) {
 			return []string{"-f", "lavfi", "-i", video(d), "-f", "lavfi", "-i", sine(44100, d),
 				"-c:v", "libx264", "-preset", "ultrafast", "-crf", "45", "-g", "7", "-c:a", "aac", "-b:a", "24k", "-shortest",
 				"-movflags", "frag_keyframe+empty_moov+default_base_moof"}
+		}},
+		// No base offsets in tfhd: each traf's data follows the previous one's.
+		{"frag_omit.mp4", 0.001, func(d float64) []string {
+			return []string{"-f", "lavfi", "-i", video(d), "-f", "lavfi", "-i", sine(44100, d),
+				"-c:v", "libx264", "-preset", "ultrafast", "-crf", "45", "-g", "7", "-c:a", "aac", "-b:a", "24k", "-shortest",
+				"-movflags", "frag_keyframe+empty_moov+omit_tfhd_offset"}
 		}},
 		{"video.mov", 0.001, func(d float64) []string {
 			return []string{"-f", "lavfi", "-i", video(d), "-c:v", "libx264", "-preset", "ultrafast", "-crf", "45"}

@@ -21,10 +21,24 @@ type box struct {
 func (b box) payload() int64 { return b.off + b.hdr }
 func (b box) end() int64     { return b.off + b.size }
 
-// eachBox calls fn for every box in [off, end), reading only headers.
-// A box that claims to run past end is clipped to end (truncated files keep
-// their readable boxes); fn returns false to stop.
+// eachBox calls fn for every box in [off, end), the payload of a box,
+// reading only headers; fn returns false to stop. A box that runs past the
+// end of the file is an error wrapping ErrTruncated, one that runs past end
+// (its parent) an error wrapping ErrCorrupt. Fewer than 8 bytes left over
+// at end are ignored: QuickTime ends some lists with a zero terminator.
 func eachBox(s *src, off, end int64, fn func(b box) (bool, error)) error {
+	return walkBoxes(s, off, end, false, fn)
+}
+
+// eachTopBox is eachBox over the whole file, where bytes that are not a
+// box are errors too: a box type that is not printable ASCII starts data
+// that is no part of an MP4 file (ErrPadded), and a few bytes too short for
+// a header at the end are a header cut short (ErrTruncated).
+func eachTopBox(s *src, fn func(b box) (bool, error)) error {
+	return walkBoxes(s, 0, s.size, true, fn)
+}
+
+func walkBoxes(s *src, off, end int64, top bool, fn func(b box) (bool, error)) error {
 	var h [16]byte
 	for steps := 0; off+8 <= end; steps++ {
 		if steps >= maxSteps {
@@ -33,37 +47,49 @@ func eachBox(s *src, off, end int64, fn func(b box) (bool, error)) error {
 		if err := s.readInto(h[:8], off); err != nil {
 			return s.errorf("box header at %d: %w", off, err)
 		}
-		b := box{typ: string(h[4:8]), off: off, hdr: 8, size: int64(binary.BigEndian.Uint32(h[:4]))}
-		switch b.size {
+		b := box{typ: string(h[4:8]), off: off, hdr: 8}
+		if top && printable(b.typ) != b.typ {
+			return s.errorf("%w: the %d bytes from %d to the end of the file are not MP4 boxes (type %q)", ErrPadded, s.size-off, off, printable(b.typ))
+		}
+		size := uint64(binary.BigEndian.Uint32(h[:4]))
+		switch size {
 		case 0:
-			b.size = end - off
+			size = uint64(end - off) // to the end of the parent or file
 		case 1:
-			if off+16 > end {
-				return s.errorf("box %q at %d: 64-bit size runs past the end: %w", printable(b.typ), off, ErrTruncated)
+			if off+16 > s.size {
+				return s.errorf("%w: box %q at %d: its 64-bit size is cut short %s", ErrTruncated, printable(b.typ), off, bytesMissing("", off+16-s.size))
 			}
 			if err := s.readInto(h[8:16], off+8); err != nil {
 				return s.errorf("box %q at %d: %w", printable(b.typ), off, err)
 			}
-			large := binary.BigEndian.Uint64(h[8:16])
-			if large > uint64(end-off) {
-				large = uint64(end - off)
-				if large < 16 {
-					large = 16
-				}
-			}
-			b.hdr, b.size = 16, int64(large)
+			size, b.hdr = binary.BigEndian.Uint64(h[8:16]), 16
 		}
-		if b.size < b.hdr {
-			return s.errorf("box %q at %d: size %d is smaller than its header", printable(b.typ), off, b.size)
+		if size < uint64(b.hdr) {
+			return s.errorf("%w: box %q at %d: size %d is smaller than its header", ErrCorrupt, printable(b.typ), off, size)
 		}
-		if b.size > end-off {
-			b.size = end - off
+		if avail := uint64(s.size - off); size > avail {
+			// Boxes after this one may be gone too, hence "at least".
+			return s.errorf("%w: box %q at %d declares %d bytes, the file holds %d of them %s", ErrTruncated, printable(b.typ), off, size, avail, bytesMissing("at least ", size-avail))
 		}
+		if room := uint64(end - off); size > room {
+			return s.errorf("%w: box %q at %d (%d bytes) runs %d bytes past the end of the box that contains it", ErrCorrupt, printable(b.typ), off, size, size-room)
+		}
+		b.size = int64(size)
 		more, err := fn(b)
 		if err != nil || !more {
 			return err
 		}
 		off += b.size // >= 8
+	}
+	if top && off < end {
+		n := end - off
+		var sz [4]byte
+		if n >= 4 && s.readInto(sz[:], off) == nil {
+			if size := int64(binary.BigEndian.Uint32(sz[:])); size >= 8 {
+				return s.errorf("%w: box at %d declares %d bytes, the file holds %d of them %s", ErrTruncated, off, size, n, bytesMissing("at least ", size-n))
+			}
+		}
+		return s.errorf("%w: the last %d bytes, from %d, are too short for a box header %s", ErrTruncated, n, off, bytesMissing("at least ", 8-n))
 	}
 	return nil
 }
@@ -104,9 +130,16 @@ type track struct {
 	sampleRate  int
 	channels    int
 	defaultDur  uint32 // trex default_sample_duration
+	defaultSize uint32 // trex default_sample_size
 	fragTicks   uint64 // sum of trun durations without tfdt
 	fragEnd     uint64 // max tfdt + trun durations
 	sawFragment bool
+	// The sample tables, located but not read: chunk offsets (stco or
+	// co64), samples per chunk (stsc) and sample sizes (stsz or stz2).
+	chunkOffsets, samplesPerChunk, sampleSizes box
+	// external reports a data reference to another file (dref without the
+	// self-contained flag), whose chunk offsets are not into this file.
+	external bool
 }
 
 type movie struct {
@@ -115,7 +148,20 @@ type movie struct {
 	fragDur    uint64 // mehd
 	fragmented bool
 	tracks     []*track
-	trex       [][2]uint32 // track ID, default sample duration
+	trex       []trex
+}
+
+// trex is a track's fragment defaults from mvex.
+type trex struct{ id, dur, size uint32 }
+
+// allExternal reports whether every track's media is in other files.
+func (m *movie) allExternal() bool {
+	for _, t := range m.tracks {
+		if !t.external {
+			return false
+		}
+	}
+	return len(m.tracks) > 0
 }
 
 func probeMP4(s *src) (Info, error) {
@@ -125,8 +171,10 @@ func probeMP4(s *src) (Info, error) {
 		moov     box
 		haveMoov bool
 		moofs    int
+		mdats    []span
+		allMdats = true // mdats lists every mdat box
 	)
-	err := eachBox(s, 0, s.size, func(b box) (bool, error) {
+	err := eachTopBox(s, func(b box) (bool, error) {
 		switch b.typ {
 		case "ftyp":
 			if brand != "" {
@@ -149,6 +197,12 @@ func probeMP4(s *src) (Info, error) {
 			}
 		case "moof":
 			moofs++
+		case "mdat":
+			if len(mdats) < maxMdats {
+				mdats = append(mdats, span{b.payload(), b.end()})
+			} else {
+				allMdats = false
+			}
 		}
 		return true, nil
 	})
@@ -169,6 +223,12 @@ func probeMP4(s *src) (Info, error) {
 		if err := sumFragments(s, m); err != nil {
 			return Info{}, err
 		}
+	}
+	if err := checkSampleData(s, m, mdats, allMdats); err != nil {
+		return Info{}, err
+	}
+	if !m.fragmented && len(mdats) == 0 && allMdats && !m.allExternal() {
+		return Info{}, s.errorf("%w: no mdat box: the movie is not fragmented, so its media data must be in one", ErrCorrupt)
 	}
 
 	info := Info{Fragmented: m.fragmented}
@@ -297,23 +357,17 @@ func parseMoov(s *src, moov box) (*movie, error) {
 	}
 	// trex boxes may precede or follow the traks they describe.
 	for _, t := range m.tracks {
-		if t.defaultDur == 0 {
-			t.defaultDur = m.trexDefault(t.id)
+		for _, x := range m.trex {
+			if x.id == t.id {
+				t.defaultDur, t.defaultSize = x.dur, x.size
+				break
+			}
 		}
 	}
 	if m.timescale == 0 && m.duration != 0 {
 		return nil, s.errorf("mvhd timescale is 0")
 	}
 	return m, nil
-}
-
-func (m *movie) trexDefault(id uint32) uint32 {
-	for _, t := range m.trex {
-		if t[0] == id {
-			return t[1]
-		}
-	}
-	return 0
 }
 
 func parseMvex(s *src, mvex box, m *movie) error {
@@ -335,7 +389,11 @@ func parseMvex(s *src, mvex box, m *movie) error {
 				return false, err
 			}
 			if len(p) >= 16 && len(m.trex) < 1024 {
-				m.trex = append(m.trex, [2]uint32{binary.BigEndian.Uint32(p[4:]), binary.BigEndian.Uint32(p[12:])})
+				x := trex{id: binary.BigEndian.Uint32(p[4:]), dur: binary.BigEndian.Uint32(p[12:])}
+				if len(p) >= 20 {
+					x.size = binary.BigEndian.Uint32(p[16:])
+				}
+				m.trex = append(m.trex, x)
 			}
 		}
 		return true, nil
@@ -389,23 +447,68 @@ func parseMdia(s *src, mdia box, t *track) error {
 			}
 		case "minf":
 			return true, eachBox(s, b.payload(), b.end(), func(b box) (bool, error) {
-				if b.typ != "stbl" {
-					return true, nil
+				switch b.typ {
+				case "stbl":
+					return true, parseStbl(s, b, t)
+				case "dinf":
+					return true, parseDinf(s, b, t)
 				}
-				return true, eachBox(s, b.payload(), b.end(), func(b box) (bool, error) {
-					if b.typ != "stsd" {
-						return true, nil
-					}
-					p, err := readPayload(s, b)
-					if err != nil {
-						return false, err
-					}
-					parseStsd(p, t)
-					return false, nil
-				})
+				return true, nil
 			})
 		}
 		return true, nil
+	})
+}
+
+// parseStbl reads the first sample description and locates the sample
+// tables.
+func parseStbl(s *src, stbl box, t *track) error {
+	sawStsd := false
+	return eachBox(s, stbl.payload(), stbl.end(), func(b box) (bool, error) {
+		switch b.typ {
+		case "stsd":
+			if sawStsd {
+				break
+			}
+			sawStsd = true
+			p, err := readPayload(s, b)
+			if err != nil {
+				return false, err
+			}
+			parseStsd(p, t)
+		case "stco", "co64":
+			t.chunkOffsets = b
+		case "stsc":
+			t.samplesPerChunk = b
+		case "stsz", "stz2":
+			t.sampleSizes = b
+		}
+		return true, nil
+	})
+}
+
+// parseDinf notes a data reference to another file: QuickTime reference
+// movies keep their media elsewhere, and their chunk offsets are not into
+// this file.
+func parseDinf(s *src, dinf box, t *track) error {
+	return eachBox(s, dinf.payload(), dinf.end(), func(b box) (bool, error) {
+		if b.typ != "dref" {
+			return true, nil
+		}
+		p, err := readPayload(s, b)
+		if err != nil {
+			return false, err
+		}
+		if len(p) < 8 {
+			return false, nil
+		}
+		childBoxes(p[8:], func(_ string, c []byte) bool {
+			if len(c) >= 4 && c[3]&1 == 0 { // flag 1: media in this file
+				t.external = true
+			}
+			return !t.external
+		})
+		return false, nil
 	})
 }
 
@@ -705,32 +808,45 @@ func descriptor(p []byte) (tag byte, body, rest []byte, ok bool) {
 
 // sumFragments walks the top-level moof boxes and adds up each track's
 // trun sample durations (moof boxes are small; the mdat payloads between
-// them are skipped).
+// them are skipped), checking that every trun's sample data lies inside the
+// file.
 func sumFragments(s *src, m *movie) error {
 	byID := make(map[uint32]*track, len(m.tracks))
 	for _, t := range m.tracks {
 		byID[t.id] = t
 	}
-	return eachBox(s, 0, s.size, func(b box) (bool, error) {
-		if b.typ != "moof" {
+	return eachTopBox(s, func(moof box) (bool, error) {
+		if moof.typ != "moof" {
 			return true, nil
 		}
-		return true, eachBox(s, b.payload(), b.end(), func(b box) (bool, error) {
-			if b.typ == "traf" {
-				return true, parseTraf(s, b, byID)
+		// A traf whose tfhd gives no base offset has its data after the
+		// previous traf's, the first after the start of the moof (ISO
+		// 14496-12, 8.8.7.1).
+		next := moof.off
+		return true, eachBox(s, moof.payload(), moof.end(), func(b box) (bool, error) {
+			if b.typ != "traf" {
+				return true, nil
 			}
-			return true, nil
+			end, err := parseTraf(s, b, moof.off, next, byID)
+			next = end
+			return true, err
 		})
 	})
 }
 
-func parseTraf(s *src, traf box, byID map[uint32]*track) error {
+// parseTraf adds a track fragment's durations to its track and checks that
+// its sample data, which starts at next unless the tfhd says otherwise, lies
+// inside the file. It returns where that data ends.
+func parseTraf(s *src, traf box, moofOff, next int64, byID map[uint32]*track) (int64, error) {
 	var (
-		t          *track
-		defaultDur uint32
-		base       uint64
-		haveBase   bool
-		sum        uint64
+		t           *track
+		defaultDur  uint32
+		defaultSize uint32
+		base        = next // where trun data offsets count from
+		pos         = next // where the next trun's data starts without an offset
+		tfdt        uint64
+		haveTfdt    bool
+		sum         uint64
 	)
 	err := eachBox(s, traf.payload(), traf.end(), func(b box) (bool, error) {
 		switch b.typ {
@@ -747,16 +863,44 @@ func parseTraf(s *src, traf box, byID map[uint32]*track) error {
 			if t == nil {
 				return false, nil // a track the moov does not declare
 			}
-			defaultDur = t.defaultDur
-			i := 8
-			if flags&0x01 != 0 {
-				i += 8
+			defaultDur, defaultSize = t.defaultDur, t.defaultSize
+			field := func(i, n int) (uint64, bool) {
+				if i+n > len(p) {
+					return 0, false
+				}
+				if n == 8 {
+					return binary.BigEndian.Uint64(p[i:]), true
+				}
+				return uint64(binary.BigEndian.Uint32(p[i:])), true
 			}
+			i := 8
+			switch {
+			case flags&0x01 != 0: // base-data-offset-present
+				v, ok := field(i, 8)
+				if ok && v > uint64(s.size) {
+					return false, s.errorf("%w: the tfhd at %d puts track %d's data at %d, past the end of the file at %d %s", ErrTruncated, b.off, t.id, v, s.size, bytesMissing("at least ", v-uint64(s.size)))
+				}
+				if ok {
+					base = int64(v)
+				}
+				i += 8
+			case flags&0x020000 != 0: // default-base-is-moof
+				base = moofOff
+			}
+			pos = base
 			if flags&0x02 != 0 {
 				i += 4
 			}
-			if flags&0x08 != 0 && i+4 <= len(p) {
-				defaultDur = binary.BigEndian.Uint32(p[i:])
+			if flags&0x08 != 0 {
+				if v, ok := field(i, 4); ok {
+					defaultDur = uint32(v)
+				}
+				i += 4
+			}
+			if flags&0x10 != 0 {
+				if v, ok := field(i, 4); ok {
+					defaultSize = uint32(v)
+				}
 			}
 		case "tfdt":
 			p, err := readPayload(s, b)
@@ -764,73 +908,118 @@ func parseTraf(s *src, traf box, byID map[uint32]*track) error {
 				return false, err
 			}
 			if len(p) >= 12 && p[0] == 1 {
-				base, haveBase = binary.BigEndian.Uint64(p[4:]), true
+				tfdt, haveTfdt = binary.BigEndian.Uint64(p[4:]), true
 			} else if len(p) >= 8 {
-				base, haveBase = uint64(binary.BigEndian.Uint32(p[4:])), true
+				tfdt, haveTfdt = uint64(binary.BigEndian.Uint32(p[4:])), true
 			}
 		case "trun":
 			if t == nil {
 				return false, nil // trun before tfhd: not valid
 			}
-			d, err := trunDuration(s, b, defaultDur)
+			r, err := readTrun(s, b, defaultDur, defaultSize)
 			if err != nil {
 				return false, err
 			}
-			sum += d
+			start := pos
+			if r.haveOffset {
+				start = base + int64(r.dataOffset)
+			}
+			if start < 0 {
+				return false, s.errorf("%w: the trun at %d puts track %d's samples at %d, before the start of the file", ErrCorrupt, b.off, t.id, start)
+			}
+			if end, _ := bits.Add64(uint64(start), r.bytes, 0); end > uint64(s.size) || end < uint64(start) {
+				missing := end - uint64(s.size)
+				if end < uint64(start) { // wrapped: saturate
+					missing = math.MaxUint64 - uint64(s.size)
+				}
+				return false, s.errorf("%w: the trun at %d puts %d bytes of track %d's samples at %d, past the end of the file %s", ErrTruncated, b.off, r.bytes, t.id, start, bytesMissing("", missing))
+			}
+			pos = start + int64(r.bytes)
+			sum += r.ticks
 		}
 		return true, nil
 	})
 	if err != nil || t == nil {
-		return err
+		return pos, err
 	}
 	t.sawFragment = true
-	if haveBase {
-		t.fragEnd = max(t.fragEnd, base+sum)
+	if haveTfdt {
+		t.fragEnd = max(t.fragEnd, tfdt+sum)
 	} else {
 		t.fragTicks += sum
 	}
-	return nil
+	return pos, nil
 }
 
-// trunDuration sums the sample durations of a trun box, reading the sample
-// table in small chunks rather than allocating it whole.
-func trunDuration(s *src, b box, defaultDur uint32) (uint64, error) {
-	var h [8]byte
+// trunSummary is what a trun box adds up to.
+type trunSummary struct {
+	ticks      uint64 // sample durations
+	bytes      uint64 // sample sizes
+	dataOffset int32
+	haveOffset bool
+}
+
+// readTrun sums the sample durations and sizes of a trun box, reading the
+// sample table in small chunks rather than allocating it whole.
+func readTrun(s *src, b box, defaultDur, defaultSize uint32) (trunSummary, error) {
+	var r trunSummary
+	var h [12]byte
 	if b.size-b.hdr < 8 {
-		return 0, s.errorf("short trun at %d", b.off)
+		return r, s.errorf("short trun at %d", b.off)
 	}
-	if err := s.readInto(h[:], b.payload()); err != nil {
-		return 0, s.errorf("trun at %d: %w", b.off, err)
+	n := min(12, int(b.size-b.hdr))
+	if err := s.readInto(h[:n], b.payload()); err != nil {
+		return r, s.errorf("trun at %d: %w", b.off, err)
 	}
 	flags := binary.BigEndian.Uint32(h[:]) & 0xFFFFFF
 	count := uint64(binary.BigEndian.Uint32(h[4:]))
-	if flags&0x100 == 0 {
-		return count * uint64(defaultDur), nil
-	}
 	off := b.payload() + 8
 	if flags&0x01 != 0 {
+		if n < 12 {
+			return r, s.errorf("%w: trun at %d is too short for its data offset", ErrCorrupt, b.off)
+		}
+		r.dataOffset, r.haveOffset = int32(binary.BigEndian.Uint32(h[8:])), true
 		off += 4
 	}
 	if flags&0x04 != 0 {
 		off += 4
 	}
-	entry := int64(4 * bits.OnesCount32(flags&0xF00))
-	if uint64(b.end()-off)/uint64(entry) < count {
-		return 0, s.errorf("trun at %d: %d samples do not fit in %d bytes: %w", b.off, count, b.size, ErrTruncated)
+	if flags&0x300 == 0 { // neither durations nor sizes per sample
+		r.ticks, r.bytes = count*uint64(defaultDur), count*uint64(defaultSize)
+		return r, nil
 	}
-	var sum uint64
+	// Each sample: duration (0x100), size (0x200), flags (0x400),
+	// composition offset (0x800), 4 bytes each when present.
+	entry := int64(4 * bits.OnesCount32(flags&0xF00))
+	if off > b.end() || uint64(b.end()-off)/uint64(entry) < count {
+		return r, s.errorf("%w: trun at %d: %d samples do not fit in %d bytes", ErrCorrupt, b.off, count, b.size)
+	}
+	sizeAt := int64(0)
+	if flags&0x100 != 0 {
+		sizeAt = 4
+	}
 	buf := make([]byte, 0, min(64<<10, int64(count)*entry))
 	for left := int64(count); left > 0; {
-		n := min(left, int64(cap(buf))/entry)
-		chunk := buf[:n*entry]
+		k := min(left, int64(cap(buf))/entry)
+		chunk := buf[:k*entry]
 		if err := s.readInto(chunk, off); err != nil {
-			return 0, s.errorf("trun at %d: %w", b.off, err)
+			return r, s.errorf("trun at %d: %w", b.off, err)
 		}
-		for i := int64(0); i < n; i++ {
-			sum += uint64(binary.BigEndian.Uint32(chunk[i*entry:]))
+		for i := int64(0); i < k; i++ {
+			e := chunk[i*entry:]
+			if flags&0x100 != 0 {
+				r.ticks += uint64(binary.BigEndian.Uint32(e))
+			} else {
+				r.ticks += uint64(defaultDur)
+			}
+			if flags&0x200 != 0 {
+				r.bytes += uint64(binary.BigEndian.Uint32(e[sizeAt:]))
+			} else {
+				r.bytes += uint64(defaultSize)
+			}
 		}
-		off += n * entry
-		left -= n
+		off += k * entry
+		left -= k
 	}
-	return sum, nil
+	return r, nil
 }

@@ -3,6 +3,7 @@ package probe
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 )
 
 // oggCRCTable is the Ogg CRC-32 (polynomial 0x04C11DB7, not reflected).
@@ -36,6 +37,7 @@ func oggCRC(page []byte) uint32 {
 type oggPage struct {
 	granule int64
 	serial  uint32
+	eos     bool // the stream's last page
 	n       int
 	body    []byte
 }
@@ -67,6 +69,7 @@ func parseOggHeader(b []byte) (p oggPage, ok bool) {
 	return oggPage{
 		granule: int64(binary.LittleEndian.Uint64(b[6:])),
 		serial:  binary.LittleEndian.Uint32(b[14:]),
+		eos:     b[5]&4 != 0,
 		n:       n,
 	}, true
 }
@@ -125,35 +128,46 @@ func probeOgg(s *src) (Info, error) {
 	default:
 		info.Format, info.MIME = "ogg", "audio/ogg"
 		info.Warnings = append(info.Warnings, "Ogg stream of an unsupported codec; podcast apps will not play it")
+		// Its duration is unknown, but the end of the file is checked all
+		// the same.
+		if _, err := lastPage(s, first.serial); errors.Is(err, ErrTruncated) || errors.Is(err, ErrPadded) {
+			return Info{}, err
+		}
 		return info, nil
 	}
 	info.Warnings = append(info.Warnings, "Ogg "+map[string]string{"opus": "Opus", "vorbis": "Vorbis"}[info.Format]+" is not played by Apple Podcasts")
 
-	granule, err := lastGranule(s, first.serial)
+	last, err := lastPage(s, first.serial)
 	if err != nil {
 		return Info{}, err
 	}
-	if samples := granule - preSkip; samples > 0 {
+	if !last.eos {
+		info.Warnings = append(info.Warnings, "the stream's last page lacks the end-of-stream flag: the file may have been cut short at a page boundary")
+	}
+	if samples := last.granule - preSkip; samples > 0 {
 		info.Duration = durationOf(uint64(samples), uint64(rate))
 	}
 	info.Bitrate = bitrate(s.size, info.Duration)
 	return info, nil
 }
 
-// lastGranule finds the last page of the stream with the given serial
-// number, reading backwards from the end in windows, and returns its
-// granule position.
-func lastGranule(s *src, serial uint32) (int64, error) {
+// lastPage finds the last page of the stream with the given serial number,
+// reading backwards from the end in windows. On the way it finds the last
+// whole page of any stream and judges what follows it: a page cut short is
+// an error wrapping ErrTruncated, more than junkTolerance bytes of anything
+// else one wrapping ErrPadded.
+func lastPage(s *src, serial uint32) (oggPage, error) {
 	buf := make([]byte, min(s.size, oggTailWindow+65307))
 	end := s.size
 	crcs := 0
+	tailJudged := false
 	for end > 0 && s.size-end < oggMaxTail {
 		start := max(0, end-oggTailWindow)
 		// Read beyond end so a page that starts in the window is whole.
 		n := min(s.size, end+65307) - start
 		b := buf[:n]
 		if err := s.readInto(b, start); err != nil {
-			return 0, s.errorf("last page: %w", err)
+			return oggPage{}, s.errorf("last page: %w", err)
 		}
 		limit := int(end - start)
 		for i := limit - 4; i >= 0; i-- {
@@ -163,22 +177,26 @@ func lastGranule(s *src, serial uint32) (int64, error) {
 			}
 			i = j
 			p, ok := parseOggHeader(b[j:])
-			if !ok || p.serial != serial || p.granule == -1 {
-				continue
-			}
-			if j+p.n > len(b) {
-				// A last page cut short (no CRC check possible) still says
-				// how far the stream was meant to go, so it counts.
-				if start+int64(j)+int64(p.n) > s.size {
-					return p.granule, nil
-				}
+			mine := ok && p.serial == serial && p.granule != -1
+			// Until the file's last whole page is found, every page is a
+			// candidate, whatever its stream; after, only ours are.
+			if !ok || j+p.n > len(b) || (tailJudged && !mine) {
 				continue
 			}
 			if crcs++; crcs > oggMaxCRCs {
-				return 0, s.errorf("more than %d damaged pages at the end of the file", oggMaxCRCs)
+				return oggPage{}, s.errorf("more than %d damaged pages at the end of the file", oggMaxCRCs)
 			}
-			if checkOggCRC(b[j:], &p) {
-				return p.granule, nil
+			if !checkOggCRC(b[j:], &p) {
+				continue
+			}
+			if !tailJudged {
+				if err := judgeOggTail(s, start+int64(j)+int64(p.n)); err != nil {
+					return oggPage{}, err
+				}
+				tailJudged = true
+			}
+			if mine {
+				return p, nil
 			}
 		}
 		if start == 0 {
@@ -186,5 +204,50 @@ func lastGranule(s *src, serial uint32) (int64, error) {
 		}
 		end = start
 	}
-	return 0, s.errorf("no Ogg page with a granule position for stream %d", serial)
+	if !tailJudged {
+		return oggPage{}, s.errorf("%w: no whole Ogg page in the last %d bytes of the file", ErrPadded, s.size-end)
+	}
+	return oggPage{}, s.errorf("no Ogg page with a granule position for stream %d", serial)
+}
+
+// judgeOggTail checks what follows the file's last whole page, which ends
+// at off: nothing, a few bytes of junk, or a page cut short.
+func judgeOggTail(s *src, off int64) error {
+	rest := s.size - off
+	if rest == 0 {
+		return nil
+	}
+	var h [27 + 255]byte
+	b := h[:min(rest, int64(len(h)))]
+	if err := s.readInto(b, off); err != nil {
+		return s.errorf("after the last page: %w", err)
+	}
+	// How much of a page header is there, and how long is the page?
+	const sync = "OggS\x00"
+	need := 0
+	switch {
+	case len(b) < len(sync) && string(b) == sync[:len(b)], len(b) >= len(sync) && len(b) < 27 && string(b[:5]) == sync:
+		need = 27
+	case len(b) >= 27 && string(b[:5]) == sync:
+		need = 27 + int(b[26])
+		if len(b) >= need {
+			p, _ := parseOggHeader(b)
+			if int64(p.n) > rest {
+				missing := int64(p.n) - rest
+				if p.eos {
+					return s.errorf("%w: the last page, at %d, declares %d bytes, the file holds %d of them %s", ErrTruncated, off, p.n, rest, bytesMissing("", missing))
+				}
+				// Pages after this one may be gone too.
+				return s.errorf("%w: the page at %d declares %d bytes, the file holds %d of them %s", ErrTruncated, off, p.n, rest, bytesMissing("at least ", missing))
+			}
+			need = 0 // a whole page that failed its CRC: junk
+		}
+	}
+	if need > 0 {
+		return s.errorf("%w: the page header at %d is cut short %s", ErrTruncated, off, bytesMissing("at least ", int64(need)-rest))
+	}
+	if rest > junkTolerance {
+		return s.errorf("%w: %d bytes after the last Ogg page (which ends at %d) are not Ogg pages", ErrPadded, rest, off)
+	}
+	return nil
 }

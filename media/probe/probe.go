@@ -60,6 +60,25 @@ var ErrTooLarge = errors.New("length field exceeds limit")
 // of the file.
 var ErrTruncated = errors.New("truncated")
 
+// ErrPadded is wrapped by errors about data after the end of a file's
+// content that belongs to no part of it, beyond a tolerance of 2 KB, e.g. a
+// megabyte of zeros after the last MP3 frame.
+var ErrPadded = errors.New("padded")
+
+// ErrCorrupt is wrapped by errors about lengths or offsets in a file that
+// contradict each other rather than the file size, e.g. an MP4 box running
+// past the end of the box that contains it, or sample data outside every
+// mdat box.
+var ErrCorrupt = errors.New("corrupt")
+
+// junkTolerance is how many bytes that belong to no frame, page or tag a
+// file may end with before it is reported as padded. Writers leave a few
+// (zero padding to a 512- or 2048-byte block, a stray partial tag), and
+// players ignore them; 2 KB covers such remnants yet is under one second of
+// audio at 16 kbit/s, the lowest bitrate a podcast uses, so no audible amount
+// of lost or foreign data hides in it.
+const junkTolerance = 2048
+
 // maxSteps bounds every walk over a file (MP3 frames, MP4 boxes, JPEG
 // segments, …). Each iteration advances through the file, so the size alone
 // would bound them, but a bound in iterations keeps a hostile many-gigabyte
@@ -87,9 +106,10 @@ func Probe(r io.ReaderAt, size int64, name string) (Info, error) {
 	format, _ := Sniff(head)
 	if bytes.HasPrefix(head, []byte("ID3")) {
 		// Sniff saw a tag, not what follows it; look past every ID3v2 tag.
+		s.kind = "mp3"
 		off, err := skipID3v2(s, 0)
 		if err != nil {
-			return Info{}, fmt.Errorf("probe: mp3 %s: %w", name, err)
+			return Info{}, err
 		}
 		if off+4 <= size {
 			if b, err := s.read(off, 4); err == nil && string(b) == "fLaC" {
@@ -356,7 +376,7 @@ func (s *src) read(off int64, n int) ([]byte, error) {
 		return nil, fmt.Errorf("read %d bytes at %d: %w (%d)", n, off, ErrTooLarge, MaxBoxSize)
 	}
 	if off > s.size || int64(n) > s.size-off {
-		return nil, fmt.Errorf("read %d bytes at %d of %d: %w", n, off, s.size, ErrTruncated)
+		return nil, s.pastEnd(off, int64(n))
 	}
 	b := make([]byte, n)
 	m, err := s.r.ReadAt(b, off)
@@ -372,8 +392,11 @@ func (s *src) read(off int64, n int) ([]byte, error) {
 // readInto fills b from off, like read but without allocating.
 func (s *src) readInto(b []byte, off int64) error {
 	n := len(b)
-	if off < 0 || off > s.size || int64(n) > s.size-off {
-		return fmt.Errorf("read %d bytes at %d of %d: %w", n, off, s.size, ErrTruncated)
+	if off < 0 {
+		return fmt.Errorf("read %d bytes at %d: %w", n, off, ErrTruncated)
+	}
+	if off > s.size || int64(n) > s.size-off {
+		return s.pastEnd(off, int64(n))
 	}
 	m, err := s.r.ReadAt(b, off)
 	if m == n {
@@ -383,6 +406,23 @@ func (s *src) readInto(b []byte, off int64) error {
 		err = ErrTruncated
 	}
 	return fmt.Errorf("read %d bytes at %d: %w", n, off, err)
+}
+
+// bytesMissing ends a truncation message with its byte count: "(12 bytes
+// missing)", "(at least 1 byte missing)"; qualifier is "", "about " or
+// "at least ".
+func bytesMissing[T ~int | ~int64 | ~uint64](qualifier string, n T) string {
+	unit := "bytes"
+	if n == 1 {
+		unit = "byte"
+	}
+	return fmt.Sprintf("(%s%d %s missing)", qualifier, n, unit)
+}
+
+// pastEnd is the error for a read of n bytes at off, off >= 0, that the
+// file is too short for.
+func (s *src) pastEnd(off, n int64) error {
+	return fmt.Errorf("read %d bytes at %d of %d: %w %s", n, off, s.size, ErrTruncated, bytesMissing("at least ", off+n-s.size))
 }
 
 // durationOf converts ticks at rate per second to a Duration, without

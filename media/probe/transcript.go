@@ -7,15 +7,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // CheckTranscript validates a WebVTT or SRT transcript. The format comes
 // from the extension (.vtt, .srt) or, failing that, from the content (a
-// "WEBVTT" header means WebVTT). It checks the WebVTT header, that every cue
-// has a timing line ("hh:mm:ss.ttt --> hh:mm:ss.ttt" or "mm:ss.ttt" for
-// WebVTT, "hh:mm:ss,mmm --> hh:mm:ss,mmm" after an index line for SRT), that
-// start <= end, that WebVTT cues do not start before the previous one, and
-// that cues end within duration when duration > 0. Errors name file:line.
+// "WEBVTT" header means WebVTT). It checks that the text is UTF-8 without
+// control characters other than tab, CR and LF, the WebVTT header, that
+// every cue has a timing line ("hh:mm:ss.ttt --> hh:mm:ss.ttt" or
+// "mm:ss.ttt" for WebVTT, "hh:mm:ss,mmm --> hh:mm:ss,mmm" after an index
+// line for SRT), that start <= end, that WebVTT cues do not start before the
+// previous one, and that cues end within duration when duration > 0. Errors
+// name file:line, in line order.
 func CheckTranscript(name string, data []byte, duration time.Duration) []error {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	vtt := bytes.HasPrefix(data, []byte("WEBVTT"))
@@ -26,26 +30,43 @@ func CheckTranscript(name string, data []byte, duration time.Duration) []error {
 		vtt = false
 	}
 	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	text, structure := &problems{name: name}, &problems{name: name}
+	checkText(text, lines)
 	if vtt {
-		return checkVTT(name, lines, duration)
+		checkVTT(structure, lines, duration)
+	} else {
+		checkSRT(structure, lines, duration)
 	}
-	return checkSRT(name, lines, duration)
+	// On one line, the text's fault comes before what it caused.
+	return mergeProblems(text, structure)
 }
 
-// maxTranscriptErrors keeps a badly broken file from producing thousands of
-// errors; the first few say enough.
-const maxTranscriptErrors = 50
-
-func checkVTT(name string, lines []string, duration time.Duration) []error {
-	var errs []error
-	fail := func(line int, format string, args ...any) bool {
-		errs = append(errs, fileErrorf(name, line, format, args...))
-		return len(errs) < maxTranscriptErrors
+// checkText reports each line that is not valid UTF-8 or holds a control
+// character (Unicode Cc) other than tab and CR, which a player would show
+// as garbage or choke on, with its 1-based column in characters.
+func checkText(p *problems, lines []string) {
+	for i, line := range lines {
+		col := 0
+		for j, r := range line {
+			col++
+			switch {
+			case r == utf8.RuneError && !strings.HasPrefix(line[j:], "\uFFFD"):
+				p.add(i+1, "invalid UTF-8 at column %d (byte 0x%02X)", col, line[j])
+			case unicode.IsControl(r) && r != '\t' && r != '\r':
+				p.add(i+1, "control character %U at column %d", r, col)
+			default:
+				continue
+			}
+			break // one error per line
+		}
 	}
+}
+
+func checkVTT(p *problems, lines []string, duration time.Duration) {
 	if len(lines) == 0 || !strings.HasPrefix(lines[0], "WEBVTT") ||
 		(len(lines[0]) > 6 && lines[0][6] != ' ' && lines[0][6] != '\t') {
-		fail(1, "missing \"WEBVTT\" header")
-		return errs
+		p.add(1, "missing \"WEBVTT\" header")
+		return
 	}
 	var prevStart time.Duration
 	cues := 0
@@ -73,25 +94,19 @@ func checkVTT(name string, lines []string, duration time.Duration) []error {
 			timing = i + 1 // identifier line
 		}
 		if timing >= len(lines) || !strings.Contains(lines[timing], "-->") {
-			if !fail(blockStart+1, "cue has no timing line (\"00:00:01.000 --> 00:00:04.000\")") {
-				return errs
-			}
+			p.add(blockStart+1, "cue has no timing line (\"00:00:01.000 --> 00:00:04.000\")")
 		} else {
 			start, end, err := parseCueTiming(lines[timing], '.')
 			cues++
-			ok := true
 			switch {
 			case err != nil:
-				ok = fail(timing+1, "%v", err)
+				p.add(timing+1, "%v", err)
 			case start > end:
-				ok = fail(timing+1, "cue ends (%s) before it starts (%s)", fmtTS(end), fmtTS(start))
+				p.add(timing+1, "cue ends (%s) before it starts (%s)", fmtTS(end), fmtTS(start))
 			case start < prevStart:
-				ok = fail(timing+1, "cue starts at %s, before the previous cue (%s)", fmtTS(start), fmtTS(prevStart))
+				p.add(timing+1, "cue starts at %s, before the previous cue (%s)", fmtTS(start), fmtTS(prevStart))
 			case duration > 0 && end > duration:
-				ok = fail(timing+1, "cue ends at %s, after the end of the episode (%s)", fmtTS(end), fmtTS(duration))
-			}
-			if !ok {
-				return errs
+				p.add(timing+1, "cue ends at %s, after the end of the episode (%s)", fmtTS(end), fmtTS(duration))
 			}
 			if err == nil {
 				prevStart = start
@@ -101,53 +116,42 @@ func checkVTT(name string, lines []string, duration time.Duration) []error {
 			i++
 		}
 	}
-	if cues == 0 && len(errs) == 0 {
-		fail(1, "no cues")
+	if cues == 0 && len(p.errs) == 0 {
+		p.add(1, "no cues")
 	}
-	return errs
 }
 
-func checkSRT(name string, lines []string, duration time.Duration) []error {
-	var errs []error
-	fail := func(line int, format string, args ...any) bool {
-		errs = append(errs, fileErrorf(name, line, format, args...))
-		return len(errs) < maxTranscriptErrors
-	}
+func checkSRT(p *problems, lines []string, duration time.Duration) {
 	cues := 0
 	for i := 0; i < len(lines); {
 		if strings.TrimSpace(lines[i]) == "" {
 			i++
 			continue
 		}
-		ok := true
 		idx := strings.TrimSpace(lines[i])
 		if _, err := strconv.ParseUint(idx, 10, 32); err != nil {
-			ok = fail(i+1, "want a cue number, got %q", clip(idx))
+			p.add(i+1, "want a cue number, got %q", clip(idx))
 		} else if i+1 >= len(lines) || !strings.Contains(lines[i+1], "-->") {
-			ok = fail(i+2, "cue %s has no timing line (\"00:00:01,000 --> 00:00:04,000\")", idx)
+			p.add(i+2, "cue %s has no timing line (\"00:00:01,000 --> 00:00:04,000\")", idx)
 		} else {
 			cues++
 			start, end, err := parseCueTiming(lines[i+1], ',')
 			switch {
 			case err != nil:
-				ok = fail(i+2, "%v", err)
+				p.add(i+2, "%v", err)
 			case start > end:
-				ok = fail(i+2, "cue ends (%s) before it starts (%s)", fmtTS(end), fmtTS(start))
+				p.add(i+2, "cue ends (%s) before it starts (%s)", fmtTS(end), fmtTS(start))
 			case duration > 0 && end > duration:
-				ok = fail(i+2, "cue ends at %s, after the end of the episode (%s)", fmtTS(end), fmtTS(duration))
+				p.add(i+2, "cue ends at %s, after the end of the episode (%s)", fmtTS(end), fmtTS(duration))
 			}
-		}
-		if !ok {
-			return errs
 		}
 		for i < len(lines) && strings.TrimSpace(lines[i]) != "" {
 			i++
 		}
 	}
-	if cues == 0 && len(errs) == 0 {
-		fail(1, "no cues")
+	if cues == 0 && len(p.errs) == 0 {
+		p.add(1, "no cues")
 	}
-	return errs
 }
 
 // parseCueTiming parses "START --> END [settings]" with sep the decimal

@@ -29,6 +29,10 @@ func probeWAV(s *src) (Info, error) {
 		id := string(chunkHead[:4])
 		n := int64(binary.LittleEndian.Uint32(chunkHead[4:]))
 		body := off + 8
+		if id != "data" && n > s.size-body {
+			return Info{}, s.errorf("%w: chunk %q at %d declares %d bytes, the file holds %d of them %s",
+				ErrTruncated, printable(id), off, n, s.size-body, bytesMissing("at least ", n-(s.size-body)))
+		}
 		switch id {
 		case "ds64":
 			var d [16]byte
@@ -57,15 +61,23 @@ func probeWAV(s *src) (Info, error) {
 				}
 			}
 		case "data":
-			dataSize = n
-			if rf64 && n == 0xFFFFFFFF && ds64Data > 0 {
-				dataSize = int64(min(ds64Data, uint64(s.size)))
+			declared, what := uint64(n), "the data chunk"
+			if rf64 && n == 0xFFFFFFFF {
+				declared, what = ds64Data, "the ds64 chunk"
 			}
-			// Streaming writers leave 0 or 0xFFFFFFFF; the data then runs to
-			// the end of the file.
-			if dataSize == 0 || dataSize > s.size-body {
-				dataSize = s.size - body
+			avail := uint64(s.size - body)
+			switch {
+			case declared == 0 || declared == 0xFFFFFFFF && !rf64:
+				// Streaming writers leave 0 or 0xFFFFFFFF: the data runs
+				// to the end of the file.
+				declared = avail
+			case declared > avail:
+				// The pad byte after an odd size may be missing; the
+				// data itself may not.
+				return Info{}, s.errorf("%w: %s declares %d bytes of audio data at %d, the file holds %d of them %s",
+					ErrTruncated, what, declared, body, avail, bytesMissing("", declared-avail))
 			}
+			dataSize = int64(declared)
 		}
 		if haveFmt && dataSize >= 0 {
 			break
