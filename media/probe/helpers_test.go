@@ -20,6 +20,25 @@ func readFixture(t testing.TB, name string) []byte {
 	return b
 }
 
+// fixturesWithExt lists the fixtures whose names end in one of exts.
+func fixturesWithExt(t testing.TB, exts ...string) []string {
+	t.Helper()
+	var out []string
+	for _, ext := range exts {
+		m, err := filepath.Glob(filepath.Join("testdata", "*"+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range m {
+			out = append(out, filepath.Base(p))
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no fixtures with %v", exts)
+	}
+	return out
+}
+
 // parsers maps a parser kind to its entry point, so tests and fuzz targets
 // can feed any bytes to one parser, bypassing Sniff.
 var parsers = map[string]func(*src) (Info, error){
