@@ -17,6 +17,7 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/media/notify"
 )
 
 // env is everything a command touches outside itself: the factory of the
@@ -25,6 +26,9 @@ type env struct {
 	Stdout, Stderr io.Writer
 	Now            func() time.Time
 	IsTerminal     func(io.Writer) bool
+	// Notify bounds what publish sends after its feeds changed (HTTP
+	// client, tries, timeouts); the zero value takes notify's defaults.
+	Notify notify.Options
 }
 
 func newEnv() *env {
