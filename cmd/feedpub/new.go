@@ -63,11 +63,10 @@ new writes a text-only review (--title is then required).`,
 	return cmd
 }
 
-// newMedia is one media file of the new entry and what travels with it.
+// newMedia is one media file named on the command line.
 type newMedia struct {
-	src      string // as given on the command line
-	video    bool
-	siblings []newentry.Sibling
+	src   string // as given on the command line
+	video bool
 }
 
 // copyJob is one file to copy or move into the site.
