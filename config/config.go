@@ -78,6 +78,9 @@ type Show struct {
 	License         License         `mapstructure:"license"`
 	UpdateFrequency UpdateFrequency `mapstructure:"update_frequency"`
 	Limit           int             `mapstructure:"limit"`
+	// EnclosurePrefix is an analytics prefix (e.g. https://op3.dev/e/) put
+	// before this feed's enclosure URLs; see feeds.PrefixURL.
+	EnclosurePrefix string `mapstructure:"enclosure_prefix"`
 }
 
 // Funding is one podcast:funding link.
@@ -139,6 +142,8 @@ type Publish struct {
 	ACL          string       `mapstructure:"acl"`
 	S3           S3           `mapstructure:"s3"`
 	CacheControl CacheControl `mapstructure:"cache_control"`
+	Notify       Notify       `mapstructure:"notify"`
+	CDN          CDN          `mapstructure:"cdn"`
 }
 
 // S3 holds the settings for s3:// targets. Credentials are never here: they

@@ -314,6 +314,7 @@ func (c *Config) Validate() diag.Problems {
 	if c.Publish.S3.Endpoint != "" {
 		c.checkURL(&ps, "publish.s3.endpoint", c.Publish.S3.Endpoint)
 	}
+	c.checkAfterPublish(&ps)
 	return ps
 }
 

@@ -291,6 +291,9 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 		Complete:    sc.Complete,
 		Persons:     persons(sc.Persons),
 		Generator:   in.Generator,
+		Hubs:        cfg.Publish.Notify.WebSub,
+
+		EnclosurePrefix: sc.EnclosurePrefix,
 	}
 	if s.GUID == "" {
 		s.GUID = in.FeedIDs[s.Key]
@@ -389,6 +392,7 @@ func (in *Input) reviews(entries []*Entry) *ReviewFeed {
 		TagAuthority: tagAuthority(site.Link, entries),
 		AtomID:       strings.TrimSpace(cfg.Reviews.AtomID),
 		Generator:    in.Generator,
+		Hubs:         cfg.Publish.Notify.WebSub,
 	}
 	if r.RSSKey != "" {
 		r.RSSURL = URL(site.BaseURL, r.RSSKey)

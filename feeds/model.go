@@ -107,6 +107,11 @@ type Show struct {
 	// channel-level podcast:trailer.
 	Trailers  []*Entry
 	Generator string
+	// Hubs are the WebSub hubs the feed declares (atom:link rel="hub").
+	Hubs []string
+	// EnclosurePrefix, when set, goes before every media URL of this feed
+	// only (PrefixURL); the entries' Enclosure.URL stay unprefixed.
+	EnclosurePrefix string
 }
 
 // Category is an Apple Podcasts category with an optional subcategory, both
@@ -177,6 +182,7 @@ type ReviewFeed struct {
 	Updated   time.Time // newest item's Updated; never the clock
 	Items     []*Entry  // newest first, already limited; each has HTML
 	Generator string
+	Hubs      []string // WebSub hubs every review feed declares
 }
 
 // Entry is one piece of content: a written review, its audio episode, its

@@ -26,6 +26,7 @@ type publishOptions struct {
 	JSON      bool
 	NoCache   bool
 	AcceptNew bool
+	NoNotify  bool
 }
 
 func newPublishCmd(ro *rootOptions) *cobra.Command {
@@ -51,6 +52,7 @@ records them.`,
 	cmd.Flags().BoolVar(&opts.Break, "break-lock", false, "remove the lock of a publish that died (only when no other publish is running)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file again instead of trusting the probe cache")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was published with")
+	cmd.Flags().BoolVar(&opts.NoNotify, "no-notify", false, "tell no CDN, hub, index or webhook about the changed feeds (publish.notify, publish.cdn)")
 	return cmd
 }
 
@@ -98,7 +100,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		logf = ro.debugf
 	}
 	progress, logf, finish := newProgress(ro.env, ro.Quiet || o.DryRun, logf)
-	_, rep, ps, err := ro.publishSite(ctx, cfg, st, publish.Options{
+	res, rep, ps, err := ro.publishSite(ctx, cfg, st, publish.Options{
 		Concurrency: cfg.Publish.Concurrency,
 		DryRun:      o.DryRun,
 		Prune:       prune,
@@ -126,6 +128,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	}
 	if o.DryRun {
 		o.printPlan(rep, prune)
+		o.afterPublish(ctx, cfg, res, rep)
 		return nil
 	}
 	ro.infof("published to %s: %s copied (%s), %s unchanged, %s deleted",
@@ -136,6 +139,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	for _, f := range out.Feeds {
 		ro.infof("  %-8s %s", f.Name, f.URL)
 	}
+	o.afterPublish(ctx, cfg, res, rep)
 	return nil
 }
 

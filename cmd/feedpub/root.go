@@ -17,6 +17,7 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/media/notify"
 )
 
 // env is everything a command touches outside itself: the factory of the
@@ -25,6 +26,9 @@ type env struct {
 	Stdout, Stderr io.Writer
 	Now            func() time.Time
 	IsTerminal     func(io.Writer) bool
+	// Notify bounds what publish sends after its feeds changed (HTTP
+	// client, tries, timeouts); the zero value takes notify's defaults.
+	Notify notify.Options
 }
 
 func newEnv() *env {
@@ -112,7 +116,7 @@ Feed of the written reviews, and publishes them to a folder or S3.`,
 	cmd.PersistentFlags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print errors only")
 	cmd.PersistentFlags().BoolVarP(&opts.Verbose, "verbose", "v", false, "print every step, and entries left out")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	cmd.AddCommand(newInitCmd(opts), newBuildCmd(opts), newValidateCmd(opts), newPublishCmd(opts), newVersionCmd(opts), newManCmd())
+	cmd.AddCommand(newInitCmd(opts), newBuildCmd(opts), newValidateCmd(opts), newNewCmd(opts), newPublishCmd(opts), newVersionCmd(opts), newManCmd())
 	return cmd
 }
 

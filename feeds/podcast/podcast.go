@@ -172,7 +172,7 @@ func (r *renderer) document() (*rssDoc, error) {
 		Generator:     xmltext.Line(s.Generator),
 		LastBuildDate: date(s.Updated),
 		PubDate:       date(s.Updated),
-		AtomLink:      atomLink{Href: xmltext.Clean(s.URL), Rel: "self", Type: "application/rss+xml"},
+		AtomLinks:     []atomLink{{Href: xmltext.Clean(s.URL), Rel: "self", Type: "application/rss+xml"}},
 		IAuthor:       r.text(nil, "itunes:author", s.Author, MaxText),
 		IExplicit:     trueFalse(s.Explicit),
 		IType:         xmltext.Line(s.Type),
@@ -181,6 +181,9 @@ func (r *renderer) document() (*rssDoc, error) {
 		IComplete:     onlyYes(s.Complete),
 		PGUID:         xmltext.Line(s.GUID),
 		PMedium:       medium,
+	}
+	for _, h := range s.Hubs {
+		ch.AtomLinks = append(ch.AtomLinks, atomLink{Href: xmltext.Clean(h), Rel: "hub"})
 	}
 	if ch.Language == "" {
 		r.warn(nil, "language", "required by Apple: empty")
@@ -236,7 +239,7 @@ func (r *renderer) document() (*rssDoc, error) {
 			return nil, fmt.Errorf("trailer %s (%s): %w", e.GUID, e.Source, ErrNoEnclosure)
 		}
 		t := trailer{
-			URL:     xmltext.Clean(v.Enclosure.URL),
+			URL:     xmltext.Clean(feeds.PrefixURL(s.EnclosurePrefix, v.Enclosure.URL)),
 			PubDate: date(e.Date),
 			Type:    xmltext.Line(v.Enclosure.Type),
 			Title:   r.text(e, "podcast:trailer", or(v.Title, e.Title), maxTrailerTitle),
@@ -370,8 +373,8 @@ func (r *renderer) item(e *feeds.Entry) (item, error) {
 	}
 	if o := e.Version(other); o != nil && o.Enclosure.URL != "" {
 		it.PAlternates = []alternateEnclosure{
-			alternate(v.Enclosure, s.Medium, true),
-			alternate(o.Enclosure, other, false),
+			alternate(v.Enclosure, s.Medium, true, s.EnclosurePrefix),
+			alternate(o.Enclosure, other, false, s.EnclosurePrefix),
 		}
 	}
 	return it, nil
@@ -396,17 +399,19 @@ func (r *renderer) itemDescription(e *feeds.Entry) string {
 
 func (r *renderer) enclosure(enc feeds.Enclosure) enclosure {
 	return enclosure{
-		URL:    xmltext.Clean(enc.URL),
+		URL:    xmltext.Clean(feeds.PrefixURL(r.show.EnclosurePrefix, enc.URL)),
 		Length: strconv.FormatInt(enc.Length, 10),
 		Type:   xmltext.Line(enc.Type),
 	}
 }
 
-func alternate(enc feeds.Enclosure, m feeds.Medium, isDefault bool) alternateEnclosure {
+// alternate describes one version of an item. The integrity hash is of the
+// file itself, so an analytics prefix (which only redirects) leaves it true.
+func alternate(enc feeds.Enclosure, m feeds.Medium, isDefault bool, prefix string) alternateEnclosure {
 	a := alternateEnclosure{
 		Type:    xmltext.Line(enc.Type),
 		Codecs:  xmltext.Line(enc.Codecs),
-		Sources: []source{{URI: xmltext.Clean(enc.URL)}},
+		Sources: []source{{URI: xmltext.Clean(feeds.PrefixURL(prefix, enc.URL))}},
 		Title:   "Audio",
 	}
 	if m == feeds.Video {

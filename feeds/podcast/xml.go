@@ -26,7 +26,7 @@ type channel struct {
 	LastBuildDate    string           `xml:"lastBuildDate,omitempty"`
 	PubDate          string           `xml:"pubDate,omitempty"`
 	Image            *rssImage        `xml:"image"`
-	AtomLink         atomLink         `xml:"atom:link"`
+	AtomLinks        []atomLink       `xml:"atom:link"` // self, then WebSub hubs
 	IAuthor          string           `xml:"itunes:author,omitempty"`
 	IOwner           *owner           `xml:"itunes:owner"`
 	IImage           *hrefElem        `xml:"itunes:image"`
@@ -85,7 +85,7 @@ type rssImage struct {
 type atomLink struct {
 	Href string `xml:"href,attr"`
 	Rel  string `xml:"rel,attr"`
-	Type string `xml:"type,attr"`
+	Type string `xml:"type,attr,omitempty"`
 }
 
 type owner struct {

@@ -32,6 +32,9 @@ func RenderAtom(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 		Icon:   xmltext.Clean(f.Image),
 		Logo:   xmltext.Clean(f.Image),
 	}
+	for _, h := range f.Hubs {
+		feed.Links = append(feed.Links, atomLink{Rel: "hub", Href: xmltext.Clean(h)})
+	}
 	if f.Author != "" || f.Email != "" {
 		feed.Author = &atomPerson{Name: xmltext.Line(f.Author), Email: xmltext.Line(f.Email)}
 	}

@@ -27,6 +27,9 @@ func RenderJSON(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 		Language:    xmltext.Line(f.Language),
 		Items:       []jsonItem{},
 	}
+	for _, h := range f.Hubs {
+		feed.Hubs = append(feed.Hubs, jsonHub{Type: "WebSub", URL: xmltext.Clean(h)})
+	}
 	if name := xmltext.Line(f.Author); name != "" {
 		feed.Authors = []jsonAuthor{{Name: name, URL: xmltext.Clean(f.Link)}}
 	}
@@ -83,7 +86,14 @@ type jsonFeed struct {
 	Icon        string       `json:"icon,omitempty"`
 	Language    string       `json:"language,omitempty"`
 	Authors     []jsonAuthor `json:"authors,omitempty"`
+	Hubs        []jsonHub    `json:"hubs,omitempty"`
 	Items       []jsonItem   `json:"items"`
+}
+
+// jsonHub is one entry of JSON Feed's hubs: a WebSub hub.
+type jsonHub struct {
+	Type string `json:"type"`
+	URL  string `json:"url"`
 }
 
 type jsonAuthor struct {

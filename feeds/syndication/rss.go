@@ -33,7 +33,10 @@ func RenderRSS(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 		Copyright:     xmltext.Line(f.Copyright),
 		LastBuildDate: rfc2822(f.Updated),
 		Generator:     xmltext.Line(f.Generator),
-		AtomLink:      rssAtomLink{Href: xmltext.Clean(f.RSSURL), Rel: "self", Type: "application/rss+xml"},
+		AtomLinks:     []rssAtomLink{{Href: xmltext.Clean(f.RSSURL), Rel: "self", Type: "application/rss+xml"}},
+	}
+	for _, h := range f.Hubs {
+		ch.AtomLinks = append(ch.AtomLinks, rssAtomLink{Href: xmltext.Clean(h), Rel: "hub"})
 	}
 	if img := xmltext.Clean(f.Image); img != "" && ch.Link != "" {
 		ch.Image = &rssImage{URL: img, Title: ch.Title, Link: ch.Link}
@@ -101,16 +104,16 @@ type rssDoc struct {
 }
 
 type rssChannel struct {
-	Title         string      `xml:"title"`
-	Link          string      `xml:"link"`
-	Description   string      `xml:"description"`
-	Language      string      `xml:"language,omitempty"`
-	Copyright     string      `xml:"copyright,omitempty"`
-	LastBuildDate string      `xml:"lastBuildDate,omitempty"`
-	Generator     string      `xml:"generator,omitempty"`
-	Image         *rssImage   `xml:"image"`
-	AtomLink      rssAtomLink `xml:"atom:link"`
-	Items         []rssItem   `xml:"item"`
+	Title         string        `xml:"title"`
+	Link          string        `xml:"link"`
+	Description   string        `xml:"description"`
+	Language      string        `xml:"language,omitempty"`
+	Copyright     string        `xml:"copyright,omitempty"`
+	LastBuildDate string        `xml:"lastBuildDate,omitempty"`
+	Generator     string        `xml:"generator,omitempty"`
+	Image         *rssImage     `xml:"image"`
+	AtomLinks     []rssAtomLink `xml:"atom:link"` // self, then WebSub hubs
+	Items         []rssItem     `xml:"item"`
 }
 
 type rssImage struct {
@@ -122,7 +125,7 @@ type rssImage struct {
 type rssAtomLink struct {
 	Href string `xml:"href,attr"`
 	Rel  string `xml:"rel,attr"`
-	Type string `xml:"type,attr"`
+	Type string `xml:"type,attr,omitempty"`
 }
 
 type rssItem struct {

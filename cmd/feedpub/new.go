@@ -1,0 +1,348 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/feeds/content"
+	"github.com/feedpub/feedpub/feeds/newentry"
+	"github.com/feedpub/feedpub/media"
+	"github.com/feedpub/feedpub/media/probe"
+)
+
+type newOptions struct {
+	root   *rootOptions
+	Title  string
+	Date   string
+	Video  string
+	Draft  bool
+	Move   bool
+	Season int
+}
+
+func newNewCmd(ro *rootOptions) *cobra.Command {
+	opts := &newOptions{root: ro}
+	cmd := &cobra.Command{
+		Use:   "new [MEDIA...]",
+		Short: "Write the next entry from the media just made",
+		Long: `new writes the next entry's Markdown file from the media the editor just made.
+It checks each media file as validate does, copies it (or moves it, --move)
+to media/SLUG.EXT, takes the files next to it with the same stem as its
+chapters (STEM.chapters.json) and transcripts (STEM.vtt, STEM.srt,
+STEM.en.vtt: the language from the name, else site.language), numbers the
+episode after the highest of the current season (--season N starts or
+continues season N), and prints the new file's path. It never overwrites.
+
+A media file with a video extension (.mp4, .m4v, .mov) is the entry's video,
+any other its audio; --video names the video explicitly. With no media,
+new writes a text-only review (--title is then required).`,
+		Example: `  feedpub new ep43.mp3 --title "Past Lives: the road not taken"
+  feedpub new ep43.mp3 ep43.mp4 --title "Heroin(e)" --draft
+  feedpub new --title "Aftersun" --date 2026-12-04`,
+		RunE: func(cmd *cobra.Command, args []string) error { return opts.run(cmd.Context(), args) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Title, "title", "", "the entry's title (default: from the media file's name)")
+	f.StringVar(&opts.Date, "date", "", "publication date, RFC 3339 or YYYY-MM-DD (default: now)")
+	f.StringVar(&opts.Video, "video", "", "the entry's video `FILE`")
+	f.BoolVar(&opts.Draft, "draft", false, "write draft: true, so publish leaves the entry out until you remove it")
+	f.BoolVar(&opts.Move, "move", false, "move the media files into media/ instead of copying them")
+	f.IntVar(&opts.Season, "season", 0, "number the episode in season `N` (a new season starts at episode 1)")
+	return cmd
+}
+
+// newMedia is one media file named on the command line.
+type newMedia struct {
+	src   string // as given on the command line
+	video bool
+}
+
+// copyJob is one file to copy or move into the site.
+type copyJob struct{ src, dst string }
+
+func (o *newOptions) run(ctx context.Context, args []string) error {
+	ro := o.root
+	if o.Season < 0 {
+		return usageError{fmt.Errorf("--season %d: want a positive number", o.Season)}
+	}
+	var audio, video *newMedia
+	for _, a := range args {
+		m := &newMedia{src: a, video: strings.HasPrefix(probe.MIMEForExtension(filepath.Ext(a)), "video/")}
+		slot := &audio
+		if m.video {
+			slot = &video
+		}
+		if *slot != nil {
+			return usageError{fmt.Errorf("%s and %s: an entry has one audio and one video file", (*slot).src, a)}
+		}
+		*slot = m
+	}
+	if o.Video != "" {
+		if video != nil {
+			return usageError{fmt.Errorf("--video %s and %s: an entry has one video file", o.Video, video.src)}
+		}
+		video = &newMedia{src: o.Video, video: true}
+	}
+	first := audio
+	if first == nil {
+		first = video
+	}
+
+	cfg, err := ro.loadConfig()
+	if err != nil {
+		return err
+	}
+	title, slug := strings.TrimSpace(o.Title), ""
+	if title != "" {
+		slug = newentry.Slug(title)
+	}
+	if first != nil {
+		stem := strings.TrimSuffix(filepath.Base(first.src), filepath.Ext(first.src))
+		if title == "" {
+			title = strings.Join(strings.FieldsFunc(stem, func(r rune) bool { return r == '-' || r == '_' || r == ' ' }), " ")
+		}
+		if slug == "" {
+			slug = newentry.Slug(stem)
+		}
+	}
+	if title == "" || slug == "" {
+		return usageError{errors.New("--title is required for an entry without media (and must contain a letter or digit)")}
+	}
+	date := ro.env.Now().UTC().Truncate(time.Second)
+	if o.Date != "" {
+		if date, err = content.ParseDate(o.Date); err != nil {
+			return usageError{fmt.Errorf("--date %v", err)}
+		}
+	}
+
+	entries, _ := content.Load(cfg.Dir, cfg.Content.Dir) // their own problems are validate's business
+	entryRel := path.Join(cfg.Content.Dir, slug+".md")
+	for _, e := range entries {
+		if e.Slug == slug {
+			return fmt.Errorf("%s already has the slug %q: choose another --title", e.File, slug)
+		}
+	}
+
+	var ps diag.Problems
+	fm := newentry.FrontMatter{Title: title, Date: date.Format(time.RFC3339), Slug: slug, Draft: o.Draft}
+	var jobs []copyJob
+	for _, m := range []*newMedia{audio, video} {
+		if m == nil {
+			continue
+		}
+		block, mjobs, mps := o.prepare(ctx, cfg, m, slug, entries)
+		ps.Add(mps...)
+		jobs = append(jobs, mjobs...)
+		if m.video {
+			fm.Video = block
+		} else {
+			fm.Audio = block
+		}
+	}
+	ro.report(ps)
+	if ps.HasErrors() {
+		return errReported
+	}
+
+	body := "Write the review here."
+	if first != nil {
+		body = "Show notes: what this episode is about."
+	}
+	data, err := newentry.Render(fm, body)
+	if err != nil {
+		return err
+	}
+	// What new writes must be what validate accepts: check it as content
+	// does before touching anything.
+	if _, eps := content.Parse(entryRel, data, content.NewMarkdown()); eps.HasErrors() {
+		ro.report(eps)
+		return errReported
+	}
+	entryPath := cfg.Resolve(entryRel)
+	for _, p := range append(destinations(jobs), entryPath) {
+		if _, err := os.Lstat(p); err == nil {
+			return fmt.Errorf("%s already exists: new never overwrites; choose another --title or move the file away", relTo(cfg.Dir, p))
+		}
+	}
+	done, err := o.transfer(jobs)
+	if err == nil {
+		err = writeNew(entryPath, data)
+	}
+	if err != nil {
+		for _, f := range done {
+			_ = os.Remove(f)
+		}
+		return err
+	}
+	if o.Move {
+		// Only now, with the entry written: a failure before leaves the
+		// editor's files where they were.
+		var left diag.Problems
+		for _, j := range jobs {
+			if err := os.Remove(j.src); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				left.Warnf(j.src, 0, "", "copied into the site, but not removed: %v", diag.BareError(err))
+			}
+		}
+		ro.report(left)
+	}
+	shown := entryPath
+	if !filepath.IsAbs(cfg.Content.Dir) {
+		shown = filepath.Join(filepath.Dir(ro.Config), filepath.FromSlash(entryRel))
+	}
+	fmt.Fprintln(ro.env.Stdout, shown)
+	return nil
+}
+
+// prepare checks one media file and its siblings with the media package
+// (validate's checks and messages) and plans their copies.
+func (o *newOptions) prepare(ctx context.Context, cfg *config.Config, m *newMedia, slug string, entries []*content.Entry) (*newentry.Media, []copyJob, diag.Problems) {
+	kind, name := media.KindAudio, "audio"
+	if m.video {
+		kind, name = media.KindVideo, "video"
+	}
+	dir, base := filepath.Dir(m.src), filepath.Base(m.src)
+	ext := strings.ToLower(filepath.Ext(base))
+	block := &newentry.Media{File: "media/" + slug + ext}
+	var jobs []copyJob
+	plan := func(src, key string) {
+		// A file already in place (new run on media/SLUG.mp3) stays.
+		dst := cfg.Resolve(key)
+		if a, err := os.Stat(src); err == nil {
+			if b, err := os.Stat(dst); err == nil && os.SameFile(a, b) {
+				return
+			}
+		}
+		jobs = append(jobs, copyJob{src, dst})
+	}
+	plan(m.src, block.File)
+	sibs, err := newentry.Siblings(m.src)
+	var ps diag.Problems
+	if err != nil {
+		ps.Errorf(m.src, 0, "", "%v", diag.BareError(err))
+		return block, nil, ps
+	}
+	reqs := []media.Request{{Key: base, Kind: kind}}
+	for _, s := range sibs {
+		k := media.KindTranscript
+		if s.Chapters {
+			k = media.KindChapters
+		}
+		reqs = append(reqs, media.Request{Key: filepath.Base(s.Path), Kind: k})
+	}
+	assets, ps := media.ProbeAll(ctx, dir, reqs, media.Options{})
+	var dur time.Duration
+	if a := assets[base]; a != nil {
+		dur = a.Info.Duration
+	}
+	for _, s := range sibs {
+		if a := assets[filepath.Base(s.Path)]; a != nil {
+			ps.Add(media.CheckTimed(a, diag.Problem{}, dur)...)
+		}
+		key := "media/" + slug + s.Suffix
+		plan(s.Path, key)
+		if s.Chapters {
+			block.Chapters = key
+			continue
+		}
+		lang := s.Language
+		if lang == "" {
+			lang = strings.ToLower(cfg.Site.Language)
+		}
+		block.Transcripts = append(block.Transcripts, newentry.Transcript{File: key, Language: lang})
+	}
+	block.Season, block.Episode = newentry.Next(entries, m.video, o.Season)
+	for _, s := range sibs {
+		o.root.debugf("%s %s: %s", name, base, filepath.Base(s.Path))
+	}
+	return block, jobs, ps
+}
+
+func destinations(jobs []copyJob) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, j := range jobs {
+		if !seen[j.dst] {
+			out = append(out, j.dst)
+			seen[j.dst] = true
+		}
+	}
+	return out
+}
+
+// transfer puts each file into the site and returns the files it
+// created, to remove them if a later step fails. With --move it links the
+// file where it can (instant for a large video, and like O_EXCL it never
+// replaces a file); the caller removes the originals at the end.
+func (o *newOptions) transfer(jobs []copyJob) ([]string, error) {
+	var done []string
+	seen := map[string]bool{}
+	for _, j := range jobs {
+		if seen[j.dst] {
+			continue // a sibling shared by the audio and the video
+		}
+		seen[j.dst] = true
+		if err := os.MkdirAll(filepath.Dir(j.dst), 0o755); err != nil {
+			return done, err
+		}
+		err := errors.ErrUnsupported
+		if o.Move {
+			err = os.Link(j.src, j.dst)
+		}
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			err = copyExcl(j.src, j.dst)
+		}
+		if err != nil {
+			return done, fmt.Errorf("%s: %w", j.dst, diag.BareError(err))
+		}
+		done = append(done, j.dst)
+	}
+	return done, nil
+}
+
+// copyExcl copies src to dst, which must not exist: O_EXCL makes "never
+// overwrite" hold even against a file created since the check.
+func copyExcl(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return diag.BareError(err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		os.Remove(dst)
+		return fmt.Errorf("copy %s to %s: %w", src, dst, err)
+	}
+	return out.Close()
+}
+
+func writeNew(p string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return diag.BareError(err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(p)
+		return err
+	}
+	return f.Close()
+}
