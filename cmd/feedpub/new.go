@@ -127,7 +127,7 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 		}
 	}
 
-	entries, _ := content.Load(cfg.Dir, cfg.Content.Dir) // their own problems are validate's business
+	entries, _ := content.Load(cfg.Dir, cfg.Content) // their own problems are validate's business
 	entryRel := path.Join(cfg.Content.Dir, slug+".md")
 	for _, e := range entries {
 		if e.Slug == slug {
@@ -166,7 +166,7 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 	}
 	// What new writes must be what validate accepts: check it as content
 	// does before touching anything.
-	if _, eps := content.Parse(entryRel, data, content.NewMarkdown()); eps.HasErrors() {
+	if _, eps := content.Parse(entryRel, data, content.NewMarkdown(), cfg.Content); eps.HasErrors() {
 		ro.report(eps)
 		return errReported
 	}
