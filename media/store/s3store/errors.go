@@ -127,7 +127,7 @@ func (s *Store) explain(err error) (kind error, msg string) {
 		return nil, fmt.Sprintf("the connection to %s broke during the request (network trouble or a server restart); run publish again", endpoint)
 	}
 	switch code {
-	case "NoSuchKey", "NotFound":
+	case "NoSuchKey", "NotFound", "NoSuchUpload":
 		return store.ErrNotExist, "object does not exist"
 	case "NoSuchBucket":
 		return nil, fmt.Sprintf("%s does not exist (create it, or check the bucket name and the endpoint)", bucket)
