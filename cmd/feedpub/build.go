@@ -12,6 +12,7 @@ import (
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store/localstore"
+	"github.com/feedpub/feedpub/media/store/target"
 )
 
 type buildOptions struct {
@@ -42,11 +43,18 @@ func (o *buildOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Checked before building, to fail fast, and after, with the inputs.
+	if _, err := o.outDir(cfg, nil); err != nil {
+		return err
+	}
 	res, err := o.root.buildSite(ctx, cfg, o.NoCache)
 	if err != nil {
 		return err
 	}
-	out := cfg.Resolve(o.Out)
+	out, err := o.outDir(cfg, res)
+	if err != nil {
+		return err
+	}
 	st, err := localstore.New(out)
 	if err != nil {
 		return err
@@ -69,6 +77,23 @@ func (o *buildOptions) run(ctx context.Context) error {
 		relTo(cfg.Dir, out), plural(len(res.Files), "file"), plural(rep.Uploaded, "file"),
 		publish.HumanBytes(rep.UploadedBytes), plural(rep.Skipped, "file"), plural(rep.Deleted, "file"))
 	return nil
+}
+
+// outDir resolves --out (the forms of a local publish.target) and refuses
+// a folder that holds or lies among the site's inputs: build prunes what it
+// no longer produces, which in such a folder would be a source file.
+func (o *buildOptions) outDir(cfg *config.Config, res *site.Result) (string, error) {
+	tg, err := target.Parse(o.Out, cfg.Dir)
+	if err == nil && tg.Scheme != "file" {
+		err = fmt.Errorf("%q: want a folder; build writes only to this computer (publish uploads)", o.Out)
+	}
+	if err == nil {
+		err = target.CheckLocal(tg.Path, siteOf(cfg, inputsOf(res)))
+	}
+	if err != nil {
+		return "", fmt.Errorf("build --out: %w", err)
+	}
+	return tg.Path, nil
 }
 
 // buildSite runs the shared build and prints its problems.

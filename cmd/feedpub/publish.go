@@ -81,7 +81,7 @@ func (o *publishOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := openTarget(ctx, cfg)
+	st, err := openTarget(ctx, cfg, inputsOf(res)...)
 	if err != nil {
 		return err
 	}

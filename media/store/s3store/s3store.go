@@ -204,22 +204,6 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	return &Store{cfg: cfg, client: client, tm: tm}, nil
 }
 
-// ParseTarget splits "s3://bucket/prefix" into the bucket and the prefix,
-// normalised to "" or "x/y/". ok is false when target is not of that form.
-func ParseTarget(target string) (bucket, prefix string, ok bool) {
-	rest, found := strings.CutPrefix(target, "s3://")
-	if !found {
-		return "", "", false
-	}
-	bucket, prefix, _ = strings.Cut(rest, "/")
-	if bucket == "" || strings.ContainsFunc(bucket, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_')
-	}) {
-		return "", "", false
-	}
-	return bucket, normalisePrefix(prefix), true
-}
-
 // normalisePrefix drops empty path elements and ends a non-empty prefix
 // with a slash: "/a//b" → "a/b/".
 func normalisePrefix(p string) string {
