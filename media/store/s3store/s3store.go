@@ -2,6 +2,7 @@ package s3store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -84,6 +85,14 @@ type Config struct {
 	// ResponseTimeout bounds the wait for the server to start answering a
 	// request; 0 means DefaultResponseTimeout. Ignored with HTTPClient.
 	ResponseTimeout time.Duration
+	// IdleTimeout fails a request when no byte moved on its connection, in
+	// either direction, for this long: a frozen server fails the publish
+	// instead of hanging it. 0 means DefaultIdleTimeout. Ignored with
+	// HTTPClient.
+	IdleTimeout time.Duration
+	// ConnectTimeout bounds opening a connection; 0 means
+	// DefaultConnectTimeout. Ignored with HTTPClient.
+	ConnectTimeout time.Duration
 }
 
 // Store is a store.Store over an S3 bucket. Create it with New.
@@ -91,6 +100,7 @@ type Store struct {
 	cfg    Config
 	client *s3.Client
 	tm     *transfermanager.Client
+	aborts *abortRecorder // the transfer manager's client
 
 	condMu     sync.Mutex
 	condNone   error // result of the If-None-Match probe, when probed
@@ -107,6 +117,17 @@ var (
 // DefaultResponseTimeout is how long a request may wait for the server to
 // start answering once the request is sent.
 const DefaultResponseTimeout = 2 * time.Minute
+
+// DefaultIdleTimeout is how long a connection may carry no byte, either
+// way, during a request.
+const DefaultIdleTimeout = 60 * time.Second
+
+// DefaultConnectTimeout bounds opening a connection.
+const DefaultConnectTimeout = 15 * time.Second
+
+// abortTimeout bounds aborting a failed or cancelled multipart upload,
+// which runs on a fresh context because the caller's may be cancelled.
+const abortTimeout = 5 * time.Second
 
 // New returns a Store for cfg. It loads the credentials' configuration but
 // makes no request: a missing bucket or a wrong key shows at first use.
@@ -149,6 +170,15 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 				if attempts > 0 {
 					o.MaxAttempts = attempts
 				}
+				// A server that went silent stays silent: a retry would
+				// only wait another idle period.
+				o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+					var stall *StallError
+					if errors.As(err, &stall) {
+						return aws.FalseTernary
+					}
+					return aws.UnknownTernary
+				})}, o.Retryables...)
 			})
 		}),
 	}
@@ -161,16 +191,18 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.HTTPClient != nil {
 		opts = append(opts, config.WithHTTPClient(cfg.HTTPClient))
 	} else {
-		timeout := cfg.ResponseTimeout
-		if timeout <= 0 {
-			timeout = DefaultResponseTimeout
-		}
-		// The SDK's own client (so AWS_CA_BUNDLE still applies) with a
-		// deadline on the answer: a server that accepts a connection and then
-		// says nothing must not hang a publish forever.
+		timeout := cmp.Or(cfg.ResponseTimeout, DefaultResponseTimeout)
+		idle := cmp.Or(cfg.IdleTimeout, DefaultIdleTimeout)
+		connect := cmp.Or(cfg.ConnectTimeout, DefaultConnectTimeout)
+		// The SDK's own client (so AWS_CA_BUNDLE still applies) with
+		// deadlines: a server that accepts a connection and then says
+		// nothing, or stops mid-request, must not hang a publish.
 		opts = append(opts, config.WithHTTPClient(awshttp.NewBuildableClient().
-			WithDialerOptions(func(d *net.Dialer) { d.Timeout = 15 * time.Second }).
-			WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = timeout })))
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = connect }).
+			WithTransportOptions(func(t *http.Transport) {
+				t.ResponseHeaderTimeout = timeout
+				t.DialContext = idleDialer(t.DialContext, idle)
+			})))
 	}
 	if cfg.Credentials != nil {
 		opts = append(opts, config.WithCredentialsProvider(cfg.Credentials))
@@ -194,14 +226,17 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		// that is expected, not worth a warning on every Get.
 		o.DisableLogOutputChecksumValidationSkipped = true
 	})
-	tm := transfermanager.New(client, func(o *transfermanager.Options) {
+	aborts := &abortRecorder{Client: client, failed: map[string]error{}}
+	tm := transfermanager.New(aborts, func(o *transfermanager.Options) {
 		o.PartSizeBytes = cfg.PartSize
 		o.Concurrency = cfg.Concurrency
 		o.MultipartUploadThreshold = cfg.MultipartThreshold
 		o.ChecksumAlgorithm = tmtypes.ChecksumAlgorithmSha256
-		o.FailTimeout = 30 * time.Second // abort the upload even after cancellation
+		// Abort a failed upload on a fresh context, also after Ctrl-C,
+		// but not for long: a frozen server would hold the exit.
+		o.FailTimeout = abortTimeout
 	})
-	return &Store{cfg: cfg, client: client, tm: tm}, nil
+	return &Store{cfg: cfg, client: client, tm: tm, aborts: aborts}, nil
 }
 
 // normalisePrefix drops empty path elements and ends a non-empty prefix
@@ -464,7 +499,14 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, o store.PutOpt
 		if berr := body.err; berr != nil && !errors.Is(err, context.Canceled) {
 			err = berr // the body's own fault explains best
 		}
-		return store.Object{}, s.fail("put", key, err)
+		ferr := s.fail("put", key, err)
+		if s.aborts.abortFailed(aws.ToString(s.objectKey(key))) != nil {
+			var e *Error
+			if errors.As(ferr, &e) {
+				e.Msg += "; its incomplete upload could not be aborted and stays on the server until publish --prune removes it"
+			}
+		}
+		return store.Object{}, ferr
 	}
 	return store.Object{
 		Key:          key,
