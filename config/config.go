@@ -4,6 +4,8 @@
 // typed Config.
 package config
 
+import "time"
+
 // Config is the whole of feedpub.yaml after defaults and environment
 // overrides. Relative paths are already resolved against Dir.
 type Config struct {
@@ -138,6 +140,9 @@ type S3 struct {
 	Endpoint  string `mapstructure:"endpoint"`
 	PathStyle bool   `mapstructure:"path_style"`
 	Profile   string `mapstructure:"profile"`
+	// Timeout fails a request on which no byte moved for this long, such
+	// as "60s"; 0 means the default (60s).
+	Timeout time.Duration `mapstructure:"timeout"`
 }
 
 // CacheControl is the Cache-Control header per kind of object.

@@ -15,12 +15,13 @@ import (
 func openS3(ctx context.Context, cfg *config.Config, tg target.Target) (store.Store, error) {
 	s3 := cfg.Publish.S3
 	return s3store.New(ctx, s3store.Config{
-		Bucket:    tg.Bucket,
-		Prefix:    tg.Prefix,
-		Region:    s3.Region,
-		Endpoint:  s3.Endpoint,
-		Profile:   s3.Profile,
-		PathStyle: s3.PathStyle,
-		ACL:       cfg.Publish.ACL,
+		Bucket:      tg.Bucket,
+		Prefix:      tg.Prefix,
+		Region:      s3.Region,
+		Endpoint:    s3.Endpoint,
+		Profile:     s3.Profile,
+		PathStyle:   s3.PathStyle,
+		ACL:         cfg.Publish.ACL,
+		IdleTimeout: s3.Timeout,
 	})
 }

@@ -12,6 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/feedpub/feedpub/media/store/s3store/s3test"
 )
 
 // snapshot maps every file and link under root (links not followed) to a
@@ -246,4 +249,45 @@ func TestTargetForms(t *testing.T) {
 			t.Error("--dry-run created the target folder public")
 		}
 	})
+}
+
+// TestS3FrozenServerCLI is the report at the CLI: a server frozen (SIGSTOP)
+// during the first media upload left publish silent for over 4 minutes.
+// With publish.s3.timeout 1s it fails in seconds, in one line naming the
+// object, and the next publish (--break-lock, as the line says when the
+// lock could not be removed) completes.
+func TestS3FrozenServerCLI(t *testing.T) {
+	srv := s3test.Start(t)
+	hook := newS3Hook(t, srv.Endpoint)
+	fp := s3test.NewFaultProxy(t, hook.URL())
+	tg := newS3Target(t, srv, fp.Endpoint())
+	t.Setenv("FEEDPUB_PUBLISH_S3_TIMEOUT", "1s")
+	hook.setArm("put media", 1, fp.Freeze)
+	done := make(chan cliOutcome, 1)
+	start := time.Now()
+	go func() { done <- runFeedpub(t, false, "publish", "--config", tg.cfg) }()
+	var r cliOutcome
+	select {
+	case r = <-done:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("publish still running 2 minutes after the server froze")
+	}
+	elapsed := time.Since(start)
+	t.Logf("publish failed after %v: %s", elapsed.Round(time.Millisecond), strings.TrimSpace(r.stderr))
+	line := strings.TrimSpace(r.stderr)
+	if r.code != 1 || strings.Contains(line, "\n") || !strings.Contains(line, "s3store: put ") ||
+		!strings.Contains(line, "stopped answering (no data for 1s)") || strings.Contains(line, srv.SecretKey) {
+		t.Errorf("want exit 1 and one line naming the object and the silence: %s", r)
+	}
+	// The stalled upload, the abort and the lock release each wait one
+	// idle period at most; nothing waits for minutes.
+	if elapsed > 20*time.Second {
+		t.Errorf("took %v with publish.s3.timeout 1s", elapsed)
+	}
+	fp.DropAll()
+	fp.Thaw()
+	if r := runFeedpub(t, false, "publish", "--config", tg.cfg, "--break-lock"); r.code != 0 {
+		t.Fatalf("publish after the thaw: %s", r)
+	}
+	tg.checkLive()
 }

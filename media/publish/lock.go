@@ -133,7 +133,7 @@ func takeLock(ctx context.Context, st store.Store, opt Options) (*heldLock, stri
 		switch {
 		case err == nil:
 			if now.Before(held.Expires) {
-				warning = fmt.Sprintf("took over the publish lock held by %s since %s (--break-lock)", held.Owner, held.Started.Format(time.RFC3339))
+				warning = fmt.Sprintf("removed the publish lock held by %s since %s (--break-lock)", held.Owner, held.Started.Format(time.RFC3339))
 			}
 			return l.start(obj.ETag), warning, nil
 		case errors.Is(err, store.ErrPrecondition), errors.Is(err, store.ErrNotExist):
