@@ -4,7 +4,11 @@
 // typed Config.
 package config
 
-import "github.com/feedpub/feedpub/config/sitefs"
+import (
+	"time"
+
+	"github.com/feedpub/feedpub/config/sitefs"
+)
 
 // Config is the whole of feedpub.yaml after defaults and environment
 // overrides. Paths stay as written, relative to Dir: Resolve makes them
@@ -153,6 +157,9 @@ type S3 struct {
 	Endpoint  string `mapstructure:"endpoint"`
 	PathStyle bool   `mapstructure:"path_style"`
 	Profile   string `mapstructure:"profile"`
+	// Timeout fails a request on which no byte moved for this long, such
+	// as "60s"; 0 means the default (60s).
+	Timeout time.Duration `mapstructure:"timeout"`
 }
 
 // CacheControl is the Cache-Control header per kind of object.

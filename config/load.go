@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
@@ -315,6 +316,11 @@ func (c *Config) Validate() diag.Problems {
 		c.checkURL(&ps, "publish.s3.endpoint", c.Publish.S3.Endpoint)
 	}
 	c.checkAfterPublish(&ps)
+	// A bare number decodes as nanoseconds: refuse it rather than time out
+	// every request at once.
+	if d := c.Publish.S3.Timeout; d != 0 && d < time.Second {
+		ps.Errorf(c.File, c.Line("publish.s3.timeout"), "publish.s3.timeout", "want a duration of at least 1s, such as 60s, got %v", d)
+	}
 	return ps
 }
 

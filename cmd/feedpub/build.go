@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store"
 	"github.com/feedpub/feedpub/media/store/localstore"
+	"github.com/feedpub/feedpub/media/store/target"
 )
 
 type buildOptions struct {
@@ -48,7 +50,12 @@ func (o *buildOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	out := cfg.Resolve(o.Out)
+	// Checked before anything is written, and again with the build's
+	// input files once they are known.
+	out, err := o.outDir(cfg, nil)
+	if err != nil {
+		return err
+	}
 	st, err := localstore.New(out)
 	if err != nil {
 		return err
@@ -57,12 +64,16 @@ func (o *buildOptions) run(ctx context.Context) error {
 		Concurrency: cfg.Publish.Concurrency,
 		Prune:       true,
 		Force:       true,
+		LocalTarget: true,
 		Owner:       owner(),
 		Log:         o.root.debugf,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew})
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew}, func(res *site.Result) error {
+		_, err := o.outDir(cfg, res)
+		return err
+	})
 	o.root.report(ps)
 	if err != nil {
-		if ps.HasErrors() {
+		if ps.HasErrors() || errors.Is(err, errReported) {
 			return errReported
 		}
 		return fmt.Errorf("build %s: %w", out, err)
@@ -75,9 +86,10 @@ func (o *buildOptions) run(ctx context.Context) error {
 
 // publishSite runs one publish session: it takes the target's lock and
 // reads what it holds, builds the site against it (published entries keep
-// their ids, changed media get new keys), and applies the result. Problems
-// are returned, not printed; err is errReported when they hold errors.
-func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st store.Store, po publish.Options, so site.Options) (*site.Result, *publish.Report, diag.Problems, error) {
+// their ids, changed media get new keys), lets guard refuse the target now
+// that the build's inputs are known, and applies the result. Problems are
+// returned, not printed; err is errReported when they hold errors.
+func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st store.Store, po publish.Options, so site.Options, guard func(*site.Result) error) (*site.Result, *publish.Report, diag.Problems, error) {
 	sess, err := publish.Open(ctx, st, po)
 	if err != nil {
 		// Still check the site, so one run reports every problem.
@@ -96,6 +108,14 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 			err = fmt.Errorf("%w; %v", err, cerr)
 		}
 		return res, sess.Report(), ps, err
+	}
+	if guard != nil {
+		if err := guard(res); err != nil {
+			if cerr := sess.Close(); cerr != nil {
+				err = fmt.Errorf("%w; %v", err, cerr)
+			}
+			return res, sess.Report(), ps, err
+		}
 	}
 	rep, err := sess.Apply(ctx, res.Files, res.Identity)
 	if cerr := sess.Close(); cerr != nil {
@@ -121,6 +141,23 @@ func (o *rootOptions) buildSite(ctx context.Context, cfg *config.Config, so site
 		return nil, errReported
 	}
 	return res, nil
+}
+
+// outDir resolves --out (the forms of a local publish.target) and refuses
+// a folder that holds or lies among the site's inputs: build prunes what it
+// no longer produces, which in such a folder would be a source file.
+func (o *buildOptions) outDir(cfg *config.Config, res *site.Result) (string, error) {
+	tg, err := target.Parse(o.Out, cfg.Dir)
+	if err == nil && tg.Scheme != "file" {
+		err = fmt.Errorf("%q: want a folder; build writes only to this computer (publish uploads)", o.Out)
+	}
+	if err == nil {
+		err = target.CheckLocal(tg.Path, siteOf(cfg, inputsOf(res)))
+	}
+	if err != nil {
+		return "", fmt.Errorf("build --out: %w", err)
+	}
+	return tg.Path, nil
 }
 
 func owner() string {

@@ -156,3 +156,24 @@ func TestReplacedEpisodeGetsANewKey(t *testing.T) {
 	}
 	checkOutLive(t, out)
 }
+
+func TestStaleTemporaryFilesGoAtTheNextPublish(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "feedpub.yaml")
+	out := filepath.Join(dir, "public")
+	mustRun(t, "publish", "--config", cfg)
+	// What a publish killed mid-write leaves behind.
+	for _, p := range []string{"media/.feedpub-tmp-123", ".feedpub-tmp-456"} {
+		writeFile(t, filepath.Join(out, filepath.FromSlash(p)), "partial")
+	}
+	mustRun(t, "publish", "--dry-run", "--config", cfg)
+	if _, err := os.Stat(filepath.Join(out, "media", ".feedpub-tmp-123")); err != nil {
+		t.Fatal("a dry run removed files")
+	}
+	mustRun(t, "publish", "--config", cfg)
+	for _, p := range []string{"media/.feedpub-tmp-123", ".feedpub-tmp-456"} {
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(p))); err == nil {
+			t.Errorf("%s left behind", p)
+		}
+	}
+}

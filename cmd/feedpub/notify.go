@@ -13,7 +13,7 @@ import (
 	"github.com/feedpub/feedpub/media/notify"
 	"github.com/feedpub/feedpub/media/notify/cloudfront"
 	"github.com/feedpub/feedpub/media/publish"
-	"github.com/feedpub/feedpub/media/store/s3store"
+	"github.com/feedpub/feedpub/media/store/target"
 )
 
 // afterPublish clears the CDN of the feeds the publish changed, then tells
@@ -182,8 +182,8 @@ func keysOf(c notify.Change) []string {
 // targetPrefix is the key prefix of an s3:// target: where the feeds sit
 // under the distribution's origin. A folder target has none.
 func targetPrefix(cfg *config.Config) string {
-	if _, prefix, ok := s3store.ParseTarget(strings.TrimSpace(cfg.Publish.Target)); ok {
-		return prefix
+	if tg, err := target.Parse(cfg.Publish.Target, cfg.Dir); err == nil && tg.Scheme == "s3" {
+		return tg.Prefix
 	}
 	return ""
 }

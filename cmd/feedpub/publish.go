@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,6 +14,7 @@ import (
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
+	"github.com/feedpub/feedpub/media/store/target"
 )
 
 type publishOptions struct {
@@ -89,8 +89,12 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		return err
 	}
 	out.Feeds = feedURLs(cfg)
+	if tg, err := resolveTarget(cfg); err == nil {
+		out.Target = &targetJSON{URL: strings.TrimSpace(cfg.Publish.Target), Target: tg}
+	}
+	// A local target is checked before anything is written, and again
+	// with the build's input files once they are known.
 	st, err := openTarget(ctx, cfg)
-	out.Target = targetFields(cfg)
 	if err != nil {
 		return err
 	}
@@ -108,10 +112,14 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		Force:       o.Force,
 		BreakLock:   o.Break,
 		ACL:         cfg.Publish.ACL,
+		LocalTarget: out.Target != nil && out.Target.Scheme == "file",
 		Owner:       owner(),
 		Log:         logf,
 		Progress:    progress,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew})
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew}, func(res *site.Result) error {
+		_, err := resolveTarget(cfg, inputsOf(res)...)
+		return err
+	})
 	finish()
 	if rep != nil && (!ro.Verbose || o.JSON) { // --verbose logged them already
 		for _, w := range rep.Warnings {
@@ -174,7 +182,7 @@ type summary struct {
 	OK            bool          `json:"ok"`
 	Error         string        `json:"error,omitempty"` // what stopped the publish, when not a problem below
 	DryRun        bool          `json:"dry_run"`
-	Target        *target       `json:"target,omitempty"`
+	Target        *targetJSON   `json:"target,omitempty"`
 	Feeds         []feedURL     `json:"feeds"`
 	Problems      []problemJSON `json:"problems"`
 	Objects       []action      `json:"objects"`
@@ -188,14 +196,11 @@ type summary struct {
 	Seconds       float64       `json:"seconds"`
 }
 
-type target struct {
-	URL      string `json:"url"`
-	Scheme   string `json:"scheme"` // "file" or "s3"
-	Path     string `json:"path,omitempty"`
-	Bucket   string `json:"bucket,omitempty"`
-	Prefix   string `json:"prefix,omitempty"`
-	Endpoint string `json:"endpoint,omitempty"`
-	Region   string `json:"region,omitempty"`
+// targetJSON is publish.target for machines: the URL as configured and
+// its parsed fields, never with credentials (they are not in the config).
+type targetJSON struct {
+	URL string `json:"url"`
+	target.Target
 }
 
 type feedURL struct {
@@ -289,21 +294,4 @@ func feedURLs(cfg *config.Config) []feedURL {
 		add("reviews-json", cfg.Reviews.JSON)
 	}
 	return out
-}
-
-// targetFields describes publish.target for machines, never with
-// credentials (they are not in the config).
-func targetFields(cfg *config.Config) *target {
-	raw := strings.TrimSpace(cfg.Publish.Target)
-	t := &target{URL: raw, Scheme: "file"}
-	if strings.HasPrefix(raw, "s3://") {
-		u, err := url.Parse(raw)
-		if err == nil {
-			t.Scheme, t.Bucket, t.Prefix = "s3", u.Host, strings.TrimPrefix(u.Path, "/")
-		}
-		t.Endpoint, t.Region = cfg.Publish.S3.Endpoint, cfg.Publish.S3.Region
-		return t
-	}
-	t.Path = cfg.Resolve(strings.TrimPrefix(raw, "file://"))
-	return t
 }

@@ -68,7 +68,7 @@ func TestS3PublishJSONOnFailure(t *testing.T) {
 	if r.code != 1 || s.OK || !strings.Contains(s.Error, `bucket "no-such-bucket" does not exist`) {
 		t.Errorf("want exit 1 and the error in the document: %s", r)
 	}
-	if s.Target == nil || s.Target.Scheme != "s3" || s.Target.Bucket != "no-such-bucket" || s.Target.Prefix != "feeds" || s.Target.Endpoint != srv.Endpoint {
+	if s.Target == nil || s.Target.Scheme != "s3" || s.Target.Bucket != "no-such-bucket" || s.Target.Prefix != "feeds/" || s.Target.Endpoint != srv.Endpoint {
 		t.Errorf("target fields: %+v", s.Target)
 	}
 	if len(s.Feeds) != 5 {

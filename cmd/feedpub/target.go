@@ -3,24 +3,64 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
+	"path/filepath"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/store"
 	"github.com/feedpub/feedpub/media/store/localstore"
+	"github.com/feedpub/feedpub/media/store/target"
 )
 
-// openTarget opens publish.target: a folder (relative to the config file's
-// folder), file://PATH, or s3://bucket/prefix.
-func openTarget(ctx context.Context, cfg *config.Config) (store.Store, error) {
-	t := strings.TrimSpace(cfg.Publish.Target)
-	switch {
-	case strings.HasPrefix(t, "s3://"):
-		return openS3(ctx, cfg, t)
-	case strings.HasPrefix(t, "file://"):
-		t = strings.TrimPrefix(t, "file://")
-	case strings.Contains(t, "://"):
-		return nil, fmt.Errorf("%s: publish.target: %q: want a folder, file://PATH or s3://bucket/prefix", cfg.File, t)
+// resolveTarget parses publish.target (see package target for the forms)
+// and fills in the S3 endpoint and region from the configuration. A local
+// folder is checked with target.CheckLocal against the site and inputs
+// (the build's source files, when known).
+func resolveTarget(cfg *config.Config, inputs ...string) (target.Target, error) {
+	tg, err := target.Parse(cfg.Publish.Target, cfg.Dir)
+	if err != nil {
+		return tg, fmt.Errorf("%s: publish.target: %w", cfg.File, err)
 	}
-	return localstore.New(cfg.Resolve(t))
+	if tg.Scheme == "s3" {
+		tg.Endpoint = target.Redact(cfg.Publish.S3.Endpoint)
+		tg.Region = cfg.Publish.S3.Region
+		return tg, nil
+	}
+	if err := target.CheckLocal(tg.Path, siteOf(cfg, inputs)); err != nil {
+		return tg, fmt.Errorf("%s: publish.target: %w", cfg.File, err)
+	}
+	return tg, nil
+}
+
+// inputsOf lists the source files of a build, for the guard on a local
+// target.
+func inputsOf(res *site.Result) []string {
+	var inputs []string
+	if res != nil {
+		for _, f := range res.Files {
+			if f.Path != "" {
+				inputs = append(inputs, f.Path)
+			}
+		}
+	}
+	return inputs
+}
+
+// siteOf describes the site for target.CheckLocal.
+func siteOf(cfg *config.Config, inputs []string) target.Site {
+	return target.Site{Dir: cfg.Dir, ContentDir: cfg.Resolve(filepath.FromSlash(cfg.Content.Dir)), Inputs: inputs}
+}
+
+// openTarget opens publish.target. Opening writes nothing, so a dry run
+// leaves no trace: a local folder is created by the first write. inputs are
+// the build's source files, for the guard on a local target.
+func openTarget(ctx context.Context, cfg *config.Config, inputs ...string) (store.Store, error) {
+	tg, err := resolveTarget(cfg, inputs...)
+	if err != nil {
+		return nil, err
+	}
+	if tg.Scheme == "s3" {
+		return openS3(ctx, cfg, tg)
+	}
+	return localstore.New(tg.Path)
 }

@@ -40,6 +40,12 @@ type Options struct {
 	Log func(format string, args ...any)
 	// Progress, when set, is told about upload progress (progress bars).
 	Progress Progress
+	// LocalTarget says the target is a folder on this computer: the
+	// temporary files of publishes that died are removed at the start,
+	// under the lock, since no write can be under way then. On S3 an
+	// incomplete upload might belong to a publish still running, so only
+	// Prune aborts those older than LockTTL.
+	LocalTarget bool
 }
 
 // Progress receives upload progress. Calls may come from several
@@ -84,11 +90,12 @@ var ErrRefused = errors.New("publish refused")
 // is held from the manifest read to the manifest write, so no other
 // publish can slip in between.
 type Session struct {
+	raw    store.Store
 	st     *counting
 	opt    Options
 	m      *Manifest
 	remote map[string]store.Object // the listing, when there is no manifest
-	unlock func() error
+	lock   *heldLock               // nil for a dry run, or once closed
 	rep    *Report
 	start  time.Time
 }
@@ -108,16 +115,24 @@ func Open(ctx context.Context, raw store.Store, opt Options) (*Session, error) {
 	if opt.Log == nil {
 		opt.Log = func(string, ...any) {}
 	}
-	s := &Session{st: &counting{Store: raw}, opt: opt, rep: &Report{}, start: time.Now()}
-	s.unlock = func() error { return nil }
+	s := &Session{raw: raw, st: &counting{Store: raw}, opt: opt, rep: &Report{}, start: time.Now()}
 	if !opt.DryRun {
-		unlock, warn, err := acquireLock(ctx, s.st, opt)
+		l, warn, err := takeLock(ctx, s.st, opt)
 		if err != nil {
 			s.done()
 			return s, err
 		}
-		s.unlock = unlock
+		s.lock = l
 		s.warn(warn)
+		// Debris of publishes that died (a local target's temporary
+		// files) is removed while the lock keeps others out.
+		if c, ok := raw.(store.Cleaner); ok && opt.LocalTarget {
+			if n, err := c.CleanStale(l.Context(), 0); err != nil {
+				s.warn(fmt.Sprintf("could not remove the temporary files of an earlier publish: %v", err))
+			} else if n > 0 {
+				opt.Log("removed %d temporary files of an earlier publish", n)
+			}
+		}
 	}
 	m, err := ReadManifest(ctx, s.st)
 	if err != nil {
@@ -163,10 +178,17 @@ func (s *Session) fail(err error) error {
 
 // Close releases the lock. It is safe to call more than once.
 func (s *Session) Close() error {
-	unlock := s.unlock
-	s.unlock = func() error { return nil }
+	l := s.lock
+	s.lock = nil
 	defer s.done()
-	if err := unlock(); err != nil {
+	if l == nil {
+		return nil
+	}
+	err := l.Release()
+	if errors.Is(err, ErrLockLost) {
+		return fmt.Errorf("%w while this publish ran: another publish took it over, and may have written meanwhile; run publish again to be sure the target is complete", err)
+	}
+	if err != nil {
 		// A publish cut off by the network usually cannot remove its lock
 		// either; say so, or the next publish refuses to start with no hint
 		// why.
@@ -201,6 +223,14 @@ func (s *Session) Published() *Published {
 func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Report, error) {
 	opt, st, rep, m := s.opt, s.st, s.rep, s.m
 	defer s.done()
+	if s.lock != nil {
+		// Stop writing as soon as the lock is lost to another publish.
+		lctx, cancel := context.WithCancelCause(ctx)
+		defer cancel(nil)
+		stop := context.AfterFunc(s.lock.Context(), func() { cancel(context.Cause(s.lock.Context())) })
+		defer stop()
+		ctx = lctx
+	}
 	logf := opt.Log
 	plan, err := MakePlan(ctx, st, files, m, s.remote)
 	if err != nil {
@@ -270,6 +300,15 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 		}
 	}
 	if opt.Prune {
+		// Multipart uploads abandoned by publishes that died long enough
+		// ago that they cannot still be running.
+		if c, ok := s.raw.(store.Cleaner); ok && !opt.LocalTarget {
+			if n, err := c.CleanStale(ctx, opt.LockTTL); err != nil {
+				s.warn(fmt.Sprintf("could not abort the incomplete uploads of earlier publishes: %v", err))
+			} else if n > 0 {
+				logf("aborted %d incomplete uploads of earlier publishes", n)
+			}
+		}
 		for _, a := range plan.Orphans {
 			ok, err := ours(ctx, st, a.File.Key, m.Objects[a.File.Key])
 			if err != nil {

@@ -60,6 +60,18 @@ type PutOptions struct {
 	ACL string
 }
 
+// Cleaner is implemented by stores in which an interrupted write can leave
+// debris that no List shows: temporary files (localstore) or incomplete
+// multipart uploads (s3store), which cost space and, on S3, money.
+type Cleaner interface {
+	// CleanStale removes the debris of writes that started more than
+	// olderThan ago and returns how many it removed. It never touches a
+	// published object. With a small olderThan it may remove the debris of
+	// a write under way: call it only while holding the publish lock, or
+	// with olderThan of at least the lock's expiry.
+	CleanStale(ctx context.Context, olderThan time.Duration) (removed int, err error)
+}
+
 // Store is a flat namespace of objects under one prefix.
 //
 // Every method is safe for concurrent use. Keys are slash-separated paths
@@ -81,6 +93,13 @@ type Store interface {
 	Put(ctx context.Context, key string, r io.Reader, o PutOptions) (Object, error)
 	// Delete removes the object. Deleting a missing key is not an error.
 	Delete(ctx context.Context, key string) error
+	// DeleteIf removes the object only if its current ETag equals etag, so
+	// that a lock is released only by its holder. It returns an error
+	// wrapping ErrPrecondition, and leaves the object, if the ETag differs;
+	// for a missing key it returns nil or an error wrapping ErrNotExist or
+	// ErrPrecondition (S3 servers differ). A backend that cannot delete conditionally in one step
+	// checks the ETag and then deletes, and documents that window.
+	DeleteIf(ctx context.Context, key, etag string) error
 	// String describes the target for messages (never with credentials).
 	String() string
 }

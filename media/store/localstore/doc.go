@@ -28,4 +28,16 @@
 //
 // A key cannot be both a file and a folder of other keys ("a" and "a/b"):
 // a Put that needs that fails.
+//
+// Symlinks: the root is resolved to its real path once, by New. Below it
+// the store never follows a link: every folder on a key's path is checked
+// with Lstat, and a key whose path goes through a link, or that is one,
+// gives ErrSymlink from Stat, Get, Put, Delete and DeleteIf, which touch
+// nothing; List does not descend into linked folders. The check and the
+// operation are not one atomic step: a program that swaps a folder for a
+// link in between can still win that race, feedpub's own writes cannot.
+//
+// New creates nothing; the root folder is made by the first Put, so that a
+// dry run leaves no trace. CleanStale (store.Cleaner) removes the
+// temporary files that a killed Put leaves behind.
 package localstore

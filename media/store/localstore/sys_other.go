@@ -20,3 +20,9 @@ func (s *Store) lock() (unlock func(), err error) {
 	s.mu.Lock()
 	return s.mu.Unlock, nil
 }
+
+// oNoFollow is 0 where open has no O_NOFOLLOW; resolve and Lstat still
+// refuse links found before opening.
+const oNoFollow = 0
+
+func isLoop(err error) bool { return false }

@@ -3,6 +3,7 @@
 package localstore
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -40,3 +41,9 @@ func (s *Store) lock() (unlock func(), err error) {
 	}
 	return func() { f.Close() }, nil // closing releases the lock
 }
+
+// oNoFollow makes open fail on a symlink instead of following it.
+const oNoFollow = syscall.O_NOFOLLOW
+
+// isLoop reports the error of opening a symlink with oNoFollow.
+func isLoop(err error) bool { return errors.Is(err, syscall.ELOOP) }

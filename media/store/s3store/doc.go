@@ -28,6 +28,16 @@
 // deletes it. A server that ignores the header or answers 501 gives
 // store.ErrConditionalUnsupported.
 //
+// Timeouts: opening a connection is bounded by Config.ConnectTimeout, and
+// every connection fails a request once no byte has moved on it, either
+// way, for Config.IdleTimeout (60 s by default), with a *StallError that is
+// not retried: a frozen server fails the Put in about that time, in one
+// line naming the key and the server. Cancelling the context (Ctrl-C)
+// stops the transfer manager and the HTTP requests at once. A multipart
+// upload that fails or is cancelled is aborted on a fresh context bounded
+// by 5 s; when even that fails the error says so, and CleanStale
+// (store.Cleaner) aborts such uploads later.
+//
 // Errors are translated at this boundary into one line that says what to
 // fix, such as
 //

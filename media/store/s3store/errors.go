@@ -99,6 +99,10 @@ func (s *Store) explain(err error) (kind error, msg string) {
 	if errors.As(err, &apiErr) {
 		code = apiErr.ErrorCode()
 	}
+	var stall *StallError
+	if errors.As(err, &stall) {
+		return nil, fmt.Sprintf("%s stopped answering (no data for %s)", s.server(), stall.Idle)
+	}
 	// No HTTP status and a network timeout: the server never answered
 	// (net/http's header timeout also counts as a deadline, so test first).
 	var netErr net.Error
@@ -107,8 +111,10 @@ func (s *Store) explain(err error) (kind error, msg string) {
 		return nil, fmt.Sprintf("%s did not answer in time; run publish again", endpoint)
 	}
 	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return nil, err.Error()
+	case errors.Is(err, context.Canceled):
+		return nil, "interrupted before it finished"
+	case errors.Is(err, context.DeadlineExceeded):
+		return nil, fmt.Sprintf("%s did not finish in time", endpoint)
 	case errors.As(err, &credErr):
 		return nil, "no usable AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile, or log in with aws sso login)"
 	case errors.As(err, &dnsErr):
@@ -129,7 +135,7 @@ func (s *Store) explain(err error) (kind error, msg string) {
 		return nil, fmt.Sprintf("the connection to %s broke during the request (network trouble or a server restart); run publish again", endpoint)
 	}
 	switch code {
-	case "NoSuchKey", "NotFound":
+	case "NoSuchKey", "NotFound", "NoSuchUpload":
 		return store.ErrNotExist, "object does not exist"
 	case "NoSuchBucket":
 		return nil, fmt.Sprintf("%s does not exist (create it, or check the bucket name and the endpoint)", bucket)
@@ -182,6 +188,14 @@ func (s *Store) explain(err error) (kind error, msg string) {
 		return nil, fmt.Sprintf("HTTP %d from %s", status, endpoint)
 	}
 	return nil, err.Error()
+}
+
+// server names the server for messages: "the server at URL", or S3.
+func (s *Store) server() string {
+	if s.cfg.Endpoint == "" {
+		return "S3"
+	}
+	return "the server at " + redactURL(s.cfg.Endpoint)
 }
 
 // wrongRegion says which region the bucket is in, when the server said.

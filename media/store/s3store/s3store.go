@@ -2,6 +2,7 @@ package s3store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -84,6 +85,14 @@ type Config struct {
 	// ResponseTimeout bounds the wait for the server to start answering a
 	// request; 0 means DefaultResponseTimeout. Ignored with HTTPClient.
 	ResponseTimeout time.Duration
+	// IdleTimeout fails a request when no byte moved on its connection, in
+	// either direction, for this long: a frozen server fails the publish
+	// instead of hanging it. 0 means DefaultIdleTimeout. Ignored with
+	// HTTPClient.
+	IdleTimeout time.Duration
+	// ConnectTimeout bounds opening a connection; 0 means
+	// DefaultConnectTimeout. Ignored with HTTPClient.
+	ConnectTimeout time.Duration
 }
 
 // Store is a store.Store over an S3 bucket. Create it with New.
@@ -91,18 +100,34 @@ type Store struct {
 	cfg    Config
 	client *s3.Client
 	tm     *transfermanager.Client
+	aborts *abortRecorder // the transfer manager's client
 
-	condMu    sync.Mutex
-	condNone  error // result of the If-None-Match probe, when probed
-	condMatch error // result of the If-Match probe, when probed
-	probed    bool
+	condMu     sync.Mutex
+	condNone   error // result of the If-None-Match probe, when probed
+	condMatch  error // result of the If-Match probe, when probed
+	condDelete error // result of the DeleteObject If-Match probe, when probed
+	probed     bool
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store   = (*Store)(nil)
+	_ store.Cleaner = (*Store)(nil)
+)
 
 // DefaultResponseTimeout is how long a request may wait for the server to
 // start answering once the request is sent.
 const DefaultResponseTimeout = 2 * time.Minute
+
+// DefaultIdleTimeout is how long a connection may carry no byte, either
+// way, during a request.
+const DefaultIdleTimeout = 60 * time.Second
+
+// DefaultConnectTimeout bounds opening a connection.
+const DefaultConnectTimeout = 15 * time.Second
+
+// abortTimeout bounds aborting a failed or cancelled multipart upload,
+// which runs on a fresh context because the caller's may be cancelled.
+const abortTimeout = 5 * time.Second
 
 // New returns a Store for cfg. It loads the credentials' configuration but
 // makes no request: a missing bucket or a wrong key shows at first use.
@@ -145,6 +170,15 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 				if attempts > 0 {
 					o.MaxAttempts = attempts
 				}
+				// A server that went silent stays silent: a retry would
+				// only wait another idle period.
+				o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+					var stall *StallError
+					if errors.As(err, &stall) {
+						return aws.FalseTernary
+					}
+					return aws.UnknownTernary
+				})}, o.Retryables...)
 			})
 		}),
 	}
@@ -157,16 +191,18 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.HTTPClient != nil {
 		opts = append(opts, config.WithHTTPClient(cfg.HTTPClient))
 	} else {
-		timeout := cfg.ResponseTimeout
-		if timeout <= 0 {
-			timeout = DefaultResponseTimeout
-		}
-		// The SDK's own client (so AWS_CA_BUNDLE still applies) with a
-		// deadline on the answer: a server that accepts a connection and then
-		// says nothing must not hang a publish forever.
+		timeout := cmp.Or(cfg.ResponseTimeout, DefaultResponseTimeout)
+		idle := cmp.Or(cfg.IdleTimeout, DefaultIdleTimeout)
+		connect := cmp.Or(cfg.ConnectTimeout, DefaultConnectTimeout)
+		// The SDK's own client (so AWS_CA_BUNDLE still applies) with
+		// deadlines: a server that accepts a connection and then says
+		// nothing, or stops mid-request, must not hang a publish.
 		opts = append(opts, config.WithHTTPClient(awshttp.NewBuildableClient().
-			WithDialerOptions(func(d *net.Dialer) { d.Timeout = 15 * time.Second }).
-			WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = timeout })))
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = connect }).
+			WithTransportOptions(func(t *http.Transport) {
+				t.ResponseHeaderTimeout = timeout
+				t.DialContext = idleDialer(t.DialContext, idle)
+			})))
 	}
 	if cfg.Credentials != nil {
 		opts = append(opts, config.WithCredentialsProvider(cfg.Credentials))
@@ -190,30 +226,17 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		// that is expected, not worth a warning on every Get.
 		o.DisableLogOutputChecksumValidationSkipped = true
 	})
-	tm := transfermanager.New(client, func(o *transfermanager.Options) {
+	aborts := &abortRecorder{Client: client, failed: map[string]error{}}
+	tm := transfermanager.New(aborts, func(o *transfermanager.Options) {
 		o.PartSizeBytes = cfg.PartSize
 		o.Concurrency = cfg.Concurrency
 		o.MultipartUploadThreshold = cfg.MultipartThreshold
 		o.ChecksumAlgorithm = tmtypes.ChecksumAlgorithmSha256
-		o.FailTimeout = 30 * time.Second // abort the upload even after cancellation
+		// Abort a failed upload on a fresh context, also after Ctrl-C,
+		// but not for long: a frozen server would hold the exit.
+		o.FailTimeout = abortTimeout
 	})
-	return &Store{cfg: cfg, client: client, tm: tm}, nil
-}
-
-// ParseTarget splits "s3://bucket/prefix" into the bucket and the prefix,
-// normalised to "" or "x/y/". ok is false when target is not of that form.
-func ParseTarget(target string) (bucket, prefix string, ok bool) {
-	rest, found := strings.CutPrefix(target, "s3://")
-	if !found {
-		return "", "", false
-	}
-	bucket, prefix, _ = strings.Cut(rest, "/")
-	if bucket == "" || strings.ContainsFunc(bucket, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_')
-	}) {
-		return "", "", false
-	}
-	return bucket, normalisePrefix(prefix), true
+	return &Store{cfg: cfg, client: client, tm: tm, aborts: aborts}, nil
 }
 
 // normalisePrefix drops empty path elements and ends a non-empty prefix
@@ -358,6 +381,74 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
+// DeleteIf implements store.Store with DeleteObject and If-Match. On a
+// server that ignores If-Match on DeleteObject (found by the probe, see
+// checkConditional) it compares the ETag with HeadObject and then deletes:
+// a write between the two requests would be lost, a window of one round
+// trip that the lock's use of DeleteIf (releasing a lock only its holder
+// refreshes) makes harmless in practice.
+func (s *Store) DeleteIf(ctx context.Context, key, etag string) error {
+	if err := store.CheckKey(key); err != nil {
+		return s.fail("delete", key, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return s.fail("delete", key, err)
+	}
+	if err := s.checkDeleteIf(ctx); err != nil {
+		if !errors.Is(err, store.ErrConditionalUnsupported) {
+			return s.fail("delete", key, err)
+		}
+		cur, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.cfg.Bucket, Key: s.objectKey(key)})
+		if err != nil {
+			return s.fail("delete", key, err)
+		}
+		if aws.ToString(cur.ETag) != etag {
+			return s.fail("delete", key, &smithy.GenericAPIError{Code: "PreconditionFailed", Message: "the ETag differs"})
+		}
+		return s.Delete(ctx, key)
+	}
+	_, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &s.cfg.Bucket, Key: s.objectKey(key), IfMatch: aws.String(etag)})
+	if err != nil {
+		return s.fail("delete", key, err)
+	}
+	return nil
+}
+
+// CleanStale implements store.Cleaner: it aborts the incomplete multipart
+// uploads under the prefix that were started more than olderThan ago (by
+// the server's clock, as Initiated says), freeing the parts that a killed
+// or cut-off publish left and that S3 would otherwise store, and bill,
+// forever. Give at least the publish lock's expiry as olderThan unless the
+// caller holds the lock.
+func (s *Store) CleanStale(ctx context.Context, olderThan time.Duration) (int, error) {
+	cutoff := time.Now().Add(-olderThan)
+	in := &s3.ListMultipartUploadsInput{Bucket: &s.cfg.Bucket, Prefix: aws.String(s.cfg.Prefix)}
+	n := 0
+	for {
+		page, err := s.client.ListMultipartUploads(ctx, in)
+		if err != nil {
+			return n, s.fail("list uploads", fmt.Sprintf("%q", s.cfg.Prefix), err)
+		}
+		for _, u := range page.Uploads {
+			if u.Initiated != nil && !u.Initiated.Before(cutoff) {
+				continue
+			}
+			_, err := s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &s.cfg.Bucket, Key: u.Key, UploadId: u.UploadId})
+			if err != nil {
+				if kind, _ := s.explain(err); kind != store.ErrNotExist { // NoSuchUpload: gone meanwhile
+					key, _ := strings.CutPrefix(aws.ToString(u.Key), s.cfg.Prefix)
+					return n, s.fail("abort upload of", key, err)
+				}
+			}
+			n++
+		}
+		if !aws.ToBool(page.IsTruncated) {
+			return n, nil
+		}
+		in.KeyMarker, in.UploadIdMarker = page.NextKeyMarker, page.NextUploadIdMarker
+	}
+}
+
 // Put implements store.Store. See the package documentation for how bodies
 // are sent. The returned Object has the SHA-256 that Put computed, and
 // ModTime is this computer's clock at the end of the upload.
@@ -408,7 +499,14 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, o store.PutOpt
 		if berr := body.err; berr != nil && !errors.Is(err, context.Canceled) {
 			err = berr // the body's own fault explains best
 		}
-		return store.Object{}, s.fail("put", key, err)
+		ferr := s.fail("put", key, err)
+		if s.aborts.abortFailed(aws.ToString(s.objectKey(key))) != nil {
+			var e *Error
+			if errors.As(ferr, &e) {
+				e.Msg += "; its incomplete upload could not be aborted and stays on the server until publish --prune removes it"
+			}
+		}
+		return store.Object{}, ferr
 	}
 	return store.Object{
 		Key:          key,
@@ -585,14 +683,8 @@ func (s *Store) checkConditional(ctx context.Context, o store.PutOptions) error 
 	if s.cfg.Endpoint == "" {
 		return nil // AWS S3 honours both headers; no probe requests needed
 	}
-	s.condMu.Lock()
-	defer s.condMu.Unlock()
-	if !s.probed {
-		none, match, err := s.probe(ctx)
-		if err != nil {
-			return err // not cached: try again next time
-		}
-		s.condNone, s.condMatch, s.probed = none, match, true
+	if err := s.probeOnce(ctx); err != nil {
+		return err
 	}
 	if o.IfNoneMatch {
 		return s.condNone
@@ -600,15 +692,43 @@ func (s *Store) checkConditional(ctx context.Context, o store.PutOptions) error 
 	return s.condMatch
 }
 
+// checkDeleteIf returns store.ErrConditionalUnsupported when the server
+// ignores If-Match on DeleteObject.
+func (s *Store) checkDeleteIf(ctx context.Context) error {
+	if s.cfg.Endpoint == "" {
+		return nil // AWS S3 honours If-Match on DeleteObject since 2024
+	}
+	if err := s.probeOnce(ctx); err != nil {
+		return err
+	}
+	return s.condDelete
+}
+
+// probeOnce runs the probe unless an earlier call did.
+func (s *Store) probeOnce(ctx context.Context) error {
+	s.condMu.Lock()
+	defer s.condMu.Unlock()
+	if s.probed {
+		return nil
+	}
+	none, match, del, err := s.probe(ctx)
+	if err != nil {
+		return err // not cached: try again next time
+	}
+	s.condNone, s.condMatch, s.condDelete, s.probed = none, match, del, true
+	return nil
+}
+
 var (
 	errIgnored        = fmt.Errorf("%w: the server ignored the condition and overwrote the object", store.ErrConditionalUnsupported)
+	errDeleteIgnored  = fmt.Errorf("%w: the server ignored If-Match on DeleteObject", store.ErrConditionalUnsupported)
 	errNotImplemented = fmt.Errorf("%w: the server answered 501 Not Implemented", store.ErrConditionalUnsupported)
 )
 
 // probe writes a probe object, tries to overwrite it with If-None-Match: *
-// and with a wrong If-Match, and deletes it. Each result is nil when the
-// server refused the overwrite as it should.
-func (s *Store) probe(ctx context.Context) (none, match, err error) {
+// and with a wrong If-Match, tries to delete it with a wrong If-Match, and
+// deletes it. Each result is nil when the server refused as it should.
+func (s *Store) probe(ctx context.Context) (none, match, del, err error) {
 	var rnd [8]byte
 	rand.Read(rnd[:])
 	key := s.objectKey(".feedpub-probe-" + hex.EncodeToString(rnd[:]))
@@ -621,7 +741,7 @@ func (s *Store) probe(ctx context.Context) (none, match, err error) {
 		return err
 	}
 	if err := put(nil); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer s.client.DeleteObject(context.WithoutCancel(ctx), &s3.DeleteObjectInput{Bucket: &s.cfg.Bucket, Key: key})
 	verdict := func(err error) (error, error) {
@@ -638,11 +758,21 @@ func (s *Store) probe(ctx context.Context) (none, match, err error) {
 	}
 	none, err = verdict(put(func(in *s3.PutObjectInput) { in.IfNoneMatch = aws.String("*") }))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	match, err = verdict(put(func(in *s3.PutObjectInput) { in.IfMatch = aws.String(`"feedpub-probe-no-such-etag"`) }))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return none, match, nil
+	_, derr := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &s.cfg.Bucket, Key: key, IfMatch: aws.String(`"feedpub-probe-no-such-etag"`)})
+	if derr == nil {
+		// Deleted despite the wrong ETag (or kept it without saying so):
+		// DeleteIf must check the ETag itself.
+		return none, match, errDeleteIgnored, nil
+	}
+	del, err = verdict(derr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return none, match, del, nil
 }

@@ -29,34 +29,6 @@ import (
 	"github.com/feedpub/feedpub/media/store/s3store/s3test"
 )
 
-func TestParseTarget(t *testing.T) {
-	for _, tc := range []struct {
-		in             string
-		bucket, prefix string
-		ok             bool
-	}{
-		{"s3://bucket", "bucket", "", true},
-		{"s3://bucket/", "bucket", "", true},
-		{"s3://bucket/prefix", "bucket", "prefix/", true},
-		{"s3://bucket/prefix/", "bucket", "prefix/", true},
-		{"s3://bucket/a/b/c", "bucket", "a/b/c/", true},
-		{"s3://bucket//a//b//", "bucket", "a/b/", true},
-		{"s3://my.bucket-1_x/p", "my.bucket-1_x", "p/", true},
-		{"s3://", "", "", false},
-		{"s3:///prefix", "", "", false},
-		{"s3://bad bucket/p", "", "", false},
-		{"S3://bucket", "", "", false},
-		{"https://bucket/p", "", "", false},
-		{"bucket/prefix", "", "", false},
-		{"", "", "", false},
-	} {
-		b, p, ok := ParseTarget(tc.in)
-		if b != tc.bucket || p != tc.prefix || ok != tc.ok {
-			t.Errorf("ParseTarget(%q) = %q, %q, %v; want %q, %q, %v", tc.in, b, p, ok, tc.bucket, tc.prefix, tc.ok)
-		}
-	}
-}
-
 func TestString(t *testing.T) {
 	s, err := New(t.Context(), Config{
 		Bucket:      "b",

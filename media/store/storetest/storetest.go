@@ -73,6 +73,7 @@ func Run(t *testing.T, newStore func(t testing.TB) store.Store, caps Capabilitie
 		{"IfNoneMatch", testIfNoneMatch},
 		{"IfNoneMatchRace", testIfNoneMatchRace},
 		{"IfMatch", testIfMatch},
+		{"DeleteIf", testDeleteIf},
 		{"Canceled", testCanceled},
 		{"CanceledDuringBody", testCanceledDuringBody},
 		{"Large", testLarge},
@@ -524,6 +525,31 @@ func testIfMatch(t *testing.T, s store.Store, caps Capabilities) {
 	checkAbsent(t, s, "missing.json")
 }
 
+func testDeleteIf(t *testing.T, s store.Store, caps Capabilities) {
+	v1 := put(t, s, "dir/lock", []byte(`{"token":1}`), store.PutOptions{})
+	v2 := put(t, s, "dir/lock", []byte(`{"token":2}`), store.PutOptions{})
+	for _, etag := range []string{v1.ETag, `"no-such-etag"`} {
+		err := s.DeleteIf(t.Context(), "dir/lock", etag)
+		if !errors.Is(err, store.ErrPrecondition) {
+			t.Fatalf("DeleteIf with a stale ETag %s: got error %v, want ErrPrecondition", etag, err)
+		}
+		checkContent(t, s, "dir/lock", []byte(`{"token":2}`))
+	}
+	if err := s.DeleteIf(t.Context(), "dir/lock", v2.ETag); err != nil {
+		t.Fatalf("DeleteIf with the current ETag: %v", err)
+	}
+	checkAbsent(t, s, "dir/lock")
+	// S3 servers differ here (404, 412, or 204 as for any delete).
+	err := s.DeleteIf(t.Context(), "dir/lock", v2.ETag)
+	if err != nil && !errors.Is(err, store.ErrNotExist) && !errors.Is(err, store.ErrPrecondition) {
+		t.Fatalf("DeleteIf of a missing key: got error %v, want none, ErrNotExist or ErrPrecondition", err)
+	}
+	checkAbsent(t, s, "dir/lock")
+	// The key can be written again where its folder was removed.
+	put(t, s, "dir/lock", []byte("again"), store.PutOptions{})
+	checkContent(t, s, "dir/lock", []byte("again"))
+}
+
 func testCanceled(t *testing.T, s store.Store, caps Capabilities) {
 	put(t, s, "k", []byte("x"), store.PutOptions{})
 	ctx, cancel := context.WithCancel(t.Context())
@@ -545,6 +571,10 @@ func testCanceled(t *testing.T, s store.Store, caps Capabilities) {
 	if err := s.Delete(ctx, "k"); err == nil {
 		t.Error("Delete with a canceled context succeeded")
 	}
+	if err := s.DeleteIf(ctx, "k", "any"); err == nil {
+		t.Error("DeleteIf with a canceled context succeeded")
+	}
+	checkContent(t, s, "k", []byte("x"))
 }
 
 // cancelingReader cancels its context once it has given n bytes, then goes

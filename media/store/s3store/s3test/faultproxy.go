@@ -10,7 +10,7 @@ import (
 
 // FaultProxy is a loopback TCP proxy in front of a server, for tests of
 // what happens when the network fails: it can drop every connection, refuse
-// new ones, or swallow them, and then forward again.
+// new ones, swallow them, or freeze, and then forward again.
 type FaultProxy struct {
 	Addr   string // 127.0.0.1:PORT
 	target string
@@ -19,6 +19,7 @@ type FaultProxy struct {
 	l     net.Listener // nil while refusing
 	mode  proxyMode
 	conns map[net.Conn]struct{}
+	thaw  chan struct{} // non-nil while frozen; closed by Thaw
 	wg    sync.WaitGroup
 }
 
@@ -73,6 +74,9 @@ func (p *FaultProxy) serve(c net.Conn, mode proxyMode) {
 		io.Copy(io.Discard, c)
 		return
 	}
+	// A connection made while frozen waits, unread, as the kernel keeps
+	// one for a stopped process.
+	p.waitThawed()
 	up, err := net.Dial("tcp", p.target)
 	if err != nil {
 		return
@@ -82,9 +86,59 @@ func (p *FaultProxy) serve(c net.Conn, mode proxyMode) {
 	p.mu.Unlock()
 	defer p.forget(up)
 	done := make(chan struct{}, 2)
-	go func() { io.Copy(up, c); done <- struct{}{} }()
-	go func() { io.Copy(c, up); done <- struct{}{} }()
+	go func() { p.copy(up, c); done <- struct{}{} }()
+	go func() { p.copy(c, up); done <- struct{}{} }()
 	<-done // either side closing ends both
+}
+
+// copy forwards src to dst like io.Copy, holding each chunk while the
+// proxy is frozen.
+func (p *FaultProxy) copy(dst io.Writer, src io.Reader) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			p.waitThawed()
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// waitThawed returns at once unless the proxy is frozen, else when it is
+// thawed.
+func (p *FaultProxy) waitThawed() {
+	p.mu.Lock()
+	thaw := p.thaw
+	p.mu.Unlock()
+	if thaw != nil {
+		<-thaw
+	}
+}
+
+// Freeze stops forwarding in both directions while keeping every
+// connection open and accepting new ones, as a server stopped with SIGSTOP
+// does: clients see no error, only silence. Thaw resumes.
+func (p *FaultProxy) Freeze() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.thaw == nil {
+		p.thaw = make(chan struct{})
+	}
+}
+
+// Thaw resumes forwarding after Freeze.
+func (p *FaultProxy) Thaw() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.thaw != nil {
+		close(p.thaw)
+		p.thaw = nil
+	}
 }
 
 func (p *FaultProxy) forget(c net.Conn) {
@@ -150,6 +204,7 @@ func (p *FaultProxy) setMode(t testing.TB, m proxyMode) {
 }
 
 func (p *FaultProxy) close() {
+	p.Thaw()
 	p.Refuse()
 	p.wg.Wait()
 }
