@@ -47,6 +47,9 @@ type Options struct {
 	Published *publish.Published
 	// AcceptNewGUIDs lets a front matter guid: replace a published GUID.
 	AcceptNewGUIDs bool
+	// Drafts and Future put drafts and scheduled entries in the feeds (the
+	// preview's --drafts and --future); build and publish never set them.
+	Drafts, Future bool
 }
 
 // Result is a built site.
@@ -75,7 +78,7 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	entries, eps := content.Load(cfg.Dir, cfg.Content.Dir)
 	ps.Add(eps...)
 
-	reqs, timed := requests(cfg, entries)
+	reqs, timed := requests(cfg, entries, opt.Drafts)
 	var cache *media.Cache
 	if !opt.NoCache {
 		cache = media.OpenCache(filepath.Join(cfg.Dir, StateDir, "probe-cache.json"))
@@ -106,7 +109,7 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	fm := feedMedia(assets, opt.Published)
 	in := feeds.Input{
 		Config: cfg, Entries: entries, Media: fm, Now: opt.Now, Generator: opt.Generator,
-		AcceptNewGUIDs: opt.AcceptNewGUIDs,
+		AcceptNewGUIDs: opt.AcceptNewGUIDs, Drafts: opt.Drafts, Future: opt.Future,
 	}
 	if opt.Published != nil {
 		in.Published, in.FeedIDs = opt.Published.Entries, opt.Published.FeedIDs
@@ -192,8 +195,9 @@ type timedReq struct {
 }
 
 // requests lists every file the entries and the config reference, with
-// where each reference is written, for messages.
-func requests(cfg *config.Config, entries []*content.Entry) ([]media.Request, []timedReq) {
+// where each reference is written, for messages; drafts' files only when
+// drafts are built.
+func requests(cfg *config.Config, entries []*content.Entry, drafts bool) ([]media.Request, []timedReq) {
 	var reqs []media.Request
 	var timed []timedReq
 	ref := func(file string, line int, field string) diag.Problem {
@@ -211,7 +215,7 @@ func requests(cfg *config.Config, entries []*content.Entry) ([]media.Request, []
 		}
 	}
 	for _, e := range entries {
-		if e.Draft {
+		if e.Draft && !drafts {
 			continue
 		}
 		if e.Image != "" {

@@ -192,3 +192,49 @@ func TestBuildAgainstPublishedKeepsIDsAndVersionsChangedMedia(t *testing.T) {
 		t.Errorf("want one continuation notice, got %d: %v", notes, ps)
 	}
 }
+
+func TestBuildDraftsAndFutureOnlyWhenAsked(t *testing.T) {
+	cfg := example(t)
+	// A draft with audio of its own, and an entry dated after now.
+	draft := "---\ntitle: Draft with audio\ndate: 2026-11-01T09:00:00Z\ndraft: true\naudio: {file: media/past-lives.mp3, episode: 99}\n---\nSoon.\n"
+	later := "---\ntitle: Later\ndate: 2026-12-24T09:00:00Z\n---\nScheduled.\n"
+	for name, body := range map[string]string{"draft-audio.md": draft, "later.md": later} {
+		if err := os.WriteFile(filepath.Join(cfg.Dir, "reviews", name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	titles := func(res *site.Result) string {
+		var ts []string
+		for _, e := range res.Catalog.Reviews.Items {
+			ts = append(ts, e.Title)
+		}
+		return strings.Join(ts, "|")
+	}
+	res, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	if ps.HasErrors() {
+		t.Fatal(ps.Err())
+	}
+	if got := titles(res); strings.Contains(got, "Draft") || strings.Contains(got, "Later") {
+		t.Errorf("a plain build lists a draft or a scheduled entry: %s", got)
+	}
+	if len(res.Skipped) != 3 {
+		t.Errorf("skipped %v, want the example's draft and the two new entries", res.Skipped)
+	}
+	res, ps = site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true, Drafts: true, Future: true})
+	if ps.HasErrors() {
+		t.Fatal(ps.Err())
+	}
+	if got := titles(res); !strings.HasPrefix(got, "Later|") || !strings.Contains(got, "Draft with audio") {
+		t.Errorf("Drafts and Future: reviews %s, want Later first and the draft", got)
+	}
+	if len(res.Skipped) != 0 {
+		t.Errorf("Drafts and Future still skip %v", res.Skipped)
+	}
+	var episodes []string
+	for _, e := range res.Catalog.Podcast.Items {
+		episodes = append(episodes, e.Title)
+	}
+	if !strings.Contains(strings.Join(episodes, "|"), "Draft with audio") {
+		t.Errorf("the draft's audio is not in the podcast feed: %v", episodes)
+	}
+}
