@@ -22,6 +22,7 @@ import (
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
+	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
 // Page is what the page shows of one build.
@@ -59,7 +60,8 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"stars":    func(r *float64) string { return feeds.Stars(*r) },
 	"rating":   func(r *float64) string { return strconv.FormatFloat(*r, 'f', -1, 64) },
 	"size":     size,
-	"html":     func(s string) template.HTML { return template.HTML(s) }, // Entry.HTML is built with raw HTML dropped
+	// As a feed reader shows it: no script, handler or javascript: URL.
+	"safe": func(s string) template.HTML { return template.HTML(xmltext.SafeHTML(s)) },
 }).Parse(pageHTML))
 
 // Render writes the page.
