@@ -130,6 +130,9 @@ type Publish struct {
 	ACL          string       `mapstructure:"acl"`
 	S3           S3           `mapstructure:"s3"`
 	CacheControl CacheControl `mapstructure:"cache_control"`
+	// Preview also publishes the preview page (feedpub serve's, without
+	// its live parts) as index.html: a plain landing page.
+	Preview bool `mapstructure:"preview"`
 }
 
 // S3 holds the settings for s3:// targets. Credentials are never here: they

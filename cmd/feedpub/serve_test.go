@@ -320,3 +320,24 @@ func TestServeSkipsWhatBuildsWrite(t *testing.T) {
 		t.Error("an s3 target is taken for a folder")
 	}
 }
+
+func TestPreviewPublishedAsIndexHTML(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "feedpub.yaml")
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, cfg, string(data)+"  preview: true\n")
+	mustRun(t, "publish", "--config", cfg)
+	page, err := os.ReadFile(filepath.Join(dir, "public", "index.html"))
+	if err != nil {
+		t.Fatalf("publish.preview: true wrote no index.html: %v", err)
+	}
+	if !bytes.Contains(page, []byte(`value="`+baseURL+`podcast.xml"`)) || bytes.Contains(page, []byte("EventSource")) {
+		t.Errorf("index.html is not the static preview page with the published URLs:\n%.600s", page)
+	}
+	if r := mustRun(t, "publish", "--config", cfg); !strings.Contains(r.stdout, "0 files copied") {
+		t.Errorf("a second publish copied files again: %s", r.stdout)
+	}
+}

@@ -238,3 +238,49 @@ func TestBuildDraftsAndFutureOnlyWhenAsked(t *testing.T) {
 		t.Errorf("the draft's audio is not in the podcast feed: %v", episodes)
 	}
 }
+
+func TestBuildPreviewPublishesALandingPage(t *testing.T) {
+	cfg := example(t)
+	cfg.Publish.Preview = true
+	res, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	if ps.HasErrors() {
+		t.Fatal(ps.Err())
+	}
+	var page *publish.File
+	for i, f := range res.Files {
+		if f.Key == "index.html" {
+			page = &res.Files[i]
+		} else if page != nil && f.Kind == publish.KindMedia {
+			t.Errorf("media %s listed after index.html: the page must follow what it shows", f.Key)
+		}
+	}
+	if page == nil {
+		t.Fatal("publish.preview: no index.html in the tree")
+	}
+	if page.Kind != publish.KindFeed || page.ContentType != "text/html; charset=utf-8" || page.Size != int64(len(page.Body)) {
+		t.Errorf("index.html: kind %v, type %q, size %d for %d bytes", page.Kind, page.ContentType, page.Size, len(page.Body))
+	}
+	body := string(page.Body)
+	for _, want := range []string{
+		"<title>Reel Verdicts</title>", "Heroin(e): a small film with a mighty heart", "Aftersun: memory as a holiday snapshot",
+		`value="https://media.reelverdicts.example/podcast.xml"`, `src="https://media.reelverdicts.example/media/heroine.mp3"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	if !strings.Contains(body, `data-seek="2">0:02</button> Huntington, West Virginia`) {
+		t.Error("index.html lists no chapters")
+	}
+	for _, bad := range []string{"EventSource", "Next week", "Preview built"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("index.html contains %q", bad)
+		}
+	}
+	again, _ := site.Build(t.Context(), cfg, site.Options{Now: now.Add(time.Hour), ReadOnly: true})
+	for _, f := range again.Files {
+		if f.Key == "index.html" && f.SHA256 != page.SHA256 {
+			t.Error("a second build of the same site renders another index.html")
+		}
+	}
+}
