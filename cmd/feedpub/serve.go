@@ -73,16 +73,20 @@ func (o *serveOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
-	go w.Run(ctx, quietFor, func() {
+	rebuild := func() {
 		start := time.Now()
 		ps := srv.Rebuild(ctx)
 		o.root.report(ps)
 		if !ps.HasErrors() {
 			o.root.infof("rebuilt in %v", time.Since(start).Round(time.Millisecond))
 		}
-	})
+	}
+	ctx, stop := context.WithCancel(ctx)
+	watching := make(chan struct{})
+	// Waited for before returning, so that no rebuild still writes the
+	// probe cache once serve has stopped.
+	defer func() { stop(); <-watching }()
+	go func() { defer close(watching); w.Run(ctx, quietFor, rebuild) }()
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
