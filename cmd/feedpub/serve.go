@@ -99,7 +99,11 @@ func (o *serveOptions) run(ctx context.Context) error {
 	}()
 	o.root.infof("previewing %s at %s (Ctrl-C stops)", cfg.File, url)
 	if host, _, _ := net.SplitHostPort(o.Addr); host == "" || net.ParseIP(host).IsUnspecified() {
-		o.root.infof("on this machine also at http://localhost:%d/", ln.Addr().(*net.TCPAddr).Port)
+		if strings.HasPrefix(url, "http://127.0.0.1:") {
+			o.root.infof("no LAN address found: the feeds name 127.0.0.1, which only this machine reaches")
+		} else {
+			o.root.infof("on this machine also at http://localhost:%d/", ln.Addr().(*net.TCPAddr).Port)
+		}
 	}
 	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
