@@ -33,7 +33,8 @@ demo: build
 	@echo "feeds and media are in $(EXAMPLE)/public"
 
 # Everything the tests need: a real S3-compatible server (versitygw), and,
-# when run as root on Debian, ffmpeg and the independent feed parsers.
+# when run as root on Debian, ffmpeg, the independent feed parsers and
+# chromium.
 deps:
 	@bash .ci/deps
 

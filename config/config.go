@@ -148,6 +148,9 @@ type Publish struct {
 	CacheControl CacheControl `mapstructure:"cache_control"`
 	Notify       Notify       `mapstructure:"notify"`
 	CDN          CDN          `mapstructure:"cdn"`
+	// Preview also publishes the preview page (feedpub serve's, without
+	// its live parts) as index.html: a plain landing page.
+	Preview bool `mapstructure:"preview"`
 }
 
 // S3 holds the settings for s3:// targets. Credentials are never here: they

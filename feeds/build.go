@@ -48,6 +48,10 @@ type Input struct {
 	FeedIDs   map[string]string
 	// AcceptNewGUIDs lets a front matter guid: replace a published GUID.
 	AcceptNewGUIDs bool
+	// Drafts and Future keep drafts and entries dated after Now in the
+	// feeds, for the preview (serve --drafts, --future); a publish never
+	// sets them.
+	Drafts, Future bool
 }
 
 // Skipped names an entry left out of every feed, and why.
@@ -86,10 +90,10 @@ func Build(in Input) (*Catalog, []Skipped, diag.Problems) {
 	byGUID := map[string]*content.Entry{}
 	for i, ce := range in.Entries {
 		switch {
-		case ce.Draft:
+		case ce.Draft && !in.Drafts:
 			skipped = append(skipped, Skipped{ce.File, "draft"})
 			continue
-		case ce.Date.After(in.Now):
+		case ce.Date.After(in.Now) && !in.Future:
 			skipped = append(skipped, Skipped{ce.File, "scheduled for " + ce.Date.UTC().Format(time.RFC3339)})
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -21,6 +22,7 @@ import (
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/podcast"
+	"github.com/feedpub/feedpub/feeds/preview"
 	"github.com/feedpub/feedpub/feeds/syndication"
 	"github.com/feedpub/feedpub/media"
 	"github.com/feedpub/feedpub/media/probe"
@@ -47,6 +49,9 @@ type Options struct {
 	Published *publish.Published
 	// AcceptNewGUIDs lets a front matter guid: replace a published GUID.
 	AcceptNewGUIDs bool
+	// Drafts and Future put drafts and scheduled entries in the feeds (the
+	// preview's --drafts and --future); build and publish never set them.
+	Drafts, Future bool
 }
 
 // Result is a built site.
@@ -75,7 +80,7 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	entries, eps := content.Load(cfg.Dir, cfg.Content)
 	ps.Add(eps...)
 
-	reqs, timed := requests(cfg, entries)
+	reqs, timed := requests(cfg, entries, opt.Drafts)
 	var cache *media.Cache
 	if !opt.NoCache {
 		cache = media.OpenCache(filepath.Join(cfg.Dir, StateDir, "probe-cache.json"))
@@ -106,7 +111,7 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	fm := feedMedia(assets, opt.Published)
 	in := feeds.Input{
 		Config: cfg, Entries: entries, Media: fm, Now: opt.Now, Generator: opt.Generator,
-		AcceptNewGUIDs: opt.AcceptNewGUIDs,
+		AcceptNewGUIDs: opt.AcceptNewGUIDs, Drafts: opt.Drafts, Future: opt.Future,
 	}
 	if opt.Published != nil {
 		in.Published, in.FeedIDs = opt.Published.Entries, opt.Published.FeedIDs
@@ -121,8 +126,51 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	files, rps := render(cfg, cat)
 	ps.Add(rps...)
 	res.Files = append(mediaFiles(cfg, cat, assets, fm), files...)
+	if cfg.Publish.Preview {
+		f, err := landingPage(cfg, res, opt.Now)
+		if err != nil {
+			ps.Errorf(cfg.File, cfg.Line("publish.preview"), "publish.preview", "%v", err)
+		} else {
+			res.Files = append(res.Files, f)
+			// Media first, then the feeds and the page, each sorted by key.
+			sort.SliceStable(res.Files, func(i, j int) bool {
+				a, b := res.Files[i], res.Files[j]
+				return a.Kind < b.Kind || a.Kind == b.Kind && a.Key < b.Key
+			})
+		}
+	}
 	ps.Add(collisions(cfg, res.Files, reqs, fm)...)
 	return res, ps
+}
+
+// landingKey is the key of the page publish.preview adds to the tree.
+const landingKey = "index.html"
+
+// landingPage renders the preview page of the built site as the published
+// tree's index.html. It is published with the feeds (after the media it
+// shows) and, like them, gives the same bytes for the same site.
+func landingPage(cfg *config.Config, res *Result, now time.Time) (publish.File, error) {
+	byKey := make(map[string]publish.File, len(res.Files))
+	for _, f := range res.Files {
+		byKey[f.Key] = f
+	}
+	var buf bytes.Buffer
+	err := preview.Render(&buf, preview.Page{Catalog: res.Catalog, Entries: res.Entries, Now: now,
+		ReadFile: func(key string) ([]byte, error) {
+			f, ok := byKey[key]
+			if !ok || f.Path == "" {
+				return nil, fmt.Errorf("%s is not a file of the site", key)
+			}
+			return os.ReadFile(f.Path)
+		}})
+	if err != nil {
+		return publish.File{}, err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	return publish.File{
+		Key: landingKey, Kind: publish.KindFeed, Body: buf.Bytes(), Size: int64(buf.Len()),
+		SHA256: hex.EncodeToString(sum[:]), ContentType: "text/html; charset=utf-8", CacheControl: cfg.Publish.CacheControl.Feeds,
+	}, nil
 }
 
 // feedMedia maps each probed file to what the feeds state about it, under
@@ -192,8 +240,9 @@ type timedReq struct {
 }
 
 // requests lists every file the entries and the config reference, with
-// where each reference is written, for messages.
-func requests(cfg *config.Config, entries []*content.Entry) ([]media.Request, []timedReq) {
+// where each reference is written, for messages; drafts' files only when
+// drafts are built.
+func requests(cfg *config.Config, entries []*content.Entry, drafts bool) ([]media.Request, []timedReq) {
 	var reqs []media.Request
 	var timed []timedReq
 	ref := func(file string, line int, field string) diag.Problem {
@@ -211,7 +260,7 @@ func requests(cfg *config.Config, entries []*content.Entry) ([]media.Request, []
 		}
 	}
 	for _, e := range entries {
-		if e.Draft {
+		if e.Draft && !drafts {
 			continue
 		}
 		if e.Image != "" {

@@ -192,3 +192,95 @@ func TestBuildAgainstPublishedKeepsIDsAndVersionsChangedMedia(t *testing.T) {
 		t.Errorf("want one continuation notice, got %d: %v", notes, ps)
 	}
 }
+
+func TestBuildDraftsAndFutureOnlyWhenAsked(t *testing.T) {
+	cfg := example(t)
+	// A draft with audio of its own, and an entry dated after now.
+	draft := "---\ntitle: Draft with audio\ndate: 2026-11-01T09:00:00Z\ndraft: true\naudio: {file: media/past-lives.mp3, episode: 99}\n---\nSoon.\n"
+	later := "---\ntitle: Later\ndate: 2026-12-24T09:00:00Z\n---\nScheduled.\n"
+	for name, body := range map[string]string{"draft-audio.md": draft, "later.md": later} {
+		if err := os.WriteFile(filepath.Join(cfg.Dir, "reviews", name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	titles := func(res *site.Result) string {
+		var ts []string
+		for _, e := range res.Catalog.Reviews.Items {
+			ts = append(ts, e.Title)
+		}
+		return strings.Join(ts, "|")
+	}
+	res, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	if ps.HasErrors() {
+		t.Fatal(ps.Err())
+	}
+	if got := titles(res); strings.Contains(got, "Draft") || strings.Contains(got, "Later") {
+		t.Errorf("a plain build lists a draft or a scheduled entry: %s", got)
+	}
+	if len(res.Skipped) != 3 {
+		t.Errorf("skipped %v, want the example's draft and the two new entries", res.Skipped)
+	}
+	res, ps = site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true, Drafts: true, Future: true})
+	if ps.HasErrors() {
+		t.Fatal(ps.Err())
+	}
+	if got := titles(res); !strings.HasPrefix(got, "Later|") || !strings.Contains(got, "Draft with audio") {
+		t.Errorf("Drafts and Future: reviews %s, want Later first and the draft", got)
+	}
+	if len(res.Skipped) != 0 {
+		t.Errorf("Drafts and Future still skip %v", res.Skipped)
+	}
+	var episodes []string
+	for _, e := range res.Catalog.Podcast.Items {
+		episodes = append(episodes, e.Title)
+	}
+	if !strings.Contains(strings.Join(episodes, "|"), "Draft with audio") {
+		t.Errorf("the draft's audio is not in the podcast feed: %v", episodes)
+	}
+}
+
+func TestBuildPreviewPublishesALandingPage(t *testing.T) {
+	cfg := example(t)
+	cfg.Publish.Preview = true
+	res, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	if ps.HasErrors() {
+		t.Fatal(ps.Err())
+	}
+	var page *publish.File
+	for i, f := range res.Files {
+		if f.Key == "index.html" {
+			page = &res.Files[i]
+		} else if page != nil && f.Kind == publish.KindMedia {
+			t.Errorf("media %s listed after index.html: the page must follow what it shows", f.Key)
+		}
+	}
+	if page == nil {
+		t.Fatal("publish.preview: no index.html in the tree")
+	}
+	if page.Kind != publish.KindFeed || page.ContentType != "text/html; charset=utf-8" || page.Size != int64(len(page.Body)) {
+		t.Errorf("index.html: kind %v, type %q, size %d for %d bytes", page.Kind, page.ContentType, page.Size, len(page.Body))
+	}
+	body := string(page.Body)
+	for _, want := range []string{
+		"<title>Reel Verdicts</title>", "Heroin(e): a small film with a mighty heart", "Aftersun: memory as a holiday snapshot",
+		`value="https://media.reelverdicts.example/podcast.xml"`, `src="https://media.reelverdicts.example/media/heroine.mp3"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	if !strings.Contains(body, `data-seek="2">0:02</button> Huntington, West Virginia`) {
+		t.Error("index.html lists no chapters")
+	}
+	for _, bad := range []string{"EventSource", "Next week", "Preview built"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("index.html contains %q", bad)
+		}
+	}
+	again, _ := site.Build(t.Context(), cfg, site.Options{Now: now.Add(time.Hour), ReadOnly: true})
+	for _, f := range again.Files {
+		if f.Key == "index.html" && f.SHA256 != page.SHA256 {
+			t.Error("a second build of the same site renders another index.html")
+		}
+	}
+}
