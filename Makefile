@@ -52,6 +52,10 @@ golden:
 fuzz:
 	@bash .ci/fuzz $(FUZZTIME)
 
+# Measures feedpub at scale (bench/run): build, validate, publish vs s5cmd
+# and rclone sync on generated sites of 1,000 and 10,000 entries, and the
+# podcast renderers; prints one Markdown report. FEEDPUB_BENCH_SIZES=200
+# make bench is a quick check of the harness.
 bench:
 	@bash bench/run
 
