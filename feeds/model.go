@@ -9,10 +9,13 @@
 package feeds
 
 import (
+	"math"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/feedpub/feedpub/feeds/identity"
+	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
 // Catalog is everything feedpub renders in one run.
@@ -213,6 +216,26 @@ type Entry struct {
 	ImageKey string
 	Audio    *Episode
 	Video    *Episode
+
+	// The sanitised forms of HTML, made once however many feeds carry the
+	// entry (five at most, concurrently).
+	safeOnce  sync.Once
+	safeHTML  string
+	appleOnce sync.Once
+	appleHTML string
+}
+
+// SafeHTML is xmltext.SafeHTML of the entry's HTML, computed once.
+func (e *Entry) SafeHTML() string {
+	e.safeOnce.Do(func() { e.safeHTML = xmltext.SafeHTML(e.HTML) })
+	return e.safeHTML
+}
+
+// AppleHTML is xmltext.AppleHTML of the entry's HTML with no length limit
+// (the podcast feeds' item description), computed once.
+func (e *Entry) AppleHTML() string {
+	e.appleOnce.Do(func() { e.appleHTML = xmltext.AppleHTML(e.HTML, math.MaxInt) })
+	return e.appleHTML
 }
 
 // Film is the reviewed film.

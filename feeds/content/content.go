@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
@@ -155,30 +157,52 @@ func Load(root string, c config.Content) ([]*Entry, diag.Problems) {
 	if limit <= 0 {
 		limit = sitefs.MaxContent
 	}
+	// Files are independent, and goldmark converts concurrently (its
+	// parsers keep their state per call), so every core parses; the
+	// results keep name order.
+	type result struct {
+		e  *Entry
+		ps diag.Problems
+	}
+	results := make([]result, len(files))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, f := range files {
+		g.Go(func() error {
+			results[i].e, results[i].ps = load(root, f, limit, md, c)
+			return nil
+		})
+	}
+	_ = g.Wait()
 	var out []*Entry
-	for _, f := range files {
-		rel, err := filepath.Rel(root, f)
-		if err != nil || strings.HasPrefix(rel, "..") {
-			rel = f // outside the site folder: name it in full
-		}
-		rel = filepath.ToSlash(rel)
-		data, err := sitefs.ReadFile(root, f, limit)
-		var tl *sitefs.TooLargeError
-		switch {
-		case errors.As(err, &tl):
-			ps.Errorf(rel, 0, "", "%v (content.max_file_size; raise it if the entry really is this long)", err)
-			continue
-		case err != nil:
-			ps.Errorf(rel, 0, "", "%v", err)
-			continue
-		}
-		e, eps := Parse(rel, data, md, c)
-		ps.Add(eps...)
-		if e != nil {
-			out = append(out, e)
+	for _, r := range results {
+		ps.Add(r.ps...)
+		if r.e != nil {
+			out = append(out, r.e)
 		}
 	}
 	return out, ps
+}
+
+// load reads and parses the entry in file f.
+func load(root, f string, limit int64, md goldmark.Markdown, c config.Content) (*Entry, diag.Problems) {
+	var ps diag.Problems
+	rel, err := filepath.Rel(root, f)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		rel = f // outside the site folder: name it in full
+	}
+	rel = filepath.ToSlash(rel)
+	data, err := sitefs.ReadFile(root, f, limit)
+	var tl *sitefs.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		ps.Errorf(rel, 0, "", "%v (content.max_file_size; raise it if the entry really is this long)", err)
+		return nil, ps
+	case err != nil:
+		ps.Errorf(rel, 0, "", "%v", err)
+		return nil, ps
+	}
+	return Parse(rel, data, md, c)
 }
 
 // NewMarkdown returns the Markdown renderer used for entry bodies:

@@ -354,7 +354,7 @@ func (r *renderer) item(e *feeds.Entry) (item, error) {
 	if d := r.itemDescription(e); d != "" {
 		it.Description = &cdata{d}
 	}
-	if h := xmltext.SafeHTML(e.HTML); h != "" {
+	if h := e.SafeHTML(); h != "" {
 		it.Content = &cdata{h}
 	}
 	for _, t := range v.Transcripts {
@@ -382,14 +382,17 @@ func (r *renderer) item(e *feeds.Entry) (item, error) {
 
 func (r *renderer) itemDescription(e *feeds.Entry) string {
 	src := e.HTML
+	var full string
 	if xmltext.Clean(src) == "" {
 		if xmltext.Clean(e.Summary) == "" {
 			r.warn(e, "item description", "empty: the entry has neither a review nor a summary")
 			return ""
 		}
 		src = "<p>" + html.EscapeString(xmltext.Clean(e.Summary)) + "</p>"
+		full = xmltext.AppleHTML(src, math.MaxInt)
+	} else {
+		full = e.AppleHTML()
 	}
-	full := xmltext.AppleHTML(src, math.MaxInt)
 	if n := utf8.RuneCountInString(full); n > MaxEpisodeDescr {
 		r.warn(e, "item description", "cut to %d characters (was %d)", MaxEpisodeDescr, n)
 		return xmltext.AppleHTML(src, MaxEpisodeDescr)

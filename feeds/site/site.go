@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ import (
 	"github.com/feedpub/feedpub/media/probe"
 	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store"
+	"golang.org/x/sync/errgroup"
 )
 
 // StateDir is the folder, inside the site folder, where feedpub keeps its
@@ -344,47 +346,73 @@ func contentType(a *media.Asset) string {
 
 // render encodes every configured feed.
 func render(cfg *config.Config, cat *feeds.Catalog) ([]publish.File, diag.Problems) {
-	var ps diag.Problems
-	var files []publish.File
-	add := func(key, ctype string, fn func(*bytes.Buffer) ([]podcast.Warning, error)) {
-		var buf bytes.Buffer
-		warns, err := fn(&buf)
-		for _, w := range warns {
-			ps.Warnf(w.Source, 0, w.Field, "%s", w.Msg)
-		}
-		if err != nil {
-			ps.Errorf(key, 0, "", "cannot render: %v", err)
-			return
-		}
-		sum := sha256.Sum256(buf.Bytes())
-		files = append(files, publish.File{
-			Key: key, Kind: publish.KindFeed, Body: buf.Bytes(), Size: int64(buf.Len()),
-			SHA256: hex.EncodeToString(sum[:]), ContentType: ctype, CacheControl: cfg.Publish.CacheControl.Feeds,
-		})
+	type job struct {
+		key, ctype string
+		fn         func(*bytes.Buffer) ([]podcast.Warning, error)
 	}
+	var jobs []job
 	for _, s := range []*feeds.Show{cat.Podcast, cat.Video} {
 		if s == nil {
 			continue
 		}
-		add(s.Key, "application/rss+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
+		jobs = append(jobs, job{s.Key, "application/rss+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
 			return podcast.Render(b, s)
-		})
+		}})
 	}
 	if r := cat.Reviews; r != nil {
 		if r.RSSKey != "" {
-			add(r.RSSKey, "application/rss+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
+			jobs = append(jobs, job{r.RSSKey, "application/rss+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
 				return syndication.RenderRSS(b, r)
-			})
+			}})
 		}
 		if r.AtomKey != "" {
-			add(r.AtomKey, "application/atom+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
+			jobs = append(jobs, job{r.AtomKey, "application/atom+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
 				return syndication.RenderAtom(b, r)
-			})
+			}})
 		}
 		if r.JSONKey != "" {
-			add(r.JSONKey, "application/feed+json; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
+			jobs = append(jobs, job{r.JSONKey, "application/feed+json; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
 				return syndication.RenderJSON(b, r)
-			})
+			}})
+		}
+	}
+	// The feeds are independent (entries sanitise their HTML once, safely
+	// for concurrent use), so they render on every core.
+	type result struct {
+		file publish.File
+		ps   diag.Problems
+		ok   bool
+	}
+	results := make([]result, len(jobs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, j := range jobs {
+		g.Go(func() error {
+			var buf bytes.Buffer
+			warns, err := j.fn(&buf)
+			r := &results[i]
+			for _, w := range warns {
+				r.ps.Warnf(w.Source, 0, w.Field, "%s", w.Msg)
+			}
+			if err != nil {
+				r.ps.Errorf(j.key, 0, "", "cannot render: %v", err)
+				return nil
+			}
+			sum := sha256.Sum256(buf.Bytes())
+			r.file, r.ok = publish.File{
+				Key: j.key, Kind: publish.KindFeed, Body: buf.Bytes(), Size: int64(buf.Len()),
+				SHA256: hex.EncodeToString(sum[:]), ContentType: j.ctype, CacheControl: cfg.Publish.CacheControl.Feeds,
+			}, true
+			return nil
+		})
+	}
+	_ = g.Wait()
+	var ps diag.Problems
+	var files []publish.File
+	for _, r := range results {
+		ps.Add(r.ps...)
+		if r.ok {
+			files = append(files, r.file)
 		}
 	}
 	sort.SliceStable(files, func(i, j int) bool { return files[i].Key < files[j].Key })

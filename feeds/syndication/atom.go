@@ -64,7 +64,7 @@ func RenderAtom(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 				en.Categories = append(en.Categories, atomCategory{Term: t})
 			}
 		}
-		if h := xmltext.SafeHTML(e.HTML); h != "" {
+		if h := e.SafeHTML(); h != "" {
 			en.Content = &atomText{Type: "html", Text: h}
 		}
 		feed.Entries = append(feed.Entries, en)

@@ -38,7 +38,7 @@ func RenderJSON(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 			ID:            xmltext.Line(e.GUID),
 			URL:           xmltext.Clean(e.Link),
 			Title:         xmltext.Line(e.Title),
-			ContentHTML:   xmltext.SafeHTML(e.HTML),
+			ContentHTML:   e.SafeHTML(),
 			Summary:       xmltext.Clean(e.Summary),
 			Image:         xmltext.Clean(e.Image),
 			DatePublished: rfc3339(e.Date),

@@ -66,7 +66,7 @@ func RenderRSS(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 			// description is HTML in RSS; the summary is plain text.
 			it.Description = &rssCDATA{html.EscapeString(s)}
 		}
-		if h := xmltext.SafeHTML(e.HTML); h != "" {
+		if h := e.SafeHTML(); h != "" {
 			it.Content = &rssCDATA{h}
 		}
 		if vs := versions(e); len(vs) > 0 {

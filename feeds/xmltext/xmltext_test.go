@@ -8,8 +8,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
-
-	_ "github.com/feedpub/feedpub/feeds/feedtest" // accepts go test ./feeds/... -update
 )
 
 var seeds = []string{
