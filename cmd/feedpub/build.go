@@ -78,6 +78,10 @@ func (o *buildOptions) run(ctx context.Context) error {
 		}
 		return fmt.Errorf("build %s: %w", out, err)
 	}
+	if rep.Unchanged {
+		o.root.infof("built %s: nothing changed since the last build (%s)", relTo(cfg.Dir, out), plural(rep.Skipped, "file"))
+		return nil
+	}
 	o.root.infof("built %s: %s, %s written (%s), %s unchanged, %s removed",
 		relTo(cfg.Dir, out), plural(len(res.Files), "file"), plural(rep.Uploaded, "file"),
 		publish.HumanBytes(rep.UploadedBytes), plural(rep.Skipped, "file"), plural(rep.Deleted, "file"))
@@ -90,6 +94,19 @@ func (o *buildOptions) run(ctx context.Context) error {
 // that the build's inputs are known, and applies the result. Problems are
 // returned, not printed; err is errReported when they hold errors.
 func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st store.Store, po publish.Options, so site.Options, guard func(*site.Result) error) (*site.Result, *publish.Report, diag.Problems, error) {
+	now := o.env.Now()
+	// An unchanged site is recognised from its files' metadata and one
+	// look at the target's manifest, before anything is parsed.
+	state := site.LoadState(cfg)
+	inputs, ferr := site.Fingerprint(cfg, version, os.Environ())
+	last, known := state.Targets[st.String()]
+	fast := ferr == nil && known && !po.DryRun && !po.BreakLock && !so.NoCache && !so.AcceptNewGUIDs &&
+		(!po.Prune || last.Orphans == 0) && last.Unchanged(inputs, now)
+	if fast {
+		if etag, err := publish.PeekManifest(ctx, st); err == nil && etag != "" && etag == last.Manifest {
+			return nil, &publish.Report{Unchanged: true, Plan: &publish.Plan{}, Skipped: last.Files, Requests: 1, ManifestETag: etag}, nil, nil
+		}
+	}
 	sess, err := publish.Open(ctx, st, po)
 	if err != nil {
 		// Still check the site, so one run reports every problem.
@@ -123,6 +140,20 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 			err = fmt.Errorf("%w; %v", err, cerr)
 		} else {
 			rep.Warnings = append(rep.Warnings, cerr.Error())
+		}
+	}
+	if err == nil && !po.DryRun && ferr == nil {
+		ts := site.TargetState{Inputs: inputs, Manifest: rep.ManifestETag, Due: site.NextDue(res, now), Files: len(res.Files)}
+		if !po.Prune {
+			ts.Orphans = len(rep.Plan.Orphans)
+		}
+		if ts.Manifest == "" {
+			delete(state.Targets, st.String())
+		} else {
+			state.Targets[st.String()] = ts
+		}
+		if serr := state.Save(cfg); serr != nil {
+			o.debugf("could not save %s: %v", site.StateDir, serr)
 		}
 	}
 	return res, rep, ps, err

@@ -3,11 +3,13 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/feedpub/feedpub/feeds/feedcheck"
 )
@@ -162,7 +164,8 @@ func TestStaleTemporaryFilesGoAtTheNextPublish(t *testing.T) {
 	cfg := filepath.Join(dir, "feedpub.yaml")
 	out := filepath.Join(dir, "public")
 	mustRun(t, "publish", "--config", cfg)
-	// What a publish killed mid-write leaves behind.
+	// A publish of an edit, killed mid-write, leaves temporary files.
+	edit(t, filepath.Join(dir, "reviews", "aftersun.md"), func(s string) string { return s + "\nMore.\n" })
 	for _, p := range []string{"media/.feedpub-tmp-123", ".feedpub-tmp-456"} {
 		writeFile(t, filepath.Join(out, filepath.FromSlash(p)), "partial")
 	}
@@ -175,5 +178,57 @@ func TestStaleTemporaryFilesGoAtTheNextPublish(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(p))); err == nil {
 			t.Errorf("%s left behind", p)
 		}
+	}
+}
+
+func TestUnchangedSiteIsRecognisedBeforeBuilding(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "feedpub.yaml")
+	mustRun(t, "publish", "--config", cfg)
+	r := mustRun(t, "publish", "--json", "--config", cfg)
+	var s summary
+	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Requests != 1 || s.Uploaded != 0 || !s.OK {
+		t.Errorf("unchanged site: %d requests, %d uploads; want 1 (the manifest's metadata) and 0", s.Requests, s.Uploaded)
+	}
+	if r := mustRun(t, "publish", "--config", cfg); !strings.Contains(r.stdout, "nothing changed since the last publish") {
+		t.Errorf("plain output: %s", r.stdout)
+	}
+
+	// Any input touched: a real build again, which finds nothing to copy.
+	p := filepath.Join(dir, "reviews", "heroine.md")
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(p, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if r := mustRun(t, "publish", "--config", cfg); !strings.Contains(r.stdout, "0 files copied") || strings.Contains(r.stdout, "nothing changed since") {
+		t.Errorf("touched input: %s", r.stdout)
+	}
+
+	// A scheduled entry that falls due changes the feeds with no file
+	// changed: the state knows when.
+	writeFile(t, filepath.Join(dir, "reviews", "soon.md"), "---\ntitle: \"Soon\"\ndate: 2026-11-29T09:00:00Z\n---\nSoon.\n")
+	mustRun(t, "publish", "--config", cfg) // now is 2026-11-28: scheduled
+	if r := mustRun(t, "publish", "--config", cfg); !strings.Contains(r.stdout, "nothing changed since") {
+		t.Errorf("before the due date: %s", r.stdout)
+	}
+	r = runAt(t, now.Add(48*time.Hour), "publish", "--config", cfg)
+	if strings.Contains(r.stdout, "nothing changed since") || strings.Contains(r.stdout, " 0 files copied") {
+		t.Errorf("after the due date the entry was not published: %s", r.stdout)
+	}
+	// Another publish to the target meanwhile (its manifest changed): build.
+	m := filepath.Join(dir, "public", ".feedpub", "manifest.json")
+	if err := os.Chtimes(m, later, later.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if r := runAt(t, now.Add(48*time.Hour), "publish", "--config", cfg); strings.Contains(r.stdout, "nothing changed since") {
+		t.Errorf("a target changed by another publish was taken as unchanged: %s", r.stdout)
+	}
+	// build keeps the same state for its own output folder.
+	mustRun(t, "build", "--config", cfg, "--out", "dist")
+	if r := mustRun(t, "build", "--config", cfg, "--out", "dist"); !strings.Contains(r.stdout, "nothing changed since the last build") {
+		t.Errorf("second build: %s", r.stdout)
 	}
 }

@@ -139,8 +139,12 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		o.afterPublish(ctx, cfg, res, rep)
 		return nil
 	}
-	ro.infof("published to %s: %s copied (%s), %s unchanged, %s deleted",
-		st, plural(rep.Uploaded, "file"), publish.HumanBytes(rep.UploadedBytes), plural(rep.Skipped, "file"), plural(rep.Deleted, "file"))
+	if rep.Unchanged {
+		ro.infof("published to %s: nothing changed since the last publish (%s, 0 files copied)", st, plural(rep.Skipped, "file"))
+	} else {
+		ro.infof("published to %s: %s copied (%s), %s unchanged, %s deleted",
+			st, plural(rep.Uploaded, "file"), publish.HumanBytes(rep.UploadedBytes), plural(rep.Skipped, "file"), plural(rep.Deleted, "file"))
+	}
 	if n := len(rep.Plan.Orphans); n > 0 && !prune {
 		ro.infof("%s published earlier no longer produced; publish --prune removes them", plural(n, "file"))
 	}

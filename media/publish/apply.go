@@ -70,6 +70,13 @@ type Report struct {
 	Requests      int64
 	Elapsed       time.Duration
 	Warnings      []string
+	// ManifestETag is the ETag of the manifest the publish left on the
+	// target (after Apply), for PeekManifest to compare with later.
+	ManifestETag string
+	// Unchanged is set when the publish was known to have nothing to do
+	// before building: the site's inputs and the target's manifest were
+	// those of the last complete publish. Plan is then empty.
+	Unchanged bool
 }
 
 // DefaultLockTTL is how long a publish lock is honoured: long enough for a
@@ -328,9 +335,11 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 			logf("deleted %s (orphaned)", a.File.Key)
 		}
 	}
-	if err := writeManifest(ctx, st, m, next, opt.ACL); err != nil {
+	etag, err := writeManifest(ctx, st, m, next, opt.ACL)
+	if err != nil {
 		return rep, err
 	}
+	rep.ManifestETag = etag
 	return rep, nil
 }
 
@@ -449,10 +458,10 @@ func cloneManifest(m *Manifest) *Manifest {
 
 // writeManifest replaces the manifest only if nobody else did since it was
 // read (If-Match), or creates it only if still absent (If-None-Match).
-func writeManifest(ctx context.Context, st store.Store, old, next *Manifest, acl string) error {
+func writeManifest(ctx context.Context, st store.Store, old, next *Manifest, acl string) (etag string, err error) {
 	body := next.encode()
 	if old.Exists() && bytes.Equal(body, old.encode()) {
-		return nil
+		return old.etag, nil
 	}
 	opt := store.PutOptions{ContentType: "application/json", CacheControl: "no-store", Size: int64(len(body)), ACL: acl}
 	if old.Exists() && old.etag != "unknown" {
@@ -460,23 +469,24 @@ func writeManifest(ctx context.Context, st store.Store, old, next *Manifest, acl
 	} else if !old.Exists() {
 		opt.IfNoneMatch = true
 	}
-	_, err := st.Put(ctx, ManifestKey, bytes.NewReader(body), opt)
+	o, err := st.Put(ctx, ManifestKey, bytes.NewReader(body), opt)
 	if errors.Is(err, store.ErrConditionalUnsupported) {
 		opt.IfMatch, opt.IfNoneMatch = "", false
-		_, err = st.Put(ctx, ManifestKey, bytes.NewReader(body), opt)
+		o, err = st.Put(ctx, ManifestKey, bytes.NewReader(body), opt)
 	}
 	if errors.Is(err, store.ErrPrecondition) && !holds(ctx, st, ManifestKey, body) {
-		return fmt.Errorf("write manifest: another publish changed %s meanwhile; run publish again", ManifestKey)
+		return "", fmt.Errorf("write manifest: another publish changed %s meanwhile; run publish again", ManifestKey)
 	}
 	if errors.Is(err, store.ErrPrecondition) {
 		// Ours: the write succeeded, its answer was lost, and the retried
-		// conditional write found it.
-		err = nil
+		// conditional write found it. Its ETag is unknown: the next
+		// publish simply builds.
+		return "", nil
 	}
 	if err != nil {
-		return fmt.Errorf("write manifest: %w", err)
+		return "", fmt.Errorf("write manifest: %w", err)
 	}
-	return nil
+	return o.ETag, nil
 }
 
 // holds reports whether the object at key has exactly the content body.

@@ -156,3 +156,17 @@ func (m *Manifest) migrate() {
 	}
 	m.GUIDs = nil
 }
+
+// PeekManifest returns the ETag of the target's manifest ("" when there is
+// none) with one metadata request and no lock: enough to tell that nobody
+// published since a manifest this publish knows.
+func PeekManifest(ctx context.Context, st store.Store) (string, error) {
+	o, err := st.Stat(ctx, ManifestKey)
+	if errors.Is(err, store.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read manifest: %w", err)
+	}
+	return o.ETag, nil
+}

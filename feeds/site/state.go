@@ -1,0 +1,162 @@
+package site
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/feedpub/feedpub/config"
+)
+
+// stateFile keeps, per target, what the last complete publish was made
+// from, so an unchanged site is recognised before any file is parsed.
+const stateFile = "state.json"
+
+// State is what the site folder remembers of its publishes.
+type State struct {
+	Targets map[string]TargetState `json:"targets"`
+}
+
+// TargetState is the last complete publish to one target.
+type TargetState struct {
+	// Inputs is the Fingerprint of the site that publish was built from.
+	Inputs string `json:"inputs"`
+	// Manifest is the ETag of the manifest it left on the target: if the
+	// target's manifest still has it, nobody published there since.
+	Manifest string `json:"manifest_etag"`
+	// Due is when the earliest scheduled entry becomes due (RFC 3339): from
+	// then on the same inputs make different feeds.
+	Due string `json:"due,omitempty"`
+	// Files is the size of the published tree; Orphans how many objects
+	// it left for --prune.
+	Files   int `json:"files"`
+	Orphans int `json:"orphans"`
+}
+
+// LoadState reads the site's state; a missing or unreadable file is an
+// empty state (it only ever saves work).
+func LoadState(cfg *config.Config) *State {
+	s := &State{Targets: map[string]TargetState{}}
+	data, err := os.ReadFile(filepath.Join(cfg.Dir, StateDir, stateFile))
+	if err == nil && json.Unmarshal(data, s) == nil && s.Targets != nil {
+		return s
+	}
+	return &State{Targets: map[string]TargetState{}}
+}
+
+// Save writes the state atomically.
+func (s *State) Save(cfg *config.Config) error {
+	dir := filepath.Join(cfg.Dir, StateDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(s, "", " ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, stateFile+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, stateFile))
+}
+
+// Unchanged reports whether a publish to target, now, would be built from
+// exactly the inputs of the last complete one (and so make the same tree),
+// given the site's current fingerprint.
+func (t TargetState) Unchanged(inputs string, now time.Time) bool {
+	if t.Inputs == "" || t.Inputs != inputs {
+		return false
+	}
+	if due, err := time.Parse(time.RFC3339, t.Due); err == nil && !now.Before(due) {
+		return false // a scheduled entry is due now
+	}
+	return true
+}
+
+// Fingerprint sums what a build reads: every file under the site folder
+// (its path, size and modification time: editors, copies and encoders all
+// set the time, so content is not hashed), the FEEDPUB_* environment and
+// feedpub's version.
+// Hidden files and folders (.feedpub, .git) and folders holding a
+// published tree (build's output, a local target: they have a manifest)
+// are left out, as are the skip paths. Reading metadata only, it costs a
+// few milliseconds for thousands of entries.
+func Fingerprint(cfg *config.Config, version string, environ []string, skip ...string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "feedpub %s\n", version)
+	var env []string
+	for _, kv := range environ {
+		if strings.HasPrefix(kv, config.EnvPrefix+"_") {
+			env = append(env, kv)
+		}
+	}
+	sort.Strings(env)
+	for _, kv := range env {
+		fmt.Fprintf(h, "env %q\n", kv)
+	}
+	skipped := map[string]bool{}
+	for _, p := range skip {
+		if p != "" {
+			skipped[filepath.Clean(p)] = true
+		}
+	}
+	err := filepath.WalkDir(cfg.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != cfg.Dir && (strings.HasPrefix(d.Name(), ".") || skipped[p]) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if _, err := os.Lstat(filepath.Join(p, StateDir, "manifest.json")); err == nil && p != cfg.Dir {
+				return filepath.SkipDir // a published tree, not an input
+			}
+			return nil
+		}
+		fi, err := os.Stat(p) // through a symlink: the file read is what counts
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(cfg.Dir, p)
+		fmt.Fprintf(h, "%q %d %d\n", filepath.ToSlash(rel), fi.Size(), fi.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// NextDue returns when the earliest scheduled entry of res becomes due,
+// as TargetState.Due keeps it ("" when none is scheduled).
+func NextDue(res *Result, now time.Time) string {
+	var due time.Time
+	for _, e := range res.Entries {
+		if !e.Draft && e.Date.After(now) && (due.IsZero() || e.Date.Before(due)) {
+			due = e.Date
+		}
+	}
+	if due.IsZero() {
+		return ""
+	}
+	return due.UTC().Format(time.RFC3339)
+}
