@@ -45,8 +45,12 @@ func TestDroppedConnectionIsExplained(t *testing.T) {
 	cfg.MaxRetries = -1
 	s := newTestStore(t, cfg)
 	go func() {
-		time.Sleep(300 * time.Millisecond)
-		fp.DropAll()
+		// Cut the connection once the request is in flight.
+		select {
+		case <-fp.Held():
+			fp.DropAll()
+		case <-t.Context().Done():
+		}
 	}()
 	_, err := s.Put(t.Context(), "x.txt", bytes.NewReader([]byte("hello")), store.PutOptions{Size: 5})
 	if err == nil || !strings.Contains(err.Error(), "broke during the request") {

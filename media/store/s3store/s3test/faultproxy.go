@@ -21,6 +21,9 @@ type FaultProxy struct {
 	conns map[net.Conn]struct{}
 	thaw  chan struct{} // non-nil while frozen; closed by Thaw
 	wg    sync.WaitGroup
+	// held receives each connection the blackhole has started to read, so
+	// a test can act once a request is in flight instead of sleeping.
+	held chan struct{}
 }
 
 type proxyMode int
@@ -41,12 +44,16 @@ func NewFaultProxy(t testing.TB, target string) *FaultProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &FaultProxy{Addr: l.Addr().String(), target: target, l: l, conns: map[net.Conn]struct{}{}}
+	p := &FaultProxy{Addr: l.Addr().String(), target: target, l: l, conns: map[net.Conn]struct{}{}, held: make(chan struct{}, 64)}
 	p.wg.Add(1)
 	go p.accept(l)
 	t.Cleanup(p.close)
 	return p
 }
+
+// Held delivers a value each time the blackhole holds a request that has
+// started to arrive.
+func (p *FaultProxy) Held() <-chan struct{} { return p.held }
 
 // Endpoint is the proxy's URL, to use in place of the server's.
 func (p *FaultProxy) Endpoint() string { return "http://" + p.Addr }
@@ -71,7 +78,16 @@ func (p *FaultProxy) serve(c net.Conn, mode proxyMode) {
 	defer p.wg.Done()
 	defer p.forget(c)
 	if mode == blackhole {
-		io.Copy(io.Discard, c)
+		// Tell Held once the client has sent something: its request is
+		// under way and will never be answered.
+		var first [1]byte
+		if _, err := io.ReadFull(c, first[:]); err == nil {
+			select {
+			case p.held <- struct{}{}:
+			default:
+			}
+			io.Copy(io.Discard, c)
+		}
 		return
 	}
 	// A connection made while frozen waits, unread, as the kernel keeps
