@@ -85,7 +85,21 @@ type Show struct {
 	// EnclosurePrefix is an analytics prefix (e.g. https://op3.dev/e/) put
 	// before this feed's enclosure URLs; see feeds.PrefixURL.
 	EnclosurePrefix string `mapstructure:"enclosure_prefix"`
+	// ItemDescription is what each item's <description> holds: "full"
+	// (the review, as Apple renders it) or "summary" (its summary; the
+	// full review stays in content:encoded), which halves a feed of long
+	// reviews.
+	ItemDescription string `mapstructure:"item_description"`
+	// SizeBudget is the feed size in bytes above which validate and
+	// publish warn: apps download the whole feed on every refresh.
+	SizeBudget int64 `mapstructure:"size_budget"`
 }
+
+// DefaultSizeBudget is the podcast feeds' default size budget. Podcast apps
+// and directories fetch the whole feed every few hours from every
+// subscriber's device; past a few megabytes some apps time out or refuse
+// it, and each refresh costs every listener the whole file.
+const DefaultSizeBudget = 4 << 20
 
 // Funding is one podcast:funding link.
 type Funding struct {
@@ -179,8 +193,8 @@ const DefaultDurationMax = 100 * 3600
 func Default() Config {
 	return Config{
 		Content: Content{Dir: "reviews", MaxFileSize: sitefs.MaxContent, DurationMax: DefaultDurationMax},
-		Podcast: Show{Path: "podcast.xml", Type: "episodic"},
-		Video:   Show{Path: "video.xml", Type: "episodic"},
+		Podcast: Show{Path: "podcast.xml", Type: "episodic", ItemDescription: "full", SizeBudget: DefaultSizeBudget},
+		Video:   Show{Path: "video.xml", Type: "episodic", ItemDescription: "full", SizeBudget: DefaultSizeBudget},
 		Reviews: Reviews{RSS: "reviews.xml", Atom: "reviews.atom", JSON: "reviews.json", Limit: 50},
 		Publish: Publish{
 			Target:      "public",

@@ -265,6 +265,12 @@ func (c *Config) Validate() diag.Problems {
 		if sh.Type != "episodic" && sh.Type != "serial" {
 			c.errorf(&ps, s.name+".type", "%q: want episodic or serial", sh.Type)
 		}
+		if sh.ItemDescription != "full" && sh.ItemDescription != "summary" {
+			c.errorf(&ps, s.name+".item_description", "%q: want full or summary", sh.ItemDescription)
+		}
+		if sh.SizeBudget < 0 {
+			c.errorf(&ps, s.name+".size_budget", "want a size in bytes, 0 for no budget, got %d", sh.SizeBudget)
+		}
 		if sh.Limit < 0 {
 			c.errorf(&ps, s.name+".limit", "want 0 (all) or a positive number, got %d", sh.Limit)
 		}

@@ -298,6 +298,8 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 		Hubs:        cfg.Publish.Notify.WebSub,
 
 		EnclosurePrefix: sc.EnclosurePrefix,
+		// The other value, "full", is the default; config checked it.
+		SummaryDescriptions: sc.ItemDescription == "summary",
 	}
 	if s.GUID == "" {
 		s.GUID = in.FeedIDs[s.Key]

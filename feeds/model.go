@@ -110,6 +110,9 @@ type Show struct {
 	// channel-level podcast:trailer.
 	Trailers  []*Entry
 	Generator string
+	// SummaryDescriptions puts each item's summary, not its review, in
+	// <description>; the review stays in content:encoded.
+	SummaryDescriptions bool
 	// Hubs are the WebSub hubs the feed declares (atom:link rel="hub").
 	Hubs []string
 	// EnclosurePrefix, when set, goes before every media URL of this feed

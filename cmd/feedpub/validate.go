@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/feedpub/feedpub/feeds/site"
+	"github.com/feedpub/feedpub/media/publish"
 )
 
 func newValidateCmd(ro *rootOptions) *cobra.Command {
@@ -25,12 +26,22 @@ an error.`,
 			}
 			c := res.Catalog
 			items := func(n int, name string) string { return plural(n, name) }
+			// The podcast feeds' size matters: apps fetch all of it on
+			// every refresh.
+			size := func(key string) string {
+				for _, f := range res.Files {
+					if f.Key == key {
+						return " (" + publish.HumanBytes(f.Size) + ")"
+					}
+				}
+				return ""
+			}
 			summary := "ok:"
 			if c.Podcast != nil {
-				summary += " podcast " + items(len(c.Podcast.Items), "episode") + ","
+				summary += " podcast " + items(len(c.Podcast.Items), "episode") + size(c.Podcast.Key) + ","
 			}
 			if c.Video != nil {
-				summary += " video " + items(len(c.Video.Items), "episode") + ","
+				summary += " video " + items(len(c.Video.Items), "episode") + size(c.Video.Key) + ","
 			}
 			if c.Reviews != nil {
 				summary += " " + items(len(c.Reviews.Items), "review") + ","

@@ -383,6 +383,9 @@ func (r *renderer) item(e *feeds.Entry) (item, error) {
 func (r *renderer) itemDescription(e *feeds.Entry) string {
 	src := e.HTML
 	var full string
+	if r.show.SummaryDescriptions && xmltext.Clean(e.Summary) != "" {
+		src = ""
+	}
 	if xmltext.Clean(src) == "" {
 		if xmltext.Clean(e.Summary) == "" {
 			r.warn(e, "item description", "empty: the entry has neither a review nor a summary")

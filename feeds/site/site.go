@@ -127,6 +127,7 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	}
 	files, rps := render(cfg, cat)
 	ps.Add(rps...)
+	ps.Add(overBudget(cfg, cat, files)...)
 	res.Files = append(mediaFiles(cfg, cat, assets, fm), files...)
 	if cfg.Publish.Preview {
 		f, err := landingPage(cfg, res, opt.Now)
@@ -424,4 +425,31 @@ func render(cfg *config.Config, cat *feeds.Catalog) ([]publish.File, diag.Proble
 		seen[f.Key] = true
 	}
 	return files, ps
+}
+
+// overBudget warns about a podcast feed larger than its size_budget, with
+// the two ways to shrink it.
+func overBudget(cfg *config.Config, cat *feeds.Catalog, files []publish.File) diag.Problems {
+	var ps diag.Problems
+	for _, sh := range []struct {
+		name string
+		show *feeds.Show
+		sc   *config.Show
+	}{{"podcast", cat.Podcast, &cfg.Podcast}, {"video", cat.Video, &cfg.Video}} {
+		if sh.show == nil || sh.sc.SizeBudget <= 0 {
+			continue
+		}
+		for _, f := range files {
+			if f.Key != sh.show.Key || f.Size <= sh.sc.SizeBudget {
+				continue
+			}
+			hint := sh.name + ".limit to publish only the newest episodes"
+			if !sh.show.SummaryDescriptions {
+				hint += ", or " + sh.name + ".item_description: summary to keep each full review only in content:encoded"
+			}
+			ps.Warnf(cfg.File, cfg.Line(sh.name), sh.name+".size_budget", "%s is %s, over the budget of %s: podcast apps download the whole feed on every refresh; set %s",
+				f.Key, publish.HumanBytes(f.Size), publish.HumanBytes(sh.sc.SizeBudget), hint)
+		}
+	}
+	return ps
 }

@@ -284,3 +284,42 @@ func TestBuildPreviewPublishesALandingPage(t *testing.T) {
 		}
 	}
 }
+
+func TestFeedSizeBudget(t *testing.T) {
+	cfg := example(t)
+	cfg.Podcast.SizeBudget = 1000 // the example's podcast.xml is larger
+	res, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	var warned string
+	for _, p := range ps {
+		if p.Field == "podcast.size_budget" {
+			warned = p.Msg
+		}
+	}
+	if !strings.Contains(warned, "podcast.xml is") || !strings.Contains(warned, "podcast.limit") || !strings.Contains(warned, "item_description: summary") {
+		t.Fatalf("no size warning naming the fixes: %q", warned)
+	}
+	full := feedSize(res, "podcast.xml")
+
+	// Summaries in <description> shrink the feed; the review stays in
+	// content:encoded.
+	cfg.Podcast.ItemDescription = "summary"
+	res, _ = site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	if got := feedSize(res, "podcast.xml"); got >= full {
+		t.Errorf("item_description: summary: %d bytes, full: %d", got, full)
+	}
+	body := string(feedBody(res, "podcast.xml"))
+	if !strings.Contains(body, "<content:encoded>") {
+		t.Error("the full review left content:encoded")
+	}
+}
+
+func feedSize(res *site.Result, key string) int64 { return int64(len(feedBody(res, key))) }
+
+func feedBody(res *site.Result, key string) []byte {
+	for _, f := range res.Files {
+		if f.Key == key {
+			return f.Body
+		}
+	}
+	return nil
+}
