@@ -704,6 +704,9 @@ func TestS3Concurrent(t *testing.T) {
 		return string(b)
 	}
 	tg.put(publish.LockKey, lock(time.Now().Add(time.Hour)))
+	// A publish with work to do meets the lock (an unchanged site needs
+	// no lock: it is recognised from the manifest alone).
+	edit(t, tg.site("reviews/heroine.md"), func(s string) string { return s + "\nA note.\n" })
 	r := tg.publish()
 	if r.code != 1 || !strings.Contains(r.stderr, "another publish is in progress: feedpub on crashed-host (pid 4242) has held .feedpub/lock") {
 		t.Errorf("live lock: %s", r)
