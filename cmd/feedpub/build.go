@@ -108,21 +108,6 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 	return res, rep, ps, err
 }
 
-// buildSite runs the shared build with no target (validate) and prints its
-// problems.
-func (o *rootOptions) buildSite(ctx context.Context, cfg *config.Config, so site.Options) (*site.Result, error) {
-	so.Now, so.Generator = o.env.Now(), "feedpub "+version
-	res, ps := site.Build(ctx, cfg, so)
-	o.report(ps)
-	for _, s := range res.Skipped {
-		o.debugf("left out %s: %s", s.File, s.Reason)
-	}
-	if ps.HasErrors() {
-		return nil, errReported
-	}
-	return res, nil
-}
-
 func owner() string {
 	h, _ := os.Hostname()
 	return fmt.Sprintf("feedpub on %s (pid %d)", h, os.Getpid())

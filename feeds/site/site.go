@@ -47,6 +47,9 @@ type Options struct {
 	Published *publish.Published
 	// AcceptNewGUIDs lets a front matter guid: replace a published GUID.
 	AcceptNewGUIDs bool
+	// Strict makes every warning an error (--strict), so a warning stops
+	// a publish as an error does.
+	Strict bool
 }
 
 // Result is a built site.
@@ -62,14 +65,11 @@ type Result struct {
 	Identity *publish.Identity
 }
 
-// Build loads, probes, checks and renders the site described by cfg. It
-// returns every problem found; the Result is complete only when the
-// problems hold no errors.
-func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.Problems) {
+func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.Problems) {
 	var ps diag.Problems
 	for _, o := range cfg.Outputs() {
 		if err := store.CheckFileKey(o.Key); err != nil {
-			ps.Errorf(cfg.File, cfg.Line(o.Field), o.Field, "%v", err)
+			ps.Errorf("FP116", cfg.File, cfg.Line(o.Field), o.Field, "%v", err)
 		}
 	}
 	entries, eps := content.Load(cfg.Dir, cfg.Content)
@@ -85,7 +85,7 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	if cache != nil && !opt.ReadOnly {
 		cache.Prune(assets)
 		if err := cache.Save(); err != nil {
-			ps.Warnf(filepath.Join(StateDir, "probe-cache.json"), 0, "", "cannot save the probe cache: %v", err)
+			ps.Warnf("FP131", filepath.Join(StateDir, "probe-cache.json"), 0, "", "cannot save the probe cache: %v", err)
 		}
 	}
 	for _, t := range timed {
@@ -113,12 +113,17 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	}
 	cat, skipped, bps := feeds.Build(in)
 	ps.Add(bps...)
+	ps.Add(feeds.Lint(cfg, cat, entries, opt.Now, liveFeeds(opt.Published))...)
 	res := &Result{Catalog: cat, Entries: entries, Skipped: skipped, Assets: assets,
 		Identity: &publish.Identity{Entries: cat.Records, FeedIDs: cat.FeedIDs}}
+	// The feeds are rendered and checked even after errors, so one run
+	// reports everything; they are published only without any.
+	files, rps := render(cfg, cat)
+	ps.Add(CheckFeeds(cfg, cat, files, ps)...)
 	if ps.HasErrors() {
+		ps.Add(rps.Warnings()...) // render errors follow from those reported
 		return res, ps
 	}
-	files, rps := render(cfg, cat)
 	ps.Add(rps...)
 	res.Files = append(mediaFiles(cfg, cat, assets, fm), files...)
 	ps.Add(collisions(cfg, res.Files, reqs, fm)...)
@@ -177,7 +182,7 @@ func collisions(cfg *config.Config, files []publish.File, reqs []media.Request, 
 	for _, f := range files {
 		k := strings.ToLower(f.Key)
 		if prev, ok := seen[k]; ok {
-			ps.Errorf(cfg.File, 0, "", "%s and %s would both be published at %s: give each its own path", describe(prev), describe(f), f.Key)
+			ps.Errorf("FP316", cfg.File, 0, "", "%s and %s would both be published at %s: give each its own path", describe(prev), describe(f), f.Key)
 			continue
 		}
 		seen[k] = f
@@ -226,7 +231,7 @@ func requests(cfg *config.Config, entries []*content.Entry) ([]media.Request, []
 				continue
 			}
 			f := m.name + ".file"
-			reqs = append(reqs, media.Request{Key: m.m.File, Kind: m.kind, Ref: ref(e.File, e.Line(f), f)})
+			reqs = append(reqs, media.Request{Key: m.m.File, Kind: m.kind, Ref: ref(e.File, e.Line(f), f), Alternate: m.kind == media.KindVideo && !cfg.Video.Enabled})
 			dur := time.Duration(m.m.Duration * float64(time.Second))
 			if c := m.m.Chapters; c != "" {
 				f := m.name + ".chapters"
@@ -301,10 +306,10 @@ func render(cfg *config.Config, cat *feeds.Catalog) ([]publish.File, diag.Proble
 		var buf bytes.Buffer
 		warns, err := fn(&buf)
 		for _, w := range warns {
-			ps.Warnf(w.Source, 0, w.Field, "%s", w.Msg)
+			ps.Warnf("FP407", w.Source, 0, w.Field, "%s", w.Msg)
 		}
 		if err != nil {
-			ps.Errorf(key, 0, "", "cannot render: %v", err)
+			ps.Errorf("FP406", key, 0, "", "cannot render: %v", err)
 			return
 		}
 		sum := sha256.Sum256(buf.Bytes())
@@ -342,7 +347,7 @@ func render(cfg *config.Config, cat *feeds.Catalog) ([]publish.File, diag.Proble
 	seen := map[string]bool{}
 	for _, f := range files {
 		if seen[f.Key] {
-			ps.Errorf(cfg.File, 0, "", "two feeds would be written to %s; give each its own file", f.Key)
+			ps.Errorf("FP115", cfg.File, 0, "", "two feeds would be written to %s; give each its own file", f.Key)
 		}
 		seen[f.Key] = true
 	}
