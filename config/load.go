@@ -182,6 +182,9 @@ func EnvVar(key string) string {
 // check can run; otherwise every key without a problem applies.
 func (c *Config) Parsed() bool { return c.parsed }
 
+// Valid reports whether no key had a problem.
+func (c *Config) Valid() bool { return len(c.invalid) == 0 }
+
 // Invalid reports whether a problem was reported for key (e.g.
 // "site.base_url") or the mapping holding it: the checks that need its
 // value skip, saying so once.

@@ -57,6 +57,10 @@ func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, pr
 			broken[p.File] = true
 		}
 	}
+	if !cfg.Valid() {
+		// A config error shows in the channel of every feed.
+		broken[cfg.File] = true
+	}
 	skipped := 0
 	empty := map[string]bool{}
 	if r := cat.Reviews; r != nil && len(r.Items) == 0 {

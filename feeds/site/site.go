@@ -121,7 +121,13 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	files, rps := render(cfg, cat)
 	ps.Add(CheckFeeds(cfg, cat, files, ps)...)
 	if ps.HasErrors() {
-		ps.Add(rps.Warnings()...) // render errors follow from those reported
+		// Render errors, and warnings about the channel, follow from those
+		// reported; the items' warnings are the entries' own.
+		for _, w := range rps.Warnings() {
+			if w.File != "" {
+				ps.Add(w)
+			}
+		}
 		return res, ps
 	}
 	ps.Add(rps...)
