@@ -42,7 +42,10 @@ func genStep(n int) time.Duration {
 	return step
 }
 
-const genConfig = `site:
+// genConfig: the media are small low-bitrate copies (FP313, FP314 ignored)
+// and the feeds carry the whole catalogue on purpose (no size budget).
+const genConfig = `ignore: [FP313, FP314]
+site:
   title: Bench Verdicts
   description: A generated catalogue of film reviews.
   link: https://bench.example/
@@ -59,12 +62,14 @@ podcast:
   description: Two critics, one film, every day.
   categories: ["TV & Film > Film Reviews"]
   limit: 0
+  size_budget: 0
 video:
   path: video.xml
   title: Bench Verdicts Video
   description: Video reviews.
   categories: ["TV & Film > Film Reviews"]
   limit: 0
+  size_budget: 0
 reviews:
   rss: reviews.xml
   atom: reviews.atom

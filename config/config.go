@@ -20,6 +20,9 @@ type Config struct {
 	Video   Show    `mapstructure:"video"`
 	Reviews Reviews `mapstructure:"reviews"`
 	Publish Publish `mapstructure:"publish"`
+	// Ignore lists the warnings (rule IDs such as FP312) the editor has
+	// decided to live with, site-wide.
+	Ignore []string `mapstructure:"ignore"`
 
 	// File is the config file as given, for messages.
 	File string `mapstructure:"-"`
@@ -28,6 +31,10 @@ type Config struct {
 
 	lines map[string]int    // key path → line in File
 	env   map[string]string // key path → the FEEDPUB_* variable that set it
+	// invalid holds the keys a problem was reported for (see Invalid).
+	invalid map[string]bool
+	// parsed is set once the file was read as a YAML mapping (see Parsed).
+	parsed bool
 }
 
 // Site describes the outlet.

@@ -31,48 +31,51 @@ const EnvPrefix = "FEEDPUB"
 
 // Load reads the config file at path into v (a fresh viper instance owned by
 // the caller), applies defaults and FEEDPUB_* environment overrides, and
-// checks the result. It returns
-// every problem found, not just the first; the Config is usable only when
-// the problems hold no errors.
+// checks the result. It returns every problem found, not just the first.
+// A key with a problem is left at its default and the rest of the file
+// still applies, so the content and media checks can run on what is valid
+// in the same run; Invalid says which keys were reported.
 func Load(v *viper.Viper, path string) (Config, diag.Problems) {
 	var ps diag.Problems
 	cfg := Default()
 	cfg.File = path
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		ps.Errorf(path, 0, "", "%v", err)
+		ps.Errorf("FP105", path, 0, "", "%v", err)
 		return cfg, ps
 	}
 	cfg.Dir = filepath.Dir(abs)
 
 	data, err := sitefs.ReadFile(cfg.Dir, abs, sitefs.MaxConfig)
 	if errors.Is(err, fs.ErrNotExist) {
-		ps.Errorf(path, 0, "", "no such config file (run `feedpub init` to start a site, or pass --config FILE)")
+		ps.Errorf("FP105", path, 0, "", "no such config file (run `feedpub init` to start a site, or pass --config FILE)")
 		return cfg, ps
 	}
 	if err != nil {
-		ps.Errorf(path, 0, "", "%v", err)
+		ps.Errorf("FP105", path, 0, "", "%v", err)
 		return cfg, ps
 	}
-	if !diag.CheckUTF8(&ps, path, data) {
+	if !diag.CheckUTF8(&ps, "FP105", path, data) {
 		return cfg, ps
 	}
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		line, msg := diag.YAMLError(err, data, 0)
-		ps.Errorf(path, line, "", "%s", msg)
+		ps.Errorf("FP105", path, line, "", "%s", msg)
 		return cfg, ps
 	}
 	lines := map[string]int{}
 	present := map[string]bool{}
+	bad := map[string]bool{}
 	if len(doc.Content) > 0 {
 		root := doc.Content[0]
 		if root.Kind != yaml.MappingNode {
-			ps.Errorf(path, root.Line, "", "want a mapping of sections (site:, podcast:, ...), got %s", kindName(root))
+			ps.Errorf("FP105", path, root.Line, "", "want a mapping of sections (site:, podcast:, ...), got %s", kindName(root))
 			return cfg, ps
 		}
-		sc := schema.Checker{File: path, Tag: "mapstructure", Weak: true, Lines: lines}
+		sc := schema.Checker{File: path, Tag: "mapstructure", Weak: true, Lines: lines, Bad: bad,
+			Rules: schema.Rules{Unknown: "FP101", Type: "FP102", Duplicate: "FP104", Structure: "FP105"}}
 		sc.Check(root, reflect.TypeOf(Config{}), &ps)
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			present[root.Content[i].Value] = true
@@ -83,10 +86,6 @@ func Load(v *viper.Viper, path string) (Config, diag.Problems) {
 		sec, _, _ := strings.Cut(key, ".")
 		present[sec] = true
 	}
-	if ps.HasErrors() {
-		return cfg, ps
-	}
-
 	v.SetEnvPrefix(EnvPrefix)
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
 	v.AutomaticEnv()
@@ -102,22 +101,27 @@ func Load(v *viper.Viper, path string) (Config, diag.Problems) {
 	values := map[string]any{}
 	if len(doc.Content) > 0 {
 		if err := doc.Content[0].Decode(&values); err != nil {
-			ps.Errorf(path, 0, "", "%v", err)
+			ps.Errorf("FP105", path, 0, "", "%v", err)
 			return cfg, ps
 		}
 	}
+	// What the schema check reported is left at its default, so one bad
+	// value does not hide the problems of the rest.
+	for key := range bad {
+		dropKey(values, key)
+	}
 	if err := v.MergeConfigMap(values); err != nil {
-		ps.Errorf(path, 0, "", "%v", err)
+		ps.Errorf("FP105", path, 0, "", "%v", err)
 		return cfg, ps
 	}
-	cfg.lines, cfg.env = lines, envs
+	cfg.lines, cfg.env, cfg.invalid = lines, envs, bad
 	if err := v.Unmarshal(&cfg); err != nil {
+		// mapstructure decodes every field it can and joins the errors.
 		ps.Add(cfg.decodeProblems(err)...)
-		return cfg, ps
 	}
 	cfg.File = path
 	cfg.Dir = filepath.Dir(abs)
-	cfg.lines, cfg.env = lines, envs
+	cfg.lines, cfg.env, cfg.invalid, cfg.parsed = lines, envs, bad, true
 	cfg.Podcast.Enabled = present["podcast"]
 	cfg.Video.Enabled = present["video"]
 	cfg.Reviews.Enabled = present["reviews"]
@@ -163,7 +167,7 @@ func envKeys(ps *diag.Problems) map[string]string {
 		} else {
 			msg += fmt.Sprintf(" (they are %s_<SECTION>_<KEY>, such as %s_PUBLISH_TARGET)", EnvPrefix, EnvPrefix)
 		}
-		ps.Errorf("", 0, name, "%s", msg)
+		ps.Errorf("FP106", "", 0, name, "%s", msg)
 	}
 	return out
 }
@@ -172,6 +176,49 @@ func envKeys(ps *diag.Problems) map[string]string {
 // "publish.s3.region" is FEEDPUB_PUBLISH_S3_REGION.
 func EnvVar(key string) string {
 	return EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// Parsed reports whether the file could be read as YAML at all. When it
+// could not, nothing in it (content.dir, the feeds) is known, so no later
+// check can run; otherwise every key without a problem applies.
+func (c *Config) Parsed() bool { return c.parsed }
+
+// Valid reports whether no key had a problem.
+func (c *Config) Valid() bool { return len(c.invalid) == 0 }
+
+// Invalid reports whether a problem was reported for key (e.g.
+// "site.base_url") or the mapping holding it: the checks that need its
+// value skip, saying so once.
+func (c *Config) Invalid(key string) bool {
+	for key != "" {
+		if c.invalid[key] {
+			return true
+		}
+		i := strings.LastIndexAny(key, ".[")
+		if i < 0 {
+			break
+		}
+		key = key[:i]
+	}
+	return false
+}
+
+// dropKey removes the key at path ("site.title", "podcast.persons[0].name":
+// the whole list) from a decoded YAML mapping.
+func dropKey(m map[string]any, path string) {
+	path, _, _ = strings.Cut(path, "[")
+	parts := strings.Split(path, ".")
+	for i, p := range parts {
+		if i == len(parts)-1 {
+			delete(m, p)
+			return
+		}
+		next, ok := m[p].(map[string]any)
+		if !ok {
+			return
+		}
+		m = next
+	}
 }
 
 // Line returns the line of key (e.g. "podcast.type") in the config file, or
@@ -227,8 +274,8 @@ var languageRE = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`)
 func (c *Config) Validate() diag.Problems {
 	var ps diag.Problems
 	req := func(key, val string) {
-		if strings.TrimSpace(val) == "" {
-			c.errorf(&ps, key, "required")
+		if strings.TrimSpace(val) == "" && !c.Invalid(key) { // a bad value is reported already
+			c.errorf(&ps, "FP103", key, "required")
 		}
 	}
 	req("site.title", c.Site.Title)
@@ -242,17 +289,17 @@ func (c *Config) Validate() diag.Problems {
 		c.Site.BaseURL += "/"
 	}
 	if c.Site.Language != "" && !languageRE.MatchString(c.Site.Language) {
-		c.errorf(&ps, "site.language", "%q is not a language tag; want ISO 639 such as en, en-gb, fr", c.Site.Language)
+		c.errorf(&ps, "FP109", "site.language", "%q is not a language tag; want ISO 639 such as en, en-gb, fr", c.Site.Language)
 	}
 	c.checkEmail(&ps, "site.email", c.Site.Email)
 	if d := filepath.Clean(filepath.FromSlash(c.Content.Dir)); filepath.IsAbs(d) || d == ".." || strings.HasPrefix(d, ".."+string(filepath.Separator)) {
-		c.errorf(&ps, "content.dir", "%q: want a folder inside the site folder, such as reviews; feedpub reads only files inside it", c.Content.Dir)
+		c.errorf(&ps, "FP111", "content.dir", "%q: want a folder inside the site folder, such as reviews; feedpub reads only files inside it", c.Content.Dir)
 	}
 	if c.Content.MaxFileSize < 1 {
-		c.errorf(&ps, "content.max_file_size", "want a size in bytes, 1 or more, got %d", c.Content.MaxFileSize)
+		c.errorf(&ps, "FP112", "content.max_file_size", "want a size in bytes, 1 or more, got %d", c.Content.MaxFileSize)
 	}
 	if d := c.Content.DurationMax; !(d > 0) || math.IsInf(d, 0) {
-		c.errorf(&ps, "content.duration_max", "want seconds, more than 0, got %v", d)
+		c.errorf(&ps, "FP112", "content.duration_max", "want seconds, more than 0, got %v", d)
 	}
 	for _, s := range []struct {
 		name string
@@ -263,16 +310,16 @@ func (c *Config) Validate() diag.Problems {
 		}
 		sh := s.show
 		if sh.Type != "episodic" && sh.Type != "serial" {
-			c.errorf(&ps, s.name+".type", "%q: want episodic or serial", sh.Type)
+			c.errorf(&ps, "FP113", s.name+".type", "%q: want episodic or serial", sh.Type)
 		}
 		if sh.ItemDescription != "full" && sh.ItemDescription != "summary" {
-			c.errorf(&ps, s.name+".item_description", "%q: want full or summary", sh.ItemDescription)
+			c.errorf(&ps, "FP113", s.name+".item_description", "%q: want full or summary", sh.ItemDescription)
 		}
 		if sh.SizeBudget < 0 {
-			c.errorf(&ps, s.name+".size_budget", "want a size in bytes, 0 for no budget, got %d", sh.SizeBudget)
+			c.errorf(&ps, "FP112", s.name+".size_budget", "want a size in bytes, 0 for no budget, got %d", sh.SizeBudget)
 		}
 		if sh.Limit < 0 {
-			c.errorf(&ps, s.name+".limit", "want 0 (all) or a positive number, got %d", sh.Limit)
+			c.errorf(&ps, "FP112", s.name+".limit", "want 0 (all) or a positive number, got %d", sh.Limit)
 		}
 		c.checkKey(&ps, s.name+".path", sh.Path)
 		c.checkEmail(&ps, s.name+".email", sh.Email)
@@ -283,26 +330,26 @@ func (c *Config) Validate() diag.Problems {
 		for i, p := range sh.Persons {
 			if strings.TrimSpace(p.Name) == "" {
 				key := fmt.Sprintf("%s.persons[%d]", s.name, i)
-				c.errorf(&ps, key+".name", "required")
+				c.errorf(&ps, "FP103", key+".name", "required")
 			}
 		}
 		if sh.Locked && sh.Email == "" && c.Site.Email == "" {
-			c.errorf(&ps, s.name+".locked", "podcast:locked needs an owner email: set site.email")
+			c.errorf(&ps, "FP114", s.name+".locked", "podcast:locked needs an owner email: set site.email")
 		}
 	}
 	if c.Podcast.Enabled && c.Video.Enabled && c.Podcast.Path == c.Video.Path {
-		c.errorf(&ps, "video.path", "%q is also podcast.path; the two feeds need different files", c.Video.Path)
+		c.errorf(&ps, "FP115", "video.path", "%q is also podcast.path; the two feeds need different files", c.Video.Path)
 	}
 	if c.Reviews.Enabled {
 		c.checkKey(&ps, "reviews.rss", c.Reviews.RSS)
 		c.checkKey(&ps, "reviews.atom", c.Reviews.Atom)
 		c.checkKey(&ps, "reviews.json", c.Reviews.JSON)
 		if c.Reviews.Limit < 0 {
-			c.errorf(&ps, "reviews.limit", "want 0 (all) or a positive number, got %d", c.Reviews.Limit)
+			c.errorf(&ps, "FP112", "reviews.limit", "want 0 (all) or a positive number, got %d", c.Reviews.Limit)
 		}
 		if id := c.Reviews.AtomID; id != "" {
 			if u, err := url.Parse(id); err != nil || u.Scheme == "" {
-				c.errorf(&ps, "reviews.atom_id", "%q: want a permanent IRI such as tag:example.com,2026:reviews", id)
+				c.errorf(&ps, "FP117", "reviews.atom_id", "%q: want a permanent IRI such as tag:example.com,2026:reviews", id)
 			}
 		}
 		if c.Reviews.Link != "" {
@@ -310,13 +357,13 @@ func (c *Config) Validate() diag.Problems {
 		}
 	}
 	if c.Publish.Concurrency < 1 {
-		c.errorf(&ps, "publish.concurrency", "want 1 or more, got %d", c.Publish.Concurrency)
+		c.errorf(&ps, "FP112", "publish.concurrency", "want 1 or more, got %d", c.Publish.Concurrency)
 	}
 	if c.Publish.MaxDeletes < 0 {
-		c.errorf(&ps, "publish.max_deletes", "want 0 or more, got %d", c.Publish.MaxDeletes)
+		c.errorf(&ps, "FP112", "publish.max_deletes", "want 0 or more, got %d", c.Publish.MaxDeletes)
 	}
 	if strings.TrimSpace(c.Publish.Target) == "" {
-		c.errorf(&ps, "publish.target", "required: a folder or s3://bucket/prefix")
+		c.errorf(&ps, "FP103", "publish.target", "required: a folder or s3://bucket/prefix")
 	}
 	if c.Publish.S3.Endpoint != "" {
 		c.checkURL(&ps, "publish.s3.endpoint", c.Publish.S3.Endpoint)
@@ -325,8 +372,13 @@ func (c *Config) Validate() diag.Problems {
 	// A bare number decodes as nanoseconds: refuse it rather than time out
 	// every request at once.
 	if d := c.Publish.S3.Timeout; d != 0 && d < time.Second {
-		ps.Errorf(c.File, c.Line("publish.s3.timeout"), "publish.s3.timeout", "want a duration of at least 1s, such as 60s, got %v", d)
+		ps.Errorf("FP112", c.File, c.Line("publish.s3.timeout"), "publish.s3.timeout", "want a duration of at least 1s, such as 60s, got %v", d)
 	}
+	if u, err := url.Parse(c.Site.BaseURL); err == nil && u.Scheme == "http" && !c.Invalid("site.base_url") {
+		// Checked once here rather than on every enclosure built on it.
+		ps.Warnf("FP405", c.File, lineOf(c.lines, "site.base_url"), "site.base_url", "%q is http: Apple Podcasts and most apps want media over https", c.Site.BaseURL)
+	}
+	diag.CheckIgnore(&ps, c.Ignore, c.File, "ignore", func(i int) int { return lineOf(c.lines, fmt.Sprintf("ignore[%d]", i)) })
 	return ps
 }
 
@@ -336,7 +388,7 @@ func (c *Config) checkURL(ps *diag.Problems, key, val string) {
 	}
 	u, err := url.Parse(val)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		c.errorf(ps, key, "%q is not an absolute http(s) URL", val)
+		c.errorf(ps, "FP107", key, "%q is not an absolute http(s) URL", val)
 	}
 }
 
@@ -350,7 +402,7 @@ func (c *Config) checkBaseURL(ps *diag.Problems) {
 	}
 	u, err := url.Parse(val)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		c.errorf(ps, "site.base_url", "%q is not an absolute http(s) URL", redact(val, u))
+		c.errorf(ps, "FP108", "site.base_url", "%q is not an absolute http(s) URL", redact(val, u))
 		return
 	}
 	var wrong []string
@@ -370,7 +422,7 @@ func (c *Config) checkBaseURL(ps *diag.Problems) {
 		wrong = append(wrong, "a fragment (#...)")
 	}
 	if len(wrong) > 0 {
-		c.errorf(ps, "site.base_url", "%q has %s; want the folder the published tree is served from, such as https://media.example.com/podcast/", redact(val, u), strings.Join(wrong, ", "))
+		c.errorf(ps, "FP108", "site.base_url", "%q has %s; want the folder the published tree is served from, such as https://media.example.com/podcast/", redact(val, u), strings.Join(wrong, ", "))
 	}
 }
 
@@ -387,7 +439,7 @@ func (c *Config) checkEmail(ps *diag.Problems, key, val string) {
 		return
 	}
 	if a, err := mail.ParseAddress(val); err != nil || a.Address != val {
-		c.errorf(ps, key, "%q is not an email address (want name@example.com)", val)
+		c.errorf(ps, "FP110", key, "%q is not an email address (want name@example.com)", val)
 	}
 }
 
@@ -396,7 +448,7 @@ func (c *Config) checkEmail(ps *diag.Problems, key, val string) {
 // with every other key, so config needs nothing from the media packages.
 func (c *Config) checkKey(ps *diag.Problems, key, val string) {
 	if val == "" {
-		c.errorf(ps, key, "required: a file name such as podcast.xml")
+		c.errorf(ps, "FP103", key, "required: a file name such as podcast.xml")
 	}
 }
 
@@ -433,7 +485,7 @@ func (c *Config) decodeProblems(err error) diag.Problems {
 	var walk func(error)
 	walk = func(e error) {
 		if de, ok := e.(*mapstructure.DecodeError); ok && de.Unwrap() != nil {
-			c.errorf(&ps, de.Name(), "%s", typeMessage(de.Unwrap()))
+			c.errorf(&ps, "FP102", de.Name(), "%s", typeMessage(de.Unwrap()))
 			return
 		}
 		if j, ok := e.(interface{ Unwrap() []error }); ok {
@@ -446,7 +498,7 @@ func (c *Config) decodeProblems(err error) diag.Problems {
 			walk(u)
 			return
 		}
-		ps.Errorf(c.File, 0, "", "%s", strings.ReplaceAll(e.Error(), "\n", " "))
+		ps.Errorf("FP102", c.File, 0, "", "%s", strings.ReplaceAll(e.Error(), "\n", " "))
 	}
 	walk(err)
 	return ps
@@ -455,12 +507,16 @@ func (c *Config) decodeProblems(err error) diag.Problems {
 // errorf reports a problem with key where its value came from: the
 // FEEDPUB_* variable that set it, or its line in the file (or, for a key
 // the file leaves out, its nearest parent's).
-func (c *Config) errorf(ps *diag.Problems, key, format string, args ...any) {
+func (c *Config) errorf(ps *diag.Problems, rule, key, format string, args ...any) {
+	if c.invalid == nil {
+		c.invalid = map[string]bool{}
+	}
+	c.invalid[key] = true
 	if name := c.envOf(key); name != "" {
-		ps.Errorf("", 0, name, "%s (%s)", fmt.Sprintf(format, args...), key)
+		ps.Errorf(rule, "", 0, name, "%s (%s)", fmt.Sprintf(format, args...), key)
 		return
 	}
-	ps.Errorf(c.File, lineOf(c.lines, key), key, format, args...)
+	ps.Errorf(rule, c.File, lineOf(c.lines, key), key, format, args...)
 }
 
 // envOf returns the variable that set key or the list or mapping holding it.

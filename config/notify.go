@@ -81,8 +81,11 @@ func (c *Config) checkAfterPublish(ps *diag.Problems) {
 		}
 		key := s.name + ".enclosure_prefix"
 		c.checkURL(ps, key, p)
+		if strings.HasPrefix(p, "http://") {
+			ps.Warnf("FP405", c.File, c.Line(key), key, "%q is http: Apple Podcasts and most apps want media over https", p)
+		}
 		if !strings.HasSuffix(p, "/") {
-			ps.Errorf(c.File, c.Line(key), key, "%q: want a prefix ending in \"/\", such as https://op3.dev/e/", p)
+			ps.Errorf("FP118", c.File, c.Line(key), key, "%q: want a prefix ending in \"/\", such as https://op3.dev/e/", p)
 		}
 	}
 	n := c.Publish.Notify
@@ -94,11 +97,11 @@ func (c *Config) checkAfterPublish(ps *diag.Problems) {
 	}
 	if pp := n.Podping; pp.URL != "" || pp.TokenEnv != "" {
 		if pp.URL == "" {
-			ps.Errorf(c.File, c.Line("publish.notify.podping"), "publish.notify.podping.url", "required: the gateway's URL")
+			ps.Errorf("FP103", c.File, c.Line("publish.notify.podping"), "publish.notify.podping.url", "required: the gateway's URL")
 		}
 		c.checkURL(ps, "publish.notify.podping.url", pp.URL)
 		if !envNameRE.MatchString(pp.TokenEnv) {
-			ps.Errorf(c.File, c.Line("publish.notify.podping"), "publish.notify.podping.token_env",
+			ps.Errorf("FP119", c.File, c.Line("publish.notify.podping"), "publish.notify.podping.token_env",
 				"%q: want the name of the environment variable holding the token, such as PODPING_TOKEN", pp.TokenEnv)
 		}
 	}
@@ -106,7 +109,7 @@ func (c *Config) checkAfterPublish(ps *diag.Problems) {
 		w := &c.Publish.Notify.Webhooks[i]
 		key := fmt.Sprintf("publish.notify.webhooks[%d]", i)
 		if w.URL == "" {
-			ps.Errorf(c.File, c.Line(key), key+".url", "required")
+			ps.Errorf("FP103", c.File, c.Line(key), key+".url", "required")
 		}
 		c.checkURL(ps, key+".url", w.URL)
 		w.Method = strings.ToUpper(strings.TrimSpace(w.Method))
@@ -115,16 +118,16 @@ func (c *Config) checkAfterPublish(ps *diag.Problems) {
 			w.Method = "POST"
 		case "POST", "PUT", "PATCH", "GET":
 		default:
-			ps.Errorf(c.File, c.Line(key+".method"), key+".method", "%q: want POST, PUT, PATCH or GET", w.Method)
+			ps.Errorf("FP113", c.File, c.Line(key+".method"), key+".method", "%q: want POST, PUT, PATCH or GET", w.Method)
 		}
 	}
 	cdn := c.Publish.CDN
 	if id := cdn.CloudFront; id != "" && !distributionRE.MatchString(id) {
-		ps.Errorf(c.File, c.Line("publish.cdn.cloudfront"), "publish.cdn.cloudfront", "%q: want a distribution ID such as E2EXAMPLE", id)
+		ps.Errorf("FP120", c.File, c.Line("publish.cdn.cloudfront"), "publish.cdn.cloudfront", "%q: want a distribution ID such as E2EXAMPLE", id)
 	}
 	if t := cdn.PurgeURL; t != "" {
 		if !strings.Contains(t, "{url}") {
-			ps.Errorf(c.File, c.Line("publish.cdn.purge_url"), "publish.cdn.purge_url", "%q: want a URL with {url} where the feed's URL goes", t)
+			ps.Errorf("FP121", c.File, c.Line("publish.cdn.purge_url"), "publish.cdn.purge_url", "%q: want a URL with {url} where the feed's URL goes", t)
 		} else {
 			c.checkURL(ps, "publish.cdn.purge_url", strings.ReplaceAll(t, "{url}", url.QueryEscape("https://x/")))
 		}

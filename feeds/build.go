@@ -98,14 +98,14 @@ func Build(in Input) (*Catalog, []Skipped, diag.Problems) {
 			continue
 		}
 		if prev, ok := bySlug[ce.Slug]; ok {
-			ps.Errorf(ce.File, ce.Line("slug"), "slug", "%q is also the slug of %s; slugs must be unique", ce.Slug, prev.File)
+			ps.Errorf("FP212", ce.File, ce.Line("slug"), "slug", "%q is also the slug of %s; slugs must be unique", ce.Slug, prev.File)
 			continue
 		}
 		bySlug[ce.Slug] = ce
 		e := in.entry(ce, matches[i], &ps)
 		built[i] = e
 		if prev, ok := byGUID[e.GUID]; ok {
-			ps.Errorf(ce.File, ce.Line("guid"), "guid", "%q is also the GUID of %s; GUIDs must be unique", e.GUID, prev.File)
+			ps.Errorf("FP213", ce.File, ce.Line("guid"), "guid", "%q is also the GUID of %s; GUIDs must be unique", e.GUID, prev.File)
 			continue
 		}
 		byGUID[e.GUID] = ce
@@ -241,7 +241,7 @@ func (in *Input) episode(ce *content.Entry, field string, m *content.Media, ps *
 	if m.Duration > 0 {
 		d := time.Duration(m.Duration * float64(time.Second))
 		if got := ep.Enclosure.Duration; got > 0 && absDur(got-d) > 2*time.Second {
-			ps.Warnf(ce.File, ce.Line(field+".duration"), field+".duration",
+			ps.Warnf("FP218", ce.File, ce.Line(field+".duration"), field+".duration",
 				"%v s differs from the %.1f s read from %s; the front matter wins, but is it right?", m.Duration, got.Seconds(), m.File)
 		}
 		ep.Enclosure.Duration = d
@@ -316,16 +316,16 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 		key := fmt.Sprintf("%s.categories[%d]", catKey, i)
 		cat, err := ParseCategory(c)
 		if err != nil {
-			ps.Errorf(cfg.File, cfg.Line(key), key, "%v", err)
+			ps.Errorf("FP122", cfg.File, cfg.Line(key), key, "%v", err)
 			continue
 		}
 		s.Categories = append(s.Categories, cat)
 	}
 	if len(cats) == 0 {
-		ps.Errorf(cfg.File, cfg.Line(name), name+".categories", "Apple Podcasts requires at least one category, e.g. [\"TV & Film > Film Reviews\"]")
+		ps.Errorf("FP123", cfg.File, cfg.Line(name), name+".categories", "Apple Podcasts requires at least one category, e.g. [\"TV & Film > Film Reviews\"]")
 	}
 	if s.Image == "" {
-		ps.Errorf(cfg.File, cfg.Line(name), name+".image", "Apple Podcasts requires show art: set site.image or %s.image (square JPEG or PNG, 1400–3000 px)", name)
+		ps.Errorf("FP124", cfg.File, cfg.Line(name), name+".image", "Apple Podcasts requires show art: set site.image or %s.image (square JPEG or PNG, 1400–3000 px)", name)
 	}
 	for _, f := range sc.Funding {
 		s.Funding = append(s.Funding, Funding{URL: f.URL, Text: clean(f.Text)})
@@ -342,7 +342,7 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 			t, err := content.ParseDate(uf.DTStart)
 			if err != nil {
 				key := name + ".update_frequency.dtstart"
-				ps.Errorf(cfg.File, cfg.Line(key), key, "%v", err)
+				ps.Errorf("FP125", cfg.File, cfg.Line(key), key, "%v", err)
 			}
 			s.UpdateFrequency.DTStart = t.UTC()
 		}
@@ -357,12 +357,12 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 		if ep.Number > 0 {
 			k := [2]int{ep.Season, ep.Number}
 			if prev, ok := seen[k]; ok {
-				ps.Errorf(e.Source, 0, string(m)+".episode", "season %d episode %d is also %s in the %s feed", ep.Season, ep.Number, prev.Source, name)
+				ps.Errorf("FP216", e.Source, 0, string(m)+".episode", "season %d episode %d is also %s in the %s feed", ep.Season, ep.Number, prev.Source, name)
 			} else {
 				seen[k] = e
 			}
 		} else if s.Type == "serial" && ep.Type != "trailer" {
-			ps.Errorf(e.Source, 0, string(m)+".episode", "%s.type is serial, so Apple Podcasts requires an episode number on every episode", name)
+			ps.Errorf("FP217", e.Source, 0, string(m)+".episode", "%s.type is serial, so Apple Podcasts requires an episode number on every episode", name)
 		}
 		s.Items = append(s.Items, e)
 	}

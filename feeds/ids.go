@@ -39,10 +39,10 @@ func (in *Input) keepIdentity(ce *content.Entry, e *Entry, m identity.Match, ps 
 	r := m.Record
 	switch {
 	case ce.GUID != "" && ce.GUID != r.GUID && !in.AcceptNewGUIDs:
-		ps.Errorf(ce.File, ce.Line("guid"), "guid", "%q differs from %q, the GUID this entry was published with: podcast apps would show it again as a new episode and readers as a new review; remove the guid: line to keep the published GUID, or run publish --accept-new-guids to change it",
+		ps.Errorf("FP214", ce.File, ce.Line("guid"), "guid", "%q differs from %q, the GUID this entry was published with: podcast apps would show it again as a new episode and readers as a new review; remove the guid: line to keep the published GUID, or run publish --accept-new-guids to change it",
 			ce.GUID, r.GUID)
 	case ce.GUID != "" && ce.GUID != r.GUID:
-		ps.Notef(ce.File, ce.Line("guid"), "guid", "GUID changed from %q to %q as accepted: subscribers will see this entry as new", r.GUID, ce.GUID)
+		ps.Notef("FP222", ce.File, ce.Line("guid"), "guid", "GUID changed from %q to %q as accepted: subscribers will see this entry as new", r.GUID, ce.GUID)
 	default:
 		e.GUID = r.GUID
 	}
@@ -50,7 +50,7 @@ func (in *Input) keepIdentity(ce *content.Entry, e *Entry, m identity.Match, ps 
 		e.AtomID = r.AtomID
 	}
 	if m.How != identity.BySource && r.Source != "" && r.Source != ce.File {
-		ps.Notef(ce.File, 0, "", "continues %q (published from %s, matched by %s): its GUIDs are kept", r.Slug, r.Source, m.How)
+		ps.Notef("FP223", ce.File, 0, "", "continues %q (published from %s, matched by %s): its GUIDs are kept", r.Slug, r.Source, m.How)
 	}
 }
 
@@ -159,7 +159,7 @@ func (in *Input) record(cat *Catalog, built []*Entry, matches []identity.Match, 
 	for _, i := range unmatched {
 		r := in.Published[i]
 		if !r.Removed && len(r.Feeds) > 0 {
-			ps.Notef(or(r.Source, r.Slug), 0, "", "%q is no longer in the site: %s", r.Slug, removalEffect(r.Feeds, cat))
+			ps.Notef("FP224", or(r.Source, r.Slug), 0, "", "%q is no longer in the site: %s", r.Slug, removalEffect(r.Feeds, cat))
 		}
 		r.Removed, r.Feeds = true, nil
 		out = append(out, r)

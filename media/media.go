@@ -65,6 +65,10 @@ type Request struct {
 	// Ref locates the reference for messages: the file (and line) that names
 	// this asset, e.g. "reviews/heroine.md:14 audio.file".
 	Ref diag.Problem
+	// Alternate marks a video that is only an alternate enclosure (there is
+	// no video feed): a codec Apple devices cannot play is then a warning,
+	// as apps fall back to the main enclosure.
+	Alternate bool
 }
 
 // Asset is what feedpub knows about one file.
@@ -147,7 +151,7 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 		for _, req := range byKey[key] {
 			ref := req.Ref
 			if r.err != nil {
-				ref.Severity = diag.Error
+				ref.Severity, ref.Rule = diag.Error, "FP301"
 				ref.Msg = fmt.Sprintf("%s %s: %v", req.Kind, key, r.err)
 				ps.Add(ref)
 				continue
@@ -272,10 +276,9 @@ func readAsset(ctx context.Context, root, key string, kind Kind, opt Options) (*
 // are done by the caller with CheckTimed.
 func check(a *Asset, req Request) diag.Problems {
 	var ps diag.Problems
-	at := func(sev diag.Severity, msg string) {
+	at := func(sev diag.Severity, rule, msg string) {
 		p := req.Ref
-		p.Severity = sev
-		p.Msg = msg
+		p.Severity, p.Rule, p.Msg = sev, rule, msg
 		ps.Add(p)
 	}
 	extErr := probe.CheckExtension(a.Key, a.Info)
@@ -286,31 +289,55 @@ func check(a *Asset, req Request) diag.Problems {
 		if !strings.HasPrefix(w, a.Key+": ") {
 			w = a.Key + ": " + w
 		}
-		at(diag.Warning, w)
+		at(diag.Warning, "FP306", w)
 	}
 	switch req.Kind {
 	case KindAudio, KindVideo:
 		if extErr != nil {
-			at(diag.Error, extErr.Error())
+			at(diag.Error, "FP302", extErr.Error())
 		}
 		if a.Info.Format == "" {
-			at(diag.Error, fmt.Sprintf("%s: not a media file podcast apps can play (want MP3, M4A, MP4, M4V or MOV)", a.Key))
-		} else if req.Kind == KindVideo && !a.Info.HasVideo {
-			at(diag.Warning, fmt.Sprintf("%s: has no video track, but is the entry's video", a.Key))
+			at(diag.Error, "FP303", fmt.Sprintf("%s: not a media file podcast apps can play (want MP3, M4A, MP4, M4V or MOV)", a.Key))
+			break
 		}
-		if a.Info.Duration <= 0 && a.Info.Format != "" {
-			at(diag.Warning, fmt.Sprintf("%s: duration could not be read; set duration: in the front matter", a.Key))
+		if req.Kind == KindVideo && !a.Info.HasVideo {
+			at(diag.Warning, "FP304", fmt.Sprintf("%s: has no video track, but is the entry's video", a.Key))
+		}
+		if a.Info.Duration <= 0 {
+			at(diag.Warning, "FP305", fmt.Sprintf("%s: duration could not be read; set duration: in the front matter", a.Key))
+		}
+		if req.Kind == KindVideo && a.Info.HasVideo {
+			for _, msg := range probe.AppleVideoProblems(a.Info.Codecs) {
+				if req.Alternate {
+					at(diag.Warning, "FP311", a.Key+": "+msg+" (only the alternate enclosure; apps fall back to the audio)")
+				} else {
+					at(diag.Error, "FP310", a.Key+": "+msg)
+				}
+			}
+		}
+		if req.Kind == KindAudio {
+			errs, warns := probe.AudioProblems(a.Info)
+			for _, e := range errs {
+				at(diag.Error, "FP315", a.Key+": "+e)
+			}
+			for _, w := range warns {
+				rule := "FP314"
+				if strings.HasPrefix(w, "MP3") {
+					rule = "FP313"
+				}
+				at(diag.Warning, rule, a.Key+": "+w)
+			}
 		}
 	case KindArtwork:
 		if extErr != nil {
-			at(diag.Error, extErr.Error())
+			at(diag.Error, "FP302", extErr.Error())
 		}
 		errs, warns := probe.CheckArtwork(a.Key, a.Info, a.Size)
 		for _, e := range errs {
-			at(diag.Error, e.Error())
+			at(diag.Error, "FP307", e.Error())
 		}
 		for _, w := range warns {
-			at(diag.Warning, w)
+			at(diag.Warning, "FP312", w)
 		}
 	}
 	return ps
@@ -326,20 +353,26 @@ func CheckTimed(a *Asset, ref diag.Problem, duration time.Duration) diag.Problem
 	data, err := sitefs.ReadFile(root, name, maxSize(a.Kind))
 	var ps diag.Problems
 	if err != nil {
-		ref.Severity, ref.Msg = diag.Error, fmt.Sprintf("%s: %v", a.Key, err)
+		ref.Severity, ref.Rule, ref.Msg = diag.Error, "FP301", fmt.Sprintf("%s: %v", a.Key, err)
 		return append(ps, ref)
 	}
 	var errs []error
+	rule := "FP309"
 	if a.Kind == KindChapters {
+		rule = "FP308"
 		errs = probe.CheckChapters(a.Key, data, duration)
 	} else {
 		errs = probe.CheckTranscript(a.Key, data, duration)
 	}
 	for _, e := range errs {
-		p := ref
-		p.Severity, p.Msg = diag.Error, e.Error()
-		// The file's own location is more useful than the reference's.
-		p.File, p.Line, p.Field = "", 0, ""
+		// The file's own location is more useful than the reference's, and
+		// located in the fields (not the text) it sorts by line and is
+		// reported once when two entries share the file.
+		p := diag.Problem{Severity: diag.Error, Rule: rule, File: a.Key, Msg: e.Error()}
+		var fe *probe.FileError
+		if errors.As(e, &fe) {
+			p.File, p.Line, p.Msg = fe.File, fe.Line, fe.Err.Error()
+		}
 		ps = append(ps, p)
 	}
 	return ps

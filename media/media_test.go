@@ -184,3 +184,32 @@ func BenchmarkProbeCatalogue(b *testing.B) {
 		b.ReportMetric(float64(st.ProbeBytes.Load()+st.HashBytes.Load())/1000, "B-read/file")
 	})
 }
+
+// TestCheckTimedLocatesByFileAndLine: chapter and transcript errors carry
+// the file and line in their fields, so they sort by line (8 before 13) and
+// a file shared by two references is one problem, not two.
+func TestCheckTimedLocatesByFileAndLine(t *testing.T) {
+	root := t.TempDir()
+	var b strings.Builder
+	b.WriteString("WEBVTT\n\n")
+	for i := range 3 {
+		fmt.Fprintf(&b, "00:00:0%d.000 --> 00:00:00.500\nbackwards\n\n", i+1)
+	}
+	os.WriteFile(filepath.Join(root, "t.vtt"), []byte(b.String()), 0o644)
+	assets, _ := ProbeAll(context.Background(), root, []Request{req("t.vtt", KindTranscript)}, Options{})
+	got := CheckTimed(assets["t.vtt"], diag.Problem{File: "reviews/x.md", Field: "audio.transcripts[0].file"}, time.Minute)
+	if len(got) != 3 {
+		t.Fatalf("want 3 problems, got %v", got)
+	}
+	for _, p := range got {
+		if p.File != "t.vtt" || p.Line == 0 || p.Rule != "FP309" || strings.Contains(p.Msg, "t.vtt:") {
+			t.Errorf("not located in its fields: %+v", p)
+		}
+	}
+	shared := append(got, CheckTimed(assets["t.vtt"], diag.Problem{File: "reviews/x.md", Field: "video.transcripts[0].file"}, time.Minute)...)
+	shared = shared.Unique()
+	shared.Sort()
+	if len(shared) != 3 || shared[0].Line != 3 || shared[1].Line != 6 || shared[2].Line != 9 {
+		t.Errorf("shared file: %+v", shared)
+	}
+}

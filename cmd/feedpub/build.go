@@ -159,21 +159,6 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 	return res, rep, ps, err
 }
 
-// buildSite runs the shared build with no target (validate) and prints its
-// problems.
-func (o *rootOptions) buildSite(ctx context.Context, cfg *config.Config, so site.Options) (*site.Result, error) {
-	so.Now, so.Generator = o.env.Now(), "feedpub "+version
-	res, ps := site.Build(ctx, cfg, so)
-	o.report(ps)
-	for _, s := range res.Skipped {
-		o.debugf("left out %s: %s", s.File, s.Reason)
-	}
-	if ps.HasErrors() {
-		return nil, errReported
-	}
-	return res, nil
-}
-
 // outDir resolves --out (the forms of a local publish.target) and refuses
 // a folder that holds or lies among the site's inputs: build prunes what it
 // no longer produces, which in such a folder would be a source file.

@@ -361,18 +361,18 @@ func TestInitWritesASiteBuildAccepts(t *testing.T) {
 	if !strings.Contains(r.stdout, "built public") {
 		t.Errorf("build output: %s", r.stdout)
 	}
-	for _, f := range []string{"podcast.xml", "reviews.xml", "reviews.atom", "reviews.json", "artwork/cover.jpg"} {
+	for _, f := range []string{"reviews.xml", "reviews.atom", "reviews.json", "artwork/cover.jpg"} {
 		if _, err := os.Stat(filepath.Join(dir, "public", f)); err != nil {
 			t.Errorf("starter build lacks %s", f)
 		}
 	}
-	// Uncommenting an empty video section is enough: its categories come
-	// from the podcast's.
+	// The podcast section waits, commented, for the first episode: Apple
+	// refuses an empty feed (FP401), and uncommented as it is, so does
+	// feedpub.
 	cfg, _ := os.ReadFile(filepath.Join(dir, "feedpub.yaml"))
-	writeFile(t, filepath.Join(dir, "feedpub.yaml"), string(cfg)+"video:\n")
-	mustRun(t, "build", "--config", filepath.Join(dir, "feedpub.yaml"))
-	if v, err := os.ReadFile(filepath.Join(dir, "public", "video.xml")); err != nil || !bytes.Contains(v, []byte(`<itunes:category text="Film Reviews">`)) {
-		t.Errorf("video feed without its own categories: %v\n%s", err, v)
+	writeFile(t, filepath.Join(dir, "feedpub.yaml"), strings.ReplaceAll(string(cfg), "# podcast:\n#   path", "podcast:\n  path"))
+	if r := feedpub(t, "build", "--config", filepath.Join(dir, "feedpub.yaml")); r.code != 1 || !strings.Contains(r.stderr, "the podcast feed has no episodes") || !strings.Contains(r.stderr, "[FP401]") {
+		t.Errorf("empty podcast feed: exit %d\n%s", r.code, r.stderr)
 	}
 	if r := feedpub(t, "init", dir); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
 		t.Errorf("init over an existing site: exit %d %s", r.code, r.stderr)
@@ -546,5 +546,20 @@ func TestAtomFeedIDCanBePinned(t *testing.T) {
 	t.Setenv("FEEDPUB_REVIEWS_ATOM_ID", "not an iri")
 	if r := feedpub(t, "validate", "--config", cfg); r.code != 1 || !strings.Contains(r.stderr, "reviews.atom_id") {
 		t.Errorf("bad atom_id accepted: %d %s", r.code, r.stderr)
+	}
+}
+
+func TestVideoFeedInheritsThePodcastCategories(t *testing.T) {
+	dir := copyExample(t)
+	cfgPath := filepath.Join(dir, "feedpub.yaml")
+	cfg, _ := os.ReadFile(cfgPath)
+	s := strings.Replace(string(cfg), "  description: Video reviews from Reel Verdicts.\n  categories: [\"TV & Film > Film Reviews\"]\n", "  description: Video reviews from Reel Verdicts.\n", 1)
+	if s == string(cfg) {
+		t.Fatal("the example's video section changed; update this test")
+	}
+	writeFile(t, cfgPath, s)
+	mustRun(t, "build", "--config", cfgPath)
+	if v, err := os.ReadFile(filepath.Join(dir, "public", "video.xml")); err != nil || !bytes.Contains(v, []byte(`<itunes:category text="Film Reviews">`)) {
+		t.Errorf("video feed without its own categories: %v\n%s", err, v)
 	}
 }

@@ -104,14 +104,15 @@ site:
 content:
   dir: reviews                               # one Markdown file per entry
 
-# The audio podcast feed. Remove the section for none.
-podcast:
-  path: podcast.xml
-  categories: ["TV & Film > Film Reviews"]   # from Apple's list
-  explicit: false
-  type: episodic                             # episodic | serial
-  locked: true                               # podcast:locked, owner = site.email
-  limit: 0                                   # newest N episodes; 0 = all
+# The audio podcast feed: uncomment it with the first episode (Apple
+# Podcasts refuses a feed without episodes, so feedpub does too: FP401).
+# podcast:
+#   path: podcast.xml
+#   categories: ["TV & Film > Film Reviews"]   # from Apple's list
+#   explicit: false
+#   type: episodic                             # episodic | serial
+#   locked: true                               # podcast:locked, owner = site.email
+#   limit: 0                                   # newest N episodes; 0 = all
 
 # The video podcast feed takes the same keys as podcast:
 # video:

@@ -192,7 +192,7 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 		var left diag.Problems
 		for _, j := range jobs {
 			if err := os.Remove(j.src); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				left.Warnf(j.src, 0, "", "copied into the site, but not removed: %v", diag.BareError(err))
+				left.Warnf("FP132", j.src, 0, "", "copied into the site, but not removed: %v", diag.BareError(err))
 			}
 		}
 		ro.report(left)
@@ -230,7 +230,7 @@ func (o *newOptions) prepare(ctx context.Context, cfg *config.Config, m *newMedi
 	sibs, err := newentry.Siblings(m.src)
 	var ps diag.Problems
 	if err != nil {
-		ps.Errorf(m.src, 0, "", "%v", diag.BareError(err))
+		ps.Errorf("FP301", m.src, 0, "", "%v", diag.BareError(err))
 		return block, nil, ps
 	}
 	reqs := []media.Request{{Key: base, Kind: kind}}

@@ -44,7 +44,7 @@ func (o *publishOptions) afterPublish(ctx context.Context, cfg *config.Config, r
 		if tok := os.Getenv(n.Podping.TokenEnv); tok != "" || o.DryRun {
 			tg.PodpingURL, tg.PodpingToken = n.Podping.URL, tok
 		} else {
-			warns.Warnf(cfg.File, cfg.Line("publish.notify.podping.token_env"), "publish.notify.podping.token_env",
+			warns.Warnf("FP128", cfg.File, cfg.Line("publish.notify.podping.token_env"), "publish.notify.podping.token_env",
 				"podping skipped: the environment variable %s is not set", n.Podping.TokenEnv)
 		}
 	}
@@ -80,13 +80,13 @@ func (o *publishOptions) afterPublish(ctx context.Context, cfg *config.Config, r
 	results := notify.Send(ctx, purges, opt)
 	wg.Wait()
 	if cfErr != nil {
-		warns.Warnf("", 0, "", "%v; the feeds are published, but the CDN may serve the old ones until they expire", cfErr)
+		warns.Warnf("FP129", "", 0, "", "%v; the feeds are published, but the CDN may serve the old ones until they expire", cfErr)
 	}
 	results = append(results, notify.Send(ctx, notes, opt)...)
 	ok := 0
 	for _, r := range results {
 		if r.Err != nil {
-			warns.Warnf("", 0, "", "%s", r.Warning())
+			warns.Warnf("FP129", "", 0, "", "%s", r.Warning())
 			continue
 		}
 		ok++

@@ -52,12 +52,19 @@ records them.`,
 	cmd.Flags().BoolVar(&opts.Break, "break-lock", false, "remove the lock of a publish that died (only when no other publish is running)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file again instead of trusting the probe cache")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was published with")
+	addOutputFlags(cmd, ro)
 	cmd.Flags().BoolVar(&opts.NoNotify, "no-notify", false, "tell no CDN, hub, index or webhook about the changed feeds (publish.notify, publish.cdn)")
 	return cmd
 }
 
 func (o *publishOptions) run(ctx context.Context) error {
 	ro := o.root
+	if err := ro.checkFormat(); err != nil {
+		return err
+	}
+	if ro.Format == "json" {
+		o.JSON = true
+	}
 	out := &summary{DryRun: o.DryRun, OK: true}
 	if o.JSON {
 		// One JSON document on stdout whatever happens: problems go into
@@ -84,9 +91,16 @@ func (o *publishOptions) run(ctx context.Context) error {
 
 func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	ro := o.root
-	cfg, err := ro.loadConfig()
+	cfg, cps, err := ro.loadConfigAll()
 	if err != nil {
 		return err
+	}
+	if cps.HasErrors() {
+		// No target is opened (nothing is locked or uploaded), but the
+		// site is still checked, so one run reports every problem.
+		_, ps := site.Build(ctx, cfg, site.Options{ReadOnly: true, Strict: ro.Strict, Now: ro.env.Now(), Generator: "feedpub " + version})
+		ro.report(append(cps, ps...))
+		return errReported
 	}
 	out.Feeds = feedURLs(cfg)
 	if tg, err := resolveTarget(cfg); err == nil {
@@ -116,14 +130,15 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		Owner:       owner(),
 		Log:         logf,
 		Progress:    progress,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew}, func(res *site.Result) error {
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Strict: ro.Strict}, func(res *site.Result) error {
 		_, err := resolveTarget(cfg, inputsOf(res)...)
 		return err
 	})
 	finish()
+	ps = append(cps, ps...)
 	if rep != nil && (!ro.Verbose || o.JSON) { // --verbose logged them already
 		for _, w := range rep.Warnings {
-			ps.Warnf("", 0, "", "%s", w)
+			ps.Warnf("FP130", "", 0, "", "%s", w)
 		}
 	}
 	ro.report(ps)
@@ -213,14 +228,6 @@ type feedURL struct {
 	URL  string `json:"url"`
 }
 
-type problemJSON struct {
-	Kind    string `json:"kind"` // error, warning or note
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
-}
-
 type action struct {
 	Key    string `json:"key"`
 	Action string `json:"action"` // upload, skip, delete or keep
@@ -254,15 +261,6 @@ func (s *summary) fill(rep *publish.Report, dryRun, prune bool) {
 		}
 		s.Objects = append(s.Objects, action{a.File.Key, act, string(a.Reason), "", a.File.Size})
 	}
-}
-
-func problemsJSON(ps diag.Problems) []problemJSON {
-	ps.Sort()
-	out := []problemJSON{}
-	for _, p := range ps {
-		out = append(out, problemJSON{Kind: p.Severity.String(), File: p.File, Line: p.Line, Field: p.Field, Message: p.Msg})
-	}
-	return out
 }
 
 func (o *publishOptions) printJSON(s *summary) {

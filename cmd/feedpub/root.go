@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -29,6 +30,9 @@ type env struct {
 	// Notify bounds what publish sends after its feeds changed (HTTP
 	// client, tries, timeouts); the zero value takes notify's defaults.
 	Notify notify.Options
+	// HTTP is the client check fetches feeds and asks about enclosures
+	// with; nil means one with check's --timeout.
+	HTTP *http.Client
 }
 
 func newEnv() *env {
@@ -46,9 +50,18 @@ type rootOptions struct {
 	Config  string
 	Quiet   bool
 	Verbose bool
+	// Format is how problems are printed: human, json or github (set by
+	// the commands that take --format).
+	Format string
+	// Strict makes warnings fail the run (--strict).
+	Strict bool
 	// collected, when set, receives the problems instead of stderr (for
 	// publish --json, which prints them in its one JSON document).
 	collected *diag.Problems
+	// siteDir is the site folder relative to the working directory, for
+	// annotations GitHub resolves from the repository root.
+	siteDir  string
+	confFile string
 }
 
 // usageError marks errors that exit with status 2.
@@ -116,7 +129,7 @@ Feed of the written reviews, and publishes them to a folder or S3.`,
 	cmd.PersistentFlags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print errors only")
 	cmd.PersistentFlags().BoolVarP(&opts.Verbose, "verbose", "v", false, "print every step, and entries left out")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	cmd.AddCommand(newInitCmd(opts), newBuildCmd(opts), newValidateCmd(opts), newNewCmd(opts), newPublishCmd(opts), newServeCmd(opts), newVersionCmd(opts), newManCmd())
+	cmd.AddCommand(newInitCmd(opts), newBuildCmd(opts), newValidateCmd(opts), newNewCmd(opts), newPublishCmd(opts), newServeCmd(opts), newCheckCmd(opts), newVersionCmd(opts), newManCmd())
 	return cmd
 }
 
@@ -128,6 +141,27 @@ func maxArgs(n int) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// loadConfigAll reads the config with one viper instance for this run and
+// returns it with its problems, ignored warnings left out and, under
+// --strict, warnings made errors. Unlike loadConfig it goes on after
+// errors: the keys without one still apply, so validate and publish check
+// the content and media in the same run. err is set only when the file
+// could not be read at all (its problems are then printed).
+func (o *rootOptions) loadConfigAll() (*config.Config, diag.Problems, error) {
+	v := viper.New()
+	cfg, ps := config.Load(v, o.Config)
+	ps = diag.Policy{Ignore: cfg.Ignore, Strict: o.Strict}.Apply(ps)
+	o.confFile = cfg.File
+	if wd, err := os.Getwd(); err == nil && cfg.Dir != "" {
+		o.siteDir = relTo(wd, cfg.Dir)
+	}
+	if !cfg.Parsed() {
+		o.report(ps)
+		return nil, nil, errReported
+	}
+	return &cfg, ps, nil
 }
 
 // loadConfig reads the config with one viper instance for this run.
@@ -144,19 +178,24 @@ func (o *rootOptions) loadConfig() (*config.Config, error) {
 // report prints problems: errors always, warnings unless --quiet; at most
 // diag.MaxPerFile for one file, so a file that is wrong throughout cannot
 // bury the others. The count at the end counts them all.
+// The same problem found twice (a file used by two entries) is printed once.
+// Each line ends with the rule's ID; --format github prints GitHub Actions
+// annotations on stdout instead.
 func (o *rootOptions) report(ps diag.Problems) {
+	ps = ps.Unique()
 	if o.collected != nil {
 		o.collected.Add(ps...)
 		return
 	}
 	for _, p := range ps.Capped() {
-		if p.Severity != diag.Error {
-			if !o.Quiet {
-				fmt.Fprintf(o.env.Stderr, "%s: %s\n", p.Severity, p.Error())
-			}
+		if p.Severity != diag.Error && o.Quiet {
 			continue
 		}
-		fmt.Fprintf(o.env.Stderr, "error: %s\n", p.Error())
+		if o.Format == "github" {
+			fmt.Fprintln(o.env.Stdout, githubAnnotation(p, o.annotationPath(p.File)))
+			continue
+		}
+		fmt.Fprintln(o.env.Stderr, humanLine(p))
 	}
 	if n := len(ps.Errors()); n > 0 {
 		s := "s"

@@ -221,7 +221,7 @@ func TestTargetForms(t *testing.T) {
 			r := feedpub(t, "publish", "--config", cfg)
 			if tc.wantErr != "" {
 				for _, r := range []cliResult{dry, r} {
-					if r.code == 0 || !strings.Contains(r.stderr, tc.wantErr) || strings.Contains(r.stderr, "400") {
+					if r.code == 0 || !strings.Contains(r.stderr, tc.wantErr) || strings.Contains(r.stderr, "Bad Request") {
 						t.Errorf("publish to %s: exit %d, want an error containing %q:\n%s", tc.target, r.code, tc.wantErr, r.stderr)
 					}
 				}

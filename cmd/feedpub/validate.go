@@ -1,6 +1,11 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
 	"github.com/spf13/cobra"
 
 	"github.com/feedpub/feedpub/feeds/site"
@@ -8,46 +13,97 @@ import (
 )
 
 func newValidateCmd(ro *rootOptions) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "validate",
-		Short: "Check the config, the content and the media, reporting every problem",
-		Long: `validate reads everything build reads and checks it as build does, without
-writing anything. It reports every problem in one run and exits 1 if any is
-an error.`,
+		Short: "Check the config, the content, the media and the feeds, reporting every problem",
+		Long: `validate reads everything build reads and checks it as build does, then
+checks the rendered feeds against Apple's, PSP-1's and the feed formats'
+rules, without writing anything (the probe cache is read, never written).
+A problem in the config does not stop the content and media checks: one run
+reports every problem, each with its rule ID (see the README's rule table).
+It exits 1 if any is an error, or with --strict any is a warning.`,
 		Args: maxArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := ro.loadConfig()
-			if err != nil {
-				return err
-			}
-			res, err := ro.buildSite(cmd.Context(), cfg, site.Options{ReadOnly: true})
-			if err != nil {
-				return err
-			}
-			c := res.Catalog
-			items := func(n int, name string) string { return plural(n, name) }
-			// The podcast feeds' size matters: apps fetch all of it on
-			// every refresh.
-			size := func(key string) string {
-				for _, f := range res.Files {
-					if f.Key == key {
-						return " (" + publish.HumanBytes(f.Size) + ")"
-					}
-				}
-				return ""
-			}
-			summary := "ok:"
-			if c.Podcast != nil {
-				summary += " podcast " + items(len(c.Podcast.Items), "episode") + size(c.Podcast.Key) + ","
-			}
-			if c.Video != nil {
-				summary += " video " + items(len(c.Video.Items), "episode") + size(c.Video.Key) + ","
-			}
-			if c.Reviews != nil {
-				summary += " " + items(len(c.Reviews.Items), "review") + ","
-			}
-			ro.infof("%s %s in the published tree", summary, plural(len(res.Files), "file"))
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runValidate(cmd.Context(), ro) },
 	}
+	addOutputFlags(cmd, ro)
+	return cmd
+}
+
+func runValidate(ctx context.Context, ro *rootOptions) error {
+	if err := ro.checkFormat(); err != nil {
+		return err
+	}
+	var printDoc func(bool, string)
+	if ro.Format == "json" {
+		printDoc = ro.jsonReport()
+	}
+	summary, err := validateSite(ctx, ro)
+	if printDoc != nil {
+		printDoc(err == nil, summary)
+		if err != nil {
+			return errReported
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ro.infof("%s", summary)
+	return nil
+}
+
+// validateSite checks everything and reports the problems; it returns the
+// summary line, and errReported when any problem is an error.
+func validateSite(ctx context.Context, ro *rootOptions) (string, error) {
+	cfg, cps, err := ro.loadConfigAll()
+	if err != nil {
+		return "", err
+	}
+	res, ps := site.Build(ctx, cfg, site.Options{ReadOnly: true, Strict: ro.Strict, Now: ro.env.Now(), Generator: "feedpub " + version})
+	ps = append(cps, ps...)
+	ro.report(ps)
+	for _, s := range res.Skipped {
+		ro.debugf("left out %s: %s", s.File, s.Reason)
+	}
+	if ps.HasErrors() {
+		return "", errReported
+	}
+	c := res.Catalog
+	// The podcast feeds' size matters: apps fetch all of it on every
+	// refresh.
+	size := func(key string) string {
+		for _, f := range res.Files {
+			if f.Key == key {
+				return " (" + publish.HumanBytes(f.Size) + ")"
+			}
+		}
+		return ""
+	}
+	var parts []string
+	if c.Podcast != nil {
+		parts = append(parts, "podcast "+plural(len(c.Podcast.Items), "episode")+size(c.Podcast.Key))
+	}
+	if c.Video != nil {
+		parts = append(parts, "video "+plural(len(c.Video.Items), "episode")+size(c.Video.Key))
+	}
+	if c.Reviews != nil {
+		parts = append(parts, plural(len(c.Reviews.Items), "review"))
+	}
+	parts = append(parts, plural(len(res.Files), "file")+" in the published tree")
+	summary := "ok: " + strings.Join(parts, ", ")
+	// A scheduled entry is left out of every feed; listing it here makes a
+	// typo in its year visible rather than a silent absence.
+	var sched []string
+	for _, s := range res.Skipped {
+		if when, ok := strings.CutPrefix(s.Reason, "scheduled for "); ok {
+			if t, err := time.Parse(time.RFC3339, when); err == nil {
+				when = t.UTC().Format("2006-01-02")
+			}
+			sched = append(sched, s.File+" on "+when)
+		}
+	}
+	if len(sched) > 0 {
+		summary += fmt.Sprintf("; %d scheduled: %s", len(sched), strings.Join(sched, ", "))
+	}
+	return summary, nil
 }

@@ -48,10 +48,12 @@ func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil
 // known, and the field.
 type Problem struct {
 	Severity Severity
-	File     string // relative to the site folder where possible
-	Line     int    // 0 when unknown
-	Field    string // e.g. "rating", "podcast.categories[0]"
-	Msg      string
+	// Rule is the ID of the check that found it (see Rules), e.g. "FP203".
+	Rule  string
+	File  string // relative to the site folder where possible
+	Line  int    // 0 when unknown
+	Field string // e.g. "rating", "podcast.categories[0]"
+	Msg   string
 }
 
 // Error formats the problem as "file:line: field: message".
@@ -76,19 +78,20 @@ func (p Problem) Error() string {
 // once, not one per run.
 type Problems []Problem
 
-// Errorf adds an error.
-func (ps *Problems) Errorf(file string, line int, field, format string, args ...any) {
-	*ps = append(*ps, Problem{Severity: Error, File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+// Errorf adds an error found by rule (an ID of the registry, e.g.
+// "FP203"). The rule comes first so that no call can leave it out.
+func (ps *Problems) Errorf(rule, file string, line int, field, format string, args ...any) {
+	*ps = append(*ps, Problem{Severity: Error, Rule: rule, File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
-// Notef adds a notice.
-func (ps *Problems) Notef(file string, line int, field, format string, args ...any) {
-	*ps = append(*ps, Problem{Severity: Notice, File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+// Notef adds a notice found by rule.
+func (ps *Problems) Notef(rule, file string, line int, field, format string, args ...any) {
+	*ps = append(*ps, Problem{Severity: Notice, Rule: rule, File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
-// Warnf adds a warning.
-func (ps *Problems) Warnf(file string, line int, field, format string, args ...any) {
-	*ps = append(*ps, Problem{Severity: Warning, File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+// Warnf adds a warning found by rule.
+func (ps *Problems) Warnf(rule, file string, line int, field, format string, args ...any) {
+	*ps = append(*ps, Problem{Severity: Warning, Rule: rule, File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
 // Add appends problems.
@@ -302,9 +305,9 @@ func tabIndentLine(src []byte) int {
 }
 
 // CheckUTF8 reports every line of data (a whole file) that is not valid
-// UTF-8, naming at most MaxPerFile of them, and returns whether data is
-// valid.
-func CheckUTF8(ps *Problems, file string, data []byte) bool {
+// UTF-8 under rule, naming at most MaxPerFile of them, and returns whether
+// data is valid.
+func CheckUTF8(ps *Problems, rule, file string, data []byte) bool {
 	if utf8.Valid(data) {
 		return true
 	}
@@ -317,7 +320,7 @@ func CheckUTF8(ps *Problems, file string, data []byte) bool {
 		if !utf8.Valid(data[:end]) {
 			if bad < MaxPerFile {
 				i := invalidAt(data[:end])
-				ps.Errorf(file, line, "", "not valid UTF-8 (byte 0x%02x at column %d): save the file as UTF-8", data[i], i+1)
+				ps.Errorf(rule, file, line, "", "not valid UTF-8 (byte 0x%02x at column %d): save the file as UTF-8", data[i], i+1)
 			}
 			bad++
 		}
@@ -325,7 +328,7 @@ func CheckUTF8(ps *Problems, file string, data []byte) bool {
 		line++
 	}
 	if bad > MaxPerFile {
-		ps.Errorf(file, 0, "", "%d more lines are not valid UTF-8", bad-MaxPerFile)
+		ps.Errorf(rule, file, 0, "", "%d more lines are not valid UTF-8", bad-MaxPerFile)
 	}
 	return false
 }
@@ -365,7 +368,7 @@ func (ps Problems) Capped() Problems {
 			if rest.HasErrors() {
 				sev = Error
 			}
-			out = append(out, Problem{Severity: sev, File: ps[i].File, Msg: fmt.Sprintf("… and %d more in this file", len(rest))})
+			out = append(out, Problem{Severity: sev, Rule: ps[i+MaxPerFile].Rule, File: ps[i].File, Msg: fmt.Sprintf("… and %d more in this file", len(rest))})
 		}
 		i = j
 	}

@@ -63,11 +63,11 @@ func TestYAMLErrorLinesAndSentences(t *testing.T) {
 
 func TestCheckUTF8(t *testing.T) {
 	var ps diag.Problems
-	if !diag.CheckUTF8(&ps, "x.md", []byte("ok\né\n")) || len(ps) != 0 {
+	if !diag.CheckUTF8(&ps, "FP206", "x.md", []byte("ok\né\n")) || len(ps) != 0 {
 		t.Fatalf("valid UTF-8 rejected: %v", ps)
 	}
 	data := "ok\nbad \xff\n" + strings.Repeat("\xfe\n", 30)
-	if diag.CheckUTF8(&ps, "x.md", []byte(data)) {
+	if diag.CheckUTF8(&ps, "FP206", "x.md", []byte(data)) {
 		t.Fatal("invalid UTF-8 accepted")
 	}
 	if len(ps) != diag.MaxPerFile+1 || ps[0].Line != 2 || !strings.Contains(ps[0].Msg, "byte 0xff at column 5") {
@@ -81,10 +81,10 @@ func TestCheckUTF8(t *testing.T) {
 func TestCappedPerFile(t *testing.T) {
 	var ps diag.Problems
 	for i := range 25 {
-		ps.Errorf("a.md", i+1, "", "e%d", i)
+		ps.Errorf("FP203", "a.md", i+1, "", "e%d", i)
 	}
-	ps.Errorf("b.md", 1, "", "only")
-	ps.Errorf("", 0, "FEEDPUB_X", "env")
+	ps.Errorf("FP203", "b.md", 1, "", "only")
+	ps.Errorf("FP106", "", 0, "FEEDPUB_X", "env")
 	got := ps.Capped()
 	if len(got) != diag.MaxPerFile+1+2 {
 		t.Fatalf("%d problems: %v", len(got), got)

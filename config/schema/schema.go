@@ -37,11 +37,25 @@ type Checker struct {
 	// Lines receives each key's file line, by path ("audio.file",
 	// "podcast.persons[0]"); it may be nil.
 	Lines map[string]int
+	// Rules are the rule IDs the problems are reported under.
+	Rules Rules
+	// Bad receives the path of every key or value reported, so the caller
+	// can decode the rest without it; it may be nil.
+	Bad map[string]bool
 
 	ps      *diag.Problems
 	visited int
 	active  map[*yaml.Node]bool // anchors being walked, to stop at a cycle
 	homes   map[string][]string // key name → the paths of the mappings that have it
+}
+
+// Rules names the registry rule of each kind of problem, which differs
+// between feedpub.yaml and front matter.
+type Rules struct {
+	Unknown   string // a key the struct does not have
+	Type      string // a value of the wrong kind
+	Duplicate string // a key set twice
+	Structure string // aliases, merges, keys that are not names, size
 }
 
 // Check reports every problem of n against t (a struct type) into ps.
@@ -59,12 +73,15 @@ func (c *Checker) Check(n *yaml.Node, t reflect.Type, ps *diag.Problems) {
 	c.walk(n, t, "")
 }
 
-func (c *Checker) errorf(n *yaml.Node, field, format string, args ...any) {
+func (c *Checker) errorf(rule string, n *yaml.Node, field, format string, args ...any) {
 	line := 0
 	if n != nil && n.Line > 0 {
 		line = n.Line + c.Offset
 	}
-	c.ps.Errorf(c.File, line, field, format, args...)
+	if c.Bad != nil {
+		c.Bad[field] = true
+	}
+	c.ps.Errorf(rule, c.File, line, field, format, args...)
 }
 
 // index records where each key name is valid, so a key at the wrong level
@@ -87,7 +104,7 @@ func (c *Checker) index(t reflect.Type, prefix string, depth int) {
 func (c *Checker) walk(n *yaml.Node, t reflect.Type, path string) {
 	c.visited++
 	if c.visited == maxNodes {
-		c.errorf(n, path, "the document is too large or its aliases (*name) expand too far")
+		c.errorf(c.Rules.Structure, n, path, "the document is too large or its aliases (*name) expand too far")
 	}
 	if c.visited >= maxNodes {
 		return
@@ -107,7 +124,7 @@ func (c *Checker) walk(n *yaml.Node, t reflect.Type, path string) {
 	switch t.Kind() {
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
-			c.errorf(n, path, "want a mapping of keys (%s), got %s", example(c.fields(t)), describe(n))
+			c.errorf(c.Rules.Type, n, path, "want a mapping of keys (%s), got %s", example(c.fields(t)), describe(n))
 			return
 		}
 		c.mapping(n, t, path, map[string]int{})
@@ -122,15 +139,15 @@ func (c *Checker) walk(n *yaml.Node, t reflect.Type, path string) {
 		case c.Weak && n.Kind == yaml.ScalarNode && deref(t.Elem()).Kind() == reflect.String:
 			// viper makes a one-element list of a single value.
 		default:
-			c.errorf(n, path, "want a list, got %s", describe(n))
+			c.errorf(c.Rules.Type, n, path, "want a list, got %s", describe(n))
 		}
 	default:
 		if n.Kind != yaml.ScalarNode {
-			c.errorf(n, path, "want %s, got %s", kindWord(t.Kind()), describe(n))
+			c.errorf(c.Rules.Type, n, path, "want %s, got %s", kindWord(t.Kind()), describe(n))
 			return
 		}
 		if msg := c.scalar(n, t.Kind()); msg != "" {
-			c.errorf(n, path, "%s", msg)
+			c.errorf(c.Rules.Type, n, path, "%s", msg)
 		}
 	}
 }
@@ -147,17 +164,17 @@ func (c *Checker) mapping(n *yaml.Node, t reflect.Type, path string, seen map[st
 		}
 		p := join(path, k.Value)
 		if k.Kind != yaml.ScalarNode {
-			c.errorf(k, path, "a key must be a plain name, got %s", describe(k))
+			c.errorf(c.Rules.Structure, k, path, "a key must be a plain name, got %s", describe(k))
 			continue
 		}
 		if first, ok := seen[k.Value]; ok && first > 0 {
-			c.errorf(k, p, "this key is already set on line %d; remove one of them", first)
+			c.errorf(c.Rules.Duplicate, k, p, "this key is already set on line %d; remove one of them", first)
 			continue
 		}
 		seen[k.Value] = k.Line + c.Offset
 		ft, ok := fields[k.Value]
 		if !ok {
-			c.errorf(k, p, "%s", c.unknown(k.Value, path, fields))
+			c.errorf(c.Rules.Unknown, k, p, "%s", c.unknown(k.Value, path, fields))
 			continue
 		}
 		c.line(p, k)
@@ -169,7 +186,7 @@ func (c *Checker) mapping(n *yaml.Node, t reflect.Type, path string, seen map[st
 // walked: an anchor that contains itself would never end.
 func (c *Checker) alias(n *yaml.Node, walk func()) {
 	if c.active[n.Alias] {
-		c.errorf(n, "", "the alias *%s is inside its own anchor &%s", n.Value, n.Value)
+		c.errorf(c.Rules.Structure, n, "", "the alias *%s is inside its own anchor &%s", n.Value, n.Value)
 		return
 	}
 	c.active[n.Alias] = true
@@ -198,7 +215,7 @@ func (c *Checker) merge(v *yaml.Node, t reflect.Type, path string, seen map[stri
 		}
 		c.mapping(v, t, path, inner)
 	default:
-		c.errorf(v, path, "<< merges a mapping, got %s", describe(v))
+		c.errorf(c.Rules.Structure, v, path, "<< merges a mapping, got %s", describe(v))
 	}
 }
 
@@ -368,4 +385,38 @@ func kindWord(k reflect.Kind) string {
 		return "a number"
 	}
 	return "text"
+}
+
+// Drop removes the key at path ("title", "audio.season", or
+// "audio.transcripts[0].file": the whole list) from the mapping n, so a
+// document with a reported problem can still be decoded for the rest. It
+// does not follow aliases: a key inside an anchor stays, and the decode
+// that follows reports it.
+func Drop(n *yaml.Node, path string) {
+	path, _, _ = strings.Cut(path, "[")
+	if path == "" {
+		return
+	}
+	parts := strings.Split(path, ".")
+	for i, p := range parts {
+		if n.Kind != yaml.MappingNode {
+			return
+		}
+		var next *yaml.Node
+		for j := 0; j+1 < len(n.Content); j += 2 {
+			if n.Content[j].Value != p {
+				continue
+			}
+			if i == len(parts)-1 {
+				n.Content = append(n.Content[:j], n.Content[j+2:]...)
+				j -= 2
+				continue
+			}
+			next = n.Content[j+1]
+		}
+		if next == nil {
+			return
+		}
+		n = next
+	}
 }

@@ -55,6 +55,8 @@ type Entry struct {
 	HTML    string // the body rendered; "" when there is no body
 	Audio   *Media
 	Video   *Media
+	// Ignore lists the warnings (rule IDs) the editor accepts in this file.
+	Ignore []string
 
 	lines map[string]int
 }
@@ -108,6 +110,7 @@ type frontMatter struct {
 	Draft   bool     `yaml:"draft"`
 	Audio   *Media   `yaml:"audio"`
 	Video   *Media   `yaml:"video"`
+	Ignore  []string `yaml:"ignore"`
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
@@ -125,13 +128,13 @@ func Load(root string, c config.Content) ([]*Entry, diag.Problems) {
 	}
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		ps.Errorf(dir, 0, "content.dir", "cannot read the site folder: %v", diag.BareError(err))
+		ps.Errorf("FP220", dir, 0, "content.dir", "cannot read the site folder: %v", diag.BareError(err))
 		return nil, ps
 	}
 	// The folder may be a symlink, which WalkDir would follow; the files in
 	// it are checked one by one when opened.
 	if real, err := filepath.EvalSymlinks(base); err == nil && !sitefs.Within(realRoot, real) {
-		ps.Errorf(dir, 0, "content.dir", "the content folder is outside the site folder; feedpub reads only files inside it")
+		ps.Errorf("FP111", dir, 0, "content.dir", "the content folder is outside the site folder; feedpub reads only files inside it")
 		return nil, ps
 	}
 	var files []string
@@ -148,7 +151,7 @@ func Load(root string, c config.Content) ([]*Entry, diag.Problems) {
 		return nil
 	})
 	if err != nil {
-		ps.Errorf(dir, 0, "content.dir", "cannot read the content folder: %v", diag.BareError(err))
+		ps.Errorf("FP220", dir, 0, "content.dir", "cannot read the content folder: %v", diag.BareError(err))
 		return nil, ps
 	}
 	sort.Strings(files)
@@ -196,10 +199,10 @@ func load(root, f string, limit int64, md goldmark.Markdown, c config.Content) (
 	var tl *sitefs.TooLargeError
 	switch {
 	case errors.As(err, &tl):
-		ps.Errorf(rel, 0, "", "%v (content.max_file_size; raise it if the entry really is this long)", err)
+		ps.Errorf("FP206", rel, 0, "", "%v (content.max_file_size; raise it if the entry really is this long)", err)
 		return nil, ps
 	case err != nil:
-		ps.Errorf(rel, 0, "", "%v", err)
+		ps.Errorf("FP206", rel, 0, "", "%v", err)
 		return nil, ps
 	}
 	return Parse(rel, data, md, c)
@@ -218,43 +221,50 @@ func NewMarkdown() goldmark.Markdown {
 // cannot be used at all.
 func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*Entry, diag.Problems) {
 	var ps diag.Problems
-	if !diag.CheckUTF8(&ps, file, data) {
+	if !diag.CheckUTF8(&ps, "FP206", file, data) {
 		return nil, ps
 	}
 	fmText, body, fmLine, err := splitFrontMatter(data)
 	if err != nil {
-		ps.Errorf(file, 1, "", "%v", err)
+		ps.Errorf("FP205", file, 1, "", "%v", err)
 		return nil, ps
 	}
 	if len(fmText) > MaxFrontMatter {
-		ps.Errorf(file, fmLine, "", "the front matter is %s; the limit is %s: move long text into the body", sitefs.Human(int64(len(fmText))), sitefs.Human(MaxFrontMatter))
+		ps.Errorf("FP205", file, fmLine, "", "the front matter is %s; the limit is %s: move long text into the body", sitefs.Human(int64(len(fmText))), sitefs.Human(MaxFrontMatter))
 		return nil, ps
 	}
 	var node yaml.Node
 	if err := yaml.Unmarshal(fmText, &node); err != nil {
 		line, msg := diag.YAMLError(err, fmText, fmLine-1)
-		ps.Errorf(file, max(line, fmLine), "", "%s", msg)
+		ps.Errorf("FP205", file, max(line, fmLine), "", "%s", msg)
 		return nil, ps
 	}
 	e := &Entry{File: file, lines: map[string]int{}}
 	if len(node.Content) == 0 {
-		ps.Errorf(file, fmLine, "", "front matter is empty; title and date are required")
+		ps.Errorf("FP205", file, fmLine, "", "front matter is empty; title and date are required")
 		return nil, ps
 	}
 	root := node.Content[0]
 	if root.Kind != yaml.MappingNode {
-		ps.Errorf(file, fmLine, "", "front matter must be a mapping of fields (title: ..., date: ...)")
+		ps.Errorf("FP205", file, fmLine, "", "front matter must be a mapping of fields (title: ..., date: ...)")
 		return nil, ps
 	}
-	sc := schema.Checker{File: file, Offset: fmLine - 1, Tag: "yaml", Lines: e.lines}
+	bad := map[string]bool{}
+	sc := schema.Checker{File: file, Offset: fmLine - 1, Tag: "yaml", Lines: e.lines, Bad: bad,
+		Rules: schema.Rules{Unknown: "FP201", Type: "FP202", Duplicate: "FP204", Structure: "FP205"}}
 	sc.Check(root, reflect.TypeOf(frontMatter{}), &ps)
-	if ps.HasErrors() {
-		return nil, ps
+	if bad[""] {
+		return nil, ps // the document as a whole is unusable
+	}
+	// A field reported above is left out, so the rest of the entry (its
+	// media above all) is still checked in this run.
+	for f := range bad {
+		schema.Drop(root, f)
 	}
 	var fm frontMatter
 	if err := root.Decode(&fm); err != nil {
 		// The schema check passed, so this is a case it does not know.
-		ps.Errorf(file, fmLine, "", "cannot read the front matter: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		ps.Errorf("FP205", file, fmLine, "", "cannot read the front matter: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 		return nil, ps
 	}
 
@@ -266,18 +276,22 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 	}
 	e.Title = strings.TrimSpace(fm.Title)
 	if e.Title == "" {
-		ps.Errorf(file, line("title"), "title", "required")
+		if !bad["title"] {
+			ps.Errorf("FP207", file, line("title"), "title", "required")
+		}
 	}
 	if fm.Date == "" {
-		ps.Errorf(file, line("date"), "date", "required: RFC 3339 (2026-11-20T09:00:00Z) or YYYY-MM-DD")
+		if !bad["date"] {
+			ps.Errorf("FP207", file, line("date"), "date", "required: RFC 3339 (2026-11-20T09:00:00Z) or YYYY-MM-DD")
+		}
 	} else if t, err := ParseDate(fm.Date); err != nil {
-		ps.Errorf(file, line("date"), "date", "%v", err)
+		ps.Errorf("FP208", file, line("date"), "date", "%v", err)
 	} else {
 		e.Date = t
 	}
 	if fm.Updated != "" {
 		if t, err := ParseDate(fm.Updated); err != nil {
-			ps.Errorf(file, line("updated"), "updated", "%v", err)
+			ps.Errorf("FP208", file, line("updated"), "updated", "%v", err)
 		} else {
 			e.Updated = t
 		}
@@ -291,7 +305,7 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 		if fm.Slug == "" {
 			field = "file name"
 		}
-		ps.Errorf(file, line("slug"), field, "slug %q: want lower-case letters, digits, '.', '-' or '_' (set slug: in the front matter)", e.Slug)
+		ps.Errorf("FP209", file, line("slug"), field, "slug %q: want lower-case letters, digits, '.', '-' or '_' (set slug: in the front matter)", e.Slug)
 	}
 	e.Author = strings.TrimSpace(fm.Author)
 	e.Email = strings.TrimSpace(fm.Email)
@@ -308,13 +322,13 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 	if fm.Rating != nil {
 		r := *fm.Rating
 		if r < 0 || r > 5 || math.IsNaN(r) || math.Round(r*2) != r*2 {
-			ps.Errorf(file, line("rating"), "rating", "want 0–5 in steps of 0.5, got %v", r)
+			ps.Errorf("FP203", file, line("rating"), "rating", "want 0–5 in steps of 0.5, got %v", r)
 		} else {
 			e.Rating = &r
 		}
 	}
 	if e.Film != nil && e.Film.Year != 0 && (e.Film.Year < 1870 || e.Film.Year > 2200) {
-		ps.Errorf(file, line("film.year"), "film.year", "want a year such as 2017, got %d", e.Film.Year)
+		ps.Errorf("FP203", file, line("film.year"), "film.year", "want a year such as 2017, got %d", e.Film.Year)
 	}
 	for _, m := range []struct {
 		name string
@@ -326,6 +340,8 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 		checkMedia(&ps, file, m.name, m.m, e.lines, c)
 	}
 	e.Audio, e.Video = fm.Audio, fm.Video
+	e.Ignore = fm.Ignore
+	diag.CheckIgnore(&ps, fm.Ignore, file, "ignore", func(i int) int { return line(fmt.Sprintf("ignore[%d]", i)) })
 
 	e.Body = strings.TrimSpace(string(body))
 	if e.Body != "" {
@@ -334,7 +350,7 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 		src := []byte(e.Body)
 		doc := md.Parser().Parse(text.NewReader(src))
 		if err := md.Renderer().Render(&buf, src, doc); err != nil {
-			ps.Errorf(file, 0, "body", "cannot render Markdown: %v", err)
+			ps.Errorf("FP221", file, 0, "body", "cannot render Markdown: %v", err)
 		}
 		e.HTML = strings.TrimSpace(buf.String())
 		if fm.Summary == "" {
@@ -345,7 +361,7 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 		e.Summary = strings.TrimSpace(fm.Summary)
 	}
 	if e.Body == "" && e.Audio == nil && e.Video == nil {
-		ps.Errorf(file, fmLine, "", "nothing to publish: the entry has no review text, no audio and no video")
+		ps.Errorf("FP211", file, fmLine, "", "nothing to publish: the entry has no review text, no audio and no video")
 	}
 	return e, ps
 }
@@ -366,14 +382,14 @@ func checkMedia(ps *diag.Problems, file, name string, m *Media, lines map[string
 		return lines[name]
 	}
 	if strings.TrimSpace(m.File) == "" {
-		ps.Errorf(file, line(name), name+".file", "required inside %s: the media file, e.g. media/episode.mp3", name)
+		ps.Errorf("FP207", file, line(name), name+".file", "required inside %s: the media file, e.g. media/episode.mp3", name)
 	}
 	switch m.EpisodeType {
 	case "":
 		m.EpisodeType = "full"
 	case "full", "trailer", "bonus":
 	default:
-		ps.Errorf(file, line(name+".episode_type"), name+".episode_type", "%q: want full, trailer or bonus", m.EpisodeType)
+		ps.Errorf("FP210", file, line(name+".episode_type"), name+".episode_type", "%q: want full, trailer or bonus", m.EpisodeType)
 	}
 	for _, n := range []struct {
 		field string
@@ -381,7 +397,7 @@ func checkMedia(ps *diag.Problems, file, name string, m *Media, lines map[string
 	}{{"season", m.Season}, {"episode", m.Episode}} {
 		f := name + "." + n.field
 		if _, set := lines[f]; set && (n.v < 1 || n.v > MaxEpisodeNumber) {
-			ps.Errorf(file, line(f), f, "want a whole number from 1 to %d, got %d", MaxEpisodeNumber, n.v)
+			ps.Errorf("FP203", file, line(f), f, "want a whole number from 1 to %d, got %d", MaxEpisodeNumber, n.v)
 		}
 	}
 	maxDur := c.DurationMax
@@ -390,25 +406,25 @@ func checkMedia(ps *diag.Problems, file, name string, m *Media, lines map[string
 	}
 	switch d := m.Duration; {
 	case d < 0 || math.IsNaN(d) || math.IsInf(d, 0):
-		ps.Errorf(file, line(name+".duration"), name+".duration", "want seconds (0 = read from the file), got %v", d)
+		ps.Errorf("FP203", file, line(name+".duration"), name+".duration", "want seconds (0 = read from the file), got %v", d)
 		m.Duration = 0 // reported; later checks need not trip on it
 	case d >= maxDur:
-		ps.Errorf(file, line(name+".duration"), name+".duration", "want seconds below %s (%v s), got %v; raise content.duration_max for longer media", hours(maxDur), maxDur, d)
+		ps.Errorf("FP203", file, line(name+".duration"), name+".duration", "want seconds below %s (%v s), got %v; raise content.duration_max for longer media", hours(maxDur), maxDur, d)
 		m.Duration = 0
 	}
 	for i, t := range m.Transcripts {
 		f := fmt.Sprintf("%s.transcripts[%d]", name, i)
 		if strings.TrimSpace(t.File) == "" {
-			ps.Errorf(file, line(f), f+".file", "required")
+			ps.Errorf("FP207", file, line(f), f+".file", "required")
 		}
 		if t.Rel != "" && t.Rel != "captions" {
-			ps.Errorf(file, line(f+".rel"), f+".rel", "%q: want captions or nothing", t.Rel)
+			ps.Errorf("FP210", file, line(f+".rel"), f+".rel", "%q: want captions or nothing", t.Rel)
 		}
 	}
 	for i, p := range m.Persons {
 		if strings.TrimSpace(p.Name) == "" {
 			f := fmt.Sprintf("%s.persons[%d]", name, i)
-			ps.Errorf(file, line(f), f+".name", "required")
+			ps.Errorf("FP207", file, line(f), f+".name", "required")
 		}
 	}
 }

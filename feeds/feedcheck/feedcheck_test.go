@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/feedcheck"
 	"github.com/feedpub/feedpub/feeds/feedtest"
 	"github.com/feedpub/feedpub/feeds/podcast"
@@ -54,6 +55,15 @@ func runRules(t *testing.T, doc string, check func([]byte) []error, cases []muta
 			errs := check(replace(t, doc, m))
 			if !slices.Contains(feedcheck.Rules(errs), m.rule) {
 				t.Errorf("want rule %s, got %v", m.rule, errs)
+			}
+			for _, err := range errs {
+				// Every finding carries a registered ID, so validate and
+				// check can print, ignore and document it.
+				if p := err.(*feedcheck.Problem); p.ID == "" {
+					t.Errorf("%s has no rule ID", p.Rule)
+				} else if _, ok := diag.Lookup(p.ID); !ok {
+					t.Errorf("%s: %s is not registered", p.Rule, p.ID)
+				}
 			}
 		})
 	}
@@ -114,6 +124,10 @@ Verdict`},
 		{"item.podcast:chapters", `type="application/json+chapters"`, `type="application/json"`},
 		{"item.podcast:alternateEnclosure", `<podcast:source uri="https://reelverdicts.example/media/heroine.mp4">`, `<podcast:source>`},
 		{"item.podcast:alternateEnclosure", `codecs="avc1.640028,mp4a.40.2" title="Video 1080p"`, `codecs="avc1.640028,mp4a.40.2" title="Video 1080p" default="true"`},
+		{"item.title.show", "<itunes:title>Heroine</itunes:title>", "<itunes:title>Reel Verdicts: Heroine</itunes:title>"},
+		{"item.title.number", "<itunes:title>Heroine</itunes:title>", "<itunes:title>Ep. 12: Heroine</itunes:title>"},
+		{"item.title.unique", "<itunes:title>Heroine</itunes:title>", "<itunes:title>Dune: Part Three</itunes:title>"},
+		{"item.enclosure.https", `enclosure url="https://reelverdicts.example/media/heroine.mp3"`, `enclosure url="http://reelverdicts.example/media/heroine.mp3"`},
 	})
 }
 
@@ -170,4 +184,20 @@ func TestCheckJSONFeedRules(t *testing.T) {
 		{"item.attachments.mime_type", `"mime_type": "audio/mpeg"`, `"mime_type": "mp3"`},
 		{"item.tags", `"drama",`, `"",`},
 	})
+}
+
+// TestCheckPodcastEmptyFeed: Apple refuses a feed without episodes.
+func TestCheckPodcastEmptyFeed(t *testing.T) {
+	c := feedtest.ExampleCatalog()
+	c.Podcast.Items, c.Podcast.Trailers = nil, nil
+	var buf bytes.Buffer
+	if _, err := podcast.Render(&buf, c.Podcast); err != nil {
+		t.Fatal(err)
+	}
+	if rs := feedcheck.Rules(feedcheck.CheckPodcast(buf.Bytes())); !slices.Contains(rs, "channel.items") {
+		t.Errorf("empty feed: %v", rs)
+	}
+	if rs := feedcheck.Rules(feedcheck.CheckPodcast([]byte(renderPodcast(t)))); slices.Contains(rs, "channel.items") {
+		t.Errorf("feed with items: %v", rs)
+	}
 }

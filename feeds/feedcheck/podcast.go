@@ -68,7 +68,7 @@ var appleTags = map[string]bool{"p": true, "ol": true, "ul": true, "li": true, "
 // every problem found (nil for none). See the Rule names in the source for
 // the full list.
 func CheckPodcast(data []byte) []error {
-	var r report
+	r := report{family: "podcast"}
 	root := r.rssRoot(data)
 	if root == nil {
 		return r.errs
@@ -147,11 +147,19 @@ func CheckPodcast(data []byte) []error {
 		}
 	}
 
+	items := ch.all("", "item")
+	if len(items) == 0 {
+		r.add(w, "channel.items", "no episodes: Apple Podcasts refuses an empty feed")
+	}
+	show := textOf(ch.first("", "title"))
 	seen := map[string]bool{}
-	for i, it := range ch.all("", "item") {
+	titles := map[string]int{}
+	for i, it := range items {
 		guid := textOf(it.first("", "guid"))
+		r.item = guid
 		iw := itemWhere("item", i, guid)
 		r.required(iw, it, "", "title", "item.title")
+		r.episodeTitle(iw, i, or(textOf(it.first(nsITunes, "title")), textOf(it.first("", "title"))), show, titles)
 		r.maxChars(iw, it, "", "title", MaxText)
 		r.maxChars(iw, it, nsITunes, "title", MaxText)
 		r.maxChars(iw, it, nsITunes, "author", MaxText)
@@ -162,6 +170,9 @@ func CheckPodcast(data []byte) []error {
 		}
 		seen[guid] = true
 		r.enclosure(iw, it.first("", "enclosure"), true)
+		if e := it.first("", "enclosure"); e != nil && strings.HasPrefix(e.attrOr("url"), "http://") {
+			r.add(iw, "item.enclosure.https", "%s is http: Apple Podcasts and most apps want media over https", e.attrOr("url"))
+		}
 		if p := it.first("", "pubDate"); p == nil || !isRFC2822(p.text) {
 			r.add(iw, "item.pubDate", "want an RFC 2822 date, got %q", textOf(p))
 		}
@@ -235,6 +246,7 @@ func CheckPodcast(data []byte) []error {
 			r.add(iw, "item.podcast:alternateEnclosure", "%d alternates say default=\"true\"", defaults)
 		}
 	}
+	r.item = ""
 	return r.errs
 }
 
@@ -424,4 +436,34 @@ func disallowedHTML(s string) string {
 			}
 		}
 	}
+}
+
+// episodeTitle applies Apple's asks for episode titles: neither the show's
+// name nor the episode number (apps show both already), and no two alike.
+// titles maps each title seen, folded, to its item index.
+func (r *report) episodeTitle(where string, i int, title, show string, titles map[string]int) {
+	if title == "" {
+		return
+	}
+	if feeds.TitleRepeatsShow(title, show) {
+		r.add(where, "item.title.show", "%q repeats the show name %q", title, show)
+	}
+	if feeds.TitleHasNumber(title) {
+		r.add(where, "item.title.number", "%q carries the episode number; put it in itunes:episode", title)
+	}
+	k := strings.ToLower(strings.Join(strings.Fields(title), " "))
+	if j, ok := titles[k]; ok {
+		r.add(where, "item.title.unique", "%q is also the title of item %d", title, j+1)
+	} else {
+		titles[k] = i
+	}
+}
+
+func or(vals ...string) string {
+	for _, v := range vals {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
 }

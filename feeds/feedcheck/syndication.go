@@ -18,7 +18,7 @@ var rssAuthorRE = regexp.MustCompile(`^[^\s@()]+@[^\s@()]+\.[^\s@()]+( \(.+\))?$
 // dates, author as "email (Name)", non-empty categories and enclosure
 // attributes. It returns every problem found.
 func CheckRSS(data []byte) []error {
-	var r report
+	r := report{family: "rss"}
 	root := r.rssRoot(data)
 	if root == nil {
 		return r.errs
@@ -42,6 +42,7 @@ func CheckRSS(data []byte) []error {
 	seen := map[string]bool{}
 	for i, it := range ch.all("", "item") {
 		guid := textOf(it.first("", "guid"))
+		r.item = guid
 		iw := itemWhere("item", i, guid)
 		if strings.TrimSpace(textOf(it.first("", "title"))) == "" && strings.TrimSpace(textOf(it.first("", "description"))) == "" {
 			r.add(iw, "item.title", "an item needs a title or a description")
@@ -84,7 +85,7 @@ const nsAtomFeed = "http://www.w3.org/2005/Atom"
 // entry, category term, enclosure length and type, and content or an
 // alternate link on every entry. It returns every problem found.
 func CheckAtom(data []byte) []error {
-	var r report
+	r := report{family: "atom"}
 	if !utf8.Valid(data) {
 		r.add("document", "utf8", "not valid UTF-8")
 	}
@@ -114,6 +115,7 @@ func CheckAtom(data []byte) []error {
 	seen := map[string]bool{}
 	for i, e := range root.all(nsAtomFeed, "entry") {
 		id := textOf(e.first(nsAtomFeed, "id"))
+		r.item = id
 		ew := itemWhere("entry", i, id)
 		atomID(&r, ew, "entry.id", e)
 		if seen[id] && id != "" {
@@ -193,7 +195,7 @@ func atomDate(r *report, where, rule string, n *node, required bool) {
 // and attachments with url, mime_type and positive size_in_bytes. It returns
 // every problem found.
 func CheckJSONFeed(data []byte) []error {
-	var r report
+	r := report{family: "json"}
 	if !utf8.Valid(data) {
 		r.add("document", "utf8", "not valid UTF-8")
 	}
@@ -230,6 +232,7 @@ func CheckJSONFeed(data []byte) []error {
 			continue
 		}
 		id, isString := it["id"].(string)
+		r.item = id
 		iw := itemWhere("item", i, id)
 		if !isString || id == "" {
 			r.add(iw, "item.id", "want a non-empty string id, got %v", it["id"])

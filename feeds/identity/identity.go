@@ -139,7 +139,7 @@ func Resolve(records []Record, entries []Entry) ([]Match, []int, diag.Problems) 
 					names = append(names, describe(&records[i]))
 				}
 				e := &entries[j]
-				ps.Errorf(e.Source, e.GUIDLine, "guid", "matches %s by %s; set guid: to the GUID of the one it continues, or to a new one if it continues none",
+				ps.Errorf("FP215", e.Source, e.GUIDLine, "guid", "matches %s by %s; set guid: to the GUID of the one it continues, or to a new one if it continues none",
 					strings.Join(names, " and "), st.how)
 			}
 		}
@@ -162,7 +162,7 @@ func Resolve(records []Record, entries []Entry) ([]Match, []int, diag.Problems) 
 			}
 			sort.Strings(files)
 			r := &records[i]
-			ps.Errorf(files[0], 0, "guid", "%s all match %s by %s; set guid: %q in the one that continues it (the others then count as new)",
+			ps.Errorf("FP215", files[0], 0, "guid", "%s all match %s by %s; set guid: %q in the one that continues it (the others then count as new)",
 				strings.Join(files, " and "), describe(r), st.how, r.GUID)
 		}
 	}

@@ -54,6 +54,9 @@ type Options struct {
 	// Drafts and Future put drafts and scheduled entries in the feeds (the
 	// preview's --drafts and --future); build and publish never set them.
 	Drafts, Future bool
+	// Strict makes every warning an error (--strict), so a warning stops
+	// a publish as an error does.
+	Strict bool
 }
 
 // Result is a built site.
@@ -69,14 +72,11 @@ type Result struct {
 	Identity *publish.Identity
 }
 
-// Build loads, probes, checks and renders the site described by cfg. It
-// returns every problem found; the Result is complete only when the
-// problems hold no errors.
-func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.Problems) {
+func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.Problems) {
 	var ps diag.Problems
 	for _, o := range cfg.Outputs() {
 		if err := store.CheckFileKey(o.Key); err != nil {
-			ps.Errorf(cfg.File, cfg.Line(o.Field), o.Field, "%v", err)
+			ps.Errorf("FP116", cfg.File, cfg.Line(o.Field), o.Field, "%v", err)
 		}
 	}
 	entries, eps := content.Load(cfg.Dir, cfg.Content)
@@ -92,7 +92,7 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	if cache != nil && !opt.ReadOnly {
 		cache.Prune(assets)
 		if err := cache.Save(); err != nil {
-			ps.Warnf(filepath.Join(StateDir, "probe-cache.json"), 0, "", "cannot save the probe cache: %v", err)
+			ps.Warnf("FP131", filepath.Join(StateDir, "probe-cache.json"), 0, "", "cannot save the probe cache: %v", err)
 		}
 	}
 	for _, t := range timed {
@@ -120,19 +120,30 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	}
 	cat, skipped, bps := feeds.Build(in)
 	ps.Add(bps...)
+	ps.Add(feeds.Lint(cfg, cat, entries, opt.Now, liveFeeds(opt.Published))...)
 	res := &Result{Catalog: cat, Entries: entries, Skipped: skipped, Assets: assets,
 		Identity: &publish.Identity{Entries: cat.Records, FeedIDs: cat.FeedIDs}}
+	// The feeds are rendered and checked even after errors, so one run
+	// reports everything; they are published only without any.
+	files, rps := render(cfg, cat)
+	ps.Add(CheckFeeds(cfg, cat, files, ps)...)
 	if ps.HasErrors() {
+		// Render errors, and warnings about the channel, follow from those
+		// reported; the items' warnings are the entries' own.
+		for _, w := range rps.Warnings() {
+			if w.File != "" {
+				ps.Add(w)
+			}
+		}
 		return res, ps
 	}
-	files, rps := render(cfg, cat)
 	ps.Add(rps...)
 	ps.Add(overBudget(cfg, cat, files)...)
 	res.Files = append(mediaFiles(cfg, cat, assets, fm), files...)
 	if cfg.Publish.Preview {
 		f, err := landingPage(cfg, res, opt.Now)
 		if err != nil {
-			ps.Errorf(cfg.File, cfg.Line("publish.preview"), "publish.preview", "%v", err)
+			ps.Errorf("FP134", cfg.File, cfg.Line("publish.preview"), "publish.preview", "%v", err)
 		} else {
 			res.Files = append(res.Files, f)
 			// Media first, then the feeds and the page, each sorted by key.
@@ -228,7 +239,7 @@ func collisions(cfg *config.Config, files []publish.File, reqs []media.Request, 
 	for _, f := range files {
 		k := strings.ToLower(f.Key)
 		if prev, ok := seen[k]; ok {
-			ps.Errorf(cfg.File, 0, "", "%s and %s would both be published at %s: give each its own path", describe(prev), describe(f), f.Key)
+			ps.Errorf("FP316", cfg.File, 0, "", "%s and %s would both be published at %s: give each its own path", describe(prev), describe(f), f.Key)
 			continue
 		}
 		seen[k] = f
@@ -278,7 +289,7 @@ func requests(cfg *config.Config, entries []*content.Entry, drafts bool) ([]medi
 				continue
 			}
 			f := m.name + ".file"
-			reqs = append(reqs, media.Request{Key: m.m.File, Kind: m.kind, Ref: ref(e.File, e.Line(f), f)})
+			reqs = append(reqs, media.Request{Key: m.m.File, Kind: m.kind, Ref: ref(e.File, e.Line(f), f), Alternate: m.kind == media.KindVideo && !cfg.Video.Enabled})
 			dur := time.Duration(m.m.Duration * float64(time.Second))
 			if c := m.m.Chapters; c != "" {
 				f := m.name + ".chapters"
@@ -393,10 +404,10 @@ func render(cfg *config.Config, cat *feeds.Catalog) ([]publish.File, diag.Proble
 			warns, err := j.fn(&buf)
 			r := &results[i]
 			for _, w := range warns {
-				r.ps.Warnf(w.Source, 0, w.Field, "%s", w.Msg)
+				r.ps.Warnf("FP407", w.Source, 0, w.Field, "%s", w.Msg)
 			}
 			if err != nil {
-				r.ps.Errorf(j.key, 0, "", "cannot render: %v", err)
+				r.ps.Errorf("FP406", j.key, 0, "", "cannot render: %v", err)
 				return nil
 			}
 			sum := sha256.Sum256(buf.Bytes())
@@ -420,7 +431,7 @@ func render(cfg *config.Config, cat *feeds.Catalog) ([]publish.File, diag.Proble
 	seen := map[string]bool{}
 	for _, f := range files {
 		if seen[f.Key] {
-			ps.Errorf(cfg.File, 0, "", "two feeds would be written to %s; give each its own file", f.Key)
+			ps.Errorf("FP115", cfg.File, 0, "", "two feeds would be written to %s; give each its own file", f.Key)
 		}
 		seen[f.Key] = true
 	}
@@ -447,7 +458,7 @@ func overBudget(cfg *config.Config, cat *feeds.Catalog, files []publish.File) di
 			if !sh.show.SummaryDescriptions {
 				hint += ", or " + sh.name + ".item_description: summary to keep each full review only in content:encoded"
 			}
-			ps.Warnf(cfg.File, cfg.Line(sh.name), sh.name+".size_budget", "%s is %s, over the budget of %s: podcast apps download the whole feed on every refresh; set %s",
+			ps.Warnf("FP451", cfg.File, cfg.Line(sh.name), sh.name+".size_budget", "%s is %s, over the budget of %s: podcast apps download the whole feed on every refresh; set %s",
 				f.Key, publish.HumanBytes(f.Size), publish.HumanBytes(sh.sc.SizeBudget), hint)
 		}
 	}

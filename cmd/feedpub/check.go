@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/sitefs"
+	"github.com/feedpub/feedpub/feeds/feedcheck"
+	"github.com/feedpub/feedpub/feeds/feedcheck/remote"
+)
+
+type checkOptions struct {
+	root         *rootOptions
+	NoEnclosures bool
+	UserAgent    string
+	Timeout      time.Duration
+	MaxBytes     int64
+}
+
+func newCheckCmd(ro *rootOptions) *cobra.Command {
+	o := &checkOptions{root: ro}
+	cmd := &cobra.Command{
+		Use:   "check FEED...",
+		Short: "Lint any podcast or review feed, by path or URL",
+		Long: `check applies the feed rules validate applies to feedpub's own feeds (Apple
+Podcasts, PSP-1, Podcasting 2.0, RSS 2.0, Atom, JSON Feed) to any feed: a file,
+or a URL (fetched with a timeout and a size cap, gzip understood, redirects
+followed and reported). For a URL it also asks the server about every
+enclosure (HEAD, a few at a time) and reports a length or type that differs
+from what the feed states, and a server without byte ranges. No config file
+is needed. It exits 1 on any error, or with --strict any warning.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError{fmt.Errorf("check needs at least one FEED (a path or an http(s) URL)")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), args) },
+	}
+	addOutputFlags(cmd, ro)
+	cmd.Flags().BoolVar(&o.NoEnclosures, "no-enclosures", false, "do not ask the servers about the enclosures")
+	cmd.Flags().StringVar(&o.UserAgent, "user-agent", "feedpub/"+version+" (feed check)", "User-Agent of every request")
+	cmd.Flags().DurationVar(&o.Timeout, "timeout", 30*time.Second, "time allowed for each request")
+	cmd.Flags().Int64Var(&o.MaxBytes, "max-bytes", 20<<20, "largest feed read, in bytes")
+	return cmd
+}
+
+func (o *checkOptions) run(ctx context.Context, feeds []string) error {
+	ro := o.root
+	if err := ro.checkFormat(); err != nil {
+		return err
+	}
+	var printDoc func(bool, string)
+	if ro.Format == "json" {
+		printDoc = ro.jsonReport()
+	}
+	ropt := remote.Options{Client: ro.env.HTTP, UserAgent: o.UserAgent, Timeout: o.Timeout, MaxBytes: o.MaxBytes}
+	var all diag.Problems
+	var lines []string
+	for _, f := range feeds {
+		ps, line := o.checkFeed(ctx, f, ropt)
+		all = append(all, ps...)
+		if line != "" {
+			lines = append(lines, line)
+		}
+	}
+	all = diag.Policy{Strict: ro.Strict}.Apply(all)
+	ro.report(all)
+	summary := strings.Join(lines, "\n")
+	if printDoc != nil {
+		printDoc(!all.HasErrors(), summary)
+	} else if !all.HasErrors() {
+		ro.infof("%s", summary)
+	}
+	if all.HasErrors() {
+		return errReported
+	}
+	return nil
+}
+
+// checkFeed reads one feed and returns its problems and, when it could be
+// read, a summary line.
+func (o *checkOptions) checkFeed(ctx context.Context, name string, ropt remote.Options) (diag.Problems, string) {
+	var ps diag.Problems
+	isURL := strings.HasPrefix(name, "http://") || strings.HasPrefix(name, "https://")
+	var data []byte
+	if isURL {
+		f, err := remote.Fetch(ctx, name, ropt)
+		if f != nil && len(f.Redirects) > 0 {
+			ps.Notef("FP449", name, 0, "", "redirects: %s → %s (subscribers keep the first URL; if the move is permanent, say so with itunes:new-feed-url)", name, strings.Join(f.Redirects, " → "))
+		}
+		if err != nil {
+			ps.Errorf("FP450", name, 0, "", "%v", err)
+			return ps, ""
+		}
+		data = f.Body
+	} else {
+		abs, err := filepath.Abs(name)
+		if err == nil {
+			data, err = sitefs.ReadFile(filepath.Dir(abs), abs, o.MaxBytes)
+		}
+		if err != nil {
+			ps.Errorf("FP450", name, 0, "", "%v", diag.BareError(err))
+			return ps, ""
+		}
+	}
+	kind, errs := feedcheck.Check(data)
+	for _, err := range errs {
+		fp, ok := err.(*feedcheck.Problem)
+		if !ok {
+			continue
+		}
+		sev := diag.Error
+		if r, ok := diag.Lookup(fp.ID); ok {
+			sev = r.Severity
+		}
+		ps.Add(diag.Problem{Severity: sev, Rule: fp.ID, File: name, Field: fp.Rule, Msg: fp.Where + ": " + fp.Msg})
+	}
+	encs := feedcheck.Enclosures(data)
+	checked := "enclosures not fetched"
+	if isURL && !o.NoEnclosures {
+		ps.Add(remote.CheckEnclosures(ctx, name, encs, ropt)...)
+		checked = plural(len(encs), "enclosure") + " fetched"
+	}
+	return ps, fmt.Sprintf("ok: %s: %s feed, %s, %s", name, kind, plural(len(encs), "enclosure")+" listed", checked)
+}

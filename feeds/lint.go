@@ -1,0 +1,84 @@
+package feeds
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/feeds/content"
+)
+
+// episodeNumberRE finds an episode number written into a title: "Ep. 12",
+// "Episode 12", "#12", or a leading "12: " or "12 - ". "Season 3" is not
+// one: a season is often part of a trailer's title.
+var episodeNumberRE = regexp.MustCompile(`(?i)(\bep(isode|s)?\.?\s*#?\d+\b|(^|\s)#\d+\b|^\s*\d+\s*[:.\-–—|]\s)`)
+
+// TitleHasNumber reports whether an episode title carries its episode
+// number, which Apple asks to leave to itunes:episode.
+func TitleHasNumber(title string) bool { return episodeNumberRE.MatchString(title) }
+
+// TitleRepeatsShow reports whether an episode title contains the show's
+// name, which Apple asks to leave out: apps show it next to every title.
+func TitleRepeatsShow(title, show string) bool {
+	show = strings.TrimSpace(show)
+	return len(show) >= 4 && strings.Contains(strings.ToLower(title), strings.ToLower(show))
+}
+
+// Lint checks what only the whole catalog shows: an empty podcast feed
+// (Apple refuses it), episode titles Apple asks to change (the show's name
+// or the episode number in them, or two alike), and entries scheduled so
+// far ahead that the year is probably a typo. Each problem is located at
+// the line that causes it. live holds the keys of feeds already published
+// with items: emptying one of those is for the publish's live-feed bounds
+// to refuse, or --force to allow (retiring a show), not an error here.
+func Lint(cfg *config.Config, cat *Catalog, entries []*content.Entry, now time.Time, live map[string]bool) diag.Problems {
+	var ps diag.Problems
+	bySource := map[string]*content.Entry{}
+	for _, ce := range entries {
+		bySource[ce.File] = ce
+	}
+	for _, s := range []struct {
+		name string
+		on   bool
+		show *Show
+	}{{"podcast", cfg.Podcast.Enabled, cat.Podcast}, {"video", cfg.Video.Enabled, cat.Video}} {
+		if !s.on || s.show == nil {
+			continue
+		}
+		if len(s.show.Items) == 0 && !live[s.show.Key] {
+			ps.Errorf("FP401", cfg.File, cfg.Line(s.name), s.name, "the %s feed has no episodes: Apple Podcasts refuses an empty feed (add an entry with %s:, or remove the section)", s.name, s.show.Medium)
+		}
+		seen := map[string]string{}
+		for _, e := range s.show.Items {
+			ep := e.Version(s.show.Medium)
+			title, field := e.Title, "title"
+			if ep.Title != "" {
+				title, field = ep.Title, string(s.show.Medium)+".title"
+			}
+			line := 0
+			if ce := bySource[e.Source]; ce != nil {
+				line = ce.Line(field)
+			}
+			if TitleRepeatsShow(title, s.show.Title) {
+				ps.Warnf("FP402", e.Source, line, field, "%q repeats the show name %q: apps show it next to every episode", title, s.show.Title)
+			}
+			if TitleHasNumber(title) {
+				ps.Warnf("FP403", e.Source, line, field, "%q carries the episode number: set %s.episode instead", title, s.show.Medium)
+			}
+			k := strings.ToLower(strings.Join(strings.Fields(title), " "))
+			if prev, ok := seen[k]; ok {
+				ps.Warnf("FP404", e.Source, line, field, "%q is also the title of %s in the %s feed", title, prev, s.name)
+			} else {
+				seen[k] = e.Source
+			}
+		}
+	}
+	for _, ce := range entries {
+		if !ce.Draft && ce.Date.After(now.AddDate(1, 0, 0)) {
+			ps.Warnf("FP219", ce.File, ce.Line("date"), "date", "scheduled for %s, more than a year ahead: is the year right? The entry stays out of every feed until then", ce.Date.UTC().Format("2006-01-02"))
+		}
+	}
+	return ps
+}

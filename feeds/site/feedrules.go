@@ -1,0 +1,129 @@
+package site
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/feedcheck"
+	"github.com/feedpub/feedpub/media/publish"
+)
+
+// modelRules are feed rules feeds.Lint and the config already check with
+// the line that causes them; their rendered-feed twins (which exist for
+// `feedpub check`) would only repeat them.
+var modelRules = map[string]bool{"FP401": true, "FP402": true, "FP403": true, "FP404": true, "FP405": true}
+
+// CheckFeeds runs the feed rules (feedcheck) on the rendered feeds and
+// locates each finding at its cause: an item's entry file, or the config
+// for the channel. prior are the problems found so far: a finding about a
+// file that already has an error most likely follows from that error, so
+// it is left out (and counted once), and with site.base_url invalid every
+// URL in the feeds is, so the rules are skipped, saying so once.
+func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, prior diag.Problems) diag.Problems {
+	var ps diag.Problems
+	if cfg.Invalid("site.base_url") {
+		ps.Notef("FP133", cfg.File, cfg.Line("site.base_url"), "site.base_url", "skipped: the rules of the rendered feeds (FP4xx, FP5xx): site.base_url is invalid")
+		return ps
+	}
+	checks := map[string]func([]byte) []error{}
+	source := map[string]string{} // item guid or Atom id → entry file
+	section := map[string]string{}
+	for _, s := range []*feeds.Show{cat.Podcast, cat.Video} {
+		if s == nil {
+			continue
+		}
+		checks[s.Key], section[s.Key] = feedcheck.CheckPodcast, string(s.Medium)
+		if s.Medium == feeds.Audio {
+			section[s.Key] = "podcast"
+		}
+		for _, e := range s.Items {
+			source[e.GUID] = e.Source
+		}
+	}
+	if r := cat.Reviews; r != nil {
+		checks[r.RSSKey], section[r.RSSKey] = feedcheck.CheckRSS, "reviews.rss"
+		checks[r.AtomKey], section[r.AtomKey] = feedcheck.CheckAtom, "reviews.atom"
+		checks[r.JSONKey], section[r.JSONKey] = feedcheck.CheckJSONFeed, "reviews.json"
+		for _, e := range r.Items {
+			source[e.GUID], source[e.AtomID] = e.Source, e.Source
+		}
+	}
+	broken := map[string]bool{}
+	for _, p := range prior {
+		if p.Severity == diag.Error {
+			broken[p.File] = true
+		}
+	}
+	if !cfg.Valid() {
+		// A config error shows in the channel of every feed.
+		broken[cfg.File] = true
+	}
+	skipped := 0
+	empty := map[string]bool{}
+	if r := cat.Reviews; r != nil && len(r.Items) == 0 {
+		// An emptied review feed (allowed by publish --force) has no
+		// dates to give its Atom updated; there is nothing else to check.
+		empty[r.RSSKey], empty[r.AtomKey], empty[r.JSONKey] = true, true, true
+	}
+	for _, f := range files {
+		check := checks[f.Key]
+		if check == nil || f.Key == "" || empty[f.Key] {
+			continue
+		}
+		for _, err := range check(f.Body) {
+			fp, ok := err.(*feedcheck.Problem)
+			if !ok || modelRules[fp.ID] {
+				continue
+			}
+			file, line := cfg.File, cfg.Line(section[f.Key])
+			if src, ok := source[fp.Item]; ok && fp.Item != "" {
+				file, line = src, 0
+			}
+			if broken[file] {
+				skipped++
+				continue
+			}
+			sev := diag.Error
+			if r, ok := diag.Lookup(fp.ID); ok {
+				sev = r.Severity
+			}
+			ps.Add(diag.Problem{Severity: sev, Rule: fp.ID, File: file, Line: line, Field: fp.Rule,
+				Msg: fmt.Sprintf("%s, %s: %s", f.Key, fp.Where, fp.Msg)})
+		}
+	}
+	if skipped > 0 {
+		ps.Notef("FP133", "", 0, "", "skipped %d findings of the rendered-feed rules about files that already have errors", skipped)
+	}
+	return ps
+}
+
+// Build loads, probes, checks and renders the site described by cfg. It
+// returns every problem found, once each, without the warnings the config
+// (ignore:) or an entry's front matter (its own ignore:) silence, and under
+// Strict with warnings made errors; the Result is complete only when the
+// problems hold no errors.
+func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.Problems) {
+	res, ps := build(ctx, cfg, opt)
+	pol := diag.Policy{Ignore: cfg.Ignore, ByFile: map[string][]string{}, Strict: opt.Strict}
+	for _, e := range res.Entries {
+		pol.ByFile[e.File] = e.Ignore
+	}
+	return res, pol.Apply(ps)
+}
+
+// liveFeeds lists the feeds the target's manifest says carry entries.
+func liveFeeds(pub *publish.Published) map[string]bool {
+	live := map[string]bool{}
+	if pub == nil {
+		return live
+	}
+	for _, r := range pub.Entries {
+		for k := range r.Feeds {
+			live[k] = true
+		}
+	}
+	return live
+}
