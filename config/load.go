@@ -555,26 +555,9 @@ func typeMessage(err error) string {
 	var ue *mapstructure.UnconvertibleTypeError
 	switch {
 	case errors.As(err, &pe):
-		return fmt.Sprintf("%q is not %s", fmt.Sprint(pe.Value), kindWord(pe.Expected.Kind()))
+		return fmt.Sprintf("%q is not %s", fmt.Sprint(pe.Value), schema.KindWord(pe.Expected.Kind()))
 	case errors.As(err, &ue):
-		return fmt.Sprintf("%v is not %s", ue.Value, kindWord(ue.Expected.Kind()))
+		return fmt.Sprintf("%v is not %s", ue.Value, schema.KindWord(ue.Expected.Kind()))
 	}
 	return err.Error()
-}
-
-func kindWord(k reflect.Kind) string {
-	switch k {
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "a whole number"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice:
-		return "a list"
-	case reflect.Struct, reflect.Map:
-		return "a mapping of keys"
-	}
-	return "a text value"
 }

@@ -27,32 +27,7 @@ var now = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 const baseURL = "https://media.reelverdicts.example/"
 
 // copyExample copies the example site into a new folder and returns it.
-func copyExample(t testing.TB) string {
-	t.Helper()
-	src := filepath.Join("..", "..", "examples", "reelverdicts")
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() && (d.Name() == "public" || d.Name() == ".feedpub") {
-			return filepath.SkipDir
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
+func copyExample(t testing.TB) string { return feedtest.CopyExample(t) }
 
 type cliResult struct {
 	code           int

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -219,21 +220,9 @@ func TestAnEditIsDatedOnce(t *testing.T) {
 	if !strings.Contains(r.stdout, "0 files copied") {
 		t.Errorf("second publish after an edit copied files:\n%s", r.stdout)
 	}
-	if got := updatedOf(t, out); !maps(got, after) {
+	if got := updatedOf(t, out); !maps.Equal(got, after) {
 		t.Errorf("second publish moved updated dates: %v → %v", after, got)
 	}
-}
-
-func maps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // updatedOf maps each Atom entry id and JSON Feed item id to its updated

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -318,27 +319,15 @@ func TestValidateWritesNothing(t *testing.T) {
 	}
 	before := snapshot()
 	mustRun(t, "validate", "--config", cfg)
-	if after := snapshot(); !mapsEqual(before, after) {
+	if after := snapshot(); !maps.Equal(before, after) {
 		t.Errorf("validate wrote into the site: %d entries before, %d after", len(before), len(after))
 	}
 	mustRun(t, "build", "--config", cfg) // writes the probe cache
 	before = snapshot()
 	mustRun(t, "validate", "--config", cfg)
-	if after := snapshot(); !mapsEqual(before, after) {
+	if after := snapshot(); !maps.Equal(before, after) {
 		t.Error("validate changed the probe cache or another file")
 	}
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestIgnoreAndStrict: a warning ignored in the config or the entry is

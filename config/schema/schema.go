@@ -143,7 +143,7 @@ func (c *Checker) walk(n *yaml.Node, t reflect.Type, path string) {
 		}
 	default:
 		if n.Kind != yaml.ScalarNode {
-			c.errorf(c.Rules.Type, n, path, "want %s, got %s", kindWord(t.Kind()), describe(n))
+			c.errorf(c.Rules.Type, n, path, "want %s, got %s", KindWord(t.Kind()), describe(n))
 			return
 		}
 		if msg := c.scalar(n, t.Kind()); msg != "" {
@@ -374,7 +374,9 @@ func describe(n *yaml.Node) string {
 	return n.Value
 }
 
-func kindWord(k reflect.Kind) string {
+// KindWord names what a Go kind wants in a YAML value, for messages
+// ("want a whole number").
+func KindWord(k reflect.Kind) string {
 	switch k {
 	case reflect.Bool:
 		return "true or false"
@@ -383,6 +385,10 @@ func kindWord(k reflect.Kind) string {
 		return "a whole number"
 	case reflect.Float32, reflect.Float64:
 		return "a number"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Struct, reflect.Map:
+		return "a mapping of keys"
 	}
 	return "text"
 }

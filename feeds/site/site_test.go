@@ -1,7 +1,6 @@
 package site_test
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/feeds/feedtest"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
 )
@@ -21,29 +21,7 @@ var now = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 // config.
 func example(t testing.TB) *config.Config {
 	t.Helper()
-	src := filepath.Join("..", "..", "examples", "reelverdicts")
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() && (d.Name() == "public" || d.Name() == ".feedpub") {
-			return filepath.SkipDir
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return load(t, dst)
+	return load(t, feedtest.CopyExample(t))
 }
 
 func load(t testing.TB, dir string) *config.Config {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -448,7 +449,7 @@ func TestFaultEveryCall(t *testing.T) {
 							t.Fatalf("%s: fault at %q: rerun: %v", name, fs.hit, err)
 						}
 						checkLiveFeeds(t, st)
-						if got := storeState(t, st); !equalState(got, wantState) {
+						if got := storeState(t, st); !maps.Equal(got, wantState) {
 							t.Fatalf("%s: fault at %q: after the rerun the target differs from a clean publish:\n%s", name, fs.hit, diffState(got, wantState))
 						}
 						rep, err := run(st, later)
@@ -460,18 +461,6 @@ func TestFaultEveryCall(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equalState(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func diffState(got, want map[string]string) string {
