@@ -232,3 +232,34 @@ func TestUnchangedSiteIsRecognisedBeforeBuilding(t *testing.T) {
 		t.Errorf("second build: %s", r.stdout)
 	}
 }
+
+func TestPruneDeletesOnlyWhatIsStillFeedpubs(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "feedpub.yaml")
+	out := filepath.Join(dir, "public")
+	mustRun(t, "publish", "--config", cfg)
+	// Someone put their own file, of the same size, where feedpub had
+	// published the trailer; then the trailer leaves the site.
+	orig, _ := os.ReadFile(filepath.Join(out, "media", "season-3-trailer.mp3"))
+	theirs := strings.Repeat("x", len(orig))
+	writeFile(t, filepath.Join(out, "media", "season-3-trailer.mp3"), theirs)
+	os.Remove(filepath.Join(dir, "reviews", "season-3-trailer.md"))
+	r := mustRun(t, "publish", "--prune", "--config", cfg)
+	if got, _ := os.ReadFile(filepath.Join(out, "media", "season-3-trailer.mp3")); string(got) != theirs {
+		t.Error("prune deleted a file that was no longer the one feedpub wrote")
+	}
+	if !strings.Contains(r.stderr, "kept media/season-3-trailer.mp3") {
+		t.Errorf("no word about the kept file:\n%s", r.stderr)
+	}
+}
+
+func TestDryRunWritesNothing(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "feedpub.yaml")
+	mustRun(t, "publish", "--dry-run", "--config", cfg)
+	for _, p := range []string{".feedpub", "public"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			t.Errorf("publish --dry-run wrote %s", p)
+		}
+	}
+}

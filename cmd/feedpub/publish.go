@@ -130,7 +130,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		Owner:       owner(),
 		Log:         logf,
 		Progress:    progress,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Strict: ro.Strict}, func(res *site.Result) error {
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Strict: ro.Strict, ReadOnly: o.DryRun}, func(res *site.Result) error {
 		_, err := resolveTarget(cfg, inputsOf(res)...)
 		return err
 	})

@@ -3,6 +3,8 @@ package publish
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -299,7 +301,11 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 		return rep, fmt.Errorf("media upload stopped, the live feeds were not touched: %w", err)
 	}
 	if len(feedFiles) > 0 {
-		if err := verify(ctx, st, files, next); err != nil {
+		var uploaded []File
+		for _, a := range media {
+			uploaded = append(uploaded, a.File)
+		}
+		if err := verify(ctx, st, files, uploaded, next); err != nil {
 			return rep, err
 		}
 		if err := upload(feedFiles); err != nil {
@@ -355,7 +361,32 @@ func ours(ctx context.Context, st store.Store, key string, r Recorded) (bool, er
 	if err != nil {
 		return false, err
 	}
-	return o.Size == r.Size && (o.SHA256 == "" || r.SHA256 == "" || o.SHA256 == r.SHA256), nil
+	if o.Size != r.Size {
+		return false, nil
+	}
+	if o.SHA256 == "" && r.SHA256 != "" {
+		// The store keeps no checksum (a folder): read the file to prove it.
+		sum, err := hashObject(ctx, st, key)
+		if err != nil {
+			return false, err
+		}
+		o.SHA256 = sum
+	}
+	return r.SHA256 == "" || o.SHA256 == r.SHA256, nil
+}
+
+// hashObject reads the object at key and returns its SHA-256.
+func hashObject(ctx context.Context, st store.Store, key string) (string, error) {
+	rc, _, err := st.Get(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, rc); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // checkDropped refuses a publish that would take more than maxDeletes items
@@ -414,7 +445,7 @@ func put(ctx context.Context, st store.Store, f File, opt Options) error {
 // the checksum; objects this publish uploaded had their checksum verified
 // by the store on upload and are recorded in next. A feed is therefore
 // never replaced while it would point at something missing or different.
-func verify(ctx context.Context, st store.Store, files []File, next *Manifest) error {
+func verify(ctx context.Context, st store.Store, files []File, uploaded []File, next *Manifest) error {
 	objs, err := st.List(ctx, "")
 	if err != nil {
 		return fmt.Errorf("check media before replacing feeds: list %s: %w", st, err)
@@ -439,6 +470,18 @@ func verify(ctx context.Context, st store.Store, files []File, next *Manifest) e
 			errs = append(errs, fmt.Errorf("%s in %s has SHA-256 %s, want %s", f.Key, st, o.SHA256, f.SHA256))
 		case recorded && rec.SHA256 != f.SHA256:
 			errs = append(errs, fmt.Errorf("%s in %s was written with SHA-256 %s, want %s", f.Key, st, rec.SHA256, f.SHA256))
+		}
+	}
+	// The objects this publish wrote: the store verified each checksum on
+	// upload; asking it again proves nobody replaced one since. A store
+	// that keeps no checksum (a folder) was written by this process alone.
+	for _, f := range uploaded {
+		o, err := st.Stat(ctx, f.Key)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s in %s: %w", f.Key, st, err))
+		case o.SHA256 != "" && o.SHA256 != f.SHA256:
+			errs = append(errs, fmt.Errorf("%s in %s has SHA-256 %s, want %s", f.Key, st, o.SHA256, f.SHA256))
 		}
 	}
 	if len(errs) > 0 {
