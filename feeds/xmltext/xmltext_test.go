@@ -286,11 +286,16 @@ func FuzzAppleHTML(f *testing.F) {
 		f.Add(s, 40)
 		f.Add(s, 10000)
 	}
+	for _, s := range simpleSeeds {
+		f.Add(s, 60)
+		f.Add(s, 100000)
+	}
 	f.Fuzz(func(t *testing.T, s string, max int) {
 		max = max % 20000
 		if max < 0 {
 			max = -max
 		}
+		checkAppleSimple(t, s, max)
 		checkAppleHTML(t, AppleHTML(s, max), max, runeLen)
 		checkAppleHTML(t, AppleHTMLBytes(s, max), max, byteLen)
 	})
