@@ -81,6 +81,7 @@ func appleHTMLWith(s string, max int, m measure, fast bool) string {
 	w := &htmlWriter{m: m, max: max}
 	s = Strip(s)
 	if toks, ok := scanSimple(s); fast && ok {
+		w.b.Grow(len(s))
 		for i := 0; i < len(toks) && !w.full; i++ {
 			t := &toks[i]
 			w.token(t.typ, t.a, t.text, func() string { return simpleHref(t.attrs) })

@@ -18,7 +18,7 @@ import (
 func SafeHTML(s string) string {
 	s = Strip(s)
 	if toks, ok := scanSimple(s); ok {
-		return strings.TrimSpace(renderSimple(toks))
+		return strings.TrimSpace(renderSimple(toks, len(s)))
 	}
 	return safeHTMLTree(s)
 }

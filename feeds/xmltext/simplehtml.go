@@ -90,7 +90,7 @@ func isNameByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '
 // scanSimple splits s (already stripped) into tokens, or reports false when
 // s is not of the simple form described above.
 func scanSimple(s string) ([]token, bool) {
-	toks := make([]token, 0, 64)
+	toks := make([]token, 0, 2*strings.Count(s, "<")+1)
 	var stack []atom.Atom
 	inline := 0 // open elements that must not hold blocks
 	for len(s) > 0 {
@@ -219,12 +219,13 @@ func topOf(stack []atom.Atom) atom.Atom {
 }
 
 // renderSimple writes tokens as html.Render writes the tree they make.
-func renderSimple(toks []token) string {
+func renderSimple(toks []token, size int) string {
 	var b strings.Builder
+	b.Grow(size + size/8)
 	for _, t := range toks {
 		switch t.typ {
 		case html.TextToken:
-			htmlEscaper.WriteString(&b, t.text)
+			escapeHTML(&b, t.text)
 		case html.StartTagToken, html.SelfClosingTagToken:
 			b.WriteByte('<')
 			b.WriteString(t.a.String())
@@ -232,7 +233,7 @@ func renderSimple(toks []token) string {
 				b.WriteByte(' ')
 				b.WriteString(a.Key)
 				b.WriteString(`="`)
-				htmlEscaper.WriteString(&b, a.Val)
+				escapeHTML(&b, a.Val)
 				b.WriteByte('"')
 			}
 			if simpleVoid[t.a] {
@@ -249,5 +250,29 @@ func renderSimple(toks []token) string {
 	return b.String()
 }
 
-// htmlEscaper escapes as x/net/html's Render does.
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "'", "&#39;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "\r", "&#13;")
+// escapeHTML escapes s as x/net/html's Render does.
+func escapeHTML(b *strings.Builder, s string) {
+	for {
+		i := strings.IndexAny(s, "&'<>\"\r")
+		if i < 0 {
+			b.WriteString(s)
+			return
+		}
+		b.WriteString(s[:i])
+		switch s[i] {
+		case '&':
+			b.WriteString("&amp;")
+		case '\'':
+			b.WriteString("&#39;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&#34;")
+		case '\r':
+			b.WriteString("&#13;")
+		}
+		s = s[i+1:]
+	}
+}
