@@ -1,11 +1,10 @@
 package podcast
 
 import (
-	"bytes"
+	"bufio"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"html"
@@ -66,15 +65,14 @@ func Render(w io.Writer, s *feeds.Show) ([]Warning, error) {
 	if err != nil {
 		return nil, fmt.Errorf("podcast: %s: %w", s.Key, err)
 	}
-	var buf bytes.Buffer
-	buf.WriteString(xmlHeader)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return nil, fmt.Errorf("podcast: %s: encode: %w", s.Key, err)
+	bw, ok := w.(*bufio.Writer)
+	if !ok {
+		bw = bufio.NewWriterSize(w, 64<<10)
 	}
-	buf.WriteByte('\n')
-	if _, err := w.Write(xmltext.HexEscapes(buf.Bytes())); err != nil {
+	bw.WriteString(xmlHeader)
+	doc.write(&xmlWriter{w: bw})
+	bw.WriteByte('\n')
+	if err := bw.Flush(); err != nil {
 		return nil, fmt.Errorf("podcast: %s: write: %w", s.Key, err)
 	}
 	return r.warns, nil

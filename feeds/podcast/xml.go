@@ -2,9 +2,11 @@ package podcast
 
 import "encoding/xml"
 
-// The structs below fix the element order of the feed. encoding/xml escapes
-// every value; prefixed names are written literally, with the prefixes
-// declared on <rss>.
+// The structs below hold the feed's values; write.go writes them in this
+// element order. The xml tags say what encoding/xml would make of them:
+// render_test.go encodes the same structs with encoding/xml (and
+// xmltext.HexEscapes), the writer's reference. Prefixed names are written
+// literally, with the prefixes declared on <rss>.
 
 type rssDoc struct {
 	XMLName   xml.Name `xml:"rss"`

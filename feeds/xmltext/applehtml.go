@@ -65,67 +65,40 @@ type htmlWriter struct {
 	space   bool        // a dropped block tag asks for a space before text
 	hasText bool
 	full    bool // the limit was reached; write nothing more
+	skip    int  // open elements whose content is dropped
 }
 
 func appleHTML(s string, max int, m measure) string {
+	return appleHTMLWith(s, max, m, true)
+}
+
+// appleHTMLWith is appleHTML; fast allows scanSimple's tokens in place of
+// x/net/html's (the tests compare both).
+func appleHTMLWith(s string, max int, m measure, fast bool) string {
 	if max <= 0 {
 		return ""
 	}
 	w := &htmlWriter{m: m, max: max}
-	z := html.NewTokenizer(strings.NewReader(Strip(s)))
-	skip := 0
-	for !w.full {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			break
+	s = Strip(s)
+	if toks, ok := scanSimple(s); fast && ok {
+		w.b.Grow(len(s))
+		for i := 0; i < len(toks) && !w.full; i++ {
+			t := &toks[i]
+			w.token(t.typ, t.a, t.text, func() string { return simpleHref(t.attrs) })
 		}
-		switch tt {
-		case html.TextToken:
-			if skip == 0 {
-				w.text(string(z.Text()))
+	} else {
+		z := html.NewTokenizer(strings.NewReader(s))
+		for !w.full {
+			tt := z.Next()
+			if tt == html.ErrorToken {
+				break
 			}
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			a := atom.Lookup(name)
-			if skippedTags[a] {
-				if tt == html.StartTagToken && a != atom.Img {
-					skip++
-				}
-				continue
-			}
-			if skip > 0 {
-				continue
-			}
-			switch {
-			case a == atom.A:
-				if href := hrefAttr(z, hasAttr); href != "" && tt == html.StartTagToken {
-					w.open(a, `<a href="`+escapeAttr(href)+`">`)
-				}
-			case keptTags[a]:
-				if a == atom.P && w.top() == atom.P {
-					w.close(atom.P)
-				}
-				w.open(a, "<"+a.String()+">")
-			case blockTags[a]:
-				w.space = true
-			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			if skippedTags[a] {
-				if skip > 0 {
-					skip--
-				}
-				continue
-			}
-			if skip > 0 {
-				continue
-			}
-			switch {
-			case keptTags[a]:
-				w.close(a)
-			case blockTags[a]:
-				w.space = true
+			switch tt {
+			case html.TextToken:
+				w.token(tt, 0, string(z.Text()), nil)
+			case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+				name, hasAttr := z.TagName()
+				w.token(tt, atom.Lookup(name), "", func() string { return hrefAttr(z, hasAttr) })
 			}
 		}
 	}
@@ -133,6 +106,56 @@ func appleHTML(s string, max int, m measure) string {
 		w.pop()
 	}
 	return strings.TrimSpace(w.b.String())
+}
+
+// token handles one token: a tag a or text t; href gives a start tag's
+// usable href (see hrefAttr).
+func (w *htmlWriter) token(tt html.TokenType, a atom.Atom, t string, href func() string) {
+	switch tt {
+	case html.TextToken:
+		if w.skip == 0 {
+			w.text(t)
+		}
+	case html.StartTagToken, html.SelfClosingTagToken:
+		if skippedTags[a] {
+			if tt == html.StartTagToken && a != atom.Img {
+				w.skip++
+			}
+			return
+		}
+		if w.skip > 0 {
+			return
+		}
+		switch {
+		case a == atom.A:
+			if href := href(); href != "" && tt == html.StartTagToken {
+				w.open(a, `<a href="`+escapeAttr(href)+`">`)
+			}
+		case keptTags[a]:
+			if a == atom.P && w.top() == atom.P {
+				w.close(atom.P)
+			}
+			w.open(a, "<"+a.String()+">")
+		case blockTags[a]:
+			w.space = true
+		}
+	case html.EndTagToken:
+		if skippedTags[a] {
+			if w.skip > 0 {
+				w.skip--
+			}
+			return
+		}
+		if w.skip > 0 {
+			return
+		}
+		switch {
+		case keptTags[a]:
+			w.close(a)
+		case blockTags[a]:
+			w.space = true
+		}
+	}
 }
 
 func (w *htmlWriter) top() atom.Atom {
@@ -251,6 +274,22 @@ func hrefAttr(z *html.Tokenizer, more bool) string {
 			href = Clean(string(v))
 		}
 	}
+	return usableHref(href)
+}
+
+// simpleHref is hrefAttr for a token from scanSimple.
+func simpleHref(attrs []html.Attribute) string {
+	var href string
+	for _, a := range attrs {
+		if a.Key == "href" {
+			href = Clean(a.Val)
+		}
+	}
+	return usableHref(href)
+}
+
+// usableHref returns href when it is an absolute http, https or mailto URL.
+func usableHref(href string) string {
 	if href == "" {
 		return ""
 	}

@@ -17,6 +17,14 @@ import (
 // markup are kept. The result contains no character XML forbids.
 func SafeHTML(s string) string {
 	s = Strip(s)
+	if toks, ok := scanSimple(s); ok {
+		return strings.TrimSpace(renderSimple(toks, len(s)))
+	}
+	return safeHTMLTree(s)
+}
+
+// safeHTMLTree is SafeHTML of stripped s by way of x/net/html's parse tree.
+func safeHTMLTree(s string) string {
 	ctx := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	nodes, err := html.ParseFragment(strings.NewReader(s), ctx)
 	if err != nil {

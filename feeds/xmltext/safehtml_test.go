@@ -76,8 +76,12 @@ func FuzzSafeHTML(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
+	for _, s := range simpleSeeds {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		safe := SafeHTML(s)
+		checkSimplePath(t, s)
 		roundTripCDATA(t, safe)
 		if bad := unsafeMarkup(safe); bad != "" {
 			t.Fatalf("%s survived: %q", bad, safe)

@@ -28,21 +28,21 @@ func IsXMLChar(r rune) bool {
 // combining marks, is kept as it is. A string with nothing to remove is
 // returned without copying.
 func Strip(s string) string {
-	clean := true
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && n == 1) || !IsXMLChar(r) {
-			clean = false
-			break
-		}
-		i += n
-	}
-	if clean {
+	i := cleanPrefix(s)
+	if i == len(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); {
+	b.WriteString(s[:i])
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 || c == '\t' || c == '\n' || c == '\r' {
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if !(r == utf8.RuneError && n == 1) && IsXMLChar(r) {
 			b.WriteString(s[i : i+n])
@@ -50,6 +50,26 @@ func Strip(s string) string {
 		i += n
 	}
 	return b.String()
+}
+
+// cleanPrefix returns the length of the longest prefix of s that Strip
+// keeps whole: it scans ASCII a byte at a time and decodes only the rest.
+func cleanPrefix(s string) int {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && n == 1) || !IsXMLChar(r) {
+			return i
+		}
+		i += n
+	}
+	return len(s)
 }
 
 // Clean is Strip followed by trimming leading and trailing white space, the

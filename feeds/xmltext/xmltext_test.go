@@ -231,11 +231,28 @@ func FuzzCDATA(f *testing.F) {
 	})
 }
 
+// stripReference is Strip as first written, rune by rune: the ASCII fast
+// path must give the same strings.
+func stripReference(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !(r == utf8.RuneError && n == 1) && IsXMLChar(r) {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
 func FuzzText(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Strip(s), stripReference(s); got != want {
+			t.Fatalf("Strip(%q) = %q, want %q", s, got, want)
+		}
 		for _, v := range []string{Strip(s), Clean(s), Line(s)} {
 			if !utf8.ValidString(v) {
 				t.Fatalf("not UTF-8: %q", v)
@@ -269,11 +286,16 @@ func FuzzAppleHTML(f *testing.F) {
 		f.Add(s, 40)
 		f.Add(s, 10000)
 	}
+	for _, s := range simpleSeeds {
+		f.Add(s, 60)
+		f.Add(s, 100000)
+	}
 	f.Fuzz(func(t *testing.T, s string, max int) {
 		max = max % 20000
 		if max < 0 {
 			max = -max
 		}
+		checkAppleSimple(t, s, max)
 		checkAppleHTML(t, AppleHTML(s, max), max, runeLen)
 		checkAppleHTML(t, AppleHTMLBytes(s, max), max, byteLen)
 	})
