@@ -3,12 +3,14 @@ package site
 import (
 	"context"
 	"fmt"
+	"runtime"
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/feedcheck"
 	"github.com/feedpub/feedpub/media/publish"
+	"golang.org/x/sync/errgroup"
 )
 
 // modelRules are feed rules feeds.Lint and the config already check with
@@ -68,12 +70,21 @@ func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, pr
 		// dates to give its Atom updated; there is nothing else to check.
 		empty[r.RSSKey], empty[r.AtomKey], empty[r.JSONKey] = true, true, true
 	}
-	for _, f := range files {
+	// Each feed is parsed and checked on its own core: the podcast feeds of
+	// a large catalogue are hundreds of megabytes.
+	found := make([][]error, len(files))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, f := range files {
 		check := checks[f.Key]
 		if check == nil || f.Key == "" || empty[f.Key] {
 			continue
 		}
-		for _, err := range check(f.Body) {
+		g.Go(func() error { found[i] = check(f.Body); return nil })
+	}
+	_ = g.Wait()
+	for i, f := range files {
+		for _, err := range found[i] {
 			fp, ok := err.(*feedcheck.Problem)
 			if !ok || modelRules[fp.ID] {
 				continue
