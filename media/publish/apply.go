@@ -574,6 +574,10 @@ func (c *counting) Delete(ctx context.Context, key string) error {
 	c.n.Add(1)
 	return c.Store.Delete(ctx, key)
 }
+func (c *counting) DeleteIf(ctx context.Context, key, etag string) error {
+	c.n.Add(1)
+	return c.Store.DeleteIf(ctx, key, etag)
+}
 
 type progressReader struct {
 	io.ReadSeeker
