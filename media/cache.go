@@ -2,8 +2,6 @@ package media
 
 import (
 	"encoding/json"
-	"errors"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -96,15 +94,8 @@ func (c *Cache) Save() error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
+	if err := sitefs.WriteFile(c.path, data); err != nil {
 		return err
-	}
-	tmp := c.path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, c.path); err != nil {
-		return errors.Join(err, os.Remove(tmp))
 	}
 	c.dirty = false
 	return nil

@@ -95,12 +95,18 @@ func (o *buildOptions) run(ctx context.Context) error {
 // returned, not printed; err is errReported when they hold errors.
 func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st store.Store, po publish.Options, so site.Options, guard func(*site.Result) error) (*site.Result, *publish.Report, diag.Problems, error) {
 	now := o.env.Now()
+	so.Now, so.Generator = now, "feedpub "+version
 	// An unchanged site is recognised from its files' metadata and one
-	// look at the target's manifest, before anything is parsed.
+	// look at the target's manifest, before anything is parsed. A dry run
+	// neither uses nor records it.
 	state := site.LoadState(cfg)
-	inputs, ferr := site.Fingerprint(cfg, version, os.Environ())
+	var inputs string
+	ferr := errors.New("dry run")
+	if !po.DryRun {
+		inputs, ferr = site.Fingerprint(cfg, version, os.Environ())
+	}
 	last, known := state.Targets[st.String()]
-	fast := ferr == nil && known && !po.DryRun && !po.BreakLock && !so.NoCache && !so.AcceptNewGUIDs &&
+	fast := ferr == nil && known && !po.BreakLock && !so.NoCache && !so.AcceptNewGUIDs &&
 		(!po.Prune || last.Orphans == 0) && last.Unchanged(inputs, now)
 	if fast {
 		if etag, err := publish.PeekManifest(ctx, st); err == nil && etag != "" && etag == last.Manifest {
@@ -110,39 +116,37 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 	sess, err := publish.Open(ctx, st, po)
 	if err != nil {
 		// Still check the site, so one run reports every problem.
-		so.Now, so.Generator = o.env.Now(), "feedpub "+version
 		res, ps := site.Build(ctx, cfg, so)
 		return res, sess.Report(), ps, err
 	}
-	so.Now, so.Generator, so.Published = o.env.Now(), "feedpub "+version, sess.Published()
+	// stop ends the session after err, saying also when the lock stayed.
+	stop := func(err error) error {
+		if cerr := sess.Close(); cerr != nil {
+			return fmt.Errorf("%w; %v", err, cerr)
+		}
+		return err
+	}
+	so.Published = sess.Published()
 	res, ps := site.Build(ctx, cfg, so)
 	for _, s := range res.Skipped {
 		o.debugf("left out %s: %s", s.File, s.Reason)
 	}
 	if ps.HasErrors() {
-		err := errReported
-		if cerr := sess.Close(); cerr != nil {
-			err = fmt.Errorf("%w; %v", err, cerr)
-		}
-		return res, sess.Report(), ps, err
+		return res, sess.Report(), ps, stop(errReported)
 	}
 	if guard != nil {
 		if err := guard(res); err != nil {
-			if cerr := sess.Close(); cerr != nil {
-				err = fmt.Errorf("%w; %v", err, cerr)
-			}
-			return res, sess.Report(), ps, err
+			return res, sess.Report(), ps, stop(err)
 		}
 	}
 	rep, err := sess.Apply(ctx, res.Files, res.Identity)
-	if cerr := sess.Close(); cerr != nil {
-		if err != nil {
-			err = fmt.Errorf("%w; %v", err, cerr)
-		} else {
-			rep.Warnings = append(rep.Warnings, cerr.Error())
-		}
+	if err != nil {
+		return res, rep, ps, stop(err)
 	}
-	if err == nil && !po.DryRun && ferr == nil {
+	if cerr := sess.Close(); cerr != nil {
+		rep.Warnings = append(rep.Warnings, cerr.Error())
+	}
+	if !po.DryRun && ferr == nil {
 		ts := site.TargetState{Inputs: inputs, Manifest: rep.ManifestETag, Due: site.NextDue(res, now), Files: len(res.Files)}
 		if !po.Prune {
 			ts.Orphans = len(rep.Plan.Orphans)
@@ -156,7 +160,7 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 			o.debugf("could not save %s: %v", site.StateDir, serr)
 		}
 	}
-	return res, rep, ps, err
+	return res, rep, ps, nil
 }
 
 // outDir resolves --out (the forms of a local publish.target) and refuses

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/sitefs"
 )
 
 // stateFile keeps, per target, what the last complete publish was made
@@ -53,27 +54,11 @@ func LoadState(cfg *config.Config) *State {
 
 // Save writes the state atomically.
 func (s *State) Save(cfg *config.Config) error {
-	dir := filepath.Join(cfg.Dir, StateDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
 	data, err := json.MarshalIndent(s, "", " ")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, stateFile+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, stateFile))
+	return sitefs.WriteFile(filepath.Join(cfg.Dir, StateDir, stateFile), data)
 }
 
 // Unchanged reports whether a publish to target, now, would be built from
