@@ -12,56 +12,13 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/feedpub/feedpub/media/notify"
 	"github.com/feedpub/feedpub/media/notify/cloudfront/cftest"
+	"github.com/feedpub/feedpub/media/notify/notifytest"
 )
-
-// hit is one request a stand-in endpoint received.
-type hit struct {
-	Method, Path string
-	Query        url.Values
-	Header       http.Header
-	Body         string
-}
-
-// endpoint stands in for a hub, an index, a gateway or a webhook: it
-// records each request and answers with the next status (the last repeats).
-type endpoint struct {
-	*httptest.Server
-	mu       sync.Mutex
-	hits     []hit
-	statuses []int
-}
-
-func newEndpoint(t *testing.T, statuses ...int) *endpoint {
-	e := &endpoint{statuses: append([]int{}, statuses...)}
-	if len(e.statuses) == 0 {
-		e.statuses = []int{http.StatusNoContent}
-	}
-	e.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		e.mu.Lock()
-		e.hits = append(e.hits, hit{r.Method, r.URL.Path, r.URL.Query(), r.Header.Clone(), string(body)})
-		st := e.statuses[min(len(e.hits)-1, len(e.statuses)-1)]
-		e.mu.Unlock()
-		w.WriteHeader(st)
-	}))
-	t.Cleanup(e.Close)
-	return e
-}
-
-// take returns the requests received since the last take.
-func (e *endpoint) take() []hit {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	h := e.hits
-	e.hits = nil
-	return h
-}
 
 // feedpubNotify runs the CLI like feedpub, with notification bounds.
 func feedpubNotify(t *testing.T, opt notify.Options, args ...string) cliResult {
@@ -121,7 +78,7 @@ func addEpisode(t *testing.T, dir string) {
 }
 
 func TestNotifyAcceptance(t *testing.T) {
-	hub, index, podping, hook, purge := newEndpoint(t), newEndpoint(t), newEndpoint(t), newEndpoint(t), newEndpoint(t)
+	hub, index, podping, hook, purge := notifytest.New(t), notifytest.New(t), notifytest.New(t), notifytest.New(t), notifytest.New(t)
 	cf := cftest.NewServer(t)
 	cf.Env(t)
 	t.Setenv("FEEDPUB_TEST_PODPING", "pp-token-never-printed")
@@ -141,13 +98,13 @@ func TestNotifyAcceptance(t *testing.T) {
 	if !bytes.Contains(first["podcast.xml"], []byte(`<atom:link href="`+hub.URL+`/" rel="hub"></atom:link>`)) {
 		t.Errorf("podcast.xml does not declare the hub")
 	}
-	if got := len(hub.take()); got != len(feedFiles) {
+	if got := len(hub.Take()); got != len(feedFiles) {
 		t.Errorf("first publish: hub got %d pings, want one per feed (%d)", got, len(feedFiles))
 	}
-	index.take()
-	podping.take()
-	hook.take()
-	purge.take()
+	index.Take()
+	podping.Take()
+	hook.Take()
+	purge.Take()
 	if strings.Contains(r.stdout+r.stderr, "pp-token") {
 		t.Error("the podping token was printed")
 	}
@@ -165,7 +122,7 @@ func TestNotifyAcceptance(t *testing.T) {
 	sort.Strings(wantURLs)
 
 	var pinged []string
-	for _, h := range hub.take() {
+	for _, h := range hub.Take() {
 		form, _ := url.ParseQuery(h.Body)
 		if h.Method != "POST" || h.Header.Get("Content-Type") != "application/x-www-form-urlencoded" || form.Get("hub.mode") != "publish" {
 			t.Errorf("hub request %+v", h)
@@ -176,14 +133,14 @@ func TestNotifyAcceptance(t *testing.T) {
 	if strings.Join(pinged, " ") != strings.Join(wantURLs, " ") {
 		t.Errorf("hub pinged %v, want exactly the changed feeds %v", pinged, wantURLs)
 	}
-	if h := index.take(); len(h) != 1 || h[0].Method != "GET" || h[0].Path != "/api/1.0/hub/pubnotify" || h[0].Query.Get("url") != baseURL+"podcast.xml" {
+	if h := index.Take(); len(h) != 1 || h[0].Method != "GET" || h[0].Path != "/api/1.0/hub/pubnotify" || h[0].Query.Get("url") != baseURL+"podcast.xml" {
 		t.Errorf("index got %+v, want one pubnotify for podcast.xml (video.xml did not change)", h)
 	}
-	if h := podping.take(); len(h) != 1 || h[0].Query.Get("url") != baseURL+"podcast.xml" || h[0].Query.Get("medium") != "podcast" ||
+	if h := podping.Take(); len(h) != 1 || h[0].Query.Get("url") != baseURL+"podcast.xml" || h[0].Query.Get("medium") != "podcast" ||
 		h[0].Query.Get("reason") != "update" || h[0].Header.Get("Authorization") != "pp-token-never-printed" {
 		t.Errorf("podping got %+v", h)
 	}
-	hooks := hook.take()
+	hooks := hook.Take()
 	if len(hooks) != 1 {
 		t.Fatalf("webhook got %d requests", len(hooks))
 	}
@@ -199,7 +156,7 @@ func TestNotifyAcceptance(t *testing.T) {
 			t.Errorf("added %+v, want Episode 42 with its GUID", a)
 		}
 	}
-	if h := purge.take(); len(h) != len(changed) {
+	if h := purge.Take(); len(h) != len(changed) {
 		t.Errorf("purge got %d requests, want %d", len(h), len(changed))
 	}
 	invs := cf.Invalidations()
@@ -221,8 +178,8 @@ func TestNotifyAcceptance(t *testing.T) {
 
 	// Nothing changed: nobody is told anything.
 	mustRun(t, "publish", "--config", cfg)
-	for name, e := range map[string]*endpoint{"hub": hub, "index": index, "podping": podping, "webhook": hook, "purge": purge} {
-		if h := e.take(); len(h) != 0 {
+	for name, e := range map[string]*notifytest.Endpoint{"hub": hub, "index": index, "podping": podping, "webhook": hook, "purge": purge} {
+		if h := e.Take(); len(h) != 0 {
 			t.Errorf("a no-op publish sent %s %d requests", name, len(h))
 		}
 	}
@@ -232,7 +189,7 @@ func TestNotifyAcceptance(t *testing.T) {
 }
 
 func TestNotifyFailureIsAWarning(t *testing.T) {
-	flaky := newEndpoint(t, 500, 204)
+	flaky := notifytest.New(t, 500, 204)
 	release := make(chan struct{})
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -257,7 +214,7 @@ func TestNotifyFailureIsAWarning(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: a failed notification must not fail the publish\n%s", r.code, r.stderr)
 	}
-	hits := flaky.take()
+	hits := flaky.Take()
 	if len(hits) != len(feedFiles)+1 {
 		t.Errorf("hub got %d requests, want one per feed plus the retry of the one answered 500", len(hits))
 	}
@@ -274,7 +231,7 @@ func TestNotifyFailureIsAWarning(t *testing.T) {
 }
 
 func TestNotifyDryRunAndNoNotify(t *testing.T) {
-	hub := newEndpoint(t)
+	hub := notifytest.New(t)
 	dir := copyExample(t)
 	cfg := filepath.Join(dir, "feedpub.yaml")
 	appendConfig(t, cfg, `  notify:
@@ -296,7 +253,7 @@ func TestNotifyDryRunAndNoNotify(t *testing.T) {
 	// A publish with --no-notify tells nobody, not even the real index or
 	// CloudFront (which this test could not reach).
 	r = mustRun(t, "publish", "--config", cfg, "--no-notify")
-	if h := hub.take(); len(h) != 0 || strings.Contains(r.stdout, "notified") {
+	if h := hub.Take(); len(h) != 0 || strings.Contains(r.stdout, "notified") {
 		t.Errorf("--no-notify sent %d requests:\n%s", len(h), r.stdout)
 	}
 }

@@ -3,58 +3,17 @@ package notify_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/feedpub/feedpub/media/notify"
+	"github.com/feedpub/feedpub/media/notify/notifytest"
 )
-
-// seen is one request as a stand-in server received it.
-type seen struct {
-	Method, Path string
-	Query        url.Values
-	Header       http.Header
-	Body         string
-}
-
-// recorder is an httptest server that records every request and answers
-// with the next of its statuses (the last repeats).
-type recorder struct {
-	*httptest.Server
-	mu       sync.Mutex
-	reqs     []seen
-	statuses []int
-}
-
-func newRecorder(t *testing.T, statuses ...int) *recorder {
-	rec := &recorder{statuses: statuses}
-	if len(rec.statuses) == 0 {
-		rec.statuses = []int{http.StatusNoContent}
-	}
-	rec.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		rec.mu.Lock()
-		rec.reqs = append(rec.reqs, seen{r.Method, r.URL.Path, r.URL.Query(), r.Header.Clone(), string(body)})
-		st := rec.statuses[min(len(rec.reqs)-1, len(rec.statuses)-1)]
-		rec.mu.Unlock()
-		w.WriteHeader(st)
-	}))
-	t.Cleanup(rec.Close)
-	return rec
-}
-
-func (r *recorder) got() []seen {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]seen(nil), r.reqs...)
-}
 
 var change = notify.Change{
 	Feeds: []notify.Feed{
@@ -77,7 +36,7 @@ func sendAll(t *testing.T, reqs []notify.Request, opt notify.Options) []notify.R
 }
 
 func TestExactRequests(t *testing.T) {
-	hub, index, podping, hook, purge := newRecorder(t), newRecorder(t), newRecorder(t), newRecorder(t), newRecorder(t)
+	hub, index, podping, hook, purge := notifytest.New(t), notifytest.New(t), notifytest.New(t), notifytest.New(t), notifytest.New(t)
 	tg := notify.Targets{
 		WebSub:       []string{hub.URL + "/hub"},
 		PodcastIndex: index.URL + "/api/1.0/hub/pubnotify",
@@ -93,7 +52,7 @@ func TestExactRequests(t *testing.T) {
 		}
 	}
 
-	got := hub.got()
+	got := hub.Got()
 	if len(got) != 2 {
 		t.Fatalf("hub got %d requests, want one per changed feed: %+v", len(got), got)
 	}
@@ -110,20 +69,20 @@ func TestExactRequests(t *testing.T) {
 		}
 	}
 
-	got = index.got()
+	got = index.Got()
 	if len(got) != 1 || got[0].Method != "GET" || got[0].Path != "/api/1.0/hub/pubnotify" ||
 		!reflect.DeepEqual(got[0].Query, url.Values{"url": {"https://media.example/podcast.xml"}}) ||
 		got[0].Header.Get("User-Agent") != "feedpub test" {
 		t.Errorf("index got %+v, want one GET ?url=<podcast feed> (review feeds are not podcasts)", got)
 	}
 
-	got = podping.got()
+	got = podping.Got()
 	wantQ := url.Values{"url": {"https://media.example/podcast.xml"}, "reason": {"update"}, "medium": {"podcast"}}
 	if len(got) != 1 || got[0].Method != "GET" || !reflect.DeepEqual(got[0].Query, wantQ) || got[0].Header.Get("Authorization") != "s3cret-token" {
 		t.Errorf("podping got %+v", got)
 	}
 
-	got = hook.got()
+	got = hook.Got()
 	if len(got) != 1 || got[0].Method != "POST" || got[0].Path != "/feedpub" || got[0].Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("webhook got %+v", got)
 	}
@@ -140,7 +99,7 @@ func TestExactRequests(t *testing.T) {
 	}
 
 	// Requests run concurrently: compare as a set.
-	got = purge.got()
+	got = purge.Got()
 	purged := map[string]bool{}
 	for _, r := range got {
 		if r.Method == "GET" && r.Path == "/purge" {
@@ -153,15 +112,15 @@ func TestExactRequests(t *testing.T) {
 }
 
 func TestRetriedOn5xxNotOn4xx(t *testing.T) {
-	flaky := newRecorder(t, 500, 204)
-	gone := newRecorder(t, 404)
+	flaky := notifytest.New(t, 500, 204)
+	gone := notifytest.New(t, 404)
 	tg := notify.Targets{Webhooks: []notify.Webhook{{URL: flaky.URL}, {URL: gone.URL}}}
 	res := sendAll(t, notify.Requests(tg, change), fast)
-	if res[0].Err != nil || res[0].Tries != 2 || len(flaky.got()) != 2 {
-		t.Errorf("500 then 204: %+v, %d requests; want success on the second try", res[0], len(flaky.got()))
+	if res[0].Err != nil || res[0].Tries != 2 || len(flaky.Got()) != 2 {
+		t.Errorf("500 then 204: %+v, %d requests; want success on the second try", res[0], len(flaky.Got()))
 	}
-	if res[1].Err == nil || res[1].Tries != 1 || res[1].Status != 404 || len(gone.got()) != 1 {
-		t.Errorf("404: %+v, %d requests; want one try and an error", res[1], len(gone.got()))
+	if res[1].Err == nil || res[1].Tries != 1 || res[1].Status != 404 || len(gone.Got()) != 1 {
+		t.Errorf("404: %+v, %d requests; want one try and an error", res[1], len(gone.Got()))
 	}
 	if w := res[1].Warning(); !strings.Contains(w, "HTTP 404") || !strings.Contains(w, gone.URL) {
 		t.Errorf("warning %q names neither the status nor the endpoint", w)
