@@ -69,7 +69,7 @@ func (in *Input) date(ce *content.Entry, e *Entry, r *identity.Record) {
 		return
 	}
 	up := identity.ParseTime(r.Updated)
-	if r.ContentHash != "" && r.ContentHash != contentHash(e) {
+	if r.ContentHash != "" && r.ContentHash != e.contentHash() {
 		up = in.Now.UTC().Truncate(time.Second)
 	}
 	if up.After(e.Updated) {
@@ -79,14 +79,18 @@ func (in *Input) date(ce *content.Entry, e *Entry, r *identity.Record) {
 
 // contentHash covers what a reader sees of an entry, so a change of rating,
 // body or title dates the entry as edited, while a new base_url or a
-// re-encoded episode does not.
-func contentHash(e *Entry) string {
-	h := sha256.New()
-	for _, s := range []string{e.Title, e.Summary, e.HTML, e.Author, e.Link, strings.Join(e.Tags, "\x1f")} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+// re-encoded episode does not. Build compares it and records it: it is
+// computed once (Build is sequential, so a plain field will do).
+func (e *Entry) contentHash() string {
+	if e.hash == "" {
+		h := sha256.New()
+		for _, s := range []string{e.Title, e.Summary, e.HTML, e.Author, e.Link, strings.Join(e.Tags, "\x1f")} {
+			h.Write([]byte(s))
+			h.Write([]byte{0})
+		}
+		e.hash = hex.EncodeToString(h.Sum(nil))
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return e.hash
 }
 
 // record returns what a publish of cat records: a record for every entry
@@ -147,7 +151,7 @@ func (in *Input) record(cat *Catalog, built []*Entry, matches []identity.Match, 
 		r.Feeds = nil
 		if e != nil {
 			r.GUID, r.AtomID, r.Feeds = e.GUID, e.AtomID, feedsOf[e]
-			r.ContentHash = contentHash(e)
+			r.ContentHash = e.contentHash()
 			if ce.Updated.IsZero() && e.Updated.After(e.Date) {
 				r.Updated = identity.FormatTime(e.Updated)
 			} else if ce.Updated.IsZero() {

@@ -226,6 +226,7 @@ type Entry struct {
 	safeHTML  string
 	appleOnce sync.Once
 	appleHTML string
+	hash      string // contentHash, once computed
 }
 
 // SafeHTML is xmltext.SafeHTML of the entry's HTML, computed once.
