@@ -107,3 +107,19 @@ func profileBuild(tb testing.TB, cfgPath, tree, dir string) {
 		float64(feedBytes)/1e6, float64(mid.HeapInuse)/1e6, float64(after.TotalAlloc-before.TotalAlloc)/1e6, after.Mallocs-before.Mallocs,
 		after.NumGC-before.NumGC, dir)
 }
+
+// TestProfileSite profiles a build of the site whose feedpub.yaml is
+// FEEDPUB_BENCH_PROFILE_CONFIG into FEEDPUB_BENCH_PROFILE (default the
+// current folder), built into a temporary folder: skipped without the
+// variable. With TestGenerateInto it profiles any catalogue size by hand.
+func TestProfileSite(t *testing.T) {
+	cfg := os.Getenv("FEEDPUB_BENCH_PROFILE_CONFIG")
+	if cfg == "" {
+		t.Skip("set FEEDPUB_BENCH_PROFILE_CONFIG=feedpub.yaml (and FEEDPUB_BENCH_PROFILE=DIR) to profile a build")
+	}
+	dir := os.Getenv("FEEDPUB_BENCH_PROFILE")
+	if dir == "" {
+		dir = "."
+	}
+	profileBuild(t, cfg, t.TempDir(), dir)
+}
