@@ -66,6 +66,7 @@ func profileBuild(tb testing.TB, cfgPath, tree, dir string) {
 	}
 	t1 := time.Now()
 	res, ps := site.Build(ctx, &cfg, site.Options{Now: time.Now(), Generator: "feedpub bench", Published: sess.Published()})
+	defer res.Close()
 	if ps.HasErrors() {
 		tb.Fatal(ps)
 	}

@@ -71,6 +71,7 @@ func (o *buildOptions) run(ctx context.Context) error {
 		_, err := o.outDir(cfg, res)
 		return err
 	})
+	defer func() { _ = res.Close() }() // res may come with err: remove its feeds either way
 	o.root.report(ps)
 	if err != nil {
 		if ps.HasErrors() || errors.Is(err, errReported) {

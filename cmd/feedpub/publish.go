@@ -98,7 +98,8 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	if cps.HasErrors() {
 		// No target is opened (nothing is locked or uploaded), but the
 		// site is still checked, so one run reports every problem.
-		_, ps := site.Build(ctx, cfg, site.Options{ReadOnly: true, Strict: ro.Strict, Now: ro.env.Now(), Generator: "feedpub " + version})
+		res, ps := site.Build(ctx, cfg, site.Options{ReadOnly: true, Strict: ro.Strict, Now: ro.env.Now(), Generator: "feedpub " + version})
+		res.Close()
 		ro.report(append(cps, ps...))
 		return errReported
 	}
@@ -135,6 +136,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		return err
 	})
 	finish()
+	defer res.Close()
 	ps = append(cps, ps...)
 	if rep != nil && (!ro.Verbose || o.JSON) { // --verbose logged them already
 		for _, w := range rep.Warnings {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/feeds/preview"
 	"github.com/feedpub/feedpub/feeds/site"
+	"github.com/feedpub/feedpub/media/publish"
 )
 
 // quietFor is how long the site must stay unchanged before a rebuild, so an
@@ -122,9 +124,21 @@ func (o *serveOptions) build(ctx context.Context, url string) preview.Build {
 	now := o.root.env.Now()
 	res, bps := site.Build(ctx, &cfg, site.Options{Now: now, Generator: "feedpub " + version, Drafts: o.Drafts, Future: o.Future})
 	ps.Add(bps...)
+	// The preview serves the feeds from memory: the build's files are
+	// removed before the next one.
+	defer res.Close()
 	b := preview.Build{Page: preview.Page{Catalog: res.Catalog, Entries: res.Entries, Skipped: res.Skipped, Problems: ps, Now: now}}
 	for _, f := range res.Files {
-		b.Files = append(b.Files, preview.File{Key: f.Key, ContentType: f.ContentType, SHA256: f.SHA256, Path: f.Path, Body: f.Body})
+		pf := preview.File{Key: f.Key, ContentType: f.ContentType, SHA256: f.SHA256, Path: f.Path, Body: f.Body}
+		if f.Kind == publish.KindFeed && f.Path != "" {
+			body, err := os.ReadFile(f.Path)
+			if err != nil {
+				b.Page.Problems.Errorf("FP406", f.Key, 0, "", "cannot read the rendered feed: %v", err)
+				continue
+			}
+			pf.Path, pf.Body = "", body
+		}
+		b.Files = append(b.Files, pf)
 	}
 	return b
 }

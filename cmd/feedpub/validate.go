@@ -60,6 +60,7 @@ func validateSite(ctx context.Context, ro *rootOptions) (string, error) {
 		return "", err
 	}
 	res, ps := site.Build(ctx, cfg, site.Options{ReadOnly: true, Strict: ro.Strict, Now: ro.env.Now(), Generator: "feedpub " + version})
+	defer res.Close()
 	ps = append(cps, ps...)
 	ro.report(ps)
 	for _, s := range res.Skipped {

@@ -38,7 +38,7 @@ func Detect(data []byte) string {
 	if t := bytes.TrimLeft(data, " \t\r\n\xef\xbb\xbf"); len(t) > 0 && t[0] == '{' {
 		return KindJSON
 	}
-	root, err := parseXML(data)
+	root, err := parseXML(bytes.NewReader(data), nil)
 	if err != nil {
 		return KindPodcast
 	}
@@ -88,7 +88,7 @@ func Enclosures(data []byte) []Enclosure {
 		}
 		return out
 	}
-	root, err := parseXML(data)
+	root, err := parseXML(bytes.NewReader(data), nil)
 	if err != nil {
 		return nil
 	}

@@ -1,12 +1,13 @@
 package feedcheck
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // node is a parsed XML element. name.Space is the namespace URL.
@@ -18,8 +19,12 @@ type node struct {
 }
 
 // parseXML parses data strictly: well-formed, UTF-8, every prefix declared.
-func parseXML(data []byte) (*node, error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
+// When done is not nil it is called with each element as it ends and the
+// elements enclosing it (root first); an element done returns true for is
+// left out of the tree, so a checker can take a feed's items one at a time
+// and never hold the whole document.
+func parseXML(rd io.Reader, done func(path []*node, n *node) bool) (*node, error) {
+	d := xml.NewDecoder(bufio.NewReaderSize(rd, 64<<10))
 	d.Strict = true
 	d.CharsetReader = func(label string, _ io.Reader) (io.Reader, error) {
 		return nil, fmt.Errorf("encoding %q: want UTF-8", label)
@@ -56,6 +61,10 @@ func parseXML(data []byte) (*node, error) {
 			n := stack[len(stack)-1]
 			n.text = text[len(text)-1].String()
 			stack, text = stack[:len(stack)-1], text[:len(text)-1]
+			if done != nil && len(stack) > 0 && done(stack, n) {
+				p := stack[len(stack)-1]
+				p.kids = p.kids[:len(p.kids)-1]
+			}
 		case xml.CharData:
 			if len(text) > 0 {
 				text[len(text)-1].Write(t)
@@ -132,4 +141,62 @@ func (n *node) walk(f func(*node)) {
 	for _, k := range n.kids {
 		k.walk(f)
 	}
+}
+
+// is reports whether n is the element local in namespace space.
+func (n *node) is(space, local string) bool {
+	return n != nil && n.name.Space == space && n.name.Local == local
+}
+
+// utf8Reader passes a reader through and notes whether what it read was
+// valid UTF-8, a rune split across two reads included.
+type utf8Reader struct {
+	r    io.Reader
+	tail [utf8.UTFMax]byte // the start of a rune the last read cut
+	nt   int
+	bad  bool
+}
+
+func (u *utf8Reader) Read(p []byte) (int, error) {
+	n, err := u.r.Read(p)
+	if !u.bad {
+		u.check(p[:n])
+		if err != nil && u.nt > 0 {
+			u.bad = true // the input ends inside a rune
+		}
+	}
+	return n, err
+}
+
+func (u *utf8Reader) check(b []byte) {
+	// Finish the rune the last read cut, a byte at a time.
+	for u.nt > 0 && len(b) > 0 {
+		u.tail[u.nt] = b[0]
+		u.nt++
+		b = b[1:]
+		if utf8.FullRune(u.tail[:u.nt]) {
+			if r, size := utf8.DecodeRune(u.tail[:u.nt]); r == utf8.RuneError && size == 1 {
+				u.bad = true
+				return
+			}
+			u.nt = 0
+		}
+	}
+	if u.nt > 0 {
+		return // b ended before the rune did
+	}
+	cut := len(b)
+	for j := len(b) - 1; j >= 0 && j >= len(b)-utf8.UTFMax; j-- {
+		if utf8.RuneStart(b[j]) {
+			if !utf8.FullRune(b[j:]) {
+				cut = j
+			}
+			break
+		}
+	}
+	if !utf8.Valid(b[:cut]) {
+		u.bad = true
+		return
+	}
+	u.nt = copy(u.tail[:], b[cut:])
 }

@@ -1,11 +1,14 @@
 package feedcheck
 
 import (
+	"bytes"
+	"io"
 	"math"
 	"net/mail"
 	"net/url"
 	"path"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -67,11 +70,40 @@ var appleTags = map[string]bool{"p": true, "ol": true, "ul": true, "li": true, "
 // required elements and the Podcasting 2.0 tags feedpub writes, and returns
 // every problem found (nil for none). See the Rule names in the source for
 // the full list.
-func CheckPodcast(data []byte) []error {
+func CheckPodcast(data []byte) []error { return CheckPodcastFrom(bytes.NewReader(data), Known{}) }
+
+// ItemFacts is what the rules that compare items (unique guids and titles,
+// a serial show's numbering, the show's name in a title) need of an item.
+type ItemFacts struct {
+	GUID     string `json:"guid"`
+	Title    string `json:"title"`              // itunes:title, else title
+	Numbered bool   `json:"numbered,omitempty"` // has itunes:episode
+}
+
+// Known describes items of a podcast feed that were left out of the
+// document CheckPodcastFrom reads because they were checked before: the
+// bytes of each are those of an item that, alone, broke no rule.
+type Known struct {
+	// Items are the facts of the items left out, by their position in the
+	// whole feed (0 for the first item); the items read fill the other
+	// positions in order.
+	Items map[int]ItemFacts
+	// Read, when set, is called with each item read: its position, its
+	// facts, and whether it broke no rule of its own (rules comparing it
+	// with other items aside), so the caller can remember it.
+	Read func(i int, f ItemFacts, clean bool)
+}
+
+// CheckPodcastFrom is CheckPodcast reading the feed from rd, which may
+// leave out items known to be good (see Known). Items are checked as they
+// are read and then dropped, so a feed of any size is checked in the
+// memory of its largest item.
+func CheckPodcastFrom(rd io.Reader, known Known) []error {
 	r := report{family: "podcast"}
-	root := r.rssRoot(data)
+	items := &podcastItems{r: &report{family: "podcast"}, known: known}
+	root := r.rssRoot(rd, items.check)
 	if root == nil {
-		return r.errs
+		return append(r.errs, items.r.errs...)
 	}
 	for prefix, want := range podcastNamespaces {
 		if got, ok := root.nsDecl(prefix); !ok || got != want {
@@ -147,118 +179,174 @@ func CheckPodcast(data []byte) []error {
 		}
 	}
 
-	items := ch.all("", "item")
-	if len(items) == 0 {
+	if items.n+len(known.Items) == 0 {
 		r.add(w, "channel.items", "no episodes: Apple Podcasts refuses an empty feed")
 	}
+	// What compares items, or depends on the channel (its title, its type,
+	// which may come after the items), is checked once all is read, in
+	// item order, the items left out included.
+	all := items.facts
+	for i, f := range known.Items {
+		all = append(all, laterItem{index: i, ItemFacts: f})
+	}
+	sort.Slice(all, func(a, b int) bool { return all[a].index < all[b].index })
 	show := textOf(ch.first("", "title"))
 	seen := map[string]bool{}
 	titles := map[string]int{}
-	for i, it := range items {
-		guid := textOf(it.first("", "guid"))
-		r.item = guid
-		iw := itemWhere("item", i, guid)
-		r.required(iw, it, "", "title", "item.title")
-		r.episodeTitle(iw, i, or(textOf(it.first(nsITunes, "title")), textOf(it.first("", "title"))), show, titles)
-		r.maxChars(iw, it, "", "title", MaxText)
-		r.maxChars(iw, it, nsITunes, "title", MaxText)
-		r.maxChars(iw, it, nsITunes, "author", MaxText)
-		if guid == "" {
-			r.add(iw, "item.guid", "required: without it Apple keys episodes on the enclosure URL")
-		} else if seen[guid] {
-			r.add(iw, "item.guid.unique", "guid %q repeats", guid)
+	for _, it := range all {
+		where := itemWhere("item", it.index, it.GUID)
+		items.r.item = it.GUID
+		if it.GUID != "" && seen[it.GUID] {
+			items.r.add(where, "item.guid.unique", "guid %q repeats", it.GUID)
 		}
-		seen[guid] = true
-		r.enclosure(iw, it.first("", "enclosure"), true)
-		if e := it.first("", "enclosure"); e != nil && strings.HasPrefix(e.attrOr("url"), "http://") {
-			r.add(iw, "item.enclosure.https", "%s is http: Apple Podcasts and most apps want media over https", e.attrOr("url"))
-		}
-		if p := it.first("", "pubDate"); p == nil || !isRFC2822(p.text) {
-			r.add(iw, "item.pubDate", "want an RFC 2822 date, got %q", textOf(p))
-		}
-		if d := it.first(nsITunes, "duration"); d != nil && !digitsRE.MatchString(d.text) {
-			r.add(iw, "item.itunes:duration", "want whole seconds, got %q", d.text)
-		}
-		if t := it.first(nsITunes, "episodeType"); t != nil {
-			switch t.text {
-			case "full", "trailer", "bonus":
-			default:
-				r.add(iw, "item.itunes:episodeType", "want full, trailer or bonus, got %q", t.text)
-			}
-		}
-		for _, name := range []string{"season", "episode"} {
-			if n := it.first(nsITunes, name); n != nil && !positive(n.text) {
-				r.add(iw, "item.itunes:"+name, "want a positive integer, got %q", n.text)
-			}
-		}
-		if n := it.first(nsPodcast, "season"); n != nil && !positive(n.text) {
-			r.add(iw, "item.podcast:season", "want a positive integer, got %q", n.text)
-		}
-		if n := it.first(nsPodcast, "episode"); n != nil && !decimalRE.MatchString(n.text) {
-			r.add(iw, "item.podcast:episode", "want a decimal number, got %q", n.text)
-		}
-		if typ == "serial" && it.first(nsITunes, "episode") == nil {
-			r.add(iw, "item.itunes:episode.serial", "a serial show needs itunes:episode on every item")
-		}
-		if d := it.first("", "description"); d != nil {
-			if n := utf8.RuneCountInString(d.text); n > 10000 {
-				r.add(iw, "item.description.length", "%d characters, Apple allows 10,000", n)
-			}
-			if bad := disallowedHTML(d.text); bad != "" {
-				r.add(iw, "item.description.html", "%s: Apple allows only <p> <ol> <ul> <li> <a href>", bad)
-			}
-		}
-		r.explicit(iw, it, false)
-		if img := it.first(nsITunes, "image"); img != nil && !isHTTP(img.attrOr("href")) {
-			r.add(iw, "item.itunes:image", "want an absolute http(s) href")
-		}
-		for _, t := range it.all(nsPodcast, "transcript") {
-			if !isHTTP(t.attrOr("url")) || !transcriptTypes[t.attrOr("type")] {
-				r.add(iw, "item.podcast:transcript", "want a url and a transcript type, got %q", t.attrOr("type"))
-			}
-		}
-		if c := it.first(nsPodcast, "chapters"); c != nil && (!isHTTP(c.attrOr("url")) || c.attrOr("type") != "application/json+chapters") {
-			r.add(iw, "item.podcast:chapters", "want a url and type application/json+chapters")
-		}
-		defaults := 0
-		for _, a := range it.all(nsPodcast, "alternateEnclosure") {
-			srcs := a.all(nsPodcast, "source")
-			if a.attrOr("type") == "" || len(srcs) == 0 {
-				r.add(iw, "item.podcast:alternateEnclosure", "want a type and at least one podcast:source")
-			}
-			for _, s := range srcs {
-				if s.attrOr("uri") == "" {
-					r.add(iw, "item.podcast:alternateEnclosure", "podcast:source without uri")
-				}
-			}
-			if l, ok := a.attr("length"); ok && !positive(l) {
-				r.add(iw, "item.podcast:alternateEnclosure", "length %q: want a positive integer", l)
-			}
-			switch d, _ := a.attr("default"); d {
-			case "true":
-				defaults++
-			case "", "false":
-			default:
-				r.add(iw, "item.podcast:alternateEnclosure", "default %q: want true or false", d)
-			}
-		}
-		if defaults > 1 {
-			r.add(iw, "item.podcast:alternateEnclosure", "%d alternates say default=\"true\"", defaults)
+		seen[it.GUID] = true
+		items.r.episodeTitle(where, it.index, it.Title, show, titles)
+		if typ == "serial" && !it.Numbered {
+			items.r.add(where, "item.itunes:episode.serial", "a serial show needs itunes:episode on every item")
 		}
 	}
+	items.r.item = ""
+	return append(r.errs, items.r.errs...)
+}
+
+// podcastItems checks a podcast feed's items one at a time.
+type podcastItems struct {
+	r     *report
+	known Known
+	n     int // items read so far
+	next  int // the position of the next item read
+	facts []laterItem
+}
+
+// laterItem is an item's facts and position, for the rules that compare.
+type laterItem struct {
+	index int
+	ItemFacts
+}
+
+// check checks one <item> of rss>channel and returns true (it is done
+// with); any other element is left in the tree.
+func (pi *podcastItems) check(path []*node, it *node) bool {
+	if len(path) != 2 || !path[1].is("", "channel") || !it.is("", "item") {
+		return false
+	}
+	r := pi.r
+	for pi.known.Items != nil {
+		if _, ok := pi.known.Items[pi.next]; !ok {
+			break
+		}
+		pi.next++
+	}
+	i := pi.next
+	pi.n++
+	pi.next++
+	before := len(r.errs)
 	r.item = ""
-	return r.errs
+	r.whitespace(it)
+	guid := textOf(it.first("", "guid"))
+	r.item = guid
+	defer func() { r.item = "" }()
+	iw := itemWhere("item", i, guid)
+	facts := ItemFacts{GUID: guid, Title: or(textOf(it.first(nsITunes, "title")), textOf(it.first("", "title"))),
+		Numbered: it.first(nsITunes, "episode") != nil}
+	pi.facts = append(pi.facts, laterItem{i, facts})
+	if pi.known.Read != nil {
+		defer func() { pi.known.Read(i, facts, len(r.errs) == before) }()
+	}
+	r.required(iw, it, "", "title", "item.title")
+	r.maxChars(iw, it, "", "title", MaxText)
+	r.maxChars(iw, it, nsITunes, "title", MaxText)
+	r.maxChars(iw, it, nsITunes, "author", MaxText)
+	if guid == "" {
+		r.add(iw, "item.guid", "required: without it Apple keys episodes on the enclosure URL")
+	}
+	r.enclosure(iw, it.first("", "enclosure"), true)
+	if e := it.first("", "enclosure"); e != nil && strings.HasPrefix(e.attrOr("url"), "http://") {
+		r.add(iw, "item.enclosure.https", "%s is http: Apple Podcasts and most apps want media over https", e.attrOr("url"))
+	}
+	if p := it.first("", "pubDate"); p == nil || !isRFC2822(p.text) {
+		r.add(iw, "item.pubDate", "want an RFC 2822 date, got %q", textOf(p))
+	}
+	if d := it.first(nsITunes, "duration"); d != nil && !digitsRE.MatchString(d.text) {
+		r.add(iw, "item.itunes:duration", "want whole seconds, got %q", d.text)
+	}
+	if t := it.first(nsITunes, "episodeType"); t != nil {
+		switch t.text {
+		case "full", "trailer", "bonus":
+		default:
+			r.add(iw, "item.itunes:episodeType", "want full, trailer or bonus, got %q", t.text)
+		}
+	}
+	for _, name := range []string{"season", "episode"} {
+		if n := it.first(nsITunes, name); n != nil && !positive(n.text) {
+			r.add(iw, "item.itunes:"+name, "want a positive integer, got %q", n.text)
+		}
+	}
+	if n := it.first(nsPodcast, "season"); n != nil && !positive(n.text) {
+		r.add(iw, "item.podcast:season", "want a positive integer, got %q", n.text)
+	}
+	if n := it.first(nsPodcast, "episode"); n != nil && !decimalRE.MatchString(n.text) {
+		r.add(iw, "item.podcast:episode", "want a decimal number, got %q", n.text)
+	}
+	if d := it.first("", "description"); d != nil {
+		if n := utf8.RuneCountInString(d.text); n > 10000 {
+			r.add(iw, "item.description.length", "%d characters, Apple allows 10,000", n)
+		}
+		if bad := disallowedHTML(d.text); bad != "" {
+			r.add(iw, "item.description.html", "%s: Apple allows only <p> <ol> <ul> <li> <a href>", bad)
+		}
+	}
+	r.explicit(iw, it, false)
+	if img := it.first(nsITunes, "image"); img != nil && !isHTTP(img.attrOr("href")) {
+		r.add(iw, "item.itunes:image", "want an absolute http(s) href")
+	}
+	for _, t := range it.all(nsPodcast, "transcript") {
+		if !isHTTP(t.attrOr("url")) || !transcriptTypes[t.attrOr("type")] {
+			r.add(iw, "item.podcast:transcript", "want a url and a transcript type, got %q", t.attrOr("type"))
+		}
+	}
+	if c := it.first(nsPodcast, "chapters"); c != nil && (!isHTTP(c.attrOr("url")) || c.attrOr("type") != "application/json+chapters") {
+		r.add(iw, "item.podcast:chapters", "want a url and type application/json+chapters")
+	}
+	defaults := 0
+	for _, a := range it.all(nsPodcast, "alternateEnclosure") {
+		srcs := a.all(nsPodcast, "source")
+		if a.attrOr("type") == "" || len(srcs) == 0 {
+			r.add(iw, "item.podcast:alternateEnclosure", "want a type and at least one podcast:source")
+		}
+		for _, s := range srcs {
+			if s.attrOr("uri") == "" {
+				r.add(iw, "item.podcast:alternateEnclosure", "podcast:source without uri")
+			}
+		}
+		if l, ok := a.attr("length"); ok && !positive(l) {
+			r.add(iw, "item.podcast:alternateEnclosure", "length %q: want a positive integer", l)
+		}
+		switch d, _ := a.attr("default"); d {
+		case "true":
+			defaults++
+		case "", "false":
+		default:
+			r.add(iw, "item.podcast:alternateEnclosure", "default %q: want true or false", d)
+		}
+	}
+	if defaults > 1 {
+		r.add(iw, "item.podcast:alternateEnclosure", "%d alternates say default=\"true\"", defaults)
+	}
+	return true
 }
 
 // MaxText is Apple's limit, in characters, on titles, authors and names.
 const MaxText = 255
 
-// rssRoot parses data and checks what every RSS feed needs at the top.
-func (r *report) rssRoot(data []byte) *node {
-	if !utf8.Valid(data) {
+// rssRoot parses the feed in rd, handing each element that ends to done
+// (see parseXML), and checks what every RSS feed needs at the top.
+func (r *report) rssRoot(rd io.Reader, done func(path []*node, n *node) bool) *node {
+	u := &utf8Reader{r: rd}
+	root, err := parseXML(u, done)
+	if u.bad {
 		r.add("document", "utf8", "not valid UTF-8")
 	}
-	root, err := parseXML(data)
 	if err != nil {
 		r.add("document", "xml", "not well-formed XML: %v", err)
 		return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"regexp"
 	"strings"
@@ -17,11 +18,15 @@ var rssAuthorRE = regexp.MustCompile(`^[^\s@()]+@[^\s@()]+\.[^\s@()]+( \(.+\))?$
 // description, atom:link rel="self", item guid (unique), title, RFC 2822
 // dates, author as "email (Name)", non-empty categories and enclosure
 // attributes. It returns every problem found.
-func CheckRSS(data []byte) []error {
+func CheckRSS(data []byte) []error { return CheckRSSFrom(bytes.NewReader(data)) }
+
+// CheckRSSFrom is CheckRSS reading the feed from rd, an item at a time.
+func CheckRSSFrom(rd io.Reader) []error {
 	r := report{family: "rss"}
-	root := r.rssRoot(data)
+	items := &rssItems{r: &report{family: "rss"}, seen: map[string]bool{}}
+	root := r.rssRoot(rd, items.check)
 	if root == nil {
-		return r.errs
+		return append(r.errs, items.r.errs...)
 	}
 	ch := root.first("", "channel")
 	if ch == nil {
@@ -39,43 +44,59 @@ func CheckRSS(data []byte) []error {
 		r.add(w, "channel.lastBuildDate", "want an RFC 2822 date, got %q", d.text)
 	}
 	r.selfLink(w, ch, "application/rss+xml")
-	seen := map[string]bool{}
-	for i, it := range ch.all("", "item") {
-		guid := textOf(it.first("", "guid"))
-		r.item = guid
-		iw := itemWhere("item", i, guid)
-		if strings.TrimSpace(textOf(it.first("", "title"))) == "" && strings.TrimSpace(textOf(it.first("", "description"))) == "" {
-			r.add(iw, "item.title", "an item needs a title or a description")
-		}
-		if guid == "" {
-			r.add(iw, "item.guid", "required")
-		} else if seen[guid] {
-			r.add(iw, "item.guid.unique", "guid %q repeats", guid)
-		}
-		seen[guid] = true
-		if p := it.first("", "pubDate"); p != nil && !isRFC2822(p.text) {
-			r.add(iw, "item.pubDate", "want an RFC 2822 date, got %q", p.text)
-		}
-		if a := it.first("", "author"); a != nil && !rssAuthorRE.MatchString(a.text) {
-			r.add(iw, "item.author", "want \"email (Name)\", got %q", a.text)
-		}
-		for _, c := range it.all("", "category") {
-			if strings.TrimSpace(c.text) == "" {
-				r.add(iw, "item.category", "empty category")
-			}
-		}
-		if l := it.first("", "link"); l != nil && !isHTTP(l.text) {
-			r.add(iw, "item.link", "want an absolute http(s) URL, got %q", l.text)
-		}
-		encs := it.all("", "enclosure")
-		if len(encs) > 1 {
-			r.add(iw, "item.enclosure", "%d enclosures; RSS allows one", len(encs))
-		}
-		for _, e := range encs {
-			r.enclosure(iw, e, false)
+	return append(r.errs, items.r.errs...)
+}
+
+// rssItems checks an RSS feed's items one at a time.
+type rssItems struct {
+	r    *report
+	n    int
+	seen map[string]bool
+}
+
+// check checks one <item> of rss>channel and returns true (it is done
+// with); any other element is left in the tree.
+func (ri *rssItems) check(path []*node, it *node) bool {
+	if len(path) != 2 || !path[1].is("", "channel") || !it.is("", "item") {
+		return false
+	}
+	r, seen, i := ri.r, ri.seen, ri.n
+	ri.n++
+	defer func() { r.item = "" }()
+	guid := textOf(it.first("", "guid"))
+	r.item = guid
+	iw := itemWhere("item", i, guid)
+	if strings.TrimSpace(textOf(it.first("", "title"))) == "" && strings.TrimSpace(textOf(it.first("", "description"))) == "" {
+		r.add(iw, "item.title", "an item needs a title or a description")
+	}
+	if guid == "" {
+		r.add(iw, "item.guid", "required")
+	} else if seen[guid] {
+		r.add(iw, "item.guid.unique", "guid %q repeats", guid)
+	}
+	seen[guid] = true
+	if p := it.first("", "pubDate"); p != nil && !isRFC2822(p.text) {
+		r.add(iw, "item.pubDate", "want an RFC 2822 date, got %q", p.text)
+	}
+	if a := it.first("", "author"); a != nil && !rssAuthorRE.MatchString(a.text) {
+		r.add(iw, "item.author", "want \"email (Name)\", got %q", a.text)
+	}
+	for _, c := range it.all("", "category") {
+		if strings.TrimSpace(c.text) == "" {
+			r.add(iw, "item.category", "empty category")
 		}
 	}
-	return r.errs
+	if l := it.first("", "link"); l != nil && !isHTTP(l.text) {
+		r.add(iw, "item.link", "want an absolute http(s) URL, got %q", l.text)
+	}
+	encs := it.all("", "enclosure")
+	if len(encs) > 1 {
+		r.add(iw, "item.enclosure", "%d enclosures; RSS allows one", len(encs))
+	}
+	for _, e := range encs {
+		r.enclosure(iw, e, false)
+	}
+	return true
 }
 
 const nsAtomFeed = "http://www.w3.org/2005/Atom"
@@ -84,19 +105,24 @@ const nsAtomFeed = "http://www.w3.org/2005/Atom"
 // unique), title, updated (RFC 3339), rel="self" link, an author for every
 // entry, category term, enclosure length and type, and content or an
 // alternate link on every entry. It returns every problem found.
-func CheckAtom(data []byte) []error {
+func CheckAtom(data []byte) []error { return CheckAtomFrom(bytes.NewReader(data)) }
+
+// CheckAtomFrom is CheckAtom reading the feed from rd, an entry at a time.
+func CheckAtomFrom(rd io.Reader) []error {
 	r := report{family: "atom"}
-	if !utf8.Valid(data) {
+	entries := &atomEntries{r: &report{family: "atom"}, seen: map[string]bool{}}
+	u := &utf8Reader{r: rd}
+	root, err := parseXML(u, entries.check)
+	if u.bad {
 		r.add("document", "utf8", "not valid UTF-8")
 	}
-	root, err := parseXML(data)
 	if err != nil {
 		r.add("document", "xml", "not well-formed XML: %v", err)
-		return r.errs
+		return append(r.errs, entries.r.errs...)
 	}
 	if root.name.Space != nsAtomFeed || root.name.Local != "feed" {
 		r.add("document", "atom", "root is {%s}%s, want the Atom feed element", root.name.Space, root.name.Local)
-		return r.errs
+		return append(r.errs, entries.r.errs...)
 	}
 	const w = "feed"
 	atomID(&r, w, "feed.id", root)
@@ -111,53 +137,80 @@ func CheckAtom(data []byte) []error {
 	if !self {
 		r.add(w, "feed.link.self", "want link rel=\"self\" with the feed's URL")
 	}
-	feedAuthor := hasAtomAuthor(root)
-	seen := map[string]bool{}
-	for i, e := range root.all(nsAtomFeed, "entry") {
-		id := textOf(e.first(nsAtomFeed, "id"))
-		r.item = id
-		ew := itemWhere("entry", i, id)
-		atomID(&r, ew, "entry.id", e)
-		if seen[id] && id != "" {
-			r.add(ew, "entry.id.unique", "id %q repeats", id)
+	// The feed's author may follow its entries, so entries without one of
+	// their own are checked at the end.
+	if !hasAtomAuthor(root) {
+		for _, u := range entries.unsigned {
+			entries.r.item = u.id
+			entries.r.add(u.where, "entry.author", "an entry needs author/name when the feed has none")
 		}
-		seen[id] = true
-		r.required(ew, e, nsAtomFeed, "title", "entry.title")
-		atomDate(&r, ew, "entry.updated", e.first(nsAtomFeed, "updated"), true)
-		atomDate(&r, ew, "entry.published", e.first(nsAtomFeed, "published"), false)
-		if !feedAuthor && !hasAtomAuthor(e) {
-			r.add(ew, "entry.author", "an entry needs author/name when the feed has none")
-		}
-		alternate := false
-		for _, l := range e.all(nsAtomFeed, "link") {
-			switch l.attrOr("rel") {
-			case "", "alternate":
-				alternate = true
-			case "enclosure":
-				if !positive(l.attrOr("length")) || l.attrOr("type") == "" || !isHTTP(l.attrOr("href")) {
-					r.add(ew, "entry.link.enclosure", "enclosure link needs href, length and type")
-				}
-			}
-		}
-		if !alternate && e.first(nsAtomFeed, "content") == nil {
-			r.add(ew, "entry.content", "an entry needs content or an alternate link")
-		}
-		for _, c := range e.all(nsAtomFeed, "category") {
-			if strings.TrimSpace(c.attrOr("term")) == "" {
-				r.add(ew, "entry.category", "category needs a term")
-			}
-		}
-		if c := e.first(nsAtomFeed, "content"); c != nil {
-			switch t := c.attrOr("type"); t {
-			case "", "text", "html", "xhtml":
-			default:
-				if !strings.Contains(t, "/") {
-					r.add(ew, "entry.content", "content type %q", t)
-				}
+		entries.r.item = ""
+	}
+	return append(r.errs, entries.r.errs...)
+}
+
+// atomEntries checks an Atom feed's entries one at a time.
+type atomEntries struct {
+	r        *report
+	n        int
+	seen     map[string]bool
+	unsigned []unsigned // entries without an author of their own
+}
+
+type unsigned struct{ where, id string }
+
+// check checks one <entry> of the feed and returns true (it is done
+// with); any other element is left in the tree.
+func (ae *atomEntries) check(path []*node, e *node) bool {
+	if len(path) != 1 || !path[0].is(nsAtomFeed, "feed") || !e.is(nsAtomFeed, "entry") {
+		return false
+	}
+	r, seen, i := ae.r, ae.seen, ae.n
+	ae.n++
+	defer func() { r.item = "" }()
+	id := textOf(e.first(nsAtomFeed, "id"))
+	r.item = id
+	ew := itemWhere("entry", i, id)
+	atomID(r, ew, "entry.id", e)
+	if seen[id] && id != "" {
+		r.add(ew, "entry.id.unique", "id %q repeats", id)
+	}
+	seen[id] = true
+	r.required(ew, e, nsAtomFeed, "title", "entry.title")
+	atomDate(r, ew, "entry.updated", e.first(nsAtomFeed, "updated"), true)
+	atomDate(r, ew, "entry.published", e.first(nsAtomFeed, "published"), false)
+	if !hasAtomAuthor(e) {
+		ae.unsigned = append(ae.unsigned, unsigned{ew, id})
+	}
+	alternate := false
+	for _, l := range e.all(nsAtomFeed, "link") {
+		switch l.attrOr("rel") {
+		case "", "alternate":
+			alternate = true
+		case "enclosure":
+			if !positive(l.attrOr("length")) || l.attrOr("type") == "" || !isHTTP(l.attrOr("href")) {
+				r.add(ew, "entry.link.enclosure", "enclosure link needs href, length and type")
 			}
 		}
 	}
-	return r.errs
+	if !alternate && e.first(nsAtomFeed, "content") == nil {
+		r.add(ew, "entry.content", "an entry needs content or an alternate link")
+	}
+	for _, c := range e.all(nsAtomFeed, "category") {
+		if strings.TrimSpace(c.attrOr("term")) == "" {
+			r.add(ew, "entry.category", "category needs a term")
+		}
+	}
+	if c := e.first(nsAtomFeed, "content"); c != nil {
+		switch t := c.attrOr("type"); t {
+		case "", "text", "html", "xhtml":
+		default:
+			if !strings.Contains(t, "/") {
+				r.add(ew, "entry.content", "content type %q", t)
+			}
+		}
+	}
+	return true
 }
 
 func hasAtomAuthor(n *node) bool {
@@ -316,4 +369,16 @@ func jsonAuthors(r *report, where, rule string, v any) {
 			r.add(where, rule, "author without a name")
 		}
 	}
+}
+
+// CheckJSONFeedFrom is CheckJSONFeed reading the feed from rd. A JSON Feed
+// is read whole: the review feeds it is written for are short.
+func CheckJSONFeedFrom(rd io.Reader) []error {
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		r := report{family: "json"}
+		r.add("document", "json", "cannot read: %v", err)
+		return r.errs
+	}
+	return CheckJSONFeed(data)
 }

@@ -57,25 +57,49 @@ var ErrNoEnclosure = errors.New("no enclosure for the feed's medium")
 // limits, and Apple requirements the show does not meet, come back as
 // warnings; the feed is still written.
 func Render(w io.Writer, s *feeds.Show) ([]Warning, error) {
+	warns, _, err := RenderLayout(w, s)
+	return warns, err
+}
+
+// Span is where one item lies in a rendered feed: bytes [Start, End), the
+// line break and indentation before its <item> included, so the spans of a
+// feed's items are adjacent.
+type Span struct{ Start, End int64 }
+
+// RenderLayout is Render that also returns where each item (in s.Items
+// order) lies in what it wrote, so a checker can tell an item it has seen
+// before from its bytes alone.
+func RenderLayout(w io.Writer, s *feeds.Show) ([]Warning, []Span, error) {
 	if s == nil {
-		return nil, errors.New("podcast: nil show")
+		return nil, nil, errors.New("podcast: nil show")
 	}
 	r := &renderer{show: s}
 	doc, err := r.document()
 	if err != nil {
-		return nil, fmt.Errorf("podcast: %s: %w", s.Key, err)
+		return nil, nil, fmt.Errorf("podcast: %s: %w", s.Key, err)
 	}
-	bw, ok := w.(*bufio.Writer)
-	if !ok {
-		bw = bufio.NewWriterSize(w, 64<<10)
-	}
+	cw := &countingWriter{w: w}
+	bw := bufio.NewWriterSize(cw, 64<<10)
+	x := &xmlWriter{w: bw, offset: func() int64 { return cw.n + int64(bw.Buffered()) }}
 	bw.WriteString(xmlHeader)
-	doc.write(&xmlWriter{w: bw})
+	doc.write(x)
 	bw.WriteByte('\n')
 	if err := bw.Flush(); err != nil {
-		return nil, fmt.Errorf("podcast: %s: write: %w", s.Key, err)
+		return nil, nil, fmt.Errorf("podcast: %s: write: %w", s.Key, err)
 	}
-	return r.warns, nil
+	return r.warns, x.spans, nil
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 type renderer struct {

@@ -265,3 +265,39 @@ func TestRenderErrors(t *testing.T) {
 		t.Error("nil show rendered")
 	}
 }
+
+// RenderLayout writes what Render writes and says where each item lies:
+// adjacent spans, each one whole <item>, in the show's order.
+func TestRenderLayout(t *testing.T) {
+	s := feedtest.ExampleCatalog().Podcast
+	var plain, laid bytes.Buffer
+	if _, err := podcast.Render(&plain, s); err != nil {
+		t.Fatal(err)
+	}
+	_, spans, err := podcast.RenderLayout(&laid, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(plain.Bytes(), laid.Bytes()) {
+		t.Fatal("RenderLayout wrote other bytes than Render")
+	}
+	if len(spans) != len(s.Items) {
+		t.Fatalf("%d spans for %d items", len(spans), len(s.Items))
+	}
+	doc := laid.String()
+	for i, sp := range spans {
+		item := doc[sp.Start:sp.End]
+		if !strings.HasPrefix(item, "\n    <item>") || !strings.HasSuffix(item, "</item>") || strings.Count(item, "<item>") != 1 {
+			t.Errorf("span %d is not one item: %.60q ... %.20q", i, item, item[max(0, len(item)-20):])
+		}
+		if !strings.Contains(item, s.Items[i].GUID) {
+			t.Errorf("span %d does not hold item %s", i, s.Items[i].GUID)
+		}
+		if i > 0 && sp.Start != spans[i-1].End {
+			t.Errorf("span %d starts at %d, the last ended at %d", i, sp.Start, spans[i-1].End)
+		}
+	}
+	if rest := doc[spans[len(spans)-1].End:]; rest != "\n  </channel>\n</rss>\n" {
+		t.Errorf("after the items: %q", rest)
+	}
+}

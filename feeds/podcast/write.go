@@ -19,6 +19,8 @@ type xmlWriter struct {
 	depth      int
 	indentedIn bool
 	putNewline bool
+	offset     func() int64 // bytes written so far
+	spans      []Span       // of the items written
 }
 
 func (x *xmlWriter) indent(delta int) {
@@ -280,7 +282,9 @@ func (c *channel) write(x *xmlWriter) {
 		x.close("podcast:updateFrequency")
 	}
 	for i := range c.Items {
+		start := x.offset()
 		c.Items[i].write(x)
+		x.spans = append(x.spans, Span{start, x.offset()})
 	}
 	x.close("channel")
 }

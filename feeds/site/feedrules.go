@@ -3,12 +3,14 @@ package site
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime"
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/feedcheck"
+	"github.com/feedpub/feedpub/feeds/podcast"
 	"github.com/feedpub/feedpub/media/publish"
 	"golang.org/x/sync/errgroup"
 )
@@ -24,20 +26,23 @@ var modelRules = map[string]bool{"FP401": true, "FP402": true, "FP403": true, "F
 // file that already has an error most likely follows from that error, so
 // it is left out (and counted once), and with site.base_url invalid every
 // URL in the feeds is, so the rules are skipped, saying so once.
-func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, prior diag.Problems) diag.Problems {
+//
+// layouts give where each podcast feed's items lie in its file; with a
+// cache of checked items, only the items not seen before are parsed.
+func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, layouts map[string][]podcast.Span, checked *itemCache, prior diag.Problems) diag.Problems {
 	var ps diag.Problems
 	if cfg.Invalid("site.base_url") {
 		ps.Notef("FP133", cfg.File, cfg.Line("site.base_url"), "site.base_url", "skipped: the rules of the rendered feeds (FP4xx, FP5xx): site.base_url is invalid")
 		return ps
 	}
-	checks := map[string]func([]byte) []error{}
+	checks := map[string]func(io.Reader) []error{}
 	source := map[string]string{} // item guid or Atom id → entry file
 	section := map[string]string{}
 	for _, s := range []*feeds.Show{cat.Podcast, cat.Video} {
 		if s == nil {
 			continue
 		}
-		checks[s.Key], section[s.Key] = feedcheck.CheckPodcast, string(s.Medium)
+		checks[s.Key], section[s.Key] = nil, string(s.Medium)
 		if s.Medium == feeds.Audio {
 			section[s.Key] = "podcast"
 		}
@@ -46,9 +51,9 @@ func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, pr
 		}
 	}
 	if r := cat.Reviews; r != nil {
-		checks[r.RSSKey], section[r.RSSKey] = feedcheck.CheckRSS, "reviews.rss"
-		checks[r.AtomKey], section[r.AtomKey] = feedcheck.CheckAtom, "reviews.atom"
-		checks[r.JSONKey], section[r.JSONKey] = feedcheck.CheckJSONFeed, "reviews.json"
+		checks[r.RSSKey], section[r.RSSKey] = feedcheck.CheckRSSFrom, "reviews.rss"
+		checks[r.AtomKey], section[r.AtomKey] = feedcheck.CheckAtomFrom, "reviews.atom"
+		checks[r.JSONKey], section[r.JSONKey] = feedcheck.CheckJSONFeedFrom, "reviews.json"
 		for _, e := range r.Items {
 			source[e.GUID], source[e.AtomID] = e.Source, e.Source
 		}
@@ -70,23 +75,41 @@ func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, pr
 		// dates to give its Atom updated; there is nothing else to check.
 		empty[r.RSSKey], empty[r.AtomKey], empty[r.JSONKey] = true, true, true
 	}
-	// Each feed is parsed and checked on its own core: the podcast feeds of
-	// a large catalogue are hundreds of megabytes.
+	// Each feed is read back from its file and checked on its own core, an
+	// item at a time: the podcast feeds of a large catalogue are hundreds of
+	// megabytes.
 	found := make([][]error, len(files))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, f := range files {
-		check := checks[f.Key]
-		if check == nil || f.Key == "" || empty[f.Key] {
+		check, ok := checks[f.Key]
+		if !ok || f.Key == "" || empty[f.Key] {
 			continue
 		}
-		g.Go(func() error { found[i] = check(f.Body); return nil })
+		if check == nil { // a podcast feed
+			g.Go(func() error { found[i] = checkPodcastFile(f, layouts[f.Key], checked); return nil })
+			continue
+		}
+		g.Go(func() error {
+			rd, err := f.Open()
+			if err != nil {
+				found[i] = []error{err}
+				return nil
+			}
+			defer rd.Close()
+			found[i] = check(rd)
+			return nil
+		})
 	}
 	_ = g.Wait()
 	for i, f := range files {
 		for _, err := range found[i] {
 			fp, ok := err.(*feedcheck.Problem)
-			if !ok || modelRules[fp.ID] {
+			if !ok {
+				ps.Errorf("FP406", f.Key, 0, "", "cannot check the rendered feed: %v", err)
+				continue
+			}
+			if modelRules[fp.ID] {
 				continue
 			}
 			file, line := cfg.File, cfg.Line(section[f.Key])

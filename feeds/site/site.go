@@ -5,11 +5,13 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -70,6 +72,20 @@ type Result struct {
 	Files []publish.File
 	// Identity is what a publish records for the next build.
 	Identity *publish.Identity
+
+	spool string // the rendered feeds' folder, removed by Close
+}
+
+// Close removes the rendered feeds (the Path of each feed in Files): call
+// it once the files are published or no longer needed. A nil Result, or
+// one closed already, is fine.
+func (r *Result) Close() error {
+	if r == nil || r.spool == "" {
+		return nil
+	}
+	err := os.RemoveAll(r.spool)
+	r.spool = ""
+	return err
 }
 
 func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.Problems) {
@@ -125,8 +141,23 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 		Identity: &publish.Identity{Entries: cat.Records, FeedIDs: cat.FeedIDs}}
 	// The feeds are rendered and checked even after errors, so one run
 	// reports everything; they are published only without any.
-	files, rps := render(cfg, cat)
-	ps.Add(CheckFeeds(cfg, cat, files, ps)...)
+	spool, err := os.MkdirTemp("", "feedpub-feeds-")
+	if err != nil {
+		ps.Errorf("FP406", cfg.File, 0, "", "cannot render the feeds: %v", err)
+		return res, ps
+	}
+	res.spool = spool
+	files, layouts, rps := render(cfg, cat, spool)
+	var checked *itemCache
+	if !opt.NoCache {
+		checked = openItemCache(filepath.Join(cfg.Dir, StateDir, itemCacheFile), opt.Generator)
+	}
+	ps.Add(CheckFeeds(cfg, cat, files, layouts, checked, ps)...)
+	if checked != nil && !opt.ReadOnly {
+		if err := checked.save(); err != nil {
+			ps.Warnf("FP131", filepath.Join(StateDir, itemCacheFile), 0, "", "cannot save the cache of checked items: %v", err)
+		}
+	}
 	if ps.HasErrors() {
 		// Render errors, and warnings about the channel, follow from those
 		// reported; the items' warnings are the entries' own.
@@ -356,53 +387,62 @@ func contentType(a *media.Asset) string {
 	return a.MIME
 }
 
-// render encodes every configured feed.
-func render(cfg *config.Config, cat *feeds.Catalog) ([]publish.File, diag.Problems) {
+// render encodes every configured feed into a file of its own in spool:
+// the podcast feeds of a large catalogue are hundreds of megabytes, which
+// a build should not hold in memory, and a publish uploads them from there.
+//
+// It also returns where each item lies in each podcast feed, by key.
+func render(cfg *config.Config, cat *feeds.Catalog, spool string) ([]publish.File, map[string][]podcast.Span, diag.Problems) {
 	type job struct {
 		key, ctype string
-		fn         func(*bytes.Buffer) ([]podcast.Warning, error)
+		fn         func(io.Writer) ([]podcast.Warning, []podcast.Span, error)
 	}
 	var jobs []job
 	for _, s := range []*feeds.Show{cat.Podcast, cat.Video} {
 		if s == nil {
 			continue
 		}
-		jobs = append(jobs, job{s.Key, "application/rss+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
-			return podcast.Render(b, s)
+		jobs = append(jobs, job{s.Key, "application/rss+xml; charset=utf-8", func(w io.Writer) ([]podcast.Warning, []podcast.Span, error) {
+			return podcast.RenderLayout(w, s)
 		}})
 	}
 	if r := cat.Reviews; r != nil {
 		if r.RSSKey != "" {
-			jobs = append(jobs, job{r.RSSKey, "application/rss+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
-				return syndication.RenderRSS(b, r)
+			jobs = append(jobs, job{r.RSSKey, "application/rss+xml; charset=utf-8", func(w io.Writer) ([]podcast.Warning, []podcast.Span, error) {
+				warns, err := syndication.RenderRSS(w, r)
+				return warns, nil, err
 			}})
 		}
 		if r.AtomKey != "" {
-			jobs = append(jobs, job{r.AtomKey, "application/atom+xml; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
-				return syndication.RenderAtom(b, r)
+			jobs = append(jobs, job{r.AtomKey, "application/atom+xml; charset=utf-8", func(w io.Writer) ([]podcast.Warning, []podcast.Span, error) {
+				warns, err := syndication.RenderAtom(w, r)
+				return warns, nil, err
 			}})
 		}
 		if r.JSONKey != "" {
-			jobs = append(jobs, job{r.JSONKey, "application/feed+json; charset=utf-8", func(b *bytes.Buffer) ([]podcast.Warning, error) {
-				return syndication.RenderJSON(b, r)
+			jobs = append(jobs, job{r.JSONKey, "application/feed+json; charset=utf-8", func(w io.Writer) ([]podcast.Warning, []podcast.Span, error) {
+				warns, err := syndication.RenderJSON(w, r)
+				return warns, nil, err
 			}})
 		}
 	}
 	// The feeds are independent (entries sanitise their HTML once, safely
 	// for concurrent use), so they render on every core.
 	type result struct {
-		file publish.File
-		ps   diag.Problems
-		ok   bool
+		file  publish.File
+		spans []podcast.Span
+		ps    diag.Problems
+		ok    bool
 	}
 	results := make([]result, len(jobs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, j := range jobs {
 		g.Go(func() error {
-			var buf bytes.Buffer
-			warns, err := j.fn(&buf)
 			r := &results[i]
+			name := filepath.Join(spool, fmt.Sprintf("feed-%d", i))
+			size, sum, spans, warns, err := renderFile(name, j.fn)
+			r.spans = spans
 			for _, w := range warns {
 				r.ps.Warnf("FP407", w.Source, 0, w.Field, "%s", w.Msg)
 			}
@@ -410,10 +450,9 @@ func render(cfg *config.Config, cat *feeds.Catalog) ([]publish.File, diag.Proble
 				r.ps.Errorf("FP406", j.key, 0, "", "cannot render: %v", err)
 				return nil
 			}
-			sum := sha256.Sum256(buf.Bytes())
 			r.file, r.ok = publish.File{
-				Key: j.key, Kind: publish.KindFeed, Body: buf.Bytes(), Size: int64(buf.Len()),
-				SHA256: hex.EncodeToString(sum[:]), ContentType: j.ctype, CacheControl: cfg.Publish.CacheControl.Feeds,
+				Key: j.key, Kind: publish.KindFeed, Path: name, Size: size,
+				SHA256: sum, ContentType: j.ctype, CacheControl: cfg.Publish.CacheControl.Feeds,
 			}, true
 			return nil
 		})
@@ -421,10 +460,14 @@ func render(cfg *config.Config, cat *feeds.Catalog) ([]publish.File, diag.Proble
 	_ = g.Wait()
 	var ps diag.Problems
 	var files []publish.File
+	layouts := map[string][]podcast.Span{}
 	for _, r := range results {
 		ps.Add(r.ps...)
 		if r.ok {
 			files = append(files, r.file)
+			if r.spans != nil {
+				layouts[r.file.Key] = r.spans
+			}
 		}
 	}
 	sort.SliceStable(files, func(i, j int) bool { return files[i].Key < files[j].Key })
@@ -435,7 +478,42 @@ func render(cfg *config.Config, cat *feeds.Catalog) ([]publish.File, diag.Proble
 		}
 		seen[f.Key] = true
 	}
-	return files, ps
+	return files, layouts, ps
+}
+
+// renderFile writes one feed to the file name through a buffer, hashing
+// and counting the bytes on the way, so the feed is never held whole.
+func renderFile(name string, fn func(io.Writer) ([]podcast.Warning, []podcast.Span, error)) (size int64, sum string, spans []podcast.Span, warns []podcast.Warning, err error) {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return 0, "", nil, nil, err
+	}
+	h := sha256.New()
+	cw := &countWriter{w: io.MultiWriter(f, h)}
+	bw := bufio.NewWriterSize(cw, 256<<10)
+	warns, spans, err = fn(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, "", nil, warns, err
+	}
+	return cw.n, hex.EncodeToString(h.Sum(nil)), spans, warns, nil
+}
+
+// countWriter counts what passes through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // overBudget warns about a podcast feed larger than its size_budget, with

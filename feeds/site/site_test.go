@@ -1,6 +1,7 @@
 package site_test
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/feedtest"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
@@ -35,7 +37,7 @@ func load(t testing.TB, dir string) *config.Config {
 
 func TestBuildExampleListsEveryReferencedFileOnce(t *testing.T) {
 	cfg := example(t)
-	res, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	res, ps := buildSite(t, cfg, site.Options{Now: now, ReadOnly: true})
 	if ps.HasErrors() {
 		t.Fatal(ps.Err())
 	}
@@ -107,7 +109,7 @@ func TestBuildReportsProblemsOfEveryStageTogether(t *testing.T) {
 	edit("reviews/past-lives.md", "file: media/past-lives.mp3", "file: media/past-lives-missing.mp3")
 	edit("feedpub.yaml", "TV & Film > Film Reviews", "TV & Film > Film Critique")
 	cfg = load(t, dir)
-	_, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	_, ps := buildSite(t, cfg, site.Options{Now: now, ReadOnly: true})
 	msg := ps.Err().Error()
 	for _, want := range []string{
 		"reviews/aftersun.md:",
@@ -124,7 +126,7 @@ func TestBuildReportsProblemsOfEveryStageTogether(t *testing.T) {
 
 func TestBuildAgainstPublishedKeepsIDsAndVersionsChangedMedia(t *testing.T) {
 	cfg := example(t)
-	first, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	first, ps := buildSite(t, cfg, site.Options{Now: now, ReadOnly: true})
 	if ps.HasErrors() {
 		t.Fatal(ps.Err())
 	}
@@ -141,7 +143,7 @@ func TestBuildAgainstPublishedKeepsIDsAndVersionsChangedMedia(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "media", "past-lives.mp3"), heroine, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	second, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true, Published: pub})
+	second, ps := buildSite(t, cfg, site.Options{Now: now, ReadOnly: true, Published: pub})
 	if ps.HasErrors() {
 		t.Fatal(ps.Err())
 	}
@@ -188,7 +190,7 @@ func TestBuildDraftsAndFutureOnlyWhenAsked(t *testing.T) {
 		}
 		return strings.Join(ts, "|")
 	}
-	res, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	res, ps := buildSite(t, cfg, site.Options{Now: now, ReadOnly: true})
 	if ps.HasErrors() {
 		t.Fatal(ps.Err())
 	}
@@ -198,7 +200,7 @@ func TestBuildDraftsAndFutureOnlyWhenAsked(t *testing.T) {
 	if len(res.Skipped) != 3 {
 		t.Errorf("skipped %v, want the example's draft and the two new entries", res.Skipped)
 	}
-	res, ps = site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true, Drafts: true, Future: true})
+	res, ps = buildSite(t, cfg, site.Options{Now: now, ReadOnly: true, Drafts: true, Future: true})
 	if ps.HasErrors() {
 		t.Fatal(ps.Err())
 	}
@@ -220,7 +222,7 @@ func TestBuildDraftsAndFutureOnlyWhenAsked(t *testing.T) {
 func TestBuildPreviewPublishesALandingPage(t *testing.T) {
 	cfg := example(t)
 	cfg.Publish.Preview = true
-	res, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	res, ps := buildSite(t, cfg, site.Options{Now: now, ReadOnly: true})
 	if ps.HasErrors() {
 		t.Fatal(ps.Err())
 	}
@@ -255,7 +257,7 @@ func TestBuildPreviewPublishesALandingPage(t *testing.T) {
 			t.Errorf("index.html contains %q", bad)
 		}
 	}
-	again, _ := site.Build(t.Context(), cfg, site.Options{Now: now.Add(time.Hour), ReadOnly: true})
+	again, _ := buildSite(t, cfg, site.Options{Now: now.Add(time.Hour), ReadOnly: true})
 	for _, f := range again.Files {
 		if f.Key == "index.html" && f.SHA256 != page.SHA256 {
 			t.Error("a second build of the same site renders another index.html")
@@ -266,7 +268,7 @@ func TestBuildPreviewPublishesALandingPage(t *testing.T) {
 func TestFeedSizeBudget(t *testing.T) {
 	cfg := example(t)
 	cfg.Podcast.SizeBudget = 1000 // the example's podcast.xml is larger
-	res, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	res, ps := buildSite(t, cfg, site.Options{Now: now, ReadOnly: true})
 	var warned string
 	for _, p := range ps {
 		if p.Field == "podcast.size_budget" {
@@ -281,7 +283,7 @@ func TestFeedSizeBudget(t *testing.T) {
 	// Summaries in <description> shrink the feed; the review stays in
 	// content:encoded.
 	cfg.Podcast.ItemDescription = "summary"
-	res, _ = site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	res, _ = buildSite(t, cfg, site.Options{Now: now, ReadOnly: true})
 	if got := feedSize(res, "podcast.xml"); got >= full {
 		t.Errorf("item_description: summary: %d bytes, full: %d", got, full)
 	}
@@ -296,8 +298,29 @@ func feedSize(res *site.Result, key string) int64 { return int64(len(feedBody(re
 func feedBody(res *site.Result, key string) []byte {
 	for _, f := range res.Files {
 		if f.Key == key {
-			return f.Body
+			rd, err := f.Open()
+			if err != nil {
+				panic(err)
+			}
+			defer rd.Close()
+			b, err := io.ReadAll(rd)
+			if err != nil {
+				panic(err)
+			}
+			return b
 		}
 	}
 	return nil
+}
+
+// buildSite is site.Build with the rendered feeds removed after the test.
+func buildSite(t *testing.T, cfg *config.Config, opt site.Options) (*site.Result, diag.Problems) {
+	t.Helper()
+	res, ps := site.Build(t.Context(), cfg, opt)
+	t.Cleanup(func() {
+		if err := res.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return res, ps
 }

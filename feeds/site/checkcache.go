@@ -1,0 +1,185 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+
+	"github.com/feedpub/feedpub/config/sitefs"
+	"github.com/feedpub/feedpub/feeds/feedcheck"
+	"github.com/feedpub/feedpub/feeds/podcast"
+	"github.com/feedpub/feedpub/media/publish"
+)
+
+// itemCacheFile, in StateDir, remembers the podcast items the feed rules
+// found nothing wrong with.
+const itemCacheFile = "checked-items.json"
+
+// itemCacheVersion changes whenever the feed rules do, so items checked by
+// an older feedpub are checked again.
+const itemCacheVersion = 1
+
+// maxItemCache bounds the file read: a few hundred bytes per item.
+const maxItemCache = 64 << 20
+
+// itemCache is the set of podcast items already checked clean, keyed by a
+// hash of their bytes (with the feed's root element, whose namespaces
+// decide what the item's elements are, and feedpub's version). Checking a
+// feed then parses only the items it has not seen: in a large catalogue, a
+// new episode costs the rules one item, not the hundreds of megabytes of
+// the whole feed. The rules that compare items run on every item's facts.
+type itemCache struct {
+	path    string
+	version string
+	mu      sync.Mutex
+	items   map[string]feedcheck.ItemFacts
+	used    map[string]bool
+	dirty   bool
+}
+
+type itemCacheDoc struct {
+	Version int                            `json:"version"`
+	Feedpub string                         `json:"feedpub"`
+	Items   map[string]feedcheck.ItemFacts `json:"items"`
+}
+
+// openItemCache loads the cache at path for this feedpub (generator, e.g.
+// "feedpub 1.2.0"); a missing, unreadable or outdated file is an empty
+// cache, since it only saves time.
+func openItemCache(path, generator string) *itemCache {
+	c := &itemCache{path: path, version: generator, items: map[string]feedcheck.ItemFacts{}, used: map[string]bool{}}
+	data, err := sitefs.ReadFile(filepath.Dir(path), path, maxItemCache)
+	if err != nil {
+		return c
+	}
+	var doc itemCacheDoc
+	if json.Unmarshal(data, &doc) == nil && doc.Version == itemCacheVersion && doc.Feedpub == generator && doc.Items != nil {
+		c.items = doc.Items
+	}
+	return c
+}
+
+func (c *itemCache) get(key string) (feedcheck.ItemFacts, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.items[key]
+	if ok {
+		c.used[key] = true
+	}
+	return f, ok
+}
+
+func (c *itemCache) put(key string, f feedcheck.ItemFacts) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.items[key], c.used[key], c.dirty = f, true, true
+}
+
+// save writes the items used by this build, and only those, so the file
+// follows the catalogue; it writes nothing when that is what it holds.
+func (c *itemCache) save() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.items {
+		if !c.used[k] {
+			delete(c.items, k)
+			c.dirty = true
+		}
+	}
+	if !c.dirty {
+		return nil
+	}
+	data, err := json.Marshal(itemCacheDoc{Version: itemCacheVersion, Feedpub: c.version, Items: c.items})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
+		return err
+	}
+	c.dirty = false
+	return sitefs.WriteFile(c.path, data)
+}
+
+// checkPodcastFile runs the podcast rules on the rendered feed f, whose
+// items lie at spans, reading only the items c has not seen checked clean
+// and remembering those found clean now. Without a usable layout it checks
+// the whole file.
+func checkPodcastFile(f publish.File, spans []podcast.Span, c *itemCache) []error {
+	file, err := os.Open(f.Path)
+	if err != nil {
+		return []error{err}
+	}
+	defer file.Close()
+	if c == nil || !adjacent(spans, f.Size) {
+		return feedcheck.CheckPodcastFrom(file, feedcheck.Known{})
+	}
+	head := make([]byte, spans[0].Start)
+	if _, err := file.ReadAt(head, 0); err != nil {
+		return []error{err}
+	}
+	// The root element's start tag declares the namespaces an item's
+	// elements are read in.
+	root := head
+	if i := bytes.Index(head, []byte("<rss")); i >= 0 {
+		if j := bytes.IndexByte(head[i:], '>'); j >= 0 {
+			root = head[:i+j+1]
+		}
+	}
+	keys := make([]string, len(spans))
+	known := map[int]feedcheck.ItemFacts{}
+	var buf []byte
+	for i, sp := range spans {
+		n := int(sp.End - sp.Start)
+		if cap(buf) < n {
+			buf = make([]byte, n)
+		}
+		buf = buf[:n]
+		if _, err := file.ReadAt(buf, sp.Start); err != nil {
+			return []error{err}
+		}
+		h := sha256.New()
+		h.Write([]byte("feedpub checked item\x00" + c.version + "\x00"))
+		h.Write(root)
+		h.Write([]byte{0})
+		h.Write(buf)
+		keys[i] = hex.EncodeToString(h.Sum(nil))
+		if facts, ok := c.get(keys[i]); ok {
+			known[i] = facts
+		}
+	}
+	parts := []io.Reader{bytes.NewReader(head)}
+	for i, sp := range spans {
+		if _, ok := known[i]; !ok {
+			parts = append(parts, io.NewSectionReader(file, sp.Start, sp.End-sp.Start))
+		}
+	}
+	last := spans[len(spans)-1].End
+	parts = append(parts, io.NewSectionReader(file, last, f.Size-last))
+	return feedcheck.CheckPodcastFrom(io.MultiReader(parts...), feedcheck.Known{
+		Items: known,
+		Read: func(i int, facts feedcheck.ItemFacts, clean bool) {
+			if clean && i < len(keys) {
+				c.put(keys[i], facts)
+			}
+		},
+	})
+}
+
+// adjacent reports whether spans are what RenderLayout gives for a feed of
+// size bytes: at least one, in order, each starting where the last ended.
+func adjacent(spans []podcast.Span, size int64) bool {
+	if len(spans) == 0 || spans[0].Start <= 0 {
+		return false
+	}
+	ok := sort.SliceIsSorted(spans, func(i, j int) bool { return spans[i].Start < spans[j].Start })
+	for i := 1; ok && i < len(spans); i++ {
+		ok = spans[i].Start == spans[i-1].End
+	}
+	return ok && spans[len(spans)-1].End <= size && spans[len(spans)-1].End > spans[len(spans)-1].Start
+}
