@@ -9,7 +9,6 @@
 package feeds
 
 import (
-	"math"
 	"sort"
 	"sync"
 	"time"
@@ -220,25 +219,29 @@ type Entry struct {
 	Audio    *Episode
 	Video    *Episode
 
-	// The sanitised forms of HTML, made once however many feeds carry the
-	// entry (five at most, concurrently).
-	safeOnce  sync.Once
+	// The sanitised forms of HTML, made once, together, however many feeds
+	// carry the entry (five at most, concurrently).
+	formsOnce sync.Once
 	safeHTML  string
-	appleOnce sync.Once
 	appleHTML string
 	hash      string // contentHash, once computed
 }
 
+// forms makes both sanitised forms of the entry's HTML in one pass.
+func (e *Entry) forms() {
+	e.formsOnce.Do(func() { e.safeHTML, e.appleHTML = xmltext.Forms(e.HTML) })
+}
+
 // SafeHTML is xmltext.SafeHTML of the entry's HTML, computed once.
 func (e *Entry) SafeHTML() string {
-	e.safeOnce.Do(func() { e.safeHTML = xmltext.SafeHTML(e.HTML) })
+	e.forms()
 	return e.safeHTML
 }
 
 // AppleHTML is xmltext.AppleHTML of the entry's HTML with no length limit
 // (the podcast feeds' item description), computed once.
 func (e *Entry) AppleHTML() string {
-	e.appleOnce.Do(func() { e.appleHTML = xmltext.AppleHTML(e.HTML, math.MaxInt) })
+	e.forms()
 	return e.appleHTML
 }
 

@@ -2,6 +2,7 @@ package xmltext
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"unicode"
 
@@ -214,4 +215,25 @@ func hexText(out *bytes.Buffer, plain []byte) {
 		out.Write(plain[:gt+1])
 		plain = plain[gt+1:]
 	}
+}
+
+// Forms returns SafeHTML(s) and AppleHTML(s, no limit), the two forms of a
+// review every podcast feed item carries, reading s once: for the HTML the
+// Markdown renderer writes, one strip and one scan serve both.
+func Forms(s string) (safe, apple string) {
+	s = Strip(s)
+	toks, ok := scanSimple(s)
+	if !ok {
+		return safeHTMLTree(s), appleHTML(s, math.MaxInt, runeLen)
+	}
+	w := &htmlWriter{m: runeLen, max: math.MaxInt}
+	w.b.Grow(len(s))
+	for i := 0; i < len(toks) && !w.full; i++ {
+		t := &toks[i]
+		w.token(t.typ, t.a, t.text, func() string { return simpleHref(t.attrs) })
+	}
+	for len(w.stack) > 0 {
+		w.pop()
+	}
+	return strings.TrimSpace(renderSimple(toks, len(s))), strings.TrimSpace(w.b.String())
 }

@@ -82,6 +82,7 @@ func FuzzSafeHTML(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		safe := SafeHTML(s)
 		checkSimplePath(t, s)
+		checkForms(t, s)
 		roundTripCDATA(t, safe)
 		if bad := unsafeMarkup(safe); bad != "" {
 			t.Fatalf("%s survived: %q", bad, safe)

@@ -28,6 +28,18 @@ func checkSimplePath(t *testing.T, s string) {
 	}
 }
 
+// checkForms wants Forms to give what SafeHTML and AppleHTML give apart.
+func checkForms(t *testing.T, s string) {
+	t.Helper()
+	safe, apple := Forms(s)
+	if want := SafeHTML(s); safe != want {
+		t.Fatalf("Forms(%q) safe:\n got %q\nwant %q", s, safe, want)
+	}
+	if want := AppleHTML(s, math.MaxInt); apple != want {
+		t.Fatalf("Forms(%q) apple:\n got %q\nwant %q", s, apple, want)
+	}
+}
+
 func checkAppleSimple(t *testing.T, s string, max int) {
 	t.Helper()
 	for _, m := range []measure{runeLen, byteLen} {
@@ -41,6 +53,7 @@ func TestSimpleSeeds(t *testing.T) {
 	fast := 0
 	for _, s := range simpleSeeds {
 		checkSimplePath(t, s)
+		checkForms(t, s)
 		checkAppleSimple(t, s, math.MaxInt)
 		checkAppleSimple(t, s, 50)
 		if _, ok := scanSimple(Strip(s)); ok {
@@ -93,6 +106,7 @@ func TestSimpleRandom(t *testing.T) {
 			fast++
 		}
 		checkSimplePath(t, s)
+		checkForms(t, s)
 		checkAppleSimple(t, s, math.MaxInt)
 		checkAppleSimple(t, s, r.IntN(200))
 	}
@@ -100,4 +114,24 @@ func TestSimpleRandom(t *testing.T) {
 		t.Errorf("only %d of 5000 take the fast path", fast)
 	}
 	t.Logf("%d of 5000 took the fast path", fast)
+}
+
+// benchReview is review HTML as the Markdown renderer writes it.
+var benchReview = strings.Repeat(`<p>A <em>film</em> &amp; a <strong>verdict</strong> with &quot;quotes&quot; and <a href="https://e.x/?a=1&amp;b=2">a link</a>; it's fine.</p>`+"\n", 50)
+
+// Forms against SafeHTML and AppleHTML apart: one pass for both forms.
+func BenchmarkForms(b *testing.B) {
+	b.Run("Forms", func(b *testing.B) {
+		b.SetBytes(int64(len(benchReview)))
+		for b.Loop() {
+			Forms(benchReview)
+		}
+	})
+	b.Run("SafeHTML+AppleHTML", func(b *testing.B) {
+		b.SetBytes(int64(len(benchReview)))
+		for b.Loop() {
+			SafeHTML(benchReview)
+			AppleHTML(benchReview, math.MaxInt)
+		}
+	})
 }
