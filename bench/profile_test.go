@@ -111,8 +111,8 @@ func profileBuild(tb testing.TB, cfgPath, tree, dir string) {
 
 // TestProfileSite profiles a build of the site whose feedpub.yaml is
 // FEEDPUB_BENCH_PROFILE_CONFIG into FEEDPUB_BENCH_PROFILE (default the
-// current folder), built into a temporary folder: skipped without the
-// variable. With TestGenerateInto it profiles any catalogue size by hand.
+// current folder), built into FEEDPUB_BENCH_PROFILE_TREE or else a
+// temporary folder: skipped without the variable. With TestGenerateInto it profiles any catalogue size by hand.
 func TestProfileSite(t *testing.T) {
 	cfg := os.Getenv("FEEDPUB_BENCH_PROFILE_CONFIG")
 	if cfg == "" {
@@ -122,5 +122,9 @@ func TestProfileSite(t *testing.T) {
 	if dir == "" {
 		dir = "."
 	}
-	profileBuild(t, cfg, t.TempDir(), dir)
+	tree := os.Getenv("FEEDPUB_BENCH_PROFILE_TREE") // a built tree: profile a rebuild
+	if tree == "" {
+		tree = t.TempDir()
+	}
+	profileBuild(t, cfg, tree, dir)
 }

@@ -74,15 +74,30 @@ func RenderLayout(w io.Writer, s *feeds.Show) ([]Warning, []Span, error) {
 		return nil, nil, errors.New("podcast: nil show")
 	}
 	r := &renderer{show: s}
-	doc, err := r.document()
+	doc, err := r.head()
 	if err != nil {
 		return nil, nil, fmt.Errorf("podcast: %s: %w", s.Key, err)
+	}
+	// Items are made as they are written, so a feed of any length is
+	// written in the memory of one item.
+	doc.Channel.items = func(write func(*item)) error {
+		for _, e := range s.Items {
+			it, err := r.item(e)
+			if err != nil {
+				return err
+			}
+			write(&it)
+		}
+		return nil
 	}
 	cw := &countingWriter{w: w}
 	bw := bufio.NewWriterSize(cw, 64<<10)
 	x := &xmlWriter{w: bw, offset: func() int64 { return cw.n + int64(bw.Buffered()) }}
 	bw.WriteString(xmlHeader)
 	doc.write(x)
+	if x.err != nil {
+		return nil, nil, fmt.Errorf("podcast: %s: %w", s.Key, x.err)
+	}
 	bw.WriteByte('\n')
 	if err := bw.Flush(); err != nil {
 		return nil, nil, fmt.Errorf("podcast: %s: write: %w", s.Key, err)
@@ -166,6 +181,22 @@ func seconds(d time.Duration) int64 {
 }
 
 func (r *renderer) document() (*rssDoc, error) {
+	doc, err := r.head()
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range r.show.Items {
+		it, err := r.item(e)
+		if err != nil {
+			return nil, err
+		}
+		doc.Channel.Items = append(doc.Channel.Items, it)
+	}
+	return doc, nil
+}
+
+// head is the document without its items.
+func (r *renderer) head() (*rssDoc, error) {
 	s := r.show
 	var medium string
 	switch s.Medium {
@@ -283,13 +314,6 @@ func (r *renderer) document() (*rssDoc, error) {
 			f.DTStart = u.DTStart.Format(time.RFC3339)
 		}
 		ch.PUpdateFrequency = f
-	}
-	for _, e := range s.Items {
-		it, err := r.item(e)
-		if err != nil {
-			return nil, err
-		}
-		ch.Items = append(ch.Items, it)
 	}
 	return &rssDoc{
 		Version: "2.0", NSiTunes: NSiTunes, NSPodcast: NSPodcast, NSAtom: NSAtom, NSContent: NSContent,

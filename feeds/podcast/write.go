@@ -21,6 +21,7 @@ type xmlWriter struct {
 	putNewline bool
 	offset     func() int64 // bytes written so far
 	spans      []Span       // of the items written
+	err        error        // from the channel's items
 }
 
 func (x *xmlWriter) indent(delta int) {
@@ -281,10 +282,16 @@ func (c *channel) write(x *xmlWriter) {
 		x.escape(u.Text, true)
 		x.close("podcast:updateFrequency")
 	}
-	for i := range c.Items {
+	write := func(it *item) {
 		start := x.offset()
-		c.Items[i].write(x)
+		it.write(x)
 		x.spans = append(x.spans, Span{start, x.offset()})
+	}
+	for i := range c.Items {
+		write(&c.Items[i])
+	}
+	if c.items != nil {
+		x.err = c.items(write)
 	}
 	x.close("channel")
 }

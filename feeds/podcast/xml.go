@@ -48,6 +48,9 @@ type channel struct {
 	PTrailers        []trailer        `xml:"podcast:trailer"`
 	PUpdateFrequency *updateFrequency `xml:"podcast:updateFrequency"`
 	Items            []item           `xml:"item"`
+	// items, when set, makes each item as it is written (RenderLayout);
+	// Items is then empty.
+	items func(write func(*item)) error
 }
 
 type item struct {
