@@ -1,7 +1,6 @@
 package syndication
 
 import (
-	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -41,7 +40,8 @@ func RenderAtom(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 	if g := xmltext.Line(f.Generator); g != "" {
 		feed.Generator = &atomGenerator{Text: g}
 	}
-	for _, e := range f.Items {
+	entry := func(i int) any {
+		e := f.Items[i]
 		en := atomEntry{
 			ID:        xmltext.Line(e.AtomID),
 			Title:     atomText{Type: "text", Text: xmltext.Line(e.Title)},
@@ -67,17 +67,9 @@ func RenderAtom(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 		if h := e.SafeHTML(); h != "" {
 			en.Content = &atomText{Type: "html", Text: h}
 		}
-		feed.Entries = append(feed.Entries, en)
+		return en
 	}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header[:len(xml.Header)-1] + "\n")
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(feed); err != nil {
-		return nil, fmt.Errorf("syndication: atom: encode: %w", err)
-	}
-	buf.WriteByte('\n')
-	return nil, emit(w, "atom", &buf)
+	return nil, writeXML(w, "atom", feed, "\n</feed>", "entry", 1, len(f.Items), entry, false)
 }
 
 func optText(s string) *atomText {

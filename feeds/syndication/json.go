@@ -1,8 +1,10 @@
 package syndication
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -33,7 +35,8 @@ func RenderJSON(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 	if name := xmltext.Line(f.Author); name != "" {
 		feed.Authors = []jsonAuthor{{Name: name, URL: xmltext.Clean(f.Link)}}
 	}
-	for _, e := range f.Items {
+	item := func(i int) any {
+		e := f.Items[i]
 		it := jsonItem{
 			ID:            xmltext.Line(e.GUID),
 			URL:           xmltext.Clean(e.Link),
@@ -65,16 +68,57 @@ func RenderJSON(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 				SizeInBytes: v.Enclosure.Length, DurationInSeconds: seconds(v.Enclosure.Duration),
 			})
 		}
-		feed.Items = append(feed.Items, it)
+		return it
 	}
+	return nil, writeJSON(w, feed, len(f.Items), item)
+}
+
+// writeJSON writes head, a JSON Feed whose items (its last member) are
+// [], with n items (made one at a time by item) as json.Encoder would have
+// indented them, so a feed of any length is written in the memory of one
+// item.
+func writeJSON(w io.Writer, head jsonFeed, n int, item func(i int) any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(feed); err != nil { // Encode ends with a newline
-		return nil, fmt.Errorf("syndication: json: encode: %w", err)
+	if err := enc.Encode(head); err != nil { // Encode ends with a newline
+		return fmt.Errorf("syndication: json: encode: %w", err)
 	}
-	return nil, emit(w, "json", &buf)
+	doc := buf.Bytes()
+	const empty = `"items": []`
+	cut := len(doc)
+	if n > 0 {
+		if cut = bytes.LastIndex(doc, []byte(empty)); cut < 0 {
+			return errors.New("syndication: json: encode: no items member")
+		}
+		cut += len(empty) - 1 // before the ]
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(doc[:cut])
+	var ib bytes.Buffer
+	for i := range n {
+		ib.Reset()
+		ie := json.NewEncoder(&ib)
+		ie.SetEscapeHTML(false)
+		ie.SetIndent("    ", "  ")
+		if err := ie.Encode(item(i)); err != nil {
+			return fmt.Errorf("syndication: json: encode: %w", err)
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(bytes.TrimSuffix(ib.Bytes(), []byte("\n")))
+	}
+	if n > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.Write(doc[cut:])
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("syndication: json: write: %w", err)
+	}
+	return nil
 }
 
 type jsonFeed struct {

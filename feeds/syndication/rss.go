@@ -1,7 +1,6 @@
 package syndication
 
 import (
-	"bytes"
 	"encoding/xml"
 	"fmt"
 	"html"
@@ -41,7 +40,8 @@ func RenderRSS(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 	if img := xmltext.Clean(f.Image); img != "" && ch.Link != "" {
 		ch.Image = &rssImage{URL: img, Title: ch.Title, Link: ch.Link}
 	}
-	for _, e := range f.Items {
+	item := func(i int) any {
+		e := f.Items[i]
 		it := rssItem{
 			Title:   xmltext.Line(e.Title),
 			Link:    xmltext.Clean(e.Link),
@@ -53,9 +53,6 @@ func RenderRSS(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 			if name := xmltext.Line(e.Author); name != "" {
 				it.Author += " (" + name + ")"
 			}
-		} else if e.Author != "" {
-			warns = append(warns, Warning{Source: e.Source, GUID: e.GUID, Field: "rss author",
-				Msg: "left out: RSS needs an email address and the entry has none"})
 		}
 		for _, t := range e.Tags {
 			if t = xmltext.Line(t); t != "" {
@@ -73,19 +70,17 @@ func RenderRSS(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 			enc := vs[0].Enclosure
 			it.Enclosure = &rssEnclosure{URL: xmltext.Clean(enc.URL), Length: strconv.FormatInt(enc.Length, 10), Type: xmltext.Line(enc.Type)}
 		}
-		ch.Items = append(ch.Items, it)
+		return it
+	}
+	// Warnings come from making the items, before any is written.
+	for _, e := range f.Items {
+		if xmltext.Line(e.AuthorEmail) == "" && e.Author != "" {
+			warns = append(warns, Warning{Source: e.Source, GUID: e.GUID, Field: "rss author",
+				Msg: "left out: RSS needs an email address and the entry has none"})
+		}
 	}
 	doc := rssDoc{Version: "2.0", NSAtom: NSAtom, NSContent: NSContent, Channel: ch}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header[:len(xml.Header)-1] + "\n")
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return nil, fmt.Errorf("syndication: rss: encode: %w", err)
-	}
-	buf.WriteByte('\n')
-	out := bytes.NewBuffer(xmltext.HexEscapes(buf.Bytes()))
-	return warns, emit(w, "rss", out)
+	return warns, writeXML(w, "rss", doc, "\n  </channel>", "item", 2, len(f.Items), item, true)
 }
 
 func rfc2822(t time.Time) string {

@@ -1,11 +1,14 @@
 package syndication
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/feedpub/feedpub/feeds"
@@ -52,9 +55,48 @@ func updated(e *feeds.Entry) time.Time {
 	return e.Updated
 }
 
-// emit writes buf to w after a successful encode.
-func emit(w io.Writer, what string, buf *bytes.Buffer) error {
-	if _, err := w.Write(buf.Bytes()); err != nil {
+// writeXML writes head, an XML document whose list of items is empty, with
+// n items (made one at a time by item) put where encoding/xml would have
+// put them: before closing, the end tag of their parent, as elements name
+// at depth, indented alike. So a feed of any length is written in the
+// memory of one item. hex applies xmltext.HexEscapes to the text.
+func writeXML(w io.Writer, what string, head any, closing, name string, depth, n int, item func(i int) any, hex bool) error {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header[:len(xml.Header)-1] + "\n")
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(head); err != nil {
+		return fmt.Errorf("syndication: %s: encode: %w", what, err)
+	}
+	buf.WriteByte('\n')
+	doc := buf.Bytes()
+	cut := len(doc)
+	if n > 0 {
+		if cut = bytes.LastIndex(doc, []byte(closing)); cut < 0 {
+			return fmt.Errorf("syndication: %s: encode: no %q to put the items before", what, closing)
+		}
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	out := func(b []byte) {
+		if hex {
+			b = xmltext.HexEscapes(b)
+		}
+		bw.Write(b)
+	}
+	out(doc[:cut])
+	var ib bytes.Buffer
+	for i := range n {
+		ib.Reset()
+		ib.WriteByte('\n')
+		ie := xml.NewEncoder(&ib)
+		ie.Indent(strings.Repeat("  ", depth), "  ")
+		if err := ie.EncodeElement(item(i), xml.StartElement{Name: xml.Name{Local: name}}); err != nil {
+			return fmt.Errorf("syndication: %s: encode: %w", what, err)
+		}
+		out(ib.Bytes())
+	}
+	out(doc[cut:])
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("syndication: %s: write: %w", what, err)
 	}
 	return nil

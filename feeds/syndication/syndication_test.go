@@ -2,9 +2,11 @@ package syndication_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/mmcdole/gofeed"
@@ -179,6 +181,40 @@ func TestNilFeed(t *testing.T) {
 	for _, f := range formats {
 		if _, err := f.render(io.Discard, nil); err == nil {
 			t.Errorf("%s: nil feed rendered", f.file)
+		}
+	}
+}
+
+// Items are written one at a time into the document's frame: with none,
+// one or several, each format stays valid and holds exactly those items.
+func TestItemsSpliced(t *testing.T) {
+	for _, n := range []int{0, 1, 2} {
+		for _, f := range formats {
+			t.Run(fmt.Sprintf("%s/%d", f.file, n), func(t *testing.T) {
+				rf := feedtest.ExampleCatalog().Reviews
+				if len(rf.Items) < n {
+					t.Fatalf("the example has %d reviews", len(rf.Items))
+				}
+				rf.Items = rf.Items[:n]
+				got := render(t, f.render, rf)
+				for _, err := range f.check(got) {
+					if n > 0 || !strings.Contains(err.Error(), "feed.updated") {
+						t.Error(err)
+					}
+				}
+				parsed, err := gofeed.NewParser().ParseString(string(got))
+				if err != nil {
+					t.Fatalf("gofeed: %v\n%s", err, got)
+				}
+				if len(parsed.Items) != n {
+					t.Errorf("%d items read back, want %d", len(parsed.Items), n)
+				}
+				for i, it := range parsed.Items {
+					if want := rf.Items[i].Title; !strings.Contains(it.Title, want) {
+						t.Errorf("item %d: title %q, want %q", i, it.Title, want)
+					}
+				}
+			})
 		}
 	}
 }
