@@ -79,7 +79,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 			ps.Errorf("FP116", cfg.File, cfg.Line(o.Field), o.Field, "%v", err)
 		}
 	}
-	entries, eps := content.Load(cfg.Dir, cfg.Content)
+	entries, eps := content.Load(cfg.Dir, cfg.Content, nil)
 	ps.Add(eps...)
 
 	reqs, timed := requests(cfg, entries, opt.Drafts)
