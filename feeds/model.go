@@ -221,24 +221,72 @@ type Entry struct {
 	Video    *Episode
 
 	// The sanitised forms of HTML, made once however many feeds carry the
-	// entry (five at most, concurrently).
+	// entry (five at most, concurrently), or taken from prep.
 	safeOnce  sync.Once
 	safeHTML  string
 	appleOnce sync.Once
 	appleHTML string
-	hash      string // contentHash, once computed
+	prep      *Prepared // nil when Build had none for the entry
+	hash      string    // contentHash, once computed
+}
+
+// Prepared is an entry's HTML in the forms the feeds carry. Every form is
+// a function of the entry's content file alone, so the site keeps them
+// across builds (its entry cache) with what the file parsed into: Build
+// takes HTML from it, and SafeHTML and AppleHTML take their forms from it
+// or, when not there yet, record the forms they make.
+type Prepared struct {
+	HTML     string // EntryHTML of the content entry
+	Safe     string // SafeHTML of HTML, when HasSafe
+	Apple    string // AppleHTML of HTML with no limit, when HasApple
+	HasSafe  bool
+	HasApple bool
+}
+
+// prepared returns the entry's prepared forms if they are of its HTML as
+// it is now (a caller may have set HTML since Build).
+func (e *Entry) prepared() *Prepared {
+	if e.prep == nil || e.prep.HTML != e.HTML {
+		return nil
+	}
+	return e.prep
 }
 
 // SafeHTML is xmltext.SafeHTML of the entry's HTML, computed once.
 func (e *Entry) SafeHTML() string {
-	e.safeOnce.Do(func() { e.safeHTML = xmltext.SafeHTML(e.HTML) })
+	e.safeOnce.Do(func() {
+		p := e.prepared()
+		if p != nil && p.HasSafe {
+			e.safeHTML = p.Safe
+			return
+		}
+		s := xmltext.SafeHTML(e.HTML)
+		if s == e.HTML {
+			s = e.HTML // what the Markdown renderer writes is often safe as it is: hold it once
+		}
+		e.safeHTML = s
+		if p != nil {
+			// Concurrent with AppleHTML's, which writes only its own fields.
+			p.Safe, p.HasSafe = s, true
+		}
+	})
 	return e.safeHTML
 }
 
 // AppleHTML is xmltext.AppleHTML of the entry's HTML with no length limit
 // (the podcast feeds' item description), computed once.
 func (e *Entry) AppleHTML() string {
-	e.appleOnce.Do(func() { e.appleHTML = xmltext.AppleHTML(e.HTML, math.MaxInt) })
+	e.appleOnce.Do(func() {
+		p := e.prepared()
+		if p != nil && p.HasApple {
+			e.appleHTML = p.Apple
+			return
+		}
+		e.appleHTML = xmltext.AppleHTML(e.HTML, math.MaxInt)
+		if p != nil {
+			p.Apple, p.HasApple = e.appleHTML, true
+		}
+	})
 	return e.appleHTML
 }
 
