@@ -52,6 +52,10 @@ type Input struct {
 	// feeds, for the preview (serve --drafts, --future); a publish never
 	// sets them.
 	Drafts, Future bool
+	// Prepared, when set, returns the forms of an entry's HTML that an
+	// earlier build made (the site's entry cache), or an empty Prepared
+	// to fill, or nil; Build checks them against the entry.
+	Prepared func(*content.Entry) *Prepared
 }
 
 // Skipped names an entry left out of every feed, and why.
@@ -193,11 +197,24 @@ func (in *Input) entry(ce *content.Entry, m identity.Match, ps *diag.Problems) *
 	if r := m.Record; r != nil {
 		in.keepIdentity(ce, e, m, ps)
 	}
-	if ce.Film != nil {
-		e.Film = &Film{Title: clean(ce.Film.Title), Year: ce.Film.Year, Director: clean(ce.Film.Director), Platform: clean(ce.Film.Platform)}
+	e.Film = film(ce.Film)
+	var p *Prepared
+	if in.Prepared != nil {
+		p = in.Prepared(ce)
 	}
 	if ce.HTML != "" {
-		e.HTML = filmHeader(e.Film, e.Rating) + ce.HTML
+		head := filmHeader(e.Film, e.Rating)
+		if p != nil && len(p.HTML) == len(head)+len(ce.HTML) && p.HTML[:len(head)] == head && p.HTML[len(head):] == ce.HTML {
+			e.HTML = p.HTML // the site's copy, which ce.HTML shares
+		} else {
+			e.HTML = head + ce.HTML
+			if p != nil {
+				*p = Prepared{HTML: e.HTML}
+			}
+		}
+	}
+	if p != nil && p.HTML == e.HTML {
+		e.prep = p
 	}
 	if ce.Audio != nil {
 		e.Audio = in.episode(ce, "audio", ce.Audio, ps)
@@ -452,6 +469,23 @@ func host(link string) string {
 		return "feedpub.invalid"
 	}
 	return strings.ToLower(u.Hostname())
+}
+
+// EntryHTML is the HTML the feeds carry for a content entry (Entry.HTML):
+// the film's facts and the rating, then the review; "" for an entry with
+// no review. It depends on the entry alone.
+func EntryHTML(ce *content.Entry) string {
+	if ce.HTML == "" {
+		return ""
+	}
+	return filmHeader(film(ce.Film), ce.Rating) + ce.HTML
+}
+
+func film(f *content.Film) *Film {
+	if f == nil {
+		return nil
+	}
+	return &Film{Title: clean(f.Title), Year: f.Year, Director: clean(f.Director), Platform: clean(f.Platform)}
 }
 
 // filmHeader renders the film's facts and the rating as the first lines of

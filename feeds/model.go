@@ -219,22 +219,82 @@ type Entry struct {
 	Audio    *Episode
 	Video    *Episode
 
-	// The sanitised forms of HTML, made once, together, however many feeds
-	// carry the entry (five at most, concurrently).
+	// The sanitised forms of HTML, made once however many feeds carry the
+	// entry (five at most, concurrently), or taken from prep: both in one
+	// pass for an entry in a podcast feed (formsOnce), the safe form alone
+	// for a review (safeOnce).
 	formsOnce sync.Once
+	formSafe  string
+	safeOnce  sync.Once
 	safeHTML  string
 	appleHTML string
-	hash      string // contentHash, once computed
+	prep      *Prepared // nil when Build had none for the entry
+	hash      string    // contentHash, once computed
 }
 
-// forms makes both sanitised forms of the entry's HTML in one pass.
+// Prepared is an entry's HTML in the forms the feeds carry. Every form is
+// a function of the entry's content file alone, so the site keeps them
+// across builds (its entry cache) with what the file parsed into: Build
+// takes HTML from it, and SafeHTML and AppleHTML take their forms from it
+// or, when not there yet, record the forms they make.
+type Prepared struct {
+	HTML     string // EntryHTML of the content entry
+	Safe     string // SafeHTML of HTML, when HasSafe
+	Apple    string // AppleHTML of HTML with no limit, when HasApple
+	HasSafe  bool
+	HasApple bool
+}
+
+// prepared returns the entry's prepared forms if they are of its HTML as
+// it is now (a caller may have set HTML since Build).
+func (e *Entry) prepared() *Prepared {
+	if e.prep == nil || e.prep.HTML != e.HTML {
+		return nil
+	}
+	return e.prep
+}
+
+// forms makes both sanitised forms of the entry's HTML in one pass, or
+// takes them from prep.
 func (e *Entry) forms() {
-	e.formsOnce.Do(func() { e.safeHTML, e.appleHTML = xmltext.Forms(e.HTML) })
+	e.formsOnce.Do(func() {
+		p := e.prepared()
+		if p != nil && p.HasSafe && p.HasApple {
+			e.formSafe, e.appleHTML = p.Safe, p.Apple
+			return
+		}
+		safe, apple := xmltext.Forms(e.HTML)
+		if safe == e.HTML {
+			safe = e.HTML // what the Markdown renderer writes is often safe as it is: hold it once
+		}
+		e.formSafe, e.appleHTML = safe, apple
+		if p != nil {
+			p.Safe, p.HasSafe, p.Apple, p.HasApple = safe, true, apple, true
+		}
+	})
 }
 
 // SafeHTML is xmltext.SafeHTML of the entry's HTML, computed once.
 func (e *Entry) SafeHTML() string {
-	e.forms()
+	if e.Audio != nil || e.Video != nil {
+		e.forms()
+		return e.formSafe
+	}
+	e.safeOnce.Do(func() {
+		p := e.prepared()
+		if p != nil && p.HasSafe {
+			e.safeHTML = p.Safe
+			return
+		}
+		s := xmltext.SafeHTML(e.HTML)
+		if s == e.HTML {
+			s = e.HTML // what the Markdown renderer writes is often safe as it is: hold it once
+		}
+		e.safeHTML = s
+		if p != nil {
+			p.Safe, p.HasSafe = s, true
+		}
+	})
 	return e.safeHTML
 }
 

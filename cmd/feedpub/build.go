@@ -40,7 +40,7 @@ as they do across publishes.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return opts.run(cmd.Context()) },
 	}
 	cmd.Flags().StringVar(&opts.Out, "out", "public", "output `DIR` (relative to the config file's folder)")
-	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file again instead of trusting the probe cache")
+	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file and parse every entry again: the probe and entry caches are neither read nor written")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was built with")
 	return cmd
 }
@@ -129,6 +129,8 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 	}
 	so.Published = sess.Published()
 	res, ps := site.Build(ctx, cfg, so)
+	ec := res.EntryCache
+	o.debugf("entries: %d parsed, %d from the entry cache (%d cache files written, %d removed)", ec.Parsed, ec.Cached, ec.Written, ec.Removed)
 	for _, s := range res.Skipped {
 		o.debugf("left out %s: %s", s.File, s.Reason)
 	}

@@ -127,7 +127,7 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 		}
 	}
 
-	entries, _ := content.Load(cfg.Dir, cfg.Content) // their own problems are validate's business
+	entries, _ := content.Load(cfg.Dir, cfg.Content, nil) // their own problems are validate's business
 	entryRel := path.Join(cfg.Content.Dir, slug+".md")
 	for _, e := range entries {
 		if e.Slug == slug {

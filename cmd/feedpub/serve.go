@@ -86,7 +86,7 @@ func (o *serveOptions) run(ctx context.Context) error {
 	ctx, stop := context.WithCancel(ctx)
 	watching := make(chan struct{})
 	// Waited for before returning, so that no rebuild still writes the
-	// probe cache once serve has stopped.
+	// probe or entry cache once serve has stopped.
 	defer func() { stop(); <-watching }()
 	go func() { defer close(watching); w.Run(ctx, quietFor, rebuild) }()
 

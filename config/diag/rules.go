@@ -51,7 +51,7 @@ var rules = []Rule{
 	{"FP128", Warning, "the podping token variable is not set", "export the variable publish.notify.podping.token_env names"},
 	{"FP129", Warning, "a CDN purge or notification failed", "check the endpoint the message names; the feeds are published"},
 	{"FP130", Warning, "the publish finished with a warning from the target", "read the message; the next publish finishes the job"},
-	{"FP131", Warning, "feedpub's probe cache cannot be saved", "check that .feedpub/ in the site folder is writable"},
+	{"FP131", Warning, "feedpub's probe cache or entry cache cannot be saved", "check that .feedpub/ in the site folder is writable"},
 	{"FP132", Warning, "new copied a file but could not remove the original", "remove the original by hand"},
 	{"FP133", Notice, "checks were skipped because a value they need is invalid", "fix the value named; the skipped checks run again"},
 	{"FP134", Error, "the preview page cannot be rendered", "report a bug with the message"},

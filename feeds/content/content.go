@@ -6,6 +6,7 @@ package content
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"html"
@@ -51,10 +52,11 @@ type Entry struct {
 	Tags    []string
 	Image   string // slash path relative to the site folder
 	Draft   bool
-	Body    string // Markdown
-	HTML    string // the body rendered; "" when there is no body
-	Audio   *Media
-	Video   *Media
+	// HTML is the Markdown body rendered; "" when there is no body. The
+	// Markdown itself is not kept: nothing needs it once rendered.
+	HTML  string
+	Audio *Media
+	Video *Media
 	// Ignore lists the warnings (rule IDs) the editor accepts in this file.
 	Ignore []string
 
@@ -118,8 +120,9 @@ var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 // Load reads every *.md file under c.Dir (relative to root, the site
 // folder), in name order, and returns the entries and every problem found.
 // Only regular files inside the site folder are read, each up to
-// c.MaxFileSize bytes.
-func Load(root string, c config.Content) ([]*Entry, diag.Problems) {
+// c.MaxFileSize bytes. With a cache, a file whose bytes (and every other
+// input of Parse) it has seen before is not parsed again; nil parses all.
+func Load(root string, c config.Content, cache Cache) ([]*Entry, diag.Problems) {
 	var ps diag.Problems
 	dir := c.Dir
 	base := filepath.FromSlash(dir)
@@ -156,6 +159,7 @@ func Load(root string, c config.Content) ([]*Entry, diag.Problems) {
 	}
 	sort.Strings(files)
 	md := NewMarkdown()
+	inputs := parseInputs(c)
 	limit := c.MaxFileSize
 	if limit <= 0 {
 		limit = sitefs.MaxContent
@@ -172,7 +176,7 @@ func Load(root string, c config.Content) ([]*Entry, diag.Problems) {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, f := range files {
 		g.Go(func() error {
-			results[i].e, results[i].ps = load(root, f, limit, md, c)
+			results[i].e, results[i].ps = load(root, f, limit, md, c, inputs, cache)
 			return nil
 		})
 	}
@@ -187,8 +191,9 @@ func Load(root string, c config.Content) ([]*Entry, diag.Problems) {
 	return out, ps
 }
 
-// load reads and parses the entry in file f.
-func load(root, f string, limit int64, md goldmark.Markdown, c config.Content) (*Entry, diag.Problems) {
+// load reads the entry in file f, and parses it unless the cache knows
+// what Parse makes of it.
+func load(root, f string, limit int64, md goldmark.Markdown, c config.Content, inputs string, cache Cache) (*Entry, diag.Problems) {
 	var ps diag.Problems
 	rel, err := filepath.Rel(root, f)
 	if err != nil || strings.HasPrefix(rel, "..") {
@@ -205,7 +210,52 @@ func load(root, f string, limit int64, md goldmark.Markdown, c config.Content) (
 		ps.Errorf("FP206", rel, 0, "", "%v", err)
 		return nil, ps
 	}
-	return Parse(rel, data, md, c)
+	if cache == nil {
+		return Parse(rel, data, md, c)
+	}
+	key := sourceKey(rel, inputs, data)
+	if e, ps, ok := cache.Get(key); ok {
+		return e, ps
+	}
+	e, ps := Parse(rel, data, md, c)
+	cache.Put(key, e, ps)
+	return e, ps
+}
+
+// Cache keeps what Parse returned for a file across runs, under a key
+// that covers every input of Parse: the file's name, its bytes, the
+// settings Parse reads, and the year (ParseDate's bounds move with it).
+// Load calls it from several goroutines at once, and returns the entry
+// Put was given after Put returns: Put may replace the entry's strings
+// with equal ones held elsewhere, never change what they say.
+type Cache interface {
+	// Get returns what Parse returned for key, if known.
+	Get(key [sha256.Size]byte) (*Entry, diag.Problems, bool)
+	// Put records what Parse returned for key; e is nil for a file that
+	// cannot be used at all.
+	Put(key [sha256.Size]byte, e *Entry, ps diag.Problems)
+}
+
+// parseInputs lists what Parse reads besides the file: every field of
+// config.Content it uses (a new one must be added here), and the year,
+// the upper bound of ParseDate.
+func parseInputs(c config.Content) string {
+	maxDur := c.DurationMax
+	if maxDur <= 0 {
+		maxDur = config.DefaultDurationMax
+	}
+	return fmt.Sprintf("duration_max=%v year=%d", maxDur, time.Now().Year())
+}
+
+// sourceKey is the Cache key of file with data under inputs.
+func sourceKey(file, inputs string, data []byte) [sha256.Size]byte {
+	h := sha256.New()
+	// Lengths first, so that no two different inputs run together alike.
+	fmt.Fprintf(h, "feedpub content %d %d %d\n%s%s", len(file), len(inputs), len(data), file, inputs)
+	h.Write(data)
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
 }
 
 // NewMarkdown returns the Markdown renderer used for entry bodies:
@@ -343,11 +393,10 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 	e.Ignore = fm.Ignore
 	diag.CheckIgnore(&ps, fm.Ignore, file, "ignore", func(i int) int { return line(fmt.Sprintf("ignore[%d]", i)) })
 
-	e.Body = strings.TrimSpace(string(body))
-	if e.Body != "" {
+	src := bytes.TrimSpace(body)
+	if len(src) > 0 {
 		var buf bytes.Buffer
-		buf.Grow(len(e.Body) + len(e.Body)/4)
-		src := []byte(e.Body)
+		buf.Grow(len(src) + len(src)/4)
 		doc := md.Parser().Parse(text.NewReader(src))
 		if err := md.Renderer().Render(&buf, src, doc); err != nil {
 			ps.Errorf("FP221", file, 0, "body", "cannot render Markdown: %v", err)
@@ -360,7 +409,7 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 	if fm.Summary != "" {
 		e.Summary = strings.TrimSpace(fm.Summary)
 	}
-	if e.Body == "" && e.Audio == nil && e.Video == nil {
+	if len(src) == 0 && e.Audio == nil && e.Video == nil {
 		ps.Errorf("FP211", file, fmLine, "", "nothing to publish: the entry has no review text, no audio and no video")
 	}
 	return e, ps

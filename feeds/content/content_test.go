@@ -1,14 +1,17 @@
 package content
 
 import (
+	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 )
 
 func parse(t *testing.T, src string) (*Entry, string) {
@@ -154,7 +157,7 @@ func TestLoadDirSortedAndAllProblems(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "sub", "a.md"), []byte("---\ntitle: A\ndate: 2026-01-01\nrating: 9\n---\nA body\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "c.md"), []byte("---\ntitle: C\ndate: 2026-01-01\nrating: 7\n---\nC\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("ignored"), 0o644)
-	entries, ps := Load(root, config.Content{Dir: "reviews"})
+	entries, ps := Load(root, config.Content{Dir: "reviews"}, nil)
 	if len(entries) != 3 {
 		t.Fatalf("got %d entries", len(entries))
 	}
@@ -164,13 +167,13 @@ func TestLoadDirSortedAndAllProblems(t *testing.T) {
 	if len(ps.Errors()) != 2 {
 		t.Errorf("want both rating errors in one run, got %v", ps)
 	}
-	if abs, _ := Load(root, config.Content{Dir: dir}); len(abs) != 3 {
+	if abs, _ := Load(root, config.Content{Dir: dir}, nil); len(abs) != 3 {
 		t.Errorf("absolute content.dir inside the site: %d entries", len(abs))
 	}
-	if out, ps := Load(t.TempDir(), config.Content{Dir: dir}); len(out) != 0 || !strings.Contains(ps.Err().Error(), "content.dir: the content folder is outside the site folder") {
+	if out, ps := Load(t.TempDir(), config.Content{Dir: dir}, nil); len(out) != 0 || !strings.Contains(ps.Err().Error(), "content.dir: the content folder is outside the site folder") {
 		t.Errorf("content.dir outside the site: %d entries, %v", len(out), ps)
 	}
-	if _, ps := Load(root, config.Content{Dir: "missing"}); !ps.HasErrors() {
+	if _, ps := Load(root, config.Content{Dir: "missing"}, nil); !ps.HasErrors() {
 		t.Error("missing content dir accepted")
 	}
 }
@@ -201,4 +204,63 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("%d bytes of input allocated %d MB", len(data), grown>>20)
 		}
 	})
+}
+
+// mapCache is a Cache in memory that counts what Load asks of it.
+type mapCache struct {
+	mu        sync.Mutex
+	m         map[[sha256.Size]byte]cached
+	gets, put int
+}
+
+type cached struct {
+	e  *Entry
+	ps diag.Problems
+}
+
+func (c *mapCache) Get(k [sha256.Size]byte) (*Entry, diag.Problems, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gets++
+	v, ok := c.m[k]
+	return v.e, v.ps, ok
+}
+
+func (c *mapCache) Put(k [sha256.Size]byte, e *Entry, ps diag.Problems) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.put++
+	c.m[k] = cached{e, ps}
+}
+
+func TestLoadParsesOnlyWhatTheCacheDoesNotKnow(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "reviews")
+	os.MkdirAll(dir, 0o755)
+	write := func(name, src string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.md", "---\ntitle: A\ndate: 2026-01-01\n---\nA body\n")
+	write("b.md", "---\ntitle: B\ndate: 2026-01-02\nrating: 9\n---\nB body\n")
+	c := &mapCache{m: map[[sha256.Size]byte]cached{}}
+	cc := config.Content{Dir: "reviews"}
+	first, ps1 := Load(root, cc, c)
+	if c.gets != 2 || c.put != 2 {
+		t.Fatalf("first load: %d gets, %d puts", c.gets, c.put)
+	}
+	second, ps2 := Load(root, cc, c)
+	if c.put != 2 || second[0] != first[0] || ps2.Err().Error() != ps1.Err().Error() {
+		t.Errorf("second load parsed again (%d puts) or gave other results: %v", c.put, ps2)
+	}
+	write("b.md", "---\ntitle: B\ndate: 2026-01-02\nrating: 4\n---\nB body\n")
+	if _, ps := Load(root, cc, c); c.put != 3 || ps.HasErrors() {
+		t.Errorf("an edited file: %d puts (want 3), %v", c.put, ps)
+	}
+	// Another setting Parse reads is another key.
+	cc.DurationMax = 60
+	if Load(root, cc, c); c.put != 5 {
+		t.Errorf("with another duration_max: %d puts, want 5", c.put)
+	}
 }

@@ -35,7 +35,7 @@ import (
 )
 
 // StateDir is the folder, inside the site folder, where feedpub keeps its
-// own state (the probe cache). It is never published.
+// own state (the probe cache, the entry cache). It is never published.
 const StateDir = ".feedpub"
 
 // Options tune Build.
@@ -44,8 +44,10 @@ type Options struct {
 	// entry the first time a build sees it.
 	Now       time.Time
 	Generator string // e.g. "feedpub 0.1.0"
-	NoCache   bool   // read every media file again
-	// ReadOnly leaves the probe cache unwritten (validate writes nothing).
+	// NoCache reads every media file and parses every entry again: the
+	// probe and entry caches are neither read nor written.
+	NoCache bool
+	// ReadOnly leaves the caches unwritten (validate writes nothing).
 	ReadOnly bool
 	// Published is what the target holds (nil when there is no target, as
 	// for validate): published entries keep their GUIDs and Atom ids, and a
@@ -72,6 +74,9 @@ type Result struct {
 	Files []publish.File
 	// Identity is what a publish records for the next build.
 	Identity *publish.Identity
+	// EntryCache says which entries were parsed and which came from the
+	// entry cache.
+	EntryCache EntryCacheStats
 
 	spool string // the rendered feeds' folder, removed by Close
 }
@@ -95,7 +100,8 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 			ps.Errorf("FP116", cfg.File, cfg.Line(o.Field), o.Field, "%v", err)
 		}
 	}
-	entries, eps := content.Load(cfg.Dir, cfg.Content)
+	ec := openEntryCache(cfg, opt)
+	entries, eps := content.Load(cfg.Dir, cfg.Content, ec)
 	ps.Add(eps...)
 
 	reqs, timed := requests(cfg, entries, opt.Drafts)
@@ -129,7 +135,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	fm := feedMedia(assets, opt.Published)
 	in := feeds.Input{
 		Config: cfg, Entries: entries, Media: fm, Now: opt.Now, Generator: opt.Generator,
-		AcceptNewGUIDs: opt.AcceptNewGUIDs, Drafts: opt.Drafts, Future: opt.Future,
+		AcceptNewGUIDs: opt.AcceptNewGUIDs, Drafts: opt.Drafts, Future: opt.Future, Prepared: ec.prepared,
 	}
 	if opt.Published != nil {
 		in.Published, in.FeedIDs = opt.Published.Entries, opt.Published.FeedIDs
@@ -148,6 +154,11 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	}
 	res.spool = spool
 	files, layouts, rps := render(cfg, cat, spool)
+	// Saved once render has made every form of the entries' HTML the
+	// feeds need, so those forms are kept too.
+	stats, cps := ec.save()
+	res.EntryCache = stats
+	ps.Add(cps...)
 	var checked *itemCache
 	if !opt.NoCache {
 		checked = openItemCache(filepath.Join(cfg.Dir, StateDir, itemCacheFile), opt.Generator)
