@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Limits of what feedpub reads into memory whole; media files are streamed
@@ -64,26 +65,53 @@ func (e *NotRegularError) Error() string {
 // the file in its own terms; a missing file satisfies errors.Is(err,
 // fs.ErrNotExist).
 func Open(root, name string, limit int64) (*os.File, error) {
+	r, err := NewRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	return r.Open(name, limit)
+}
+
+// Root opens the files of one site folder as Open does, resolving the
+// folder's real path once and each folder's within it once, so a
+// catalogue of thousands of files costs a stat per file, not a walk of
+// every element of its path. Safe for concurrent use.
+type Root struct {
+	dir, real string
+	mu        sync.Mutex
+	dirs      map[string]string // a folder as named → its real path
+}
+
+// NewRoot returns a Root for the site folder dir.
+func NewRoot(dir string) (*Root, error) {
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, bare(err)
+	}
+	return &Root{dir: dir, real: real, dirs: map[string]string{}}, nil
+}
+
+// ReadFile is the package's ReadFile within r.
+func (r *Root) ReadFile(name string, limit int64) ([]byte, error) {
+	f, err := r.Open(name, limit)
+	if err != nil {
+		return nil, err
+	}
+	return readAll(f, limit)
+}
+
+// Open is the package's Open within r.
+func (r *Root) Open(name string, limit int64) (*os.File, error) {
 	p := name
 	if !filepath.IsAbs(p) {
-		p = filepath.Join(root, filepath.FromSlash(name))
+		p = filepath.Join(r.dir, filepath.FromSlash(name))
 	}
-	realRoot, err := filepath.EvalSymlinks(root)
+	real, st, err := r.resolve(p)
 	if err != nil {
 		return nil, bare(err)
 	}
-	// EvalSymlinks only lstats each element, so it never opens (or blocks
-	// on) the file itself.
-	real, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		return nil, bare(err)
-	}
-	if !Within(realRoot, real) {
+	if !Within(r.real, real) {
 		return nil, ErrOutside
-	}
-	st, err := os.Lstat(real)
-	if err != nil {
-		return nil, bare(err)
 	}
 	if err := check(st, limit); err != nil {
 		return nil, err
@@ -116,6 +144,11 @@ func ReadFile(root, name string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return readAll(f, limit)
+}
+
+// readAll reads f, which Open checked, whole and closes it.
+func readAll(f *os.File, limit int64) ([]byte, error) {
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
@@ -143,6 +176,36 @@ func ReadFile(root, name string, limit int64) ([]byte, error) {
 		return nil, &TooLargeError{Size: int64(len(buf)), Limit: limit}
 	}
 	return buf, nil
+}
+
+// resolve returns the real path of p (every symlink resolved) and what
+// Lstat says of it. Folders are resolved once each; EvalSymlinks only
+// lstats each element, so it never opens (or blocks on) the file itself.
+func (r *Root) resolve(p string) (string, fs.FileInfo, error) {
+	dir, base := filepath.Split(p)
+	dir = filepath.Clean(dir)
+	r.mu.Lock()
+	realDir, ok := r.dirs[dir]
+	r.mu.Unlock()
+	if !ok {
+		var err error
+		if realDir, err = filepath.EvalSymlinks(dir); err != nil {
+			return "", nil, err
+		}
+		r.mu.Lock()
+		r.dirs[dir] = realDir
+		r.mu.Unlock()
+	}
+	real := filepath.Join(realDir, base)
+	st, err := os.Lstat(real)
+	if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		return real, st, err
+	}
+	if real, err = filepath.EvalSymlinks(real); err != nil {
+		return "", nil, err
+	}
+	st, err = os.Lstat(real)
+	return real, st, err
 }
 
 func check(st fs.FileInfo, limit int64) error {

@@ -42,41 +42,56 @@ func TestOpen(t *testing.T) {
 	must(err)
 	defer l.Close()
 
-	for _, tc := range []struct {
-		name  string
-		limit int64
-		want  string // "" for success
-		is    error
+	// The same cases through Open, and through one Root twice: its
+	// resolved folders, kept from the first round, must not let anything
+	// through the second.
+	shared, err := NewRoot(root)
+	must(err)
+	opens := []struct {
+		how  string
+		open func(name string, limit int64) (*os.File, error)
 	}{
-		{name: "media/a.mp3"},
-		{name: "inside.mp3"},
-		{name: "media/rel.mp3"},
-		{name: filepath.Join(root, "media", "a.mp3")},
-		{name: "big.md", limit: 100},
-		{name: "big.md", limit: 99, want: "file is 100 bytes; the limit is 99 bytes"},
-		{name: "out.mp3", want: "outside the site folder", is: ErrOutside},
-		{name: "outdir/secret.mp3", want: "outside the site folder", is: ErrOutside},
-		{name: "../" + filepath.Base(outside) + "/secret.mp3", want: "outside the site folder", is: ErrOutside},
-		{name: filepath.Join(outside, "secret.mp3"), want: "outside the site folder", is: ErrOutside},
-		{name: "dangling.mp3", want: "no such file", is: fs.ErrNotExist},
-		{name: "missing.mp3", want: "no such file", is: fs.ErrNotExist},
-		{name: "fifo.mp3", want: "is a named pipe (FIFO), not a regular file"},
-		{name: "sock", want: "is a socket, not a regular file"},
-		{name: "media", want: "is a folder, want a file"},
-	} {
-		f, err := Open(root, tc.name, tc.limit)
-		if f != nil {
-			f.Close()
-		}
-		switch {
-		case tc.want == "" && err != nil:
-			t.Errorf("Open(%s): %v", tc.name, err)
-		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-			t.Errorf("Open(%s) = %v, want %q", tc.name, err, tc.want)
-		case tc.is != nil && !errors.Is(err, tc.is):
-			t.Errorf("Open(%s) = %v, want errors.Is %v", tc.name, err, tc.is)
-		case err != nil && strings.Contains(err.Error(), root):
-			t.Errorf("Open(%s) = %v: the error repeats the path", tc.name, err)
+		{"Open", func(name string, limit int64) (*os.File, error) { return Open(root, name, limit) }},
+		{"Root.Open", shared.Open},
+		{"Root.Open again", shared.Open},
+	}
+	for _, o := range opens {
+		for _, tc := range []struct {
+			name  string
+			limit int64
+			want  string // "" for success
+			is    error
+		}{
+			{name: "media/a.mp3"},
+			{name: "inside.mp3"},
+			{name: "media/rel.mp3"},
+			{name: filepath.Join(root, "media", "a.mp3")},
+			{name: "big.md", limit: 100},
+			{name: "big.md", limit: 99, want: "file is 100 bytes; the limit is 99 bytes"},
+			{name: "out.mp3", want: "outside the site folder", is: ErrOutside},
+			{name: "outdir/secret.mp3", want: "outside the site folder", is: ErrOutside},
+			{name: "../" + filepath.Base(outside) + "/secret.mp3", want: "outside the site folder", is: ErrOutside},
+			{name: filepath.Join(outside, "secret.mp3"), want: "outside the site folder", is: ErrOutside},
+			{name: "dangling.mp3", want: "no such file", is: fs.ErrNotExist},
+			{name: "missing.mp3", want: "no such file", is: fs.ErrNotExist},
+			{name: "fifo.mp3", want: "is a named pipe (FIFO), not a regular file"},
+			{name: "sock", want: "is a socket, not a regular file"},
+			{name: "media", want: "is a folder, want a file"},
+		} {
+			f, err := o.open(tc.name, tc.limit)
+			if f != nil {
+				f.Close()
+			}
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("%s(%s): %v", o.how, tc.name, err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("%s(%s) = %v, want %q", o.how, tc.name, err, tc.want)
+			case tc.is != nil && !errors.Is(err, tc.is):
+				t.Errorf("%s(%s) = %v, want errors.Is %v", o.how, tc.name, err, tc.is)
+			case err != nil && strings.Contains(err.Error(), root):
+				t.Errorf("%s(%s) = %v: the error repeats the path", o.how, tc.name, err)
+			}
 		}
 	}
 	if _, err := Open("/dev", "/dev/zero", 0); err == nil || err.Error() != "is a device, not a regular file" {

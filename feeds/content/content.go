@@ -129,11 +129,12 @@ func Load(root string, c config.Content, cache Cache) ([]*Entry, diag.Problems) 
 	if !filepath.IsAbs(base) {
 		base = filepath.Join(root, base)
 	}
-	realRoot, err := filepath.EvalSymlinks(root)
+	site, err := sitefs.NewRoot(root)
 	if err != nil {
 		ps.Errorf("FP220", dir, 0, "content.dir", "cannot read the site folder: %v", diag.BareError(err))
 		return nil, ps
 	}
+	realRoot, _ := filepath.EvalSymlinks(root)
 	// The folder may be a symlink, which WalkDir would follow; the files in
 	// it are checked one by one when opened.
 	if real, err := filepath.EvalSymlinks(base); err == nil && !sitefs.Within(realRoot, real) {
@@ -176,7 +177,7 @@ func Load(root string, c config.Content, cache Cache) ([]*Entry, diag.Problems) 
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, f := range files {
 		g.Go(func() error {
-			results[i].e, results[i].ps = load(root, f, limit, md, c, inputs, cache)
+			results[i].e, results[i].ps = load(site, root, f, limit, md, c, inputs, cache)
 			return nil
 		})
 	}
@@ -193,14 +194,14 @@ func Load(root string, c config.Content, cache Cache) ([]*Entry, diag.Problems) 
 
 // load reads the entry in file f, and parses it unless the cache knows
 // what Parse makes of it.
-func load(root, f string, limit int64, md goldmark.Markdown, c config.Content, inputs string, cache Cache) (*Entry, diag.Problems) {
+func load(site *sitefs.Root, root, f string, limit int64, md goldmark.Markdown, c config.Content, inputs string, cache Cache) (*Entry, diag.Problems) {
 	var ps diag.Problems
 	rel, err := filepath.Rel(root, f)
 	if err != nil || strings.HasPrefix(rel, "..") {
 		rel = f // outside the site folder: name it in full
 	}
 	rel = filepath.ToSlash(rel)
-	data, err := sitefs.ReadFile(root, f, limit)
+	data, err := site.ReadFile(f, limit)
 	var tl *sitefs.TooLargeError
 	switch {
 	case errors.As(err, &tl):

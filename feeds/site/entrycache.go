@@ -65,6 +65,7 @@ type EntryCacheStats struct {
 // this; it just reads and writes no file.
 type entryCache struct {
 	root, dir string
+	site      *sitefs.Root // nil when the site folder cannot be resolved
 	salt      string
 	max       int64 // the largest cache file read or written
 	read      bool
@@ -93,8 +94,10 @@ func openEntryCache(cfg *config.Config, opt Options) *entryCache {
 	if limit <= 0 {
 		limit = sitefs.MaxContent
 	}
+	site, _ := sitefs.NewRoot(cfg.Dir)
 	return &entryCache{
 		root: cfg.Dir,
+		site: site,
 		dir:  filepath.Join(cfg.Dir, StateDir, filepath.FromSlash(entryCacheDir)),
 		salt: fmt.Sprintf("feedpub entry cache %d\n%s\n", entryCacheVersion, opt.Generator),
 		// The review's HTML three times over (as written, safe, for
@@ -124,11 +127,11 @@ func (c *entryCache) path(name [sha256.Size]byte) string {
 // up to the size cap (sitefs), so a FIFO or a symlink out of the site is
 // a miss, never followed.
 func (c *entryCache) Get(key [sha256.Size]byte) (*content.Entry, diag.Problems, bool) {
-	if !c.read {
+	if !c.read || c.site == nil {
 		return nil, nil, false
 	}
 	name := c.name(key)
-	data, err := sitefs.ReadFile(c.root, c.path(name), c.max)
+	data, err := c.site.ReadFile(c.path(name), c.max)
 	if err != nil {
 		return nil, nil, false
 	}
