@@ -62,6 +62,9 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"size":     size,
 	// As a feed reader shows it: no script, handler or javascript: URL.
 	"safe": func(s string) template.HTML { return template.HTML(xmltext.SafeHTML(s)) },
+	// An entry's review, sanitised as its feeds carry it: made once, or
+	// taken from the entry cache.
+	"review": func(e *feeds.Entry) template.HTML { return template.HTML(e.SafeHTML()) },
 }).Parse(pageHTML))
 
 // Render writes the page.
