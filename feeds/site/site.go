@@ -500,11 +500,13 @@ func renderFile(name string, fn func(io.Writer) ([]podcast.Warning, []podcast.Sp
 		return 0, "", nil, nil, err
 	}
 	h := sha256.New()
-	cw := &countWriter{w: io.MultiWriter(f, h)}
-	bw := bufio.NewWriterSize(cw, 256<<10)
+	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 256<<10)
 	warns, spans, err = fn(bw)
 	if err == nil {
 		err = bw.Flush()
+	}
+	if err == nil {
+		size, err = f.Seek(0, io.SeekCurrent)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -512,19 +514,7 @@ func renderFile(name string, fn func(io.Writer) ([]podcast.Warning, []podcast.Sp
 	if err != nil {
 		return 0, "", nil, warns, err
 	}
-	return cw.n, hex.EncodeToString(h.Sum(nil)), spans, warns, nil
-}
-
-// countWriter counts what passes through it.
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
+	return size, hex.EncodeToString(h.Sum(nil)), spans, warns, nil
 }
 
 // overBudget warns about a podcast feed larger than its size_budget, with

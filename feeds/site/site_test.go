@@ -92,22 +92,9 @@ func TestBuildReportsProblemsOfEveryStageTogether(t *testing.T) {
 	dir := cfg.Dir
 	// content: a bad rating; media: a missing file; feeds: a bad category;
 	// tree: a feed on a media key.
-	edit := func(rel, from, to string) {
-		p := filepath.Join(dir, rel)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(b), from) {
-			t.Fatalf("%s has no %q", rel, from)
-		}
-		if err := os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	edit("reviews/aftersun.md", "rating: ", "rating: 9 #")
-	edit("reviews/past-lives.md", "file: media/past-lives.mp3", "file: media/past-lives-missing.mp3")
-	edit("feedpub.yaml", "TV & Film > Film Reviews", "TV & Film > Film Critique")
+	edit(t, cfg, "reviews/aftersun.md", "rating: ", "rating: 9 #")
+	edit(t, cfg, "reviews/past-lives.md", "file: media/past-lives.mp3", "file: media/past-lives-missing.mp3")
+	edit(t, cfg, "feedpub.yaml", "TV & Film > Film Reviews", "TV & Film > Film Critique")
 	cfg = load(t, dir)
 	_, ps := buildSite(t, cfg, site.Options{Now: now, ReadOnly: true})
 	msg := ps.Err().Error()
