@@ -9,6 +9,7 @@
 package feeds
 
 import (
+	"math"
 	"sort"
 	"sync"
 	"time"
@@ -225,6 +226,7 @@ type Entry struct {
 	// for a review (safeOnce).
 	formsOnce sync.Once
 	formSafe  string
+	loadApple func() (string, bool) // instead of appleHTML, from prep
 	safeOnce  sync.Once
 	safeHTML  string
 	appleHTML string
@@ -240,9 +242,14 @@ type Entry struct {
 type Prepared struct {
 	HTML     string // EntryHTML of the content entry
 	Safe     string // SafeHTML of HTML, when HasSafe
-	Apple    string // AppleHTML of HTML with no limit, when HasApple
+	Apple    string // AppleHTML of HTML with no limit, when HasApple and not LoadApple
 	HasSafe  bool
 	HasApple bool
+	// LoadApple, when set, reads the Apple form from where the site keeps
+	// it (the entry cache's file) each time it is asked for, so a catalogue
+	// of thousands does not hold every review a second time; ok is false
+	// when it cannot, and the form is then made anew.
+	LoadApple func() (apple string, ok bool)
 }
 
 // prepared returns the entry's prepared forms if they are of its HTML as
@@ -260,7 +267,7 @@ func (e *Entry) forms() {
 	e.formsOnce.Do(func() {
 		p := e.prepared()
 		if p != nil && p.HasSafe && p.HasApple {
-			e.formSafe, e.appleHTML = p.Safe, p.Apple
+			e.formSafe, e.appleHTML, e.loadApple = p.Safe, p.Apple, p.LoadApple
 			return
 		}
 		safe, apple := xmltext.Forms(e.HTML)
@@ -302,6 +309,12 @@ func (e *Entry) SafeHTML() string {
 // (the podcast feeds' item description), computed once.
 func (e *Entry) AppleHTML() string {
 	e.forms()
+	if e.loadApple != nil {
+		if s, ok := e.loadApple(); ok {
+			return s
+		}
+		return xmltext.AppleHTML(e.HTML, math.MaxInt)
+	}
 	return e.appleHTML
 }
 

@@ -74,6 +74,18 @@ func TestBuildFillsAndUsesPreparedForms(t *testing.T) {
 	if e.SafeHTML() != "<p>changed</p>" {
 		t.Errorf("forms of the old HTML after HTML changed: %q", e.SafeHTML())
 	}
+	// A form kept in a file is read each time; one that cannot be read is
+	// made anew.
+	calls := 0
+	lazy := &feeds.Prepared{HTML: p.HTML, Safe: p.Safe, HasSafe: true, HasApple: true,
+		LoadApple: func() (string, bool) { calls++; return "<p>from the file</p>", calls == 1 }}
+	e = buildOne(t, ce, func(*content.Entry) *feeds.Prepared { return lazy })
+	if got := e.AppleHTML(); got != "<p>from the file</p>" {
+		t.Errorf("AppleHTML = %q, want the form read back", got)
+	}
+	if got, want := e.AppleHTML(), xmltext.AppleHTML(e.HTML, math.MaxInt); got != want || calls != 2 {
+		t.Errorf("unreadable: AppleHTML = %q after %d reads, want %q made anew", got, calls, want)
+	}
 }
 
 func TestEntryHTML(t *testing.T) {
@@ -85,4 +97,5 @@ func TestEntryHTML(t *testing.T) {
 	if got := feeds.EntryHTML(ce); got != "" {
 		t.Errorf("no review: %q", got)
 	}
+
 }

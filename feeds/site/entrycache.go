@@ -25,6 +25,7 @@ import (
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/internal/wire"
+	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
 // entryCacheDir is the entry cache's folder under StateDir: one small file
@@ -71,6 +72,9 @@ type entryCache struct {
 	read      bool
 	write     bool
 
+	early    sync.Once // writable's answer, once
+	canWrite bool
+
 	mu      sync.Mutex
 	recs    map[[sha256.Size]byte]*entryRecord // by name
 	byEntry map[*content.Entry]*entryRecord
@@ -87,6 +91,10 @@ type entryRecord struct {
 	// What the file held of the forms, to see what this build added.
 	hadSafe, hadApple bool
 	safeIsHTML        bool // the file's safe form is its HTML as it is
+	// Where the file holds the Apple form: decodeEntryRecord leaves it in
+	// the file's bytes (apple), Get reads it from the file when asked.
+	apple   []byte
+	appleAt int64
 }
 
 func openEntryCache(cfg *config.Config, opt Options) *entryCache {
@@ -143,15 +151,85 @@ func (c *entryCache) Get(key [sha256.Size]byte) (*content.Entry, diag.Problems, 
 	if r.safeIsHTML {
 		r.p.Safe = r.p.HTML
 	}
+	if r.hadApple {
+		// The Apple form stays in the file until a feed item needs it.
+		r.p.LoadApple = c.appleLoader(name, r.appleAt, len(r.apple), crc32.Checksum(r.apple, castagnoli))
+		r.apple = nil
+	}
 	c.add(r, false)
 	return r.e, r.ps, true
 }
 
+// appleLoader reads an Apple form back from the cache file name, where Get
+// found n bytes at off with the checksum sum; a file changed since is a
+// miss.
+func (c *entryCache) appleLoader(name [sha256.Size]byte, off int64, n int, sum uint32) func() (string, bool) {
+	return func() (string, bool) {
+		f, err := c.site.Open(c.path(name), c.max)
+		if err != nil {
+			return "", false
+		}
+		defer f.Close()
+		buf := make([]byte, n)
+		if _, err := f.ReadAt(buf, off); err != nil || crc32.Checksum(buf, castagnoli) != sum {
+			return "", false
+		}
+		return string(buf), true
+	}
+}
+
 // Put records what Parse made of key's file, to be written by save.
+//
+// When the cache is written, the forms of the entry's feed HTML are made
+// here, while the entries load on every core, and the file is written at
+// once; the Apple form is then read back when a feed item needs it, so
+// even a first build never holds every review twice.
 func (c *entryCache) Put(key [sha256.Size]byte, e *content.Entry, ps diag.Problems) {
 	r := &entryRecord{name: c.name(key), e: e, ps: ps, fresh: true}
 	r.shareHTML()
+	if e != nil && c.writable() {
+		c.writeNow(r)
+	}
 	c.add(r, true)
+}
+
+// writable reports, once per build, whether cache files may be written
+// now: the cache is written, its folder lies inside the site and exists.
+func (c *entryCache) writable() bool {
+	c.early.Do(func() {
+		c.canWrite = c.write && c.site != nil && c.inSite() && os.MkdirAll(c.dir, 0o755) == nil
+	})
+	return c.canWrite
+}
+
+// writeNow makes r's forms and writes its file; on any failure the record
+// stays fresh, so save writes it (and warns if it still cannot).
+func (c *entryCache) writeNow(r *entryRecord) {
+	safe, apple, both := "", "", r.e.Audio != nil || r.e.Video != nil
+	if both {
+		safe, apple = xmltext.Forms(r.p.HTML)
+	} else {
+		safe = xmltext.SafeHTML(r.p.HTML)
+	}
+	if safe == r.p.HTML {
+		safe = r.p.HTML // held once, as feeds.Entry does
+	}
+	r.p.Safe, r.p.HasSafe = safe, true
+	if both {
+		r.p.Apple, r.p.HasApple = apple, true
+	}
+	data, appleAt, err := r.encode()
+	if err != nil || int64(len(data)) > c.max || sitefs.WriteFile(c.path(r.name), data) != nil {
+		return
+	}
+	r.fresh, r.hadSafe, r.hadApple = false, r.p.HasSafe, r.p.HasApple
+	if both {
+		r.p.LoadApple = c.appleLoader(r.name, appleAt, len(apple), crc32.Checksum([]byte(apple), castagnoli))
+		r.p.Apple = ""
+	}
+	c.mu.Lock()
+	c.stats.Written++
+	c.mu.Unlock()
 }
 
 func (c *entryCache) add(r *entryRecord, parsed bool) {
@@ -228,7 +306,7 @@ func (c *entryCache) save() (EntryCacheStats, diag.Problems) {
 			g.Go(func() error {
 				// An entry the encoding cannot hold, or a file too large to
 				// be read back, is left out: the entry is parsed each time.
-				if data, err := r.encode(); err == nil && int64(len(data)) <= c.max {
+				if data, _, err := r.encode(); err == nil && int64(len(data)) <= c.max {
 					errs[i] = sitefs.WriteFile(c.path(r.name), data)
 					wrote[i] = errs[i] == nil
 				}
@@ -320,7 +398,16 @@ func (c *entryCache) inSite() bool {
 // made so far, the entry (last, so it needs no length of its own and is
 // appended in place), and a CRC-32C of all that, so a damaged file is a
 // miss rather than wrong output.
-func (r *entryRecord) encode() ([]byte, error) {
+//
+// appleAt is where the Apple form's bytes start in the file.
+func (r *entryRecord) encode() (data []byte, appleAt int64, err error) {
+	if r.p.HasApple && r.p.Apple == "" && r.p.LoadApple != nil {
+		apple, ok := r.p.LoadApple()
+		if !ok {
+			return nil, 0, errors.New("the Apple form cannot be read back")
+		}
+		r.p.Apple = apple
+	}
 	size := 2<<10 + len(r.p.HTML) + len(r.p.Apple)
 	if r.p.Safe != r.p.HTML {
 		size += len(r.p.Safe)
@@ -351,15 +438,15 @@ func (r *entryRecord) encode() ([]byte, error) {
 	b = wire.AppendBool(b, r.p.HasApple)
 	if r.p.HasApple {
 		b = wire.AppendString(b, r.p.Apple)
+		appleAt = int64(len(b) - len(r.p.Apple))
 	}
 	b = wire.AppendBool(b, r.e != nil)
 	if r.e != nil {
-		var err error
 		if b, err = r.e.AppendBinary(b); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli)), nil
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli)), appleAt, nil
 }
 
 // decodeEntryRecord reads a file encode wrote for name; ok is false for
@@ -387,7 +474,9 @@ func decodeEntryRecord(data []byte, name [sha256.Size]byte) (*entryRecord, bool)
 		}
 	}
 	if r.hadApple = rd.Bool(); r.hadApple {
-		r.p.Apple = rd.String()
+		b := rd.Bytes()
+		r.apple = b
+		r.appleAt = int64(len(body) - rd.Len() - len(b))
 	}
 	hasEntry := rd.Bool()
 	if rd.Err() != nil {
