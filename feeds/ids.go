@@ -84,8 +84,14 @@ func (in *Input) date(ce *content.Entry, e *Entry, r *identity.Record) {
 func (e *Entry) contentHash() string {
 	if e.hash == "" {
 		h := sha256.New()
+		// Through a small buffer: []byte(s) would copy every review.
+		var buf [4096]byte
 		for _, s := range []string{e.Title, e.Summary, e.HTML, e.Author, e.Link, strings.Join(e.Tags, "\x1f")} {
-			h.Write([]byte(s))
+			for len(s) > 0 {
+				n := copy(buf[:], s)
+				h.Write(buf[:n])
+				s = s[n:]
+			}
 			h.Write([]byte{0})
 		}
 		e.hash = hex.EncodeToString(h.Sum(nil))

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sync/errgroup"
 
@@ -174,7 +175,12 @@ func (c *entryCache) appleLoader(name [sha256.Size]byte, off int64, n int, sum u
 		if _, err := f.ReadAt(buf, off); err != nil || crc32.Checksum(buf, castagnoli) != sum {
 			return "", false
 		}
-		return string(buf), true
+		if n == 0 {
+			return "", true
+		}
+		// buf is ours alone and never written again: the string can be it
+		// rather than a copy, as strings.Builder does.
+		return unsafe.String(&buf[0], n), true
 	}
 }
 
