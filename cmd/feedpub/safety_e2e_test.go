@@ -140,6 +140,17 @@ func TestBuildOutOutsideSite(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "dist", "podcast.xml")); err != nil {
 		t.Error(err)
 	}
+	// The feeds are rendered into the temporary folder first; those files
+	// are not inputs, so the folder that holds them is a fine output too.
+	tmp := filepath.Join(t.TempDir(), "tmp")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", tmp)
+	mustRun(t, "build", "--config", cfg, "--out", tmp)
+	if _, err := os.Stat(filepath.Join(tmp, "podcast.xml")); err != nil {
+		t.Error(err)
+	}
 }
 
 // TestPruneNeverFollowsSymlink is the report: a manifest naming

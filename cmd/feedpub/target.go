@@ -7,6 +7,7 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/feeds/site"
+	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store"
 	"github.com/feedpub/feedpub/media/store/localstore"
 	"github.com/feedpub/feedpub/media/store/target"
@@ -38,7 +39,8 @@ func inputsOf(res *site.Result) []string {
 	var inputs []string
 	if res != nil {
 		for _, f := range res.Files {
-			if f.Path != "" {
+			// A rendered feed's Path is a temporary file, not an input.
+			if f.Path != "" && f.Kind == publish.KindMedia {
 				inputs = append(inputs, f.Path)
 			}
 		}
