@@ -154,8 +154,9 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	}
 	res.spool = spool
 	files, layouts, rps := render(cfg, cat, spool)
-	// Saved once render has made every form of the entries' HTML the
-	// feeds need, so those forms are kept too.
+	// Once render has made every form of the entries' HTML the feeds need:
+	// what could not be written as the entries loaded is written now, and
+	// the files of entries no longer there are removed.
 	stats, cps := ec.save()
 	res.EntryCache = stats
 	ps.Add(cps...)
