@@ -40,7 +40,7 @@ as they do across publishes.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return opts.run(cmd.Context()) },
 	}
 	cmd.Flags().StringVar(&opts.Out, "out", "public", "output `DIR` (relative to the config file's folder)")
-	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file and parse every entry again: the probe and entry caches are neither read nor written")
+	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file, parse every entry and check every feed item again: feedpub's caches are neither read nor written")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was built with")
 	return cmd
 }

@@ -18,8 +18,8 @@ func newValidateCmd(ro *rootOptions) *cobra.Command {
 		Short: "Check the config, the content, the media and the feeds, reporting every problem",
 		Long: `validate reads everything build reads and checks it as build does, then
 checks the rendered feeds against Apple's, PSP-1's and the feed formats'
-rules, without writing anything (the probe and entry caches are read, never
-written).
+rules, without writing anything (feedpub's caches in .feedpub are read,
+never written).
 A problem in the config does not stop the content and media checks: one run
 reports every problem, each with its rule ID (see the README's rule table).
 It exits 1 if any is an error, or with --strict any is a warning.`,

@@ -44,8 +44,9 @@ type Options struct {
 	// entry the first time a build sees it.
 	Now       time.Time
 	Generator string // e.g. "feedpub 0.1.0"
-	// NoCache reads every media file and parses every entry again: the
-	// probe and entry caches are neither read nor written.
+	// NoCache reads every media file, parses every entry and checks every
+	// feed item again: the probe, entry and checked-item caches are
+	// neither read nor written.
 	NoCache bool
 	// ReadOnly leaves the caches unwritten (validate writes nothing).
 	ReadOnly bool

@@ -311,3 +311,28 @@ func buildSite(t *testing.T, cfg *config.Config, opt site.Options) (*site.Result
 	})
 	return res, ps
 }
+
+// The items checked clean are remembered by a build, never by a read-only
+// one (validate) or one told not to use caches (--no-cache).
+func TestCheckedItemsFile(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		opt   site.Options
+		wrote bool
+	}{
+		{"build", site.Options{Now: now}, true},
+		{"read-only", site.Options{Now: now, ReadOnly: true}, false},
+		{"no cache", site.Options{Now: now, NoCache: true}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := example(t)
+			if _, ps := buildSite(t, cfg, tc.opt); ps.HasErrors() {
+				t.Fatal(ps.Err())
+			}
+			_, err := os.Stat(filepath.Join(cfg.Dir, site.StateDir, "checked-items.json"))
+			if wrote := err == nil; wrote != tc.wrote {
+				t.Errorf("checked-items.json written: %v, want %v (%v)", wrote, tc.wrote, err)
+			}
+		})
+	}
+}
