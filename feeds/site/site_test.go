@@ -336,3 +336,47 @@ func TestCheckedItemsFile(t *testing.T) {
 		})
 	}
 }
+
+// A build's rendered feeds live in a temporary folder until Close, with
+// errors in the site too; nothing is left behind.
+func TestBuildCloseRemovesRenderedFeeds(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	cfg := example(t)
+	res, ps := site.Build(t.Context(), cfg, site.Options{Now: now, ReadOnly: true})
+	if ps.HasErrors() {
+		t.Fatal(ps.Err())
+	}
+	var feeds []string
+	for _, f := range res.Files {
+		if f.Kind == publish.KindFeed && f.Path != "" {
+			if _, err := os.Stat(f.Path); err != nil {
+				t.Errorf("%s: %v", f.Key, err)
+			}
+			if !strings.HasPrefix(f.Path, tmp) {
+				t.Errorf("%s is rendered to %s, outside the temporary folder", f.Key, f.Path)
+			}
+			feeds = append(feeds, f.Path)
+		}
+	}
+	if len(feeds) != 5 {
+		t.Fatalf("%d feeds rendered to files, want 5", len(feeds))
+	}
+	// A site with an error is rendered (and checked) too.
+	edit(t, cfg, "reviews/aftersun.md", "rating: ", "rating: 9 #")
+	bad, ps := site.Build(t.Context(), load(t, cfg.Dir), site.Options{Now: now, ReadOnly: true})
+	if !ps.HasErrors() {
+		t.Fatal("the broken rating was not reported")
+	}
+	for _, r := range []*site.Result{res, bad} {
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Close(); err != nil {
+			t.Errorf("a second Close: %v", err)
+		}
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("left in the temporary folder: %v", left)
+	}
+}
