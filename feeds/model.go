@@ -261,23 +261,30 @@ func (e *Entry) prepared() *Prepared {
 	return e.prep
 }
 
-// forms makes both sanitised forms of the entry's HTML in one pass, or
-// takes them from prep.
+// Make fills p's forms of p.HTML: the safe form, and with apple the Apple
+// form too, both in one pass (an entry in a podcast feed needs both, a
+// review alone only the safe one).
+func (p *Prepared) Make(apple bool) {
+	if apple {
+		p.Safe, p.Apple = xmltext.Forms(p.HTML)
+		p.HasSafe, p.HasApple, p.LoadApple = true, true, nil
+		return
+	}
+	p.Safe, p.HasSafe = xmltext.SafeHTML(p.HTML), true
+}
+
+// forms takes both sanitised forms of the entry's HTML from prep, or makes
+// them in one pass (recording them in prep, for the site to keep).
 func (e *Entry) forms() {
 	e.formsOnce.Do(func() {
 		p := e.prepared()
-		if p != nil && p.HasSafe && p.HasApple {
-			e.formSafe, e.appleHTML, e.loadApple = p.Safe, p.Apple, p.LoadApple
-			return
+		if p == nil {
+			p = &Prepared{HTML: e.HTML}
 		}
-		safe, apple := xmltext.Forms(e.HTML)
-		if safe == e.HTML {
-			safe = e.HTML // what the Markdown renderer writes is often safe as it is: hold it once
+		if !p.HasSafe || !p.HasApple {
+			p.Make(true)
 		}
-		e.formSafe, e.appleHTML = safe, apple
-		if p != nil {
-			p.Safe, p.HasSafe, p.Apple, p.HasApple = safe, true, apple, true
-		}
+		e.formSafe, e.appleHTML, e.loadApple = p.Safe, p.Apple, p.LoadApple
 	})
 }
 
@@ -289,18 +296,13 @@ func (e *Entry) SafeHTML() string {
 	}
 	e.safeOnce.Do(func() {
 		p := e.prepared()
-		if p != nil && p.HasSafe {
-			e.safeHTML = p.Safe
-			return
+		if p == nil {
+			p = &Prepared{HTML: e.HTML}
 		}
-		s := xmltext.SafeHTML(e.HTML)
-		if s == e.HTML {
-			s = e.HTML // what the Markdown renderer writes is often safe as it is: hold it once
+		if !p.HasSafe {
+			p.Make(false)
 		}
-		e.safeHTML = s
-		if p != nil {
-			p.Safe, p.HasSafe = s, true
-		}
+		e.safeHTML = p.Safe
 	})
 	return e.safeHTML
 }

@@ -26,7 +26,6 @@ import (
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/internal/wire"
-	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
 // entryCacheDir is the entry cache's folder under StateDir: one small file
@@ -211,19 +210,9 @@ func (c *entryCache) writable() bool {
 // writeNow makes r's forms and writes its file; on any failure the record
 // stays fresh, so save writes it (and warns if it still cannot).
 func (c *entryCache) writeNow(r *entryRecord) {
-	safe, apple, both := "", "", r.e.Audio != nil || r.e.Video != nil
-	if both {
-		safe, apple = xmltext.Forms(r.p.HTML)
-	} else {
-		safe = xmltext.SafeHTML(r.p.HTML)
-	}
-	if safe == r.p.HTML {
-		safe = r.p.HTML // held once, as feeds.Entry does
-	}
-	r.p.Safe, r.p.HasSafe = safe, true
-	if both {
-		r.p.Apple, r.p.HasApple = apple, true
-	}
+	both := r.e.Audio != nil || r.e.Video != nil // as feeds.Entry decides
+	r.p.Make(both)
+	apple := r.p.Apple
 	data, appleAt, err := r.encode()
 	if err != nil || int64(len(data)) > c.max || sitefs.WriteFile(c.path(r.name), data) != nil {
 		return

@@ -16,12 +16,28 @@ import (
 // and javascript:, vbscript: and data: URLs. Stray "<" and "&" are escaped
 // and open elements closed, as an HTML5 parser would. Text and all other
 // markup are kept. The result contains no character XML forbids.
+//
+// When sanitising changes nothing, as for most of what the Markdown
+// renderer writes, the result is s itself rather than an equal copy, so a
+// caller holding both holds the text once.
 func SafeHTML(s string) string {
+	return same(s, safeHTML(s))
+}
+
+func safeHTML(s string) string {
 	s = Strip(s)
 	if toks, ok := scanSimple(s); ok {
 		return strings.TrimSpace(renderSimple(toks, len(s)))
 	}
 	return safeHTMLTree(s)
+}
+
+// same returns in when out equals it, out otherwise.
+func same(in, out string) string {
+	if out == in {
+		return in
+	}
+	return out
 }
 
 // safeHTMLTree is SafeHTML of stripped s by way of x/net/html's parse tree.
@@ -217,14 +233,14 @@ func hexText(out *bytes.Buffer, plain []byte) {
 	}
 }
 
-// Forms returns SafeHTML(s) and AppleHTML(s, no limit), the two forms of a
-// review every podcast feed item carries, reading s once: for the HTML the
-// Markdown renderer writes, one strip and one scan serve both.
-func Forms(s string) (safe, apple string) {
-	s = Strip(s)
+// Forms returns SafeHTML(in) and AppleHTML(in, no limit), the two forms of
+// a review every podcast feed item carries, reading in once: for the HTML
+// the Markdown renderer writes, one strip and one scan serve both.
+func Forms(in string) (safe, apple string) {
+	s := Strip(in)
 	toks, ok := scanSimple(s)
 	if !ok {
-		return safeHTMLTree(s), appleHTML(s, math.MaxInt, runeLen)
+		return same(in, safeHTMLTree(s)), appleHTML(s, math.MaxInt, runeLen)
 	}
 	w := &htmlWriter{m: runeLen, max: math.MaxInt}
 	w.b.Grow(len(s))
@@ -235,5 +251,5 @@ func Forms(s string) (safe, apple string) {
 	for len(w.stack) > 0 {
 		w.pop()
 	}
-	return strings.TrimSpace(renderSimple(toks, len(s))), strings.TrimSpace(w.b.String())
+	return same(in, strings.TrimSpace(renderSimple(toks, len(s)))), strings.TrimSpace(w.b.String())
 }

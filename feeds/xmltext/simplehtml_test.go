@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // simpleSeeds are HTML of the kind feeds/content writes (goldmark, raw HTML
@@ -134,4 +135,19 @@ func BenchmarkForms(b *testing.B) {
 			AppleHTML(benchReview, math.MaxInt)
 		}
 	})
+}
+
+// HTML sanitising leaves as it is comes back as the very string given, so
+// an entry holding both holds the text once.
+func TestSafeFormIsTheInputWhenUnchanged(t *testing.T) {
+	in := "<p>A <em>film</em> &amp; a <a href=\"https://e.x/\">verdict</a>.</p>"
+	safe, _ := Forms(in)
+	for name, got := range map[string]string{"SafeHTML": SafeHTML(in), "Forms": safe} {
+		if got != in || unsafe.StringData(got) != unsafe.StringData(in) {
+			t.Errorf("%s gave %q, a copy, not the string given", name, got)
+		}
+	}
+	if changed := "<p onclick=\"x()\">a</p>"; SafeHTML(changed) == changed {
+		t.Errorf("SafeHTML(%q) changed nothing", changed)
+	}
 }
