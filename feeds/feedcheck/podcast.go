@@ -179,7 +179,7 @@ func CheckPodcastFrom(rd io.Reader, known Known) []error {
 		}
 	}
 
-	if items.n+len(known.Items) == 0 {
+	if len(items.facts)+len(known.Items) == 0 {
 		r.add(w, "channel.items", "no episodes: Apple Podcasts refuses an empty feed")
 	}
 	// What compares items, or depends on the channel (its title, its type,
@@ -213,9 +213,8 @@ func CheckPodcastFrom(rd io.Reader, known Known) []error {
 type podcastItems struct {
 	r     *report
 	known Known
-	n     int // items read so far
-	next  int // the position of the next item read
-	facts []laterItem
+	next  int         // the position of the next item read
+	facts []laterItem // of the items read
 }
 
 // laterItem is an item's facts and position, for the rules that compare.
@@ -238,7 +237,6 @@ func (pi *podcastItems) check(path []*node, it *node) bool {
 		pi.next++
 	}
 	i := pi.next
-	pi.n++
 	pi.next++
 	before := len(r.errs)
 	r.item = ""

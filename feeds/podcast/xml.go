@@ -48,8 +48,8 @@ type channel struct {
 	PTrailers        []trailer        `xml:"podcast:trailer"`
 	PUpdateFrequency *updateFrequency `xml:"podcast:updateFrequency"`
 	Items            []item           `xml:"item"`
-	// items, when set, makes each item as it is written (RenderLayout);
-	// Items is then empty.
+	// items makes each item as it is written (RenderLayout); the writer
+	// reads only it, Items only encoding/xml.
 	items func(write func(*item)) error
 }
 

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 
 	"github.com/feedpub/feedpub/config/sitefs"
@@ -177,9 +176,10 @@ func adjacent(spans []podcast.Span, size int64) bool {
 	if len(spans) == 0 || spans[0].Start <= 0 {
 		return false
 	}
-	ok := sort.SliceIsSorted(spans, func(i, j int) bool { return spans[i].Start < spans[j].Start })
-	for i := 1; ok && i < len(spans); i++ {
-		ok = spans[i].Start == spans[i-1].End
+	for i, sp := range spans {
+		if sp.End <= sp.Start || i > 0 && sp.Start != spans[i-1].End {
+			return false
+		}
 	}
-	return ok && spans[len(spans)-1].End <= size && spans[len(spans)-1].End > spans[len(spans)-1].Start
+	return spans[len(spans)-1].End <= size
 }

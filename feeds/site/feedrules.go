@@ -35,14 +35,14 @@ func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, la
 		ps.Notef("FP133", cfg.File, cfg.Line("site.base_url"), "site.base_url", "skipped: the rules of the rendered feeds (FP4xx, FP5xx): site.base_url is invalid")
 		return ps
 	}
-	checks := map[string]func(io.Reader) []error{}
+	checks := map[string]func(publish.File) []error{}
 	source := map[string]string{} // item guid or Atom id → entry file
 	section := map[string]string{}
 	for _, s := range []*feeds.Show{cat.Podcast, cat.Video} {
 		if s == nil {
 			continue
 		}
-		checks[s.Key], section[s.Key] = nil, string(s.Medium)
+		checks[s.Key], section[s.Key] = func(f publish.File) []error { return checkPodcastFile(f, layouts[f.Key], checked) }, string(s.Medium)
 		if s.Medium == feeds.Audio {
 			section[s.Key] = "podcast"
 		}
@@ -51,9 +51,9 @@ func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, la
 		}
 	}
 	if r := cat.Reviews; r != nil {
-		checks[r.RSSKey], section[r.RSSKey] = feedcheck.CheckRSSFrom, "reviews.rss"
-		checks[r.AtomKey], section[r.AtomKey] = feedcheck.CheckAtomFrom, "reviews.atom"
-		checks[r.JSONKey], section[r.JSONKey] = feedcheck.CheckJSONFeedFrom, "reviews.json"
+		checks[r.RSSKey], section[r.RSSKey] = fromFile(feedcheck.CheckRSSFrom), "reviews.rss"
+		checks[r.AtomKey], section[r.AtomKey] = fromFile(feedcheck.CheckAtomFrom), "reviews.atom"
+		checks[r.JSONKey], section[r.JSONKey] = fromFile(feedcheck.CheckJSONFeedFrom), "reviews.json"
 		for _, e := range r.Items {
 			source[e.GUID], source[e.AtomID] = e.Source, e.Source
 		}
@@ -82,24 +82,11 @@ func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, la
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, f := range files {
-		check, ok := checks[f.Key]
-		if !ok || f.Key == "" || empty[f.Key] {
+		check := checks[f.Key]
+		if check == nil || f.Key == "" || empty[f.Key] {
 			continue
 		}
-		if check == nil { // a podcast feed
-			g.Go(func() error { found[i] = checkPodcastFile(f, layouts[f.Key], checked); return nil })
-			continue
-		}
-		g.Go(func() error {
-			rd, err := f.Open()
-			if err != nil {
-				found[i] = []error{err}
-				return nil
-			}
-			defer rd.Close()
-			found[i] = check(rd)
-			return nil
-		})
+		g.Go(func() error { found[i] = check(f); return nil })
 	}
 	_ = g.Wait()
 	for i, f := range files {
@@ -132,6 +119,18 @@ func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, la
 		ps.Notef("FP133", "", 0, "", "skipped %d findings of the rendered-feed rules about files that already have errors", skipped)
 	}
 	return ps
+}
+
+// fromFile runs check on the rendered feed f, read from its file.
+func fromFile(check func(io.Reader) []error) func(publish.File) []error {
+	return func(f publish.File) []error {
+		rd, err := f.Open()
+		if err != nil {
+			return []error{err}
+		}
+		defer rd.Close()
+		return check(rd)
+	}
 }
 
 // Build loads, probes, checks and renders the site described by cfg. It

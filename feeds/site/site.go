@@ -420,23 +420,24 @@ func render(cfg *config.Config, cat *feeds.Catalog, spool string) ([]publish.Fil
 		}})
 	}
 	if r := cat.Reviews; r != nil {
-		if r.RSSKey != "" {
-			jobs = append(jobs, job{r.RSSKey, "application/rss+xml; charset=utf-8", func(w io.Writer) ([]podcast.Warning, []podcast.Span, error) {
-				warns, err := syndication.RenderRSS(w, r)
+		// The review feeds have no item layout: their rules read them whole.
+		review := func(fn func(io.Writer, *feeds.ReviewFeed) ([]syndication.Warning, error)) func(io.Writer) ([]podcast.Warning, []podcast.Span, error) {
+			return func(w io.Writer) ([]podcast.Warning, []podcast.Span, error) {
+				warns, err := fn(w, r)
 				return warns, nil, err
-			}})
+			}
 		}
-		if r.AtomKey != "" {
-			jobs = append(jobs, job{r.AtomKey, "application/atom+xml; charset=utf-8", func(w io.Writer) ([]podcast.Warning, []podcast.Span, error) {
-				warns, err := syndication.RenderAtom(w, r)
-				return warns, nil, err
-			}})
-		}
-		if r.JSONKey != "" {
-			jobs = append(jobs, job{r.JSONKey, "application/feed+json; charset=utf-8", func(w io.Writer) ([]podcast.Warning, []podcast.Span, error) {
-				warns, err := syndication.RenderJSON(w, r)
-				return warns, nil, err
-			}})
+		for _, f := range []struct {
+			key, ctype string
+			fn         func(io.Writer, *feeds.ReviewFeed) ([]syndication.Warning, error)
+		}{
+			{r.RSSKey, "application/rss+xml; charset=utf-8", syndication.RenderRSS},
+			{r.AtomKey, "application/atom+xml; charset=utf-8", syndication.RenderAtom},
+			{r.JSONKey, "application/feed+json; charset=utf-8", syndication.RenderJSON},
+		} {
+			if f.key != "" {
+				jobs = append(jobs, job{f.key, f.ctype, review(f.fn)})
+			}
 		}
 	}
 	// The feeds are independent (entries sanitise their HTML once, safely

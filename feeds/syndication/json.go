@@ -97,11 +97,11 @@ func writeJSON(w io.Writer, head jsonFeed, n int, item func(i int) any) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(doc[:cut])
 	var ib bytes.Buffer
+	ie := json.NewEncoder(&ib)
+	ie.SetEscapeHTML(false)
+	ie.SetIndent("    ", "  ")
 	for i := range n {
 		ib.Reset()
-		ie := json.NewEncoder(&ib)
-		ie.SetEscapeHTML(false)
-		ie.SetIndent("    ", "  ")
 		if err := ie.Encode(item(i)); err != nil {
 			return fmt.Errorf("syndication: json: encode: %w", err)
 		}

@@ -53,6 +53,9 @@ func RenderRSS(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 			if name := xmltext.Line(e.Author); name != "" {
 				it.Author += " (" + name + ")"
 			}
+		} else if e.Author != "" {
+			warns = append(warns, Warning{Source: e.Source, GUID: e.GUID, Field: "rss author",
+				Msg: "left out: RSS needs an email address and the entry has none"})
 		}
 		for _, t := range e.Tags {
 			if t = xmltext.Line(t); t != "" {
@@ -72,15 +75,10 @@ func RenderRSS(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 		}
 		return it
 	}
-	// Warnings come from making the items, before any is written.
-	for _, e := range f.Items {
-		if xmltext.Line(e.AuthorEmail) == "" && e.Author != "" {
-			warns = append(warns, Warning{Source: e.Source, GUID: e.GUID, Field: "rss author",
-				Msg: "left out: RSS needs an email address and the entry has none"})
-		}
-	}
 	doc := rssDoc{Version: "2.0", NSAtom: NSAtom, NSContent: NSContent, Channel: ch}
-	return warns, writeXML(w, "rss", doc, "\n  </channel>", "item", 2, len(f.Items), item, true)
+	// The items, and their warnings, are made as they are written.
+	err := writeXML(w, "rss", doc, "\n  </channel>", "item", 2, len(f.Items), item, true)
+	return warns, err
 }
 
 func rfc2822(t time.Time) string {
