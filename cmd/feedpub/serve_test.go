@@ -17,7 +17,7 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/feeds/feedcheck"
-	"github.com/feedpub/feedpub/feeds/preview"
+	"github.com/feedpub/feedpub/feeds/preview/previewtest"
 )
 
 var servingAt = regexp.MustCompile(`previewing .* at (http://\S+/) `)
@@ -165,36 +165,11 @@ func TestServeDraftsAndFutureMarked(t *testing.T) {
 	}
 }
 
-// sse reads the preview's build announcements.
-type sse struct{ sc *bufio.Scanner }
-
-func events(ctx context.Context, t *testing.T, base string) *sse {
-	t.Helper()
-	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(base, "/")+preview.EventsPath, nil)
-	r, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Body.Close() })
-	return &sse{bufio.NewScanner(r.Body)}
-}
-
-func (s *sse) next(t *testing.T) string {
-	t.Helper()
-	for s.sc.Scan() {
-		if id, ok := strings.CutPrefix(s.sc.Text(), "data: "); ok {
-			return id
-		}
-	}
-	t.Fatalf("no new build announced: %v", s.sc.Err())
-	return ""
-}
-
 // waitPage waits for builds until the page contains want.
-func (s *sse) waitPage(t *testing.T, base, want string) string {
+func waitPage(t *testing.T, ev *previewtest.Events, base, want string) string {
 	t.Helper()
 	for {
-		s.next(t)
+		ev.Next(t)
 		if _, page := get(t, base); bytes.Contains(page, []byte(want)) {
 			return string(page)
 		}
@@ -206,8 +181,8 @@ func TestServeRebuildsWhenTheSiteChanges(t *testing.T) {
 	base := serving(t, dir)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	ev := events(ctx, t, base)
-	ev.next(t) // the build being served
+	ev := previewtest.Subscribe(ctx, t, base)
+	ev.Next(t) // the build being served
 
 	review := filepath.Join(dir, "reviews", "aftersun.md")
 	orig, err := os.ReadFile(review)
@@ -216,7 +191,7 @@ func TestServeRebuildsWhenTheSiteChanges(t *testing.T) {
 	}
 	edited := strings.Replace(string(orig), "memory as a holiday snapshot", "edited while serving", 1)
 	writeFile(t, review, edited)
-	ev.waitPage(t, base, "Aftersun: edited while serving")
+	waitPage(t, ev, base, "Aftersun: edited while serving")
 	if _, feed := get(t, base+"reviews.xml"); !bytes.Contains(feed, []byte("edited while serving")) {
 		t.Error("the page changed but reviews.xml did not")
 	}
@@ -224,7 +199,7 @@ func TestServeRebuildsWhenTheSiteChanges(t *testing.T) {
 	// Broken front matter: the page names the file and line; the last good
 	// build's feeds and media are still served.
 	writeFile(t, review, "---\ntitle: \"Aftersun\ndate: 2026-10-30T09:00:00Z\nrating: [4\n---\nBody.\n")
-	page := ev.waitPage(t, base, "The latest build failed")
+	page := waitPage(t, ev, base, "The latest build failed")
 	if !regexp.MustCompile(`reviews/aftersun\.md:\d+: [^<]*quote`).MatchString(page) {
 		t.Errorf("the page does not show the error with file:line:\n%s", page)
 	}
@@ -240,7 +215,7 @@ func TestServeRebuildsWhenTheSiteChanges(t *testing.T) {
 
 	// Mended: the failure is gone.
 	writeFile(t, review, string(orig))
-	if page := ev.waitPage(t, base, "memory as a holiday snapshot"); strings.Contains(page, "The latest build failed") {
+	if page := waitPage(t, ev, base, "memory as a holiday snapshot"); strings.Contains(page, "The latest build failed") {
 		t.Error("the page still shows the failure after the site was mended")
 	}
 }

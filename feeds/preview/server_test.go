@@ -1,7 +1,6 @@
 package preview_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/feedtest"
 	"github.com/feedpub/feedpub/feeds/preview"
+	"github.com/feedpub/feedpub/feeds/preview/previewtest"
 )
 
 // fixture is a build of two files: a feed in memory and 1,000 bytes of
@@ -208,14 +208,14 @@ func TestPreviewKeepsServingTheLastGoodBuild(t *testing.T) {
 	ts := httptest.NewServer(f.srv)
 	defer ts.Close()
 	defer f.srv.Close() // before ts.Close, which waits for the event stream
-	ev := openEvents(ctx, t, ts.URL)
-	first := ev.next(t)
+	ev := previewtest.Subscribe(ctx, t, ts.URL)
+	first := ev.Next(t)
 
 	bad := diag.Problem{Severity: diag.Error, File: "reviews/heroine.md", Line: 3, Field: "date", Msg: "not a date"}
 	if ps := f.rebuild(t, preview.Build{Page: preview.Page{Problems: diag.Problems{bad}}}); !ps.HasErrors() {
 		t.Fatalf("Rebuild returned %v, want the build's error", ps)
 	}
-	if id := ev.next(t); id == first {
+	if id := ev.Next(t); id == first {
 		t.Errorf("the event stream sent the same build id %q after a rebuild", id)
 	}
 	page := string(body(t, f.do("GET", "/")))
@@ -231,43 +231,11 @@ func TestPreviewKeepsServingTheLastGoodBuild(t *testing.T) {
 	// The next good build replaces the files: a.mp3 is gone from it.
 	f.rebuild(t, preview.Build{Page: preview.Page{Catalog: feedtest.ExampleCatalog()},
 		Files: []preview.File{{Key: "podcast.xml", ContentType: "application/rss+xml", Body: []byte("<rss/>")}}})
-	ev.next(t)
+	ev.Next(t)
 	if r := f.do("GET", "/media/a.mp3"); r.StatusCode != 404 {
 		t.Errorf("a file the new build dropped: status %d, want 404", r.StatusCode)
 	}
 	if page := string(body(t, f.do("GET", "/"))); strings.Contains(page, "The latest build failed") {
 		t.Error("the page still shows the failure after a good build")
 	}
-}
-
-// events reads a preview's event stream.
-type events struct {
-	sc *bufio.Scanner
-}
-
-func openEvents(ctx context.Context, t *testing.T, base string) *events {
-	t.Helper()
-	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(base, "/")+preview.EventsPath, nil)
-	r, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Body.Close() })
-	if ct := r.Header.Get("Content-Type"); ct != "text/event-stream" {
-		t.Fatalf("events: Content-Type %q", ct)
-	}
-	return &events{sc: bufio.NewScanner(r.Body)}
-}
-
-// next returns the id of the next build announced; the request's context
-// bounds the wait.
-func (e *events) next(t *testing.T) string {
-	t.Helper()
-	for e.sc.Scan() {
-		if id, ok := strings.CutPrefix(e.sc.Text(), "data: "); ok {
-			return id
-		}
-	}
-	t.Fatalf("event stream ended: %v", e.sc.Err())
-	return ""
 }

@@ -68,6 +68,17 @@ func plantLock(t *testing.T, st store.Store, owner string, expires time.Time) st
 	return obj
 }
 
+// releaseGone releases l and wants no lock left.
+func releaseGone(t *testing.T, st store.Store, l *heldLock) {
+	t.Helper()
+	if err := l.Release(); err != nil {
+		t.Errorf("release: %v", err)
+	}
+	if _, ok := currentLock(t, st); ok {
+		t.Error("the lock is still there after release")
+	}
+}
+
 func currentLock(t *testing.T, st store.Store) (lockBody, bool) {
 	t.Helper()
 	rc, _, err := st.Get(context.Background(), LockKey)
@@ -208,12 +219,7 @@ func TestLockTakeoverFreeForAll(t *testing.T) {
 			if len(winners) != 1 {
 				t.Fatalf("%d of %d racers hold the lock, want exactly 1", len(winners), n)
 			}
-			if err := winners[0].Release(); err != nil {
-				t.Errorf("release: %v", err)
-			}
-			if _, ok := currentLock(t, st); ok {
-				t.Error("the lock is still there after release")
-			}
+			releaseGone(t, st, winners[0])
 		})
 	}
 }
@@ -287,12 +293,7 @@ func TestLockRefresh(t *testing.T) {
 			if !now.Expires.After(first.Expires) || now.Token != first.Token || !now.Started.Equal(first.Started) {
 				t.Errorf("lock not refreshed: first %+v, now %+v", first, now)
 			}
-			if err := l.Release(); err != nil {
-				t.Errorf("release: %v", err)
-			}
-			if _, ok := currentLock(t, st); ok {
-				t.Error("the lock is still there after release")
-			}
+			releaseGone(t, st, l)
 		})
 	}
 }
