@@ -91,6 +91,9 @@ func NewRoot(dir string) (*Root, error) {
 	return &Root{dir: dir, real: real, dirs: map[string]string{}}, nil
 }
 
+// Real is the site folder's real path, every symlink resolved.
+func (r *Root) Real() string { return r.real }
+
 // ReadFile is the package's ReadFile within r.
 func (r *Root) ReadFile(name string, limit int64) ([]byte, error) {
 	f, err := r.Open(name, limit)

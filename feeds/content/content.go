@@ -134,10 +134,9 @@ func Load(root string, c config.Content, cache Cache) ([]*Entry, diag.Problems) 
 		ps.Errorf("FP220", dir, 0, "content.dir", "cannot read the site folder: %v", diag.BareError(err))
 		return nil, ps
 	}
-	realRoot, _ := filepath.EvalSymlinks(root)
 	// The folder may be a symlink, which WalkDir would follow; the files in
 	// it are checked one by one when opened.
-	if real, err := filepath.EvalSymlinks(base); err == nil && !sitefs.Within(realRoot, real) {
+	if real, err := filepath.EvalSymlinks(base); err == nil && !sitefs.Within(site.Real(), real) {
 		ps.Errorf("FP111", dir, 0, "content.dir", "the content folder is outside the site folder; feedpub reads only files inside it")
 		return nil, ps
 	}

@@ -202,7 +202,7 @@ func (c *entryCache) Put(key [sha256.Size]byte, e *content.Entry, ps diag.Proble
 // now: the cache is written, its folder lies inside the site and exists.
 func (c *entryCache) writable() bool {
 	c.early.Do(func() {
-		c.canWrite = c.write && c.site != nil && c.inSite() && os.MkdirAll(c.dir, 0o755) == nil
+		c.canWrite = c.write && c.inSite() && os.MkdirAll(c.dir, 0o755) == nil
 	})
 	return c.canWrite
 }
@@ -373,14 +373,13 @@ func (c *entryCache) prune() int {
 // to a place inside the site folder: .feedpub or a folder in it may be a
 // symlink, and the cache writes and deletes nowhere else.
 func (c *entryCache) inSite() bool {
-	realRoot, err := filepath.EvalSymlinks(c.root)
-	if err != nil {
+	if c.site == nil {
 		return false
 	}
 	for p := c.dir; ; p = filepath.Dir(p) {
 		real, err := filepath.EvalSymlinks(p)
 		if err == nil {
-			return sitefs.Within(realRoot, real)
+			return sitefs.Within(c.site.Real(), real)
 		}
 		if !errors.Is(err, fs.ErrNotExist) || p == c.root || filepath.Dir(p) == p {
 			return false
