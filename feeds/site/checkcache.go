@@ -132,7 +132,12 @@ func checkPodcastFile(f publish.File, spans []podcast.Span, c *itemCache) []erro
 	}
 	keys := make([]string, len(spans))
 	known := map[int]feedcheck.ItemFacts{}
+	// Every item's key starts alike: the version and the root element.
+	prefix := append([]byte("feedpub checked item\x00"+c.version+"\x00"), root...)
+	prefix = append(prefix, 0)
+	h := sha256.New()
 	var buf []byte
+	var sum [sha256.Size]byte
 	for i, sp := range spans {
 		n := int(sp.End - sp.Start)
 		if cap(buf) < n {
@@ -142,12 +147,10 @@ func checkPodcastFile(f publish.File, spans []podcast.Span, c *itemCache) []erro
 		if _, err := file.ReadAt(buf, sp.Start); err != nil {
 			return []error{err}
 		}
-		h := sha256.New()
-		h.Write([]byte("feedpub checked item\x00" + c.version + "\x00"))
-		h.Write(root)
-		h.Write([]byte{0})
+		h.Reset()
+		h.Write(prefix)
 		h.Write(buf)
-		keys[i] = hex.EncodeToString(h.Sum(nil))
+		keys[i] = hex.EncodeToString(h.Sum(sum[:0]))
 		if facts, ok := c.get(keys[i]); ok {
 			known[i] = facts
 		}

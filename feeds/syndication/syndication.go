@@ -85,11 +85,13 @@ func writeXML(w io.Writer, what string, head any, closing, name string, depth, n
 	}
 	out(doc[:cut])
 	var ib bytes.Buffer
+	prefix := strings.Repeat("  ", depth)
 	for i := range n {
 		ib.Reset()
 		ib.WriteByte('\n')
+		// An encoder per item: each starts at the item's own indentation.
 		ie := xml.NewEncoder(&ib)
-		ie.Indent(strings.Repeat("  ", depth), "  ")
+		ie.Indent(prefix, "  ")
 		if err := ie.EncodeElement(item(i), xml.StartElement{Name: xml.Name{Local: name}}); err != nil {
 			return fmt.Errorf("syndication: %s: encode: %w", what, err)
 		}
