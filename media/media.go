@@ -81,6 +81,9 @@ type Asset struct {
 	SHA256  string // lower-case hex
 	MIME    string // from the content, or by extension for text formats
 	Info    probe.Info
+	// Copy marks a file that is not here, described by the target's record
+	// of the copy published earlier (Options.Copy); Path is then "".
+	Copy bool
 
 	root string // the site folder, for reading the file again
 }
@@ -94,6 +97,11 @@ type Options struct {
 	Cache *Cache
 	// Stats, when not nil, counts the files and bytes read.
 	Stats *Stats
+	// Copy, when not nil, is asked about a referenced file that does not
+	// exist: an Asset with Copy set (the target's record of the file,
+	// published earlier) is used in its place, an error is reported as the
+	// missing file's, and (nil, nil) means there is no copy.
+	Copy func(Request) (*Asset, error)
 }
 
 // Stats counts the reading ProbeAll did; safe for concurrent use.
@@ -138,6 +146,11 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 				return nil
 			}
 			a, err := readAsset(ctx, root, key, byKey[key][0].Kind, opt)
+			if errors.Is(err, ErrNotFound) && opt.Copy != nil {
+				if c, cerr := opt.Copy(byKey[key][0]); cerr != nil || c != nil {
+					a, err = c, cerr
+				}
+			}
 			results[i] = result{a, err}
 			return nil
 		})
@@ -157,6 +170,12 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 				continue
 			}
 			ps.Add(check(r.a, req)...)
+		}
+		if r.err == nil && r.a.Copy {
+			// Said once per file, however many entries name it.
+			ref := byKey[key][0].Ref
+			ref.Severity, ref.Rule, ref.Msg = diag.Notice, "FP320", key+": not here; using the published copy"
+			ps.Add(ref)
 		}
 		if r.err == nil {
 			assets[key] = r.a

@@ -54,6 +54,11 @@ type Options struct {
 	// for validate): published entries keep their GUIDs and Atom ids, and a
 	// file whose content changed gets a new key.
 	Published *publish.Published
+	// PublishedCopies lets a referenced file that is not here be taken
+	// from Published, when its record says what was read from it (a
+	// publish from a checkout without the media; not build, which has no
+	// target, nor publish --require-media).
+	PublishedCopies bool
 	// AcceptNewGUIDs lets a front matter guid: replace a published GUID.
 	AcceptNewGUIDs bool
 	// Drafts and Future put drafts and scheduled entries in the feeds (the
@@ -110,7 +115,11 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	if !opt.NoCache {
 		cache = media.OpenCache(filepath.Join(cfg.Dir, StateDir, "probe-cache.json"))
 	}
-	assets, mps := media.ProbeAll(ctx, cfg.Dir, reqs, media.Options{Cache: cache})
+	mo := media.Options{Cache: cache}
+	if opt.PublishedCopies {
+		mo.Copy = publishedCopy(opt.Published)
+	}
+	assets, mps := media.ProbeAll(ctx, cfg.Dir, reqs, mo)
 	ps.Add(mps...)
 	if cache != nil && !opt.ReadOnly {
 		cache.Prune(assets)
@@ -120,8 +129,8 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	}
 	for _, t := range timed {
 		a := assets[t.key]
-		if a == nil {
-			continue
+		if a == nil || a.Copy {
+			continue // a published copy was checked when it was published
 		}
 		var d time.Duration
 		if m := assets[t.media]; m != nil {
@@ -183,7 +192,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	}
 	ps.Add(rps...)
 	ps.Add(overBudget(cfg, cat, files)...)
-	res.Files = append(mediaFiles(cfg, cat, assets, fm), files...)
+	res.Files = append(mediaFiles(cfg, cat, assets, fm, opt.Published), files...)
 	if cfg.Publish.Preview {
 		f, err := landingPage(cfg, res, opt.Now)
 		if err != nil {
@@ -358,7 +367,7 @@ func requests(cfg *config.Config, entries []*content.Entry, drafts bool) ([]medi
 // mediaFiles lists the probed files the feeds reference, each at the key
 // the model gives it: only those, so a draft's media is never published
 // early.
-func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media.Asset, fm map[string]feeds.Media) []publish.File {
+func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media.Asset, fm map[string]feeds.Media, pub *publish.Published) []publish.File {
 	bySite := map[string]*media.Asset{} // published key → its file
 	for k, m := range fm {
 		bySite[m.Key] = assets[k]
@@ -377,10 +386,20 @@ func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media
 	out := make([]publish.File, 0, len(keys))
 	for _, k := range keys {
 		a := used[k]
-		out = append(out, publish.File{
+		info := a.Info
+		info.MIME = a.MIME
+		f := publish.File{
 			Key: k, Kind: publish.KindMedia, Path: a.Path, Size: a.Size, SHA256: a.SHA256,
 			ContentType: contentType(a), CacheControl: cfg.Publish.CacheControl.Media,
-		})
+			Source: a.Key, Info: &info,
+		}
+		if a.Copy {
+			// The object stays as it was written: a copy cannot be
+			// uploaded again with other settings.
+			r := pub.Objects[k]
+			f.Copy, f.ContentType, f.CacheControl = true, r.ContentType, r.CacheControl
+		}
+		out = append(out, f)
 	}
 	return out
 }

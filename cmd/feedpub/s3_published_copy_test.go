@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/feedpub/feedpub/media/store/s3store/s3test"
+)
+
+// TestS3PublishWithoutTheMedia is the studio + CI split on a real S3
+// server: the producer publishes everything, then a checkout without any
+// media or artwork file publishes an edited review. Only that review's
+// feeds change, nothing is deleted (with --prune either), every object the
+// feeds reference is the same, and --require-media refuses.
+func TestS3PublishWithoutTheMedia(t *testing.T) {
+	srv := s3test.Start(t)
+	tg := newS3Target(t, srv, srv.Endpoint)
+	tg.mustPublish()
+	before := tg.objects()
+	live := map[string][]byte{}
+	for _, f := range s3eFeeds {
+		b, err := tg.get(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live[f] = b
+	}
+
+	for _, d := range []string{"media", "artwork"} {
+		if err := os.RemoveAll(tg.site(d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit(t, tg.site("reviews/aftersun.md"), func(s string) string {
+		return strings.Replace(s, "\n---\n", "\n---\nOne more sentence.\n\n", 1)
+	})
+
+	if r := tg.publish("--require-media"); r.code != 1 || !strings.Contains(r.stderr, "FP301") {
+		t.Errorf("publish --require-media without the media: %s", r)
+	}
+	s := tg.publishJSON("--prune")
+	var uploaded, notes []string
+	for _, a := range s.Objects {
+		if a.Action == "upload" {
+			uploaded = append(uploaded, a.Key)
+		}
+	}
+	for _, p := range s.Problems {
+		if p.Rule == "FP320" {
+			notes = append(notes, p.Message)
+		}
+	}
+	sort.Strings(uploaded)
+	if want := []string{"reviews.atom", "reviews.json", "reviews.xml"}; !sameKeys(uploaded, want) {
+		t.Errorf("uploaded %v, want only the edited review's feeds %v", uploaded, want)
+	}
+	if s.Deleted != 0 || s.Orphaned != 0 {
+		t.Errorf("deleted %d, orphaned %d; want nothing", s.Deleted, s.Orphaned)
+	}
+	// Every file the example references, media and artwork, once each.
+	if len(notes) != 12 {
+		t.Errorf("%d published-copy notes, want 12 (one per file):\n%s", len(notes), strings.Join(notes, "\n"))
+	}
+	after := tg.objects()
+	for k, size := range before {
+		if feedFile[k] || k == ".feedpub/manifest.json" {
+			continue
+		}
+		if after[k] != size {
+			t.Errorf("%s: %d bytes before, %d after", k, size, after[k])
+		}
+	}
+	for _, f := range []string{"podcast.xml", "video.xml"} {
+		b, err := tg.get(f)
+		if err != nil || !bytes.Equal(b, live[f]) {
+			t.Errorf("%s changed (err %v)", f, err)
+		}
+	}
+	tg.checkLive()
+
+	// Nothing changed since: a second run from the checkout uploads nothing.
+	if s := tg.publishJSON("--prune"); s.Uploaded != 0 || s.Deleted != 0 {
+		t.Errorf("again: uploaded %d, deleted %d; want 0 and 0", s.Uploaded, s.Deleted)
+	}
+}
