@@ -23,6 +23,8 @@ type buildOptions struct {
 	Out       string
 	NoCache   bool
 	AcceptNew bool
+	// HashRemote reads remote media whole for its SHA-256.
+	HashRemote bool
 }
 
 func newBuildCmd(ro *rootOptions) *cobra.Command {
@@ -42,6 +44,7 @@ as they do across publishes.`,
 	cmd.Flags().StringVar(&opts.Out, "out", "public", "output `DIR` (relative to the config file's folder)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file, parse every entry and check every feed item again: feedpub's caches are neither read nor written")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was built with")
+	cmd.Flags().BoolVar(&opts.HashRemote, "hash-remote", false, hashRemoteUsage)
 	return cmd
 }
 
@@ -67,7 +70,7 @@ func (o *buildOptions) run(ctx context.Context) error {
 		LocalTarget: true,
 		Owner:       owner(),
 		Log:         o.root.debugf,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew}, func(res *site.Result) error {
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, HashRemote: o.HashRemote}, func(res *site.Result) error {
 		_, err := o.outDir(cfg, res)
 		return err
 	})
@@ -107,7 +110,7 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 		inputs, ferr = site.Fingerprint(cfg, version, os.Environ())
 	}
 	last, known := state.Targets[st.String()]
-	fast := ferr == nil && known && !po.BreakLock && !so.NoCache && !so.AcceptNewGUIDs &&
+	fast := ferr == nil && known && !po.BreakLock && !so.NoCache && !so.AcceptNewGUIDs && !so.HashRemote &&
 		(!po.Prune || last.Orphans == 0) && last.Unchanged(inputs, now)
 	if fast {
 		if etag, err := publish.PeekManifest(ctx, st); err == nil && etag != "" && etag == last.Manifest {

@@ -30,6 +30,7 @@ type publishOptions struct {
 	// RequireMedia refuses to use the published copy of a file that is
 	// not here.
 	RequireMedia bool
+	HashRemote   bool
 }
 
 func newPublishCmd(ro *rootOptions) *cobra.Command {
@@ -56,6 +57,7 @@ records them.`,
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file, parse every entry and check every feed item again: feedpub's caches are neither read nor written")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was published with")
 	cmd.Flags().BoolVar(&opts.RequireMedia, "require-media", false, "fail (FP301) when a referenced file is not here, rather than use the copy the target's manifest records")
+	cmd.Flags().BoolVar(&opts.HashRemote, "hash-remote", false, hashRemoteUsage)
 	addOutputFlags(cmd, ro)
 	cmd.Flags().BoolVar(&opts.NoNotify, "no-notify", false, "tell no CDN, hub, index or webhook about the changed feeds (publish.notify, publish.cdn)")
 	return cmd
@@ -135,7 +137,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		Owner:       owner(),
 		Log:         logf,
 		Progress:    progress,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Strict: ro.Strict, ReadOnly: o.DryRun, PublishedCopies: !o.RequireMedia}, func(res *site.Result) error {
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Strict: ro.Strict, ReadOnly: o.DryRun, PublishedCopies: !o.RequireMedia, HashRemote: o.HashRemote}, func(res *site.Result) error {
 		_, err := resolveTarget(cfg, inputsOf(res)...)
 		return err
 	})

@@ -16,7 +16,7 @@ import (
 // Entry and forgotten here fails it.
 
 // binaryVersion changes with the encoding below.
-const binaryVersion = 1
+const binaryVersion = 2
 
 // AppendBinary appends the entry, line numbers included, to b
 // (encoding.BinaryAppender).
@@ -151,6 +151,7 @@ func appendMedia(b []byte, m *Media) []byte {
 		return b
 	}
 	b = wire.AppendString(b, m.File)
+	b = wire.AppendString(b, m.URL)
 	b = wire.AppendString(b, m.Title)
 	b = wire.AppendInt(b, m.Season)
 	b = wire.AppendInt(b, m.Episode)
@@ -188,7 +189,7 @@ func readMedia(r *wire.Reader) *Media {
 	if !r.Bool() {
 		return nil
 	}
-	m := &Media{File: r.String(), Title: r.String(), Season: r.Int(), Episode: r.Int(), EpisodeType: r.String()}
+	m := &Media{File: r.String(), URL: r.String(), Title: r.String(), Season: r.Int(), Episode: r.Int(), EpisodeType: r.String()}
 	if r.Bool() {
 		v := r.Bool()
 		m.Explicit = &v

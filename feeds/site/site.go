@@ -22,6 +22,7 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/podcast"
@@ -30,6 +31,7 @@ import (
 	"github.com/feedpub/feedpub/media"
 	"github.com/feedpub/feedpub/media/probe"
 	"github.com/feedpub/feedpub/media/publish"
+	"github.com/feedpub/feedpub/media/remote"
 	"github.com/feedpub/feedpub/media/store"
 	"golang.org/x/sync/errgroup"
 )
@@ -59,6 +61,9 @@ type Options struct {
 	// publish from a checkout without the media; not build, which has no
 	// target, nor publish --require-media).
 	PublishedCopies bool
+	// HashRemote reads every media file on another host whole, once, for
+	// the SHA-256 podcast:integrity states (--hash-remote).
+	HashRemote bool
 	// AcceptNewGUIDs lets a front matter guid: replace a published GUID.
 	AcceptNewGUIDs bool
 	// Drafts and Future put drafts and scheduled entries in the feeds (the
@@ -115,7 +120,8 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	if !opt.NoCache {
 		cache = media.OpenCache(filepath.Join(cfg.Dir, StateDir, "probe-cache.json"))
 	}
-	mo := media.Options{Cache: cache}
+	rc := remoteReader(cfg, opt)
+	mo := media.Options{Cache: cache, Remote: rc}
 	if opt.PublishedCopies {
 		mo.Copy = publishedCopy(opt.Published)
 	}
@@ -125,6 +131,9 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 		cache.Prune(assets)
 		if err := cache.Save(); err != nil {
 			ps.Warnf("FP131", filepath.Join(StateDir, "probe-cache.json"), 0, "", "cannot save the probe cache: %v", err)
+		}
+		if err := rc.Cache.Save(); err != nil {
+			ps.Warnf("FP131", filepath.Join(StateDir, remoteCacheFile), 0, "", "cannot save the cache of remote media: %v", err)
 		}
 	}
 	for _, t := range timed {
@@ -246,8 +255,13 @@ func feedMedia(assets map[string]*media.Asset, pub *publish.Published) map[strin
 	out := make(map[string]feeds.Media, len(assets))
 	for k, a := range assets {
 		m := feeds.Media{
-			Key: pub.Key(k, a.Size, a.SHA256), Type: feedType(a), Size: a.Size, SHA256: a.SHA256,
+			Type: feedType(a), Size: a.Size, SHA256: a.SHA256,
 			Duration: a.Info.Duration, Bitrate: a.Info.Bitrate, Codecs: a.Info.Codecs,
+		}
+		if a.URL != "" {
+			m.URL = a.URL // never published: the feeds name it where it is
+		} else {
+			m.Key = pub.Key(k, a.Size, a.SHA256)
 		}
 		if a.Info.HasVideo {
 			m.Width, m.Height = a.Info.Width, a.Info.Height
@@ -261,7 +275,11 @@ func feedMedia(assets map[string]*media.Asset, pub *publish.Published) map[strin
 // expects for the extension (so a .m4v is video/x-m4v), which the media
 // checks already matched to the content.
 func feedType(a *media.Asset) string {
-	if t := probe.MIMEForExtension(path.Ext(a.Key)); t != "" && t != "application/octet-stream" {
+	name := a.Key
+	if a.URL != "" {
+		name = remote.Name(a.URL)
+	}
+	if t := probe.MIMEForExtension(path.Ext(name)); t != "" && t != "application/octet-stream" {
 		return t
 	}
 	return a.MIME
@@ -338,17 +356,20 @@ func requests(cfg *config.Config, entries []*content.Entry, drafts bool) ([]medi
 			kind media.Kind
 			m    *content.Media
 		}{{"audio", media.KindAudio, e.Audio}, {"video", media.KindVideo, e.Video}} {
-			if m.m == nil || m.m.File == "" {
+			if m.m == nil || m.m.Source() == "" || m.m.File == "" && videoPlatform(m.m.URL) {
 				continue
 			}
-			f := m.name + ".file"
-			reqs = append(reqs, media.Request{Key: m.m.File, Kind: m.kind, Ref: ref(e.File, e.Line(f), f), Alternate: m.kind == media.KindVideo && !cfg.Video.Enabled})
+			src, f := m.m.Source(), m.name+".file"
+			if m.m.File == "" {
+				f = m.name + ".url"
+			}
+			reqs = append(reqs, media.Request{Key: src, Remote: m.m.File == "", Kind: m.kind, Ref: ref(e.File, e.Line(f), f), Alternate: m.kind == media.KindVideo && !cfg.Video.Enabled})
 			dur := time.Duration(m.m.Duration * float64(time.Second))
 			if c := m.m.Chapters; c != "" {
 				f := m.name + ".chapters"
 				r := ref(e.File, e.Line(f), f)
-				reqs = append(reqs, media.Request{Key: c, Kind: media.KindChapters, Ref: r})
-				timed = append(timed, timedReq{key: c, media: m.m.File, duration: dur, ref: r})
+				reqs = append(reqs, media.Request{Key: c, Remote: safehttp.LooksLikeURL(c), Kind: media.KindChapters, Ref: r})
+				timed = append(timed, timedReq{key: c, media: src, duration: dur, ref: r})
 			}
 			for i, t := range m.m.Transcripts {
 				if t.File == "" {
@@ -356,8 +377,8 @@ func requests(cfg *config.Config, entries []*content.Entry, drafts bool) ([]medi
 				}
 				f := fmt.Sprintf("%s.transcripts[%d].file", m.name, i)
 				r := ref(e.File, e.Line(fmt.Sprintf("%s.transcripts[%d]", m.name, i)), f)
-				reqs = append(reqs, media.Request{Key: t.File, Kind: media.KindTranscript, Ref: r})
-				timed = append(timed, timedReq{key: t.File, media: m.m.File, duration: dur, ref: r})
+				reqs = append(reqs, media.Request{Key: t.File, Remote: safehttp.LooksLikeURL(t.File), Kind: media.KindTranscript, Ref: r})
+				timed = append(timed, timedReq{key: t.File, media: src, duration: dur, ref: r})
 			}
 		}
 	}

@@ -195,6 +195,9 @@ func (c *Cache) put(u string, f Facts) {
 // Save writes the cache, without the URLs this build did not ask about,
 // if anything changed.
 func (c *Cache) Save() error {
+	if c == nil {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for u := range c.entries {
@@ -215,4 +218,14 @@ func (c *Cache) Save() error {
 	}
 	c.dirty = false
 	return nil
+}
+
+// Redact returns rawURL without user information and query, the form
+// messages print; rawURL itself if it does not parse.
+func Redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	return safehttp.Redact(u)
 }
