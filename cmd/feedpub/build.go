@@ -140,6 +140,12 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 	if ps.HasErrors() {
 		return res, sess.Report(), ps, stop(errReported)
 	}
+	if cps, err := checkCopies(ctx, sess, res); err != nil || len(cps) > 0 {
+		if err == nil {
+			err = errReported
+		}
+		return res, sess.Report(), append(ps, cps...), stop(err)
+	}
 	if guard != nil {
 		if err := guard(res); err != nil {
 			return res, sess.Report(), ps, stop(err)

@@ -305,3 +305,14 @@ func feedURLs(cfg *config.Config) []feedURL {
 	}
 	return out
 }
+
+// checkCopies reports, as a missing file is (FP301), each published copy
+// the build uses that the target no longer holds as recorded.
+func checkCopies(ctx context.Context, sess *publish.Session, res *site.Result) (diag.Problems, error) {
+	bad, err := sess.CheckCopies(ctx, res.Files)
+	var ps diag.Problems
+	for _, b := range bad {
+		ps.Errorf("FP301", b.File.Source, 0, "", "%s", b.Msg)
+	}
+	return ps, err
+}

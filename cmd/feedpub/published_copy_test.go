@@ -68,6 +68,39 @@ func TestMissingMediaUsesThePublishedCopy(t *testing.T) {
 		t.Error("podcast.xml changed")
 	}
 
+	// A copy gone from the target, or shorter than recorded, stands in
+	// for nothing: the error of a missing file, and the feeds untouched.
+	copyPath := filepath.Join(out, "media", "heroine.mp3")
+	kept, err := os.ReadFile(copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(t, filepath.Join(dir, "reviews", "aftersun.md"), func(s string) string { return s + "\nAnd another.\n" })
+	live := readFeeds(t, dir)
+	for _, c := range []struct {
+		name  string
+		spoil func() error
+		words string
+	}{
+		{"deleted", func() error { return os.Remove(copyPath) }, "is missing from"},
+		{"shorter", func() error { return os.WriteFile(copyPath, kept[:len(kept)/2], 0o644) }, "bytes, not the"},
+	} {
+		if err := c.spoil(); err != nil {
+			t.Fatal(err)
+		}
+		r := feedpub(t, "publish", "--config", cfg)
+		if r.code != 1 || !strings.Contains(r.stderr, "media/heroine.mp3: not here, and its published copy media/heroine.mp3 ") ||
+			!strings.Contains(r.stderr, c.words) || !strings.Contains(r.stderr, "[FP301]") {
+			t.Errorf("%s copy: exit %d, want 1 with FP301 saying %q\n%s", c.name, r.code, c.words, r.stderr)
+		}
+		if changed := changedFeeds(live, readFeeds(t, dir)); len(changed) > 0 {
+			t.Errorf("%s copy: feeds %v replaced", c.name, changed)
+		}
+	}
+	if err := os.WriteFile(copyPath, kept, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
 	// Replacing the file later works as before: a new file is a new key.
 	data, err := os.ReadFile(filepath.Join(dir, "media", "past-lives.mp3"))
 	if err != nil {
