@@ -85,4 +85,17 @@ func TestS3PublishWithoutTheMedia(t *testing.T) {
 	if s := tg.publishJSON("--prune"); s.Uploaded != 0 || s.Deleted != 0 {
 		t.Errorf("again: uploaded %d, deleted %d; want 0 and 0", s.Uploaded, s.Deleted)
 	}
+
+	// A copy deleted from the bucket is the error of a missing file, and
+	// nothing is written.
+	tg.remove("media/heroine.mp3")
+	edit(t, tg.site("reviews/aftersun.md"), func(s string) string { return s + "\nAnd another.\n" })
+	r := tg.publish()
+	if r.code != 1 || !strings.Contains(r.stderr, "media/heroine.mp3: not here, and its published copy media/heroine.mp3 is missing from s3://") ||
+		!strings.Contains(r.stderr, "[FP301]") {
+		t.Errorf("publish with a copy gone from the bucket: %s", r)
+	}
+	if b, err := tg.get("reviews.xml"); err != nil || strings.Contains(string(b), "And another.") {
+		t.Errorf("reviews.xml replaced (err %v)", err)
+	}
 }
