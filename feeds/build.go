@@ -262,7 +262,7 @@ func (in *Input) episode(ce *content.Entry, field string, m *content.Media, ps *
 		d := time.Duration(m.Duration * float64(time.Second))
 		if got := ep.Enclosure.Duration; got > 0 && absDur(got-d) > 2*time.Second {
 			ps.Warnf("FP218", ce.File, ce.Line(field+".duration"), field+".duration",
-				"%v s differs from the %.1f s read from %s; the front matter wins, but is it right?", m.Duration, got.Seconds(), m.Source())
+				"%v s differs from the %.1f s read from %s; the front matter wins, but is it right?", m.Duration, got.Seconds(), m.Name())
 		}
 		ep.Enclosure.Duration = d
 	}

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/feedpub/feedpub/config/diag"
@@ -40,4 +41,17 @@ func badURL(ps *diag.Problems, file, field, v string, line func(string) int) boo
 		return true
 	}
 	return false
+}
+
+// Name is the media as messages name it: its file, or its URL without the
+// query, which may hold a token.
+func (m *Media) Name() string {
+	if m.File != "" {
+		return m.File
+	}
+	u, err := url.Parse(m.URL)
+	if err != nil {
+		return "its url:"
+	}
+	return safehttp.Redact(u)
 }

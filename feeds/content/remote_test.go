@@ -14,8 +14,8 @@ func TestMediaByURL(t *testing.T) {
 	if probs != "" {
 		t.Fatalf("problems: %s", probs)
 	}
-	if e.Audio.Source() != "https://old-host.example/ep1.mp3?t=1" || e.Audio.File != "" {
-		t.Errorf("source %q file %q", e.Audio.Source(), e.Audio.File)
+	if e.Audio.Source() != "https://old-host.example/ep1.mp3?t=1" || e.Audio.File != "" || e.Audio.Name() != "https://old-host.example/ep1.mp3" {
+		t.Errorf("source %q file %q name %q", e.Audio.Source(), e.Audio.File, e.Audio.Name())
 	}
 	for _, c := range []struct{ media, want string }{
 		{"audio:\n  file: media/a.mp3\n  url: https://h.example/a.mp3\n", "reviews/x.md:6: audio.url: set file: or url:, not both [FP210]"},
