@@ -116,26 +116,8 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	ps.Add(eps...)
 
 	reqs, timed := requests(cfg, entries, opt.Drafts)
-	var cache *media.Cache
-	if !opt.NoCache {
-		cache = media.OpenCache(filepath.Join(cfg.Dir, StateDir, "probe-cache.json"))
-	}
-	rc := remoteReader(cfg, opt)
-	mo := media.Options{Cache: cache, Remote: rc}
-	if opt.PublishedCopies {
-		mo.Copy = publishedCopy(opt.Published)
-	}
-	assets, mps := media.ProbeAll(ctx, cfg.Dir, reqs, mo)
+	assets, mps := probeMedia(ctx, cfg, opt, reqs)
 	ps.Add(mps...)
-	if cache != nil && !opt.ReadOnly {
-		cache.Prune(assets)
-		if err := cache.Save(); err != nil {
-			ps.Warnf("FP131", filepath.Join(StateDir, "probe-cache.json"), 0, "", "cannot save the probe cache: %v", err)
-		}
-		if err := rc.Cache.Save(); err != nil {
-			ps.Warnf("FP131", filepath.Join(StateDir, remoteCacheFile), 0, "", "cannot save the cache of remote media: %v", err)
-		}
-	}
 	for _, t := range timed {
 		a := assets[t.key]
 		if a == nil || a.Copy {
@@ -217,6 +199,32 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	}
 	ps.Add(collisions(cfg, res.Files, reqs, fm)...)
 	return res, ps
+}
+
+// probeMedia reads every referenced file, local or on another host (a
+// missing one from the target's record, when allowed), through the caches,
+// which it saves unless the build is read-only.
+func probeMedia(ctx context.Context, cfg *config.Config, opt Options, reqs []media.Request) (map[string]*media.Asset, diag.Problems) {
+	var cache *media.Cache
+	if !opt.NoCache {
+		cache = media.OpenCache(filepath.Join(cfg.Dir, StateDir, "probe-cache.json"))
+	}
+	rc := remoteReader(cfg, opt)
+	mo := media.Options{Cache: cache, Remote: rc}
+	if opt.PublishedCopies {
+		mo.Copy = publishedCopy(opt.Published)
+	}
+	assets, ps := media.ProbeAll(ctx, cfg.Dir, reqs, mo)
+	if cache != nil && !opt.ReadOnly {
+		cache.Prune(assets)
+		if err := cache.Save(); err != nil {
+			ps.Warnf("FP131", filepath.Join(StateDir, "probe-cache.json"), 0, "", "cannot save the probe cache: %v", err)
+		}
+		if err := rc.Cache.Save(); err != nil {
+			ps.Warnf("FP131", filepath.Join(StateDir, remoteCacheFile), 0, "", "cannot save the cache of remote media: %v", err)
+		}
+	}
+	return assets, ps
 }
 
 // landingKey is the key of the page publish.preview adds to the tree.
