@@ -224,3 +224,19 @@ func TestCheckRefusesWhatItCannotHonour(t *testing.T) {
 		}
 	}
 }
+
+// A FIFO planted as the site's publish state hung publish for minutes; it
+// is now read like every other site file: an unreadable state is no state.
+func TestStateFileFIFODoesNotHangPublish(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "feedpub.yaml")
+	mustRun(t, "publish", "--config", cfg)
+	state := filepath.Join(dir, ".feedpub", "state.json")
+	if err := os.Remove(state); err != nil {
+		t.Fatal(err)
+	}
+	mkfifo(t, state)
+	if r := runBounded(t, "publish", "--config", cfg); r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}
