@@ -22,7 +22,7 @@ func remoteReader(cfg *config.Config, opt Options) *remote.Reader {
 		Hash:   opt.HashRemote,
 	}
 	if !opt.NoCache {
-		r.Cache = remote.OpenCache(filepath.Join(cfg.Dir, StateDir, remoteCacheFile))
+		r.Cache = remote.OpenCache(filepath.Join(cfg.Dir, StateDir, remoteCacheFile), stateMAC)
 	}
 	return r
 }

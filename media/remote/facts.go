@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
+	"strconv"
 	"sync"
 
 	"github.com/feedpub/feedpub/config/safehttp"
@@ -136,7 +138,7 @@ func Fetch(ctx context.Context, c *http.Client, rawURL string, max int64) ([]byt
 }
 
 // cacheVersion changes whenever Facts or the probes change meaning.
-const cacheVersion = 1
+const cacheVersion = 2
 
 // maxCacheFile bounds the cache file read.
 const maxCacheFile = 16 << 20
@@ -145,31 +147,47 @@ const maxCacheFile = 16 << 20
 // beside the probe cache of local files.
 type Cache struct {
 	path    string
+	sign    func(...[]byte) []byte
 	mu      sync.Mutex
 	entries map[string]Facts
 	used    map[string]bool
 	dirty   bool
 }
 
+// cacheFile is the file: the entries, and their signature. Facts go into
+// the feeds (a length, a duration, a hash podcast:integrity vouches for),
+// and the validators they are keyed by are public, so a cache file planted
+// in the site folder must not be believed.
 type cacheFile struct {
-	Version int              `json:"version"`
-	Entries map[string]Facts `json:"entries"`
+	Version int             `json:"version"`
+	Entries json.RawMessage `json:"entries"`
+	MAC     []byte          `json:"mac"`
 }
 
-// OpenCache loads the cache at path. A missing, damaged or outdated cache
-// is empty: it only saves requests. It is read like any site file (a
-// regular file inside the folder, with a size cap).
-func OpenCache(path string) *Cache {
-	c := &Cache{path: path, entries: map[string]Facts{}, used: map[string]bool{}}
+// OpenCache loads the cache at path. sign makes the signature that a
+// cache file must carry to be used, and is given the version and the
+// entries. A missing, damaged, outdated or unsigned cache is empty: it only
+// saves requests. It is read like any site file (a regular file inside the
+// folder, with a size cap).
+func OpenCache(path string, sign func(...[]byte) []byte) *Cache {
+	c := &Cache{path: path, sign: sign, entries: map[string]Facts{}, used: map[string]bool{}}
 	data, err := sitefs.ReadFile(filepath.Dir(path), path, maxCacheFile)
 	if err != nil {
 		return c
 	}
 	var f cacheFile
-	if json.Unmarshal(data, &f) == nil && f.Version == cacheVersion && f.Entries != nil {
-		c.entries = f.Entries
+	if json.Unmarshal(data, &f) != nil || f.Version != cacheVersion || !hmac.Equal(f.MAC, c.mac(f.Entries)) {
+		return c
+	}
+	var entries map[string]Facts
+	if json.Unmarshal(f.Entries, &entries) == nil && entries != nil {
+		c.entries = entries
 	}
 	return c
+}
+
+func (c *Cache) mac(entries []byte) []byte {
+	return c.sign([]byte(strconv.Itoa(cacheVersion)+"\n"), entries)
 }
 
 func (c *Cache) get(u string) (Facts, bool) {
@@ -209,7 +227,12 @@ func (c *Cache) Save() error {
 	if !c.dirty {
 		return nil
 	}
-	data, err := json.MarshalIndent(cacheFile{Version: cacheVersion, Entries: c.entries}, "", " ")
+	entries, err := json.Marshal(c.entries)
+	if err != nil {
+		return err
+	}
+	// Not indented: the entries must be stored as signed.
+	data, err := json.Marshal(cacheFile{Version: cacheVersion, Entries: entries, MAC: c.mac(entries)})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package remote
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -393,7 +394,7 @@ func TestCacheAndHash(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "remote-cache.json")
 	u := s.URL + "/ep.mp3"
 
-	c := OpenCache(path)
+	c := OpenCache(path, sign)
 	f1, err := (&Reader{Client: client(), Cache: c}).Probe(context.Background(), u)
 	if err != nil {
 		t.Fatal(err)
@@ -407,7 +408,7 @@ func TestCacheAndHash(t *testing.T) {
 
 	// Unchanged: one HEAD, the facts from the cache.
 	s.reset()
-	c = OpenCache(path)
+	c = OpenCache(path, sign)
 	f2, err := (&Reader{Client: client(), Cache: c}).Probe(context.Background(), u)
 	if err != nil || f2.Info.Duration != f1.Info.Duration {
 		t.Fatalf("%+v %v", f2, err)
@@ -434,7 +435,7 @@ func TestCacheAndHash(t *testing.T) {
 	s.etag["/ep.mp3"] = `"v2"`
 	s.add("/ep.mp3", fixture(t, "mp3_vbr.mp3"))
 	s.reset()
-	c = OpenCache(path)
+	c = OpenCache(path, sign)
 	f4, err := (&Reader{Client: client(), Cache: c}).Probe(context.Background(), u)
 	if err != nil {
 		t.Fatal(err)
@@ -450,8 +451,61 @@ func TestCacheAndHash(t *testing.T) {
 	if err := os.WriteFile(path, []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := OpenCache(path).get(u); ok {
+	if _, ok := OpenCache(path, sign).get(u); ok {
 		t.Error("a damaged cache gave an entry")
+	}
+}
+
+// sign signs as feeds/site does, with a key of the test's own.
+func sign(data ...[]byte) []byte {
+	m := hmac.New(sha256.New, []byte("test key"))
+	for _, d := range data {
+		m.Write(d)
+	}
+	return m.Sum(nil)
+}
+
+// A cache file that someone else wrote (a pull request that commits
+// .feedpub/) is not believed, though its validators are right.
+func TestForgedCacheIsAMiss(t *testing.T) {
+	s := newServer(t)
+	s.add("/ep.mp3", fixture(t, "mp3_cbr.mp3"))
+	s.etag["/ep.mp3"] = `"v1"`
+	path := filepath.Join(t.TempDir(), "remote-cache.json")
+	u := s.URL + "/ep.mp3"
+	c := OpenCache(path, sign)
+	if _, err := (&Reader{Client: client(), Cache: c}).Probe(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := OpenCache(path, sign).get(u); !ok {
+		t.Fatal("the cache's own file is a miss")
+	}
+	forge := func(d ...[]byte) []byte {
+		m := hmac.New(sha256.New, []byte("other key"))
+		for _, x := range d {
+			m.Write(x)
+		}
+		return m.Sum(nil)
+	}
+	if _, ok := OpenCache(path, forge).get(u); ok {
+		t.Error("a file signed with another key was believed")
+	}
+	tampered := bytes.Replace(data, []byte(`"Duration":`), []byte(`"Duration":1`), 1)
+	if bytes.Equal(tampered, data) {
+		t.Fatal("no duration to tamper with")
+	}
+	if err := os.WriteFile(path, tampered, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := OpenCache(path, sign).get(u); ok {
+		t.Error("an edited file was believed")
 	}
 }
 
