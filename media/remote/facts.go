@@ -88,7 +88,7 @@ func Name(rawURL string) string {
 // hash reads the whole file once, in a fixed-size buffer, for its SHA-256,
 // and checks it is the file Open described.
 func (f *File) hash() (string, error) {
-	resp, err := f.do(http.MethodGet, "")
+	resp, err := f.do(http.MethodGet, "", false) // as long as the file takes
 	if err != nil {
 		return "", err
 	}
@@ -119,7 +119,7 @@ func Fetch(ctx context.Context, c *http.Client, rawURL string, max int64) ([]byt
 		return nil, err
 	}
 	f := &File{URL: rawURL, ctx: ctx, client: c, name: safehttp.Redact(u)}
-	resp, err := f.do(http.MethodGet, "")
+	resp, err := f.do(http.MethodGet, "", true)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/feedpub/feedpub/config/safehttp"
 )
@@ -74,7 +75,7 @@ func Open(ctx context.Context, c *http.Client, rawURL string) (*File, error) {
 		return nil, err
 	}
 	f := &File{URL: rawURL, ctx: ctx, client: c, name: safehttp.Redact(u), blocks: map[int64][]byte{}}
-	resp, err := f.do(http.MethodHead, "")
+	resp, err := f.do(http.MethodHead, "", true)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +100,7 @@ func Open(ctx context.Context, c *http.Client, rawURL string) (*File, error) {
 // openWithGet learns the facts from a ranged GET of the first block, which
 // it keeps.
 func (f *File) openWithGet() error {
-	resp, err := f.do(http.MethodGet, "bytes=0-"+strconv.Itoa(BlockSize-1))
+	resp, err := f.do(http.MethodGet, "bytes=0-"+strconv.Itoa(BlockSize-1), true)
 	if err != nil {
 		return err
 	}
@@ -125,9 +126,21 @@ func (f *File) openWithGet() error {
 	return nil
 }
 
-func (f *File) do(method, rng string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(f.ctx, method, f.URL, nil)
+// requestTimeout bounds a request that reads a bounded amount (a HEAD, a
+// range, a chapters file), body included: a host that stops sending fails
+// the build in time rather than hanging it.
+var requestTimeout = 60 * time.Second
+
+// do sends one request; bounded ones are cut off after requestTimeout.
+// Closing the answer's body ends the request.
+func (f *File) do(method, rng string, bounded bool) (*http.Response, error) {
+	ctx, cancel := f.ctx, context.CancelFunc(func() {})
+	if bounded {
+		ctx, cancel = context.WithTimeoutCause(f.ctx, requestTimeout, fmt.Errorf("no complete answer within %s", requestTimeout))
+	}
+	req, err := http.NewRequestWithContext(ctx, method, f.URL, nil)
 	if err != nil {
+		cancel()
 		return nil, err
 	}
 	if rng != "" {
@@ -142,9 +155,38 @@ func (f *File) do(method, rng string) (*http.Response, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err // its text repeats the URL, with the query
 		}
+		if cause := context.Cause(ctx); cause != nil && f.ctx.Err() == nil {
+			err = cause // the timeout, named
+		}
+		cancel()
 		return nil, fmt.Errorf("%s: %w", f.name, err)
 	}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel, ctx: ctx, parent: f.ctx}
 	return resp, nil
+}
+
+// cancelBody ends its request's context when closed, and names the
+// timeout when a read is cut off by it.
+type cancelBody struct {
+	io.ReadCloser
+	cancel      context.CancelFunc
+	ctx, parent context.Context
+}
+
+func (b *cancelBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && b.parent.Err() == nil {
+		if cause := context.Cause(b.ctx); cause != nil {
+			err = cause
+		}
+	}
+	return n, err
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // status turns an answer other than success into an error naming the URL.
@@ -289,7 +331,7 @@ func (f *File) keepLocked(b int64, data []byte) {
 // fetch reads n bytes at off with one Range request, and checks that the
 // server sent exactly those bytes of the file it described at Open.
 func (f *File) fetch(off, n int64) ([]byte, error) {
-	resp, err := f.do(http.MethodGet, fmt.Sprintf("bytes=%d-%d", off, off+n-1))
+	resp, err := f.do(http.MethodGet, fmt.Sprintf("bytes=%d-%d", off, off+n-1), true)
 	if err != nil {
 		return nil, err
 	}

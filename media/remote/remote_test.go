@@ -54,6 +54,8 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
 func newServer(t *testing.T) *server {
 	s := &server{files: map[string]io.ReadSeeker{}, etag: map[string]string{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -521,5 +523,32 @@ func TestFetchSmallFiles(t *testing.T) {
 	}
 	if _, err := Fetch(context.Background(), client(), s.URL+"/none.vtt", 10); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing: %v", err)
+	}
+}
+
+// A host that sends the headers of a range, then nothing, fails the read
+// once requestTimeout has passed, with a message that says so.
+func TestStalledHostTimesOut(t *testing.T) {
+	defer func(d time.Duration) { requestTimeout = d }(requestTimeout)
+	requestTimeout = 300 * time.Millisecond
+	s := newServer(t)
+	mp3 := fixture(t, "mp3_cbr.mp3")
+	s.handle = func(w http.ResponseWriter, r *http.Request) bool {
+		w.Header().Set("Content-Length", strconv.Itoa(len(mp3)))
+		w.Header().Set("Content-Type", "audio/mpeg")
+		if r.Method == http.MethodHead {
+			return true
+		}
+		w.Header().Set("Content-Range", fmt.Sprintf("bytes 0-%d/%d", len(mp3)-1, len(mp3)))
+		w.Header().Set("Content-Length", strconv.Itoa(len(mp3)))
+		w.WriteHeader(http.StatusPartialContent)
+		w.Write(mp3[:10])
+		http.NewResponseController(w).Flush()
+		<-r.Context().Done() // until the client gives up
+		return true
+	}
+	_, err := (&Reader{Client: client()}).Probe(context.Background(), s.URL+"/ep.mp3")
+	if err == nil || !strings.Contains(err.Error(), "no complete answer within 300ms") {
+		t.Errorf("got %v", err)
 	}
 }
