@@ -118,7 +118,8 @@ func Load(v *viper.Viper, path string) (Config, diag.Problems) {
 		return cfg, ps
 	}
 	cfg.lines, cfg.env, cfg.invalid = lines, envs, bad
-	if err := v.Unmarshal(&cfg); err != nil {
+	if err := v.Unmarshal(&cfg, viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
+		yesNo, mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(",")))); err != nil {
 		// mapstructure decodes every field it can and joins the errors.
 		ps.Add(cfg.decodeProblems(err)...)
 	}
@@ -675,6 +676,23 @@ func lineOf(lines map[string]int, key string) int {
 		key = key[:i]
 	}
 	return 0
+}
+
+// yesNo reads yes/no and on/off (any case) as booleans, as the front
+// matter's YAML decoder does, so explicit: no means the same in
+// feedpub.yaml, in an entry and in FEEDPUB_* variables.
+func yesNo(from, to reflect.Type, data any) (any, error) {
+	s, ok := data.(string)
+	if !ok || to.Kind() != reflect.Bool {
+		return data, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "yes", "y", "on":
+		return true, nil
+	case "no", "n", "off":
+		return false, nil
+	}
+	return data, nil
 }
 
 // isDuration says whether the config key holds a time.Duration.

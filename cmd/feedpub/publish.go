@@ -198,8 +198,13 @@ func (o *publishOptions) printPlan(rep *publish.Report, prune bool) {
 		}
 		ro.infof("%s %-40s orphaned", verb, a.File.Key)
 	}
-	ro.infof("dry run: would upload %s (%s), skip %s unchanged", plural(len(p.Uploads), "file"),
-		publish.HumanBytes(publish.Bytes(p.Uploads)), plural(len(p.Unchanged), "file"))
+	// The summary counts every line listed above it.
+	orphans := fmt.Sprintf("keep %s orphaned (--prune deletes them)", plural(len(p.Orphans), "file"))
+	if prune {
+		orphans = fmt.Sprintf("delete %s (%s)", plural(len(p.Orphans), "file"), publish.HumanBytes(publish.Bytes(p.Orphans)))
+	}
+	ro.infof("dry run: would upload %s (%s), skip %s unchanged, %s", plural(len(p.Uploads), "file"),
+		publish.HumanBytes(publish.Bytes(p.Uploads)), plural(len(p.Unchanged), "file"), orphans)
 }
 
 // summary is publish's --json document.
@@ -254,6 +259,9 @@ func (s *summary) fill(rep *publish.Report, dryRun, prune bool) {
 		return
 	}
 	s.Orphaned = len(p.Orphans)
+	if dryRun && prune {
+		s.Deleted = len(p.Orphans) // what the dry run would delete, as it lists
+	}
 	for _, a := range p.Uploads {
 		s.Objects = append(s.Objects, action{a.File.Key, "upload", string(a.Reason), a.Detail, a.File.Size})
 	}
