@@ -137,6 +137,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	})
 	finish()
 	defer res.Close()
+	out.NextScheduled = nextScheduled(res, site.LoadState(cfg), st.String(), ro.env.Now())
 	ps = append(cps, ps...)
 	if rep != nil && (!ro.Verbose || o.JSON) { // --verbose logged them already
 		for _, w := range rep.Warnings {
@@ -154,6 +155,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	if o.DryRun {
 		o.printPlan(rep, prune)
 		o.afterPublish(ctx, cfg, res, rep)
+		o.printScheduled(out)
 		return nil
 	}
 	if rep.Unchanged {
@@ -169,7 +171,15 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		ro.infof("  %-8s %s", f.Name, f.URL)
 	}
 	o.afterPublish(ctx, cfg, res, rep)
+	o.printScheduled(out)
 	return nil
+}
+
+// printScheduled ends the summary with the entry that goes out next.
+func (o *publishOptions) printScheduled(out *summary) {
+	if out.NextScheduled != nil {
+		o.root.infof("%s", scheduledLine(out.NextScheduled, o.root.env.Now()))
+	}
 }
 
 func (o *publishOptions) printPlan(rep *publish.Report, prune bool) {
@@ -215,6 +225,8 @@ type summary struct {
 	Orphaned      int           `json:"orphaned"`
 	Requests      int64         `json:"requests"`
 	Seconds       float64       `json:"seconds"`
+	// NextScheduled is the entry that goes out next, null when none.
+	NextScheduled *site.Scheduled `json:"next_scheduled"`
 }
 
 // targetJSON is publish.target for machines: the URL as configured and
