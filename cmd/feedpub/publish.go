@@ -161,8 +161,12 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	if rep.Unchanged {
 		ro.infof("published to %s: nothing changed since the last publish (%s, 0 files copied)", st, plural(rep.Skipped, "file"))
 	} else {
-		ro.infof("published to %s: %s copied (%s), %s unchanged, %s deleted",
-			st, plural(rep.Uploaded, "file"), publish.HumanBytes(rep.UploadedBytes), plural(rep.Skipped, "file"), plural(rep.Deleted, "file"))
+		updated := ""
+		if rep.Updated > 0 {
+			updated = ", " + plural(rep.Updated, "file") + " updated in place (settings only)"
+		}
+		ro.infof("published to %s: %s copied (%s)%s, %s unchanged, %s deleted",
+			st, plural(rep.Uploaded, "file"), publish.HumanBytes(rep.UploadedBytes), updated, plural(rep.Skipped, "file"), plural(rep.Deleted, "file"))
 	}
 	if n := len(rep.Plan.Orphans); n > 0 && !prune {
 		ro.infof("%s published earlier no longer produced; publish --prune removes them", plural(n, "file"))
@@ -192,6 +196,9 @@ func (o *publishOptions) printPlan(rep *publish.Report, prune bool) {
 		}
 		ro.infof("upload  %-40s %s%s, %s", a.File.Key, a.Reason, d, publish.HumanBytes(a.File.Size))
 	}
+	for _, a := range p.Updates {
+		ro.infof("update  %-40s %s: %s (in place, no upload)", a.File.Key, a.Reason, a.Detail)
+	}
 	if ro.Verbose {
 		for _, a := range p.Unchanged {
 			ro.infof("skip    %-40s unchanged", a.File.Key)
@@ -204,8 +211,12 @@ func (o *publishOptions) printPlan(rep *publish.Report, prune bool) {
 		}
 		ro.infof("%s %-40s orphaned", verb, a.File.Key)
 	}
-	ro.infof("dry run: would upload %s (%s), skip %s unchanged", plural(len(p.Uploads), "file"),
-		publish.HumanBytes(publish.Bytes(p.Uploads)), plural(len(p.Unchanged), "file"))
+	updates := ""
+	if len(p.Updates) > 0 {
+		updates = ", update the settings of " + plural(len(p.Updates), "file") + " in place"
+	}
+	ro.infof("dry run: would upload %s (%s)%s, skip %s unchanged", plural(len(p.Uploads), "file"),
+		publish.HumanBytes(publish.Bytes(p.Uploads)), updates, plural(len(p.Unchanged), "file"))
 }
 
 // summary is publish's --json document.
@@ -219,6 +230,7 @@ type summary struct {
 	Objects       []action      `json:"objects"`
 	Uploaded      int           `json:"uploaded"`
 	UploadedBytes int64         `json:"uploaded_bytes"`
+	Updated       int           `json:"updated"`
 	Skipped       int           `json:"skipped"`
 	SkippedBytes  int64         `json:"skipped_bytes"`
 	Deleted       int           `json:"deleted"`
@@ -244,7 +256,7 @@ type feedURL struct {
 
 type action struct {
 	Key    string `json:"key"`
-	Action string `json:"action"` // upload, skip, delete or keep
+	Action string `json:"action"` // upload, update, skip, delete or keep
 	Reason string `json:"reason"` // new, changed, unchanged, orphaned
 	Detail string `json:"detail,omitempty"`
 	Size   int64  `json:"size"`
@@ -254,7 +266,7 @@ func (s *summary) fill(rep *publish.Report, dryRun, prune bool) {
 	if rep == nil {
 		return
 	}
-	s.Uploaded, s.UploadedBytes = rep.Uploaded, rep.UploadedBytes
+	s.Uploaded, s.UploadedBytes, s.Updated = rep.Uploaded, rep.UploadedBytes, rep.Updated
 	s.Skipped, s.SkippedBytes = rep.Skipped, rep.SkippedBytes
 	s.Deleted, s.Requests, s.Seconds = rep.Deleted, rep.Requests, rep.Elapsed.Seconds()
 	p := rep.Plan
@@ -264,6 +276,9 @@ func (s *summary) fill(rep *publish.Report, dryRun, prune bool) {
 	s.Orphaned = len(p.Orphans)
 	for _, a := range p.Uploads {
 		s.Objects = append(s.Objects, action{a.File.Key, "upload", string(a.Reason), a.Detail, a.File.Size})
+	}
+	for _, a := range p.Updates {
+		s.Objects = append(s.Objects, action{a.File.Key, "update", string(a.Reason), a.Detail, a.File.Size})
 	}
 	for _, a := range p.Unchanged {
 		s.Objects = append(s.Objects, action{a.File.Key, "skip", string(a.Reason), "", a.File.Size})
