@@ -13,6 +13,7 @@ import (
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/site"
+	"github.com/feedpub/feedpub/media/live"
 	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store/target"
 )
@@ -27,6 +28,7 @@ type publishOptions struct {
 	NoCache   bool
 	AcceptNew bool
 	NoNotify  bool
+	NoVerify  bool
 }
 
 func newPublishCmd(ro *rootOptions) *cobra.Command {
@@ -53,6 +55,7 @@ records them.`,
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file, parse every entry and check every feed item again: feedpub's caches are neither read nor written")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was published with")
 	addOutputFlags(cmd, ro)
+	cmd.Flags().BoolVar(&opts.NoVerify, "no-verify", false, "do not fetch the published feeds and new enclosures as a listener would")
 	cmd.Flags().BoolVar(&opts.NoNotify, "no-notify", false, "tell no CDN, hub, index or webhook about the changed feeds (publish.notify, publish.cdn)")
 	return cmd
 }
@@ -158,6 +161,12 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		o.printScheduled(out)
 		return nil
 	}
+	// The CDN is cleared (and apps told) before the live check, which
+	// would otherwise find the cache's old feed.
+	o.afterPublish(ctx, cfg, res, rep)
+	if err := o.checkLive(ctx, cfg, st.String(), res, rep, out); err != nil {
+		return err
+	}
 	if rep.Unchanged {
 		ro.infof("published to %s: nothing changed since the last publish (%s, 0 files copied)", st, plural(rep.Skipped, "file"))
 	} else {
@@ -174,7 +183,9 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	for _, f := range out.Feeds {
 		ro.infof("  %-8s %s", f.Name, f.URL)
 	}
-	o.afterPublish(ctx, cfg, res, rep)
+	if out.LiveCheck == liveNotServed {
+		ro.infof("%s", notServedLine(cfg))
+	}
 	o.printScheduled(out)
 	return nil
 }
@@ -237,6 +248,11 @@ type summary struct {
 	Orphaned      int           `json:"orphaned"`
 	Requests      int64         `json:"requests"`
 	Seconds       float64       `json:"seconds"`
+	// LiveCheck says whether what listeners get was checked: passed,
+	// failed, skipped (--no-verify), not_served (a folder nothing serves
+	// at base_url) or none (nothing published); Live has each check.
+	LiveCheck string       `json:"live_check"`
+	Live      []live.Check `json:"live"`
 	// NextScheduled is the entry that goes out next, null when none.
 	NextScheduled *site.Scheduled `json:"next_scheduled"`
 }
@@ -298,6 +314,12 @@ func (o *publishOptions) printJSON(s *summary) {
 	}
 	if s.Objects == nil {
 		s.Objects = []action{}
+	}
+	if s.Live == nil {
+		s.Live = []live.Check{}
+	}
+	if s.LiveCheck == "" {
+		s.LiveCheck = liveNone
 	}
 	enc := json.NewEncoder(o.root.env.Stdout)
 	enc.SetIndent("", "  ")
