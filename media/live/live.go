@@ -30,8 +30,9 @@ type Feed struct {
 	Size   int64
 	SHA256 string // lower-case hex of the bytes published
 	// Changed means this publish uploaded the feed: its bytes are fetched
-	// and compared with SHA256. An unchanged feed is only asked for (its
-	// status and length), which costs no download of a large feed.
+	// and compared with SHA256. Of an unchanged feed only the status and
+	// the length are compared when the server states the length, which
+	// saves downloading a large feed again; otherwise it is hashed too.
 	Changed bool
 }
 
@@ -104,9 +105,9 @@ func Verify(ctx context.Context, feeds []Feed, encs []Enclosure, o Options) []Ch
 	return out
 }
 
-// checkFeed fetches a feed: a changed one whole, hashed as it arrives, and
-// again after each of StaleRetries while it is stale; an unchanged one only
-// to its headers.
+// checkFeed fetches a feed, hashed as it arrives (an unchanged one of a
+// stated length only to its headers), and again after each of StaleRetries
+// while it is stale.
 func checkFeed(ctx context.Context, f Feed, o Options) Check {
 	c := Check{Kind: "feed", URL: f.URL}
 	for attempt := 0; ; attempt++ {
@@ -142,9 +143,10 @@ func fetchFeed(ctx context.Context, f Feed, o Options) Check {
 	if t := mediaType(resp.Header.Get("Content-Type")); t != "" && !strings.Contains(t, "xml") && !strings.Contains(t, "json") {
 		return c.fail(Mismatch, resp.StatusCode, "served as %s: apps want the feed as XML or JSON (the web server's type for the file)", t)
 	}
-	if !f.Changed {
-		if !resp.Uncompressed && resp.ContentLength >= 0 && resp.ContentLength != f.Size {
-			return c.fail(Stale, resp.StatusCode, "served %d bytes, the published feed has %d: %s", resp.ContentLength, f.Size, staleFix)
+	if !f.Changed && !resp.Uncompressed && resp.ContentLength >= 0 {
+		// Its length tells an old copy well enough, without the download.
+		if resp.ContentLength != f.Size {
+			return c.fail(Stale, resp.StatusCode, "a cache is serving an old feed: it has %d bytes, the published one %d: %s", resp.ContentLength, f.Size, staleFix)
 		}
 		return c.ok(resp.StatusCode)
 	}
