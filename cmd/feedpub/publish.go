@@ -39,7 +39,10 @@ func newPublishCmd(ro *rootOptions) *cobra.Command {
 		Long: `publish builds and validates the site, then uploads to publish.target only what
 changed since the last publish: media, artwork, chapters and transcripts
 first, then (once every object they reference is in place) the feeds, then
-the manifest. Nothing is uploaded when any error is found.
+the manifest. Nothing is uploaded when any error is found. Then, as a
+listener would, it fetches the feeds and asks for the new enclosures at
+their public URLs: a feed nobody can fetch fails the publish (--no-verify
+skips this).
 
 Entries keep the GUIDs and Atom ids they were first published with, whatever
 happens to their file name, slug, title or date; the manifest on the target
