@@ -168,6 +168,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	// would otherwise find the cache's old feed.
 	o.afterPublish(ctx, cfg, res, rep)
 	if err := o.checkLive(ctx, cfg, st.String(), res, rep, out); err != nil {
+		o.printScheduled(out)
 		return err
 	}
 	if rep.Unchanged {
