@@ -39,9 +39,9 @@ const (
 // answers for at base_url is not an error, nor a warning (which would fail
 // --strict and come with every trial run, make demo's included): such a
 // folder is often served later, by another tool; the summary says that it
-// was not checked (notServedLine). A failed check
-// forgets the site's state for the target, so that the next publish checks
-// again instead of taking the site as unchanged.
+// was not checked (notServedLine). A failed check forgets the site's state
+// for the target, so that the next publish checks again instead of taking
+// the site as unchanged.
 func (o *publishOptions) checkLive(ctx context.Context, cfg *config.Config, stateKey string, res *site.Result, rep *publish.Report, out *summary) error {
 	out.LiveCheck = liveNone
 	if res == nil || rep == nil || rep.Plan == nil || rep.Unchanged {
