@@ -175,6 +175,15 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		o.printScheduled(out)
 		return err
 	}
+	o.printPublished(cfg, st.String(), rep, out, prune)
+	return nil
+}
+
+// printPublished is the summary of a publish that listeners can fetch (or
+// that nothing serves yet): the counts, the feeds' URLs and what goes out
+// next.
+func (o *publishOptions) printPublished(cfg *config.Config, st string, rep *publish.Report, out *summary, prune bool) {
+	ro := o.root
 	if rep.Unchanged {
 		ro.infof("published to %s: nothing changed since the last publish (%s, 0 files copied)", st, plural(rep.Skipped, "file"))
 	} else {
@@ -195,7 +204,6 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		ro.infof("%s", notServedLine(cfg))
 	}
 	o.printScheduled(out)
-	return nil
 }
 
 // printScheduled ends the summary with the entry that goes out next.
