@@ -164,3 +164,19 @@ func TestS3LiveCheckPrivateBucketThenACL(t *testing.T) {
 		t.Errorf("after a verified publish, an unchanged site is one request again:\n%s", r)
 	}
 }
+
+// An S3 target whose base_url nothing answers at (here the example's,
+// which does not resolve) is an error, said once for all the URLs: unlike
+// a local folder, nothing else will serve what was uploaded.
+func TestS3LiveCheckBaseURLUnreachable(t *testing.T) {
+	srv := s3test.StartShared(t)
+	tg := newS3Target(t, srv, srv.Endpoint)
+	r := runFeedpub(t, false, "publish", "--config", tg.cfg)
+	tg.runs = append(tg.runs, r)
+	if r.code != 1 || strings.Contains(r.stdout, "published to") {
+		t.Fatalf("want exit 1 and no 'published':\n%s", r)
+	}
+	if n := strings.Count(r.stderr, "[FP141]"); n != 1 || !strings.Contains(r.stderr, "site.base_url: listeners cannot reach "+s3eBase) {
+		t.Errorf("want one FP141 on site.base_url saying listeners cannot reach %s, got %d:\n%s", s3eBase, n, r.stderr)
+	}
+}

@@ -21,6 +21,9 @@ func TestScheduledEntryInEverySummaryUntilItGoesOut(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(r.stdout), "\n"); lines[len(lines)-1] != want {
 		t.Errorf("validate does not end with the next scheduled entry:\n%s", r.stdout)
 	}
+	if r := mustRun(t, "validate", "--config", cfg, "--format", "json"); !strings.Contains(r.stdout, `; next scheduled: reviews/monday.md \"Monday's review\" at 2026-11-30T06:00:00Z`) {
+		t.Errorf("validate --format json does not name the next scheduled entry:\n%s", r.stdout)
+	}
 	for i, what := range []string{"first publish", "publish with nothing to do"} {
 		r := mustRun(t, "publish", "--config", cfg)
 		if i == 1 && !strings.Contains(r.stdout, "nothing changed since") {
