@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/feedpub/feedpub/config/safehttp"
 )
 
 // Feed is one published feed as a listener should get it.
@@ -219,9 +221,15 @@ func (c Check) status(resp *http.Response, o Options) (Check, bool) {
 	return c.fail(Failed, code, "the server answered %s%s", resp.Status, where), false
 }
 
+// unreachable is the Check of a request that got no answer to judge: no
+// answer at all, or a redirect refused (a loop, a scheme, a public URL
+// leading into this machine's network), which is an answer gone wrong.
 func (c Check) unreachable(err error) Check {
 	if ue := (*url.Error)(nil); errors.As(err, &ue) {
 		err = ue.Err // the check names the URL already
+	}
+	if errors.Is(err, safehttp.ErrNonPublic) || errors.Is(err, safehttp.ErrRedirectLoop) || errors.Is(err, safehttp.ErrScheme) {
+		return c.fail(Failed, 0, "%v", err)
 	}
 	return c.fail(Unreachable, 0, "no answer: %v", err)
 }

@@ -125,3 +125,16 @@ func TestBudgetBoundsAHangingServer(t *testing.T) {
 		t.Error("the check outlived its budget")
 	}
 }
+
+// A redirect loop is an answer gone wrong, not a host that is not there
+// (which a folder target may take as "not served yet").
+func TestRedirectLoopIsAFailure(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Path, http.StatusFound)
+	}))
+	defer srv.Close()
+	got := live.Verify(t.Context(), nil, []live.Enclosure{{URL: srv.URL + "/e/a.mp3"}}, live.Options{Client: client()})
+	if got[0].Result != live.Failed || !strings.Contains(got[0].Message, "redirect loop") {
+		t.Errorf("%+v", got[0])
+	}
+}
