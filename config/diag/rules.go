@@ -58,6 +58,7 @@ var rules = []Rule{
 	{"FP135", Error, "publish.target is not a place feedpub can publish to", "write a folder of its own (such as public), file:///path or s3://bucket/prefix"},
 	{"FP136", Error, "a config value is still feedpub init's placeholder", "set your site's real address (site.link, site.base_url, site.email, reviews.link)"},
 	{"FP137", Warning, "a URL or address is on a domain reserved for examples", "use a domain listeners can reach; .example, .test, .invalid and example.com are never served"},
+	{"FP141", Error, "after a publish, a listener cannot fetch a feed or a new enclosure", "follow the message: make the objects public (publish.acl or a bucket policy), point site.base_url at the target, or clear the cache (publish.cdn)"},
 
 	// Content: reviews/*.md.
 	{"FP201", Error, "unknown front matter field", "fix the spelling (the message names the closest field)"},
