@@ -44,7 +44,10 @@ func runValidate(ctx context.Context, ro *rootOptions, hashRemote bool) error {
 	if ro.Format == "json" {
 		printDoc = ro.jsonReport()
 	}
-	summary, err := validateSite(ctx, ro, hashRemote)
+	summary, next, err := validateSite(ctx, ro, hashRemote)
+	if next != nil && printDoc != nil {
+		summary += "; " + scheduledLine(next, ro.env.Now())
+	}
 	if printDoc != nil {
 		printDoc(err == nil, summary)
 		if err != nil {
@@ -56,15 +59,19 @@ func runValidate(ctx context.Context, ro *rootOptions, hashRemote bool) error {
 		return err
 	}
 	ro.infof("%s", summary)
+	if next != nil {
+		ro.infof("%s", scheduledLine(next, ro.env.Now()))
+	}
 	return nil
 }
 
 // validateSite checks everything and reports the problems; it returns the
-// summary line, and errReported when any problem is an error.
-func validateSite(ctx context.Context, ro *rootOptions, hashRemote bool) (string, error) {
+// summary line and the entry scheduled next, and errReported when any
+// problem is an error.
+func validateSite(ctx context.Context, ro *rootOptions, hashRemote bool) (string, *site.Scheduled, error) {
 	cfg, cps, err := ro.loadConfigAll()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	res, ps := site.Build(ctx, cfg, site.Options{ReadOnly: true, Strict: ro.Strict, Now: ro.env.Now(), Generator: "feedpub " + version, HashRemote: hashRemote})
 	defer res.Close()
@@ -77,7 +84,7 @@ func validateSite(ctx context.Context, ro *rootOptions, hashRemote bool) (string
 		ro.debugf("left out %s: %s", s.File, s.Reason)
 	}
 	if ps.HasErrors() {
-		return "", errReported
+		return "", nil, errReported
 	}
 	c := res.Catalog
 	// The podcast feeds' size matters: apps fetch all of it on every
@@ -116,5 +123,5 @@ func validateSite(ctx context.Context, ro *rootOptions, hashRemote bool) (string
 	if len(sched) > 0 {
 		summary += fmt.Sprintf("; %d scheduled: %s", len(sched), strings.Join(sched, ", "))
 	}
-	return summary, nil
+	return summary, site.NextScheduled(res, ro.env.Now()), nil
 }

@@ -60,6 +60,9 @@ type Recorded struct {
 	SHA256       string `json:"sha256"`
 	ContentType  string `json:"content_type"`
 	CacheControl string `json:"cache_control"`
+	// ACL is the canned ACL it was written with ("" for none); manifests
+	// older than this field read as "".
+	ACL string `json:"acl,omitempty"`
 	// Source and Info are the site file a media object was published from
 	// and what was read from it (absent in manifests of older versions):
 	// a publish without that file uses this record instead.
