@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/feedpub/feedpub/media/store/s3store/s3test"
 )
@@ -84,6 +88,20 @@ func TestS3PublishWithoutTheMedia(t *testing.T) {
 	// Nothing changed since: a second run from the checkout uploads nothing.
 	if s := tg.publishJSON("--prune"); s.Uploaded != 0 || s.Deleted != 0 {
 		t.Errorf("again: uploaded %d, deleted %d; want 0 and 0", s.Uploaded, s.Deleted)
+	}
+
+	// A new cache_control reaches the copies too, in place: no bytes are
+	// needed to change an object's settings.
+	edit(t, tg.cfg, func(s string) string {
+		return strings.Replace(s, `media: "public, max-age=86400"`, `media: "public, max-age=600"`, 1)
+	})
+	s = tg.publishJSON()
+	if s.Uploaded != 0 || s.Updated != 12 {
+		t.Errorf("new cache_control: uploaded %d, updated %d; want 0 and the 12 copies", s.Uploaded, s.Updated)
+	}
+	h, err := tg.client().HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: &tg.bucket, Key: tg.key("media/heroine.mp3")})
+	if err != nil || aws.ToString(h.CacheControl) != "public, max-age=600" || aws.ToInt64(h.ContentLength) != before["media/heroine.mp3"] {
+		t.Errorf("media/heroine.mp3 after the new cache_control: %v, err %v", h, err)
 	}
 
 	// A copy deleted from the bucket is the error of a missing file, and

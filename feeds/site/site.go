@@ -188,7 +188,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	}
 	ps.Add(rps...)
 	ps.Add(overBudget(cfg, cat, files)...)
-	res.Files = append(mediaFiles(cfg, cat, assets, fm, opt.Published), files...)
+	res.Files = append(mediaFiles(cfg, cat, assets, fm), files...)
 	if cfg.Publish.Preview {
 		f, err := landingPage(cfg, res, opt.Now)
 		if err != nil {
@@ -401,7 +401,7 @@ func requests(cfg *config.Config, entries []*content.Entry, drafts bool) ([]medi
 // mediaFiles lists the probed files the feeds reference, each at the key
 // the model gives it: only those, so a draft's media is never published
 // early.
-func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media.Asset, fm map[string]feeds.Media, pub *publish.Published) []publish.File {
+func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media.Asset, fm map[string]feeds.Media) []publish.File {
 	bySite := map[string]*media.Asset{} // published key → its file
 	for k, m := range fm {
 		bySite[m.Key] = assets[k]
@@ -427,12 +427,9 @@ func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media
 			ContentType: contentType(a), CacheControl: cfg.Publish.CacheControl.Media,
 			Source: a.Key, Info: &info,
 		}
-		if a.Copy {
-			// The object stays as it was written: a copy cannot be
-			// uploaded again with other settings.
-			r := pub.Objects[k]
-			f.Copy, f.ContentType, f.CacheControl = true, r.ContentType, r.CacheControl
-		}
+		// A copy is never uploaded; a change of its settings (a new
+		// cache_control) is applied in place, which needs no bytes.
+		f.Copy = a.Copy
 		out = append(out, f)
 	}
 	return out
