@@ -88,6 +88,11 @@ func Open(ctx context.Context, c *http.Client, rawURL string) (*File, error) {
 	if err := f.status(resp); err != nil {
 		return nil, err
 	}
+	if resp.ContentLength <= 0 && f.notHTML(resp) == nil {
+		// No length in the HEAD answer (some servers send none): the
+		// Content-Range of a ranged GET has it.
+		return f, f.openWithGet()
+	}
 	if err := f.facts(resp, resp.ContentLength); err != nil {
 		return nil, err
 	}

@@ -368,23 +368,30 @@ func TestRemoteErrors(t *testing.T) {
 	}
 }
 
-// A host that refuses HEAD is asked with a ranged GET instead.
-func TestHeadRefused(t *testing.T) {
-	s := newServer(t)
-	s.add("/ep.m4a", fixture(t, "m4a_moov_end.m4a"))
-	s.handle = func(w http.ResponseWriter, r *http.Request) bool {
-		if r.Method == http.MethodHead {
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			return true
+// A host that refuses HEAD, or answers it without a length, is asked with
+// a ranged GET instead.
+func TestHeadRefusedOrWithoutLength(t *testing.T) {
+	for _, head := range []func(w http.ResponseWriter){
+		func(w http.ResponseWriter) { w.WriteHeader(http.StatusMethodNotAllowed) },
+		func(w http.ResponseWriter) { w.Header().Set("Content-Type", "audio/mp4"); w.WriteHeader(http.StatusOK) },
+	} {
+		s := newServer(t)
+		data := fixture(t, "m4a_moov_end.m4a")
+		s.add("/ep.m4a", data)
+		s.handle = func(w http.ResponseWriter, r *http.Request) bool {
+			if r.Method == http.MethodHead {
+				head(w)
+				return true
+			}
+			return false
 		}
-		return false
-	}
-	f, err := (&Reader{Client: client()}).Probe(context.Background(), s.URL+"/ep.m4a")
-	if err != nil || f.Info.Duration <= 0 {
-		t.Fatalf("%+v %v", f, err)
-	}
-	if reqs := s.requests(); len(reqs) != 2 {
-		t.Errorf("%d requests, want the refused HEAD and one ranged GET: %v", len(reqs), reqs)
+		f, err := (&Reader{Client: client()}).Probe(context.Background(), s.URL+"/ep.m4a")
+		if err != nil || f.Info.Duration <= 0 || f.Size != int64(len(data)) {
+			t.Fatalf("%+v %v", f, err)
+		}
+		if reqs := s.requests(); len(reqs) != 2 {
+			t.Errorf("%d requests, want the HEAD and one ranged GET: %v", len(reqs), reqs)
+		}
 	}
 }
 
