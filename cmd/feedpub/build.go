@@ -45,23 +45,29 @@ as they do across publishes.`,
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file, parse every entry and check every feed item again: feedpub's caches are neither read nor written")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was built with")
 	cmd.Flags().BoolVar(&opts.HashRemote, "hash-remote", false, hashRemoteUsage)
+	addOutputFlags(cmd, ro)
 	return cmd
 }
 
 func (o *buildOptions) run(ctx context.Context) error {
+	return o.root.runWithReport(func() (string, error) { return o.build(ctx) })
+}
+
+// build builds into the output folder and returns the summary line.
+func (o *buildOptions) build(ctx context.Context) (string, error) {
 	cfg, err := o.root.loadConfig()
 	if err != nil {
-		return err
+		return "", err
 	}
 	// Checked before anything is written, and again with the build's
 	// input files once they are known.
 	out, err := o.outDir(cfg, nil)
 	if err != nil {
-		return err
+		return "", err
 	}
 	st, err := localstore.New(out)
 	if err != nil {
-		return err
+		return "", err
 	}
 	res, rep, ps, err := o.root.publishSite(ctx, cfg, st, publish.Options{
 		Concurrency: cfg.Publish.Concurrency,
@@ -70,7 +76,7 @@ func (o *buildOptions) run(ctx context.Context) error {
 		LocalTarget: true,
 		Owner:       owner(),
 		Log:         o.root.debugf,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Rehearsal: true, HashRemote: o.HashRemote}, func(res *site.Result) error {
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Rehearsal: true, Strict: o.root.Strict, HashRemote: o.HashRemote}, func(res *site.Result) error {
 		_, err := o.outDir(cfg, res)
 		return err
 	})
@@ -78,18 +84,16 @@ func (o *buildOptions) run(ctx context.Context) error {
 	o.root.report(ps)
 	if err != nil {
 		if ps.HasErrors() || errors.Is(err, errReported) {
-			return errReported
+			return "", errReported
 		}
-		return fmt.Errorf("build %s: %w", out, err)
+		return "", fmt.Errorf("build %s: %w", out, err)
 	}
 	if rep.Unchanged {
-		o.root.infof("built %s: nothing changed since the last build (%s)", relTo(cfg.Dir, out), plural(rep.Skipped, "file"))
-		return nil
+		return fmt.Sprintf("built %s: nothing changed since the last build (%s)", relTo(cfg.Dir, out), plural(rep.Skipped, "file")), nil
 	}
-	o.root.infof("built %s: %s, %s written (%s), %s unchanged, %s removed",
+	return fmt.Sprintf("built %s: %s, %s written (%s), %s unchanged, %s removed",
 		relTo(cfg.Dir, out), plural(len(res.Files), "file"), plural(rep.Uploaded, "file"),
-		publish.HumanBytes(rep.UploadedBytes), plural(rep.Skipped, "file"), plural(rep.Deleted, "file"))
-	return nil
+		publish.HumanBytes(rep.UploadedBytes), plural(rep.Skipped, "file"), plural(rep.Deleted, "file")), nil
 }
 
 // publishSite runs one publish session: it takes the target's lock and

@@ -62,14 +62,11 @@ is needed. It exits 1 on any error, or with --strict any warning.`,
 }
 
 func (o *checkOptions) run(ctx context.Context, feeds []string) error {
+	return o.root.runWithReport(func() (string, error) { return o.checkAll(ctx, feeds) })
+}
+
+func (o *checkOptions) checkAll(ctx context.Context, feeds []string) (string, error) {
 	ro := o.root
-	if err := ro.checkFormat(); err != nil {
-		return err
-	}
-	var printDoc func(bool, string)
-	if ro.Format == "json" {
-		printDoc = ro.jsonReport()
-	}
 	ropt := remote.Options{Client: ro.env.HTTP, UserAgent: o.UserAgent, Timeout: o.Timeout, MaxBytes: o.MaxBytes}
 	var all diag.Problems
 	var lines []string
@@ -83,15 +80,10 @@ func (o *checkOptions) run(ctx context.Context, feeds []string) error {
 	all = diag.Policy{Strict: ro.Strict}.Apply(all)
 	ro.report(all)
 	summary := strings.Join(lines, "\n")
-	if printDoc != nil {
-		printDoc(!all.HasErrors(), summary)
-	} else if !all.HasErrors() {
-		ro.infof("%s", summary)
-	}
 	if all.HasErrors() {
-		return errReported
+		return summary, errReported
 	}
-	return nil
+	return summary, nil
 }
 
 // checkOne checks one feed, giving up as soon as ctx ends (Ctrl-C,

@@ -34,6 +34,7 @@ type newOptions struct {
 	Draft  bool
 	Move   bool
 	Season int
+	wrote  string // the new entry's path, for --json
 }
 
 func newNewCmd(ro *rootOptions) *cobra.Command {
@@ -60,8 +61,14 @@ new writes a text-only review (--title is then required).`,
 		Example: `  feedpub new ep43.mp3 --title "Past Lives: the road not taken"
   feedpub new ep43.mp3 ep43.mp4 --title "Heroin(e)"
   feedpub new --title "Aftersun" --date 2026-12-04`,
-		RunE: func(cmd *cobra.Command, args []string) error { return opts.run(cmd.Context(), args) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return ro.runWithReport(func() (string, error) {
+				err := opts.run(cmd.Context(), args)
+				return opts.wrote, err
+			})
+		},
 	}
+	addOutputFlags(cmd, ro)
 	f := cmd.Flags()
 	f.StringVar(&opts.Title, "title", "", "the entry's title (default: from the media file's name)")
 	f.StringVar(&opts.Date, "date", "", "publication date, RFC 3339 or YYYY-MM-DD (default: now)")
@@ -213,6 +220,11 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 	if !filepath.IsAbs(cfg.Content.Dir) {
 		shown = filepath.Join(filepath.Dir(ro.Config), filepath.FromSlash(entryRel))
 	}
+	if ro.Format == "json" {
+		o.wrote = shown // the document's summary
+		return nil
+	}
+	// Printed even with --quiet: scripts open the new file.
 	fmt.Fprintln(ro.env.Stdout, shown)
 	fmt.Fprintf(ro.env.Stderr, "a draft: write the %s in place of the placeholder, then remove draft: true (feedpub serve --drafts previews it)\n", map[bool]string{true: "show notes", false: "review"}[first != nil])
 	return nil

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -15,16 +17,57 @@ import (
 // problems.
 func addOutputFlags(cmd *cobra.Command, ro *rootOptions) {
 	cmd.Flags().StringVar(&ro.Format, "format", "human", "how to print problems: human, json or github (GitHub Actions annotations)")
+	cmd.Flags().BoolVar(&ro.JSON, "json", false, "print one machine-readable JSON document on stdout, whatever happens (the same as --format json)")
 	cmd.Flags().BoolVar(&ro.Strict, "strict", false, "fail on warnings too")
 }
 
-// checkFormat refuses an unknown --format before any work is done.
+// checkFormat refuses an unknown --format before any work is done, and
+// makes --json the same as --format json.
 func (o *rootOptions) checkFormat() error {
+	if o.JSON {
+		if o.Format != "" && o.Format != "human" && o.Format != "json" {
+			return usageError{fmt.Errorf("--json and --format %s: choose one", o.Format)}
+		}
+		o.Format = "json"
+	}
 	switch o.Format {
 	case "", "human", "json", "github":
 		return nil
 	}
 	return usageError{fmt.Errorf("--format %q: want human, json or github", o.Format)}
+}
+
+// runWithReport runs a command's work under the one output contract of
+// validate, check, build and new: with --json, one document on stdout
+// whatever happens (reportDoc: ok, summary, error, problems) and nothing
+// else; otherwise the problems on stderr as they come and, on success, the
+// summary on stdout. (publish's document is a superset: summary below.)
+func (o *rootOptions) runWithReport(work func() (summary string, err error)) error {
+	if err := o.checkFormat(); err != nil {
+		return err
+	}
+	if o.Format != "json" {
+		summary, err := work()
+		if err == nil && summary != "" {
+			o.infof("%s", summary)
+		}
+		return err
+	}
+	o.Quiet = true
+	o.collected = &diag.Problems{}
+	summary, err := work()
+	doc := reportDoc{OK: err == nil, Summary: summary, Problems: problemsJSON(*o.collected)}
+	if err != nil && !errors.Is(err, errReported) {
+		doc.Error = err.Error()
+	}
+	enc := json.NewEncoder(o.env.Stdout)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(doc)
+	var ue usageError
+	if err != nil && !errors.As(err, &ue) {
+		return errReported // the document says why
+	}
+	return err
 }
 
 // humanLine is one problem as the terminal shows it:
@@ -39,11 +82,34 @@ func humanLine(p diag.Problem) string {
 
 // annotationPath makes a site-relative file relative to the working
 // directory, where GitHub Actions runs and resolves annotation paths from.
+//
+// The same file is always named alike, wherever feedpub runs: relative to
+// the repository root (GITHUB_WORKSPACE) in a workflow, else to the working
+// folder; a file outside that folder keeps its absolute path.
 func (o *rootOptions) annotationPath(file string) string {
-	if file == "" || file == o.confFile || filepath.IsAbs(file) || strings.Contains(file, "://") || o.siteDir == "" || o.siteDir == "." {
+	if file == "" || strings.Contains(file, "://") {
 		return file
 	}
-	return filepath.ToSlash(filepath.Join(o.siteDir, filepath.FromSlash(file)))
+	wd, err := os.Getwd()
+	if err != nil {
+		return file
+	}
+	abs := file
+	switch {
+	case filepath.IsAbs(file):
+	case file == o.confFile || o.siteDir == "":
+		abs = filepath.Join(wd, filepath.FromSlash(file))
+	default:
+		abs = filepath.Join(o.siteDir, filepath.FromSlash(file))
+	}
+	base := wd
+	if ws := os.Getenv("GITHUB_WORKSPACE"); ws != "" {
+		base = ws
+	}
+	if r, err := filepath.Rel(base, abs); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(abs)
 }
 
 // githubAnnotation is a GitHub Actions workflow command:
@@ -107,21 +173,10 @@ func problemsJSON(ps diag.Problems) []problemJSON {
 	return out
 }
 
-// reportDoc is what validate and check print with --format json.
+// reportDoc is what validate, check, build and new print with --json.
 type reportDoc struct {
 	OK       bool          `json:"ok"`
 	Summary  string        `json:"summary,omitempty"`
+	Error    string        `json:"error,omitempty"` // what stopped the command, when not a problem below
 	Problems []problemJSON `json:"problems"`
-}
-
-// jsonReport collects problems instead of printing them, and returns the
-// function that prints the document once the command is done.
-func (o *rootOptions) jsonReport() (printDoc func(ok bool, summary string)) {
-	o.Quiet = true
-	o.collected = &diag.Problems{}
-	return func(ok bool, summary string) {
-		enc := json.NewEncoder(o.env.Stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(reportDoc{OK: ok, Summary: summary, Problems: problemsJSON(*o.collected)})
-	}
 }

@@ -57,7 +57,6 @@ records them.`,
 	cmd.Flags().BoolVarP(&opts.DryRun, "dry-run", "n", false, "print the plan, each object with its reason, and change nothing")
 	cmd.Flags().BoolVar(&opts.Prune, "prune", false, "delete objects feedpub published earlier and no longer produces (default publish.prune)")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "allow more than publish.max_deletes deletions, or taking that many items out of a live feed")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one machine-readable JSON document, whatever happens")
 	cmd.Flags().BoolVar(&opts.Break, "break-lock", false, "remove the lock of a publish that died (only when no other publish is running)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file, parse every entry and check every feed item again: feedpub's caches are neither read nor written")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was published with")

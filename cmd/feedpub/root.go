@@ -58,8 +58,10 @@ type rootOptions struct {
 	// collected, when set, receives the problems instead of stderr (for
 	// publish --json, which prints them in its one JSON document).
 	collected *diag.Problems
-	// siteDir is the site folder relative to the working directory, for
-	// annotations GitHub resolves from the repository root.
+	// JSON is --json: the same as --format json.
+	JSON bool
+	// siteDir is the site folder's absolute path, for annotations GitHub
+	// resolves from the repository root.
 	siteDir  string
 	confFile string
 }
@@ -153,10 +155,7 @@ func (o *rootOptions) loadConfigAll() (*config.Config, diag.Problems, error) {
 	v := viper.New()
 	cfg, ps := config.Load(v, o.Config)
 	ps = diag.Policy{Ignore: cfg.Ignore, Strict: o.Strict}.Apply(ps)
-	o.confFile = cfg.File
-	if wd, err := os.Getwd(); err == nil && cfg.Dir != "" {
-		o.siteDir = relTo(wd, cfg.Dir)
-	}
+	o.confFile, o.siteDir = cfg.File, cfg.Dir
 	if !cfg.Parsed() {
 		o.report(ps)
 		return nil, nil, errReported

@@ -37,32 +37,17 @@ It exits 1 if any is an error, or with --strict any is a warning.`,
 const hashRemoteUsage = "read each media file on another host (audio.url, video.url) whole, once, for the SHA-256 that podcast:integrity states"
 
 func runValidate(ctx context.Context, ro *rootOptions, hashRemote bool) error {
-	if err := ro.checkFormat(); err != nil {
-		return err
-	}
-	var printDoc func(bool, string)
-	if ro.Format == "json" {
-		printDoc = ro.jsonReport()
-	}
-	summary, next, err := validateSite(ctx, ro, hashRemote)
-	if next != nil && printDoc != nil {
-		summary += "; " + scheduledLine(next, ro.env.Now())
-	}
-	if printDoc != nil {
-		printDoc(err == nil, summary)
-		if err != nil {
-			return errReported
+	return ro.runWithReport(func() (string, error) {
+		summary, next, err := validateSite(ctx, ro, hashRemote)
+		if next != nil {
+			sep := "\n"
+			if ro.Format == "json" {
+				sep = "; "
+			}
+			summary += sep + scheduledLine(next, ro.env.Now())
 		}
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	ro.infof("%s", summary)
-	if next != nil {
-		ro.infof("%s", scheduledLine(next, ro.env.Now()))
-	}
-	return nil
+		return summary, err
+	})
 }
 
 // validateSite checks everything and reports the problems; it returns the

@@ -37,21 +37,32 @@ type server struct {
 	*httptest.Server
 	mu    sync.Mutex
 	log   []served
+	base  int // where the log since the last reset starts
 	files map[string]io.ReadSeeker
 	etag  map[string]string
 	// handle, when set, answers a request itself (return true).
 	handle func(w http.ResponseWriter, r *http.Request) bool
 }
 
+// countingWriter adds what it writes to its request's log entry before
+// writing it, so the log is complete by the time the client has the bytes.
 type countingWriter struct {
 	http.ResponseWriter
-	n int64
+	s *server
+	i int
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
+	c.add(int64(len(p))) // before the client can have them
 	n, err := c.ResponseWriter.Write(p)
-	c.n += int64(n)
+	c.add(int64(n - len(p)))
 	return n, err
+}
+
+func (c *countingWriter) add(n int64) {
+	c.s.mu.Lock()
+	c.s.log[c.i].bytes += n
+	c.s.mu.Unlock()
 }
 
 func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
@@ -59,12 +70,10 @@ func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter 
 func newServer(t *testing.T) *server {
 	s := &server{files: map[string]io.ReadSeeker{}, etag: map[string]string{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cw := &countingWriter{ResponseWriter: w}
-		defer func() {
-			s.mu.Lock()
-			s.log = append(s.log, served{r.Method, r.Header.Get("Range"), cw.n})
-			s.mu.Unlock()
-		}()
+		s.mu.Lock()
+		s.log = append(s.log, served{method: r.Method, rng: r.Header.Get("Range")})
+		cw := &countingWriter{ResponseWriter: w, s: s, i: len(s.log) - 1}
+		s.mu.Unlock()
 		if s.handle != nil && s.handle(cw, r) {
 			return
 		}
@@ -88,13 +97,15 @@ func (s *server) add(p string, data []byte) { s.files[p] = bytes.NewReader(data)
 func (s *server) requests() []served {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]served(nil), s.log...)
+	return append([]served(nil), s.log[s.base:]...)
 }
 
+// reset starts a new log; a request still being answered keeps adding to
+// its entry in the old one.
 func (s *server) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.log = nil
+	s.base = len(s.log)
 }
 
 // sent is the body bytes the server wrote in all.
