@@ -142,7 +142,9 @@ func (o *checkOptions) checkFeed(ctx context.Context, name string, ropt remote.O
 			return ps, ""
 		}
 	}
-	kind, errs := feedcheck.Check(data)
+	// A feed made elsewhere is judged by what directories and apps
+	// refuse; feedpub's own standard for what it writes only warns.
+	kind, errs := feedcheck.CheckForeign(data)
 	for _, err := range errs {
 		fp, ok := err.(*feedcheck.Problem)
 		if !ok {
@@ -152,13 +154,20 @@ func (o *checkOptions) checkFeed(ctx context.Context, name string, ropt remote.O
 		if r, ok := diag.Lookup(fp.ID); ok {
 			sev = r.Severity
 		}
-		ps.Add(diag.Problem{Severity: sev, Rule: fp.ID, File: name, Field: fp.Rule, Msg: fp.Where + ": " + fp.Msg})
+		if warning, note, ok := feedcheck.ForeignSeverity(fp.Rule); ok && sev == diag.Error {
+			sev = map[bool]diag.Severity{true: diag.Warning, false: diag.Notice}[warning && !note]
+		}
+		ps.Add(diag.Problem{Severity: sev, Rule: fp.ID, File: name, Line: fp.Line, Col: fp.Col, Field: fp.Rule, Msg: fp.Where + ": " + fp.Msg})
 	}
 	encs := feedcheck.Enclosures(data)
+	items := map[string]bool{}
+	for _, e := range encs {
+		items[e.Where] = true
+	}
 	checked := "enclosures not fetched"
 	if isURL && !o.NoEnclosures {
 		ps.Add(remote.CheckEnclosures(ctx, name, encs, ropt)...)
 		checked = plural(len(encs), "enclosure") + " fetched"
 	}
-	return ps, fmt.Sprintf("ok: %s: %s feed, %s, %s", name, kind, plural(len(encs), "enclosure")+" listed", checked)
+	return ps, fmt.Sprintf("ok: %s: %s feed, %s with %s, %s", name, kind, plural(len(items), "item"), plural(len(encs), "enclosure"), checked)
 }

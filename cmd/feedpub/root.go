@@ -30,8 +30,9 @@ type env struct {
 	// Notify bounds what publish sends after its feeds changed (HTTP
 	// client, tries, timeouts); the zero value takes notify's defaults.
 	Notify notify.Options
-	// HTTP is the client check fetches feeds and asks about enclosures
-	// with; nil means one with check's --timeout.
+	// HTTP, when set, is the client check fetches feeds and asks about
+	// enclosures with, and the one publish checks what listeners get
+	// with; nil means feedpub's own (config/safehttp).
 	HTTP *http.Client
 }
 

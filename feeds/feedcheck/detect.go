@@ -32,6 +32,17 @@ func Check(data []byte) (kind string, errs []error) {
 	return KindPodcast, CheckPodcast(data)
 }
 
+// CheckForeign is Check for a feed made elsewhere (feedpub check): the
+// forms Apple and the apps accept that feedpub does not write itself (an
+// itunes:duration as HH:MM:SS) are not findings. How much each finding
+// matters there is ForeignSeverity's.
+func CheckForeign(data []byte) (kind string, errs []error) {
+	if kind = Detect(data); kind != KindPodcast {
+		return Check(data)
+	}
+	return KindPodcast, checkPodcast(bytes.NewReader(data), Known{}, true)
+}
+
 // Detect names the kind of feed data holds, from its first bytes and its
 // root element.
 func Detect(data []byte) string {
@@ -69,7 +80,8 @@ func Enclosures(data []byte) []Enclosure {
 	if Detect(data) == KindJSON {
 		var doc struct {
 			Items []struct {
-				ID          any `json:"id"`
+				ID          any    `json:"id"`
+				Title       string `json:"title"`
 				Attachments []struct {
 					URL  string `json:"url"`
 					Type string `json:"mime_type"`
@@ -83,7 +95,7 @@ func Enclosures(data []byte) []Enclosure {
 		for i, it := range doc.Items {
 			id, _ := it.ID.(string)
 			for _, a := range it.Attachments {
-				out = append(out, Enclosure{Where: itemWhere("item", i, id), URL: a.URL, Type: a.Type, Length: a.Size})
+				out = append(out, Enclosure{Where: itemWhere("item", i, id, it.Title), URL: a.URL, Type: a.Type, Length: a.Size})
 			}
 		}
 		return out
@@ -94,7 +106,7 @@ func Enclosures(data []byte) []Enclosure {
 	}
 	if root.name.Space == nsAtomFeed {
 		for i, e := range root.all(nsAtomFeed, "entry") {
-			w := itemWhere("entry", i, textOf(e.first(nsAtomFeed, "id")))
+			w := itemWhere("entry", i, textOf(e.first(nsAtomFeed, "id")), textOf(e.first(nsAtomFeed, "title")))
 			for _, l := range e.all(nsAtomFeed, "link") {
 				if l.attrOr("rel") == "enclosure" {
 					out = append(out, Enclosure{Where: w, URL: l.attrOr("href"), Type: l.attrOr("type"), Length: length(l.attrOr("length"))})
@@ -104,7 +116,7 @@ func Enclosures(data []byte) []Enclosure {
 		return out
 	}
 	for i, it := range root.first("", "channel").all("", "item") {
-		w := itemWhere("item", i, textOf(it.first("", "guid")))
+		w := itemWhere("item", i, textOf(it.first("", "guid")), or(textOf(it.first(nsITunes, "title")), textOf(it.first("", "title"))))
 		for _, e := range it.all("", "enclosure") {
 			out = append(out, Enclosure{Where: w, URL: e.attrOr("url"), Type: e.attrOr("type"), Length: length(e.attrOr("length"))})
 		}

@@ -64,8 +64,9 @@ func (ri *rssItems) check(path []*node, it *node) bool {
 	ri.n++
 	defer func() { r.item = "" }()
 	guid := textOf(it.first("", "guid"))
-	r.item = guid
-	iw := itemWhere("item", i, guid)
+	r.item, r.at = guid, &node{line: it.line, col: it.col}
+	defer func() { r.at = nil }()
+	iw := itemWhere("item", i, guid, textOf(it.first("", "title")))
 	if strings.TrimSpace(textOf(it.first("", "title"))) == "" && strings.TrimSpace(textOf(it.first("", "description"))) == "" {
 		r.add(iw, "item.title", "an item needs a title or a description")
 	}
@@ -169,8 +170,9 @@ func (ae *atomEntries) check(path []*node, e *node) bool {
 	ae.n++
 	defer func() { r.item = "" }()
 	id := textOf(e.first(nsAtomFeed, "id"))
-	r.item = id
-	ew := itemWhere("entry", i, id)
+	r.item, r.at = id, &node{line: e.line, col: e.col}
+	defer func() { r.at = nil }()
+	ew := itemWhere("entry", i, id, textOf(e.first(nsAtomFeed, "title")))
 	atomID(r, ew, "entry.id", e)
 	if seen[id] && id != "" {
 		r.add(ew, "entry.id.unique", "id %q repeats", id)
@@ -281,12 +283,13 @@ func CheckJSONFeed(data []byte) []error {
 	for i, raw := range items {
 		it, ok := raw.(map[string]any)
 		if !ok {
-			r.add(itemWhere("item", i, ""), "item", "not an object")
+			r.add(itemWhere("item", i, "", ""), "item", "not an object")
 			continue
 		}
 		id, isString := it["id"].(string)
 		r.item = id
-		iw := itemWhere("item", i, id)
+		title, _ := it["title"].(string)
+		iw := itemWhere("item", i, id, title)
 		if !isString || id == "" {
 			r.add(iw, "item.id", "want a non-empty string id, got %v", it["id"])
 		} else if seen[id] {
