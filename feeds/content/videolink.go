@@ -6,6 +6,7 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/feeds/videolink"
 )
 
@@ -26,15 +27,11 @@ type VideoLink struct {
 // ThumbnailFile is the thumbnail's path in the site when it is a local
 // image, or "" when it is a URL or not given.
 func (v *VideoLink) ThumbnailFile() string {
-	if v == nil || v.Thumbnail == "" || isURL(v.Thumbnail) {
+	if v == nil || v.Thumbnail == "" || safehttp.LooksLikeURL(v.Thumbnail) {
 		return ""
 	}
 	return v.Thumbnail
 }
-
-// isURL tells a thumbnail URL from a path: paths in the site never hold
-// "://".
-func isURL(s string) bool { return strings.Contains(s, "://") }
 
 // linkOnly are the keys of a media block that describe a file and mean
 // nothing for a video link.
@@ -95,8 +92,8 @@ func takeVideoLink(ps *diag.Problems, file string, fm *frontMatter, lines map[st
 		}
 		ps.Errorf("FP231", file, line("video."+k), "video."+k, "%s: describes a video file, not a video link (a link has url, title, duration, thumbnail and page)", k)
 	}
-	if t := l.Thumbnail; isURL(t) {
-		if _, err := videolink.Parse(t, true); err != nil {
+	if t := l.Thumbnail; safehttp.LooksLikeURL(t) {
+		if _, err := safehttp.CheckURL(t); err != nil {
 			ps.Errorf("FP230", file, line("video.thumbnail"), "video.thumbnail", "%v (or a path to an image in the site, such as artwork/thumb.jpg)", err)
 			l.Thumbnail = ""
 		}
