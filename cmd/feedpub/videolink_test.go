@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // stripVideoLinks removes every video link from the example site's
@@ -117,6 +118,31 @@ func TestVideoLinkProblemsInValidate(t *testing.T) {
 	} {
 		if !strings.Contains(r.stderr+r.stdout, want) {
 			t.Errorf("output lacks %q:\n%s%s", want, r.stdout, r.stderr)
+		}
+	}
+}
+
+// Linking a video to a published review is an edit of that review: its
+// Atom updated and JSON Feed date_modified move to the publish that saw
+// it, every other entry's stay.
+func TestLinkingAVideoIsAnEdit(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "feedpub.yaml")
+	out := filepath.Join(dir, "public")
+	mustRun(t, "publish", "--config", cfg)
+	before := updatedOf(t, out)
+	addToFrontMatter(t, filepath.Join(dir, "reviews", "past-lives.md"), "video: {url: \"https://youtu.be/PL1vesRev90\"}\n")
+	later := now.Add(36 * time.Hour)
+	runAt(t, later, "publish", "--config", cfg)
+	after := updatedOf(t, out)
+	for id, was := range before {
+		got := after[id]
+		if strings.Contains(id, "past-lives") {
+			if got != later.Format(time.RFC3339) {
+				t.Errorf("entry with a new video link %s: updated %s, want %s", id, got, later.Format(time.RFC3339))
+			}
+		} else if got != was {
+			t.Errorf("other entry %s: updated %s became %s", id, was, got)
 		}
 	}
 }
