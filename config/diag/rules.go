@@ -83,6 +83,7 @@ var rules = []Rule{
 	{"FP224", Notice, "a published entry is no longer in the site", "nothing, if it was removed on purpose"},
 	{"FP230", Error, "a video link's URL is not a video on a known platform or a page", "link one video, such as https://www.youtube.com/watch?v=ID or https://vimeo.com/ID, or add page: true for another site"},
 	{"FP231", Error, "a video link also has keys of a video file, or a media file has a link's keys", "keep either url: (a link: title, duration, thumbnail, page) or file: (a video file)"},
+	{"FP232", Warning, "a video link is in no feed: its entry has no review text", "write the review below the front matter; the review feeds carry the link with it"},
 
 	// Media: the files entries and the config reference.
 	{"FP301", Error, "a referenced file is missing or unreadable", "fix the path (the message names the closest file) or add the file"},

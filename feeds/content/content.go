@@ -423,6 +423,8 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 		} else {
 			ps.Errorf("FP211", file, fmLine, "", "nothing to publish: the entry has no review text, no audio and no video")
 		}
+	} else if len(src) == 0 && e.VideoLink != nil {
+		ps.Warnf("FP232", file, line("video.url"), "video.url", "the video link is in no feed: the review feeds carry it with the review text, and the entry has none (the podcast feeds never carry a link)")
 	}
 	return e, ps
 }

@@ -83,3 +83,10 @@ func TestVideoLinkAloneIsNothingToPublish(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestVideoLinkWithoutReviewTextIsInNoFeed(t *testing.T) {
+	_, ps := parseText(t, "---\ntitle: A\ndate: 2026-10-30\naudio: {file: media/a.mp3}\nvideo:\n  url: https://youtu.be/dQw4w9WgXcQ\n---\n")
+	if len(ps) != 1 || ps[0].Rule != "FP232" || ps[0].Severity != diag.Warning || ps[0].Line != 6 || ps[0].Field != "video.url" {
+		t.Errorf("got %v", ps)
+	}
+}
