@@ -147,7 +147,8 @@ func gofeedView(t *testing.T, data []byte, name string) (map[string]gofeedItem, 
 // TestCrossParsers runs python feedparser, gPodder's podcastparser and
 // Podcast Index's podcast-partytime (scripts in testdata/crosscheck) on every
 // golden feed and asserts they read the same items as gofeed: count, GUIDs,
-// enclosure URLs, lengths and types, and durations. A parser that is not
+// enclosure URLs, lengths and types, durations, and (feedparser) each
+// review item's Media RSS video. A parser that is not
 // installed skips its part, or fails it when
 // FEEDPUB_TEST_REQUIRE_CROSSCHECK=1.
 func TestCrossParsers(t *testing.T) {
