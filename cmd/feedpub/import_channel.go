@@ -37,7 +37,13 @@ func newImportVideoChannelCmd(ro *rootOptions) *cobra.Command {
 		Use:    "import-video-channel URL [--write]",
 		Short:  "Match a video channel's feed to the reviews and link each video review",
 		Hidden: true,
-		Args:   exactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			// A usage error (exit 2), as maxArgs makes them.
+			if err := cobra.ExactArgs(1)(cmd, args); err != nil {
+				return usageError{err}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.URL, o.Client = args[0], ro.env.HTTP
 			return runVideoChannel(cmd.Context(), o)
@@ -45,15 +51,6 @@ func newImportVideoChannelCmd(ro *rootOptions) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&o.Write, "write", false, "add each matched video to its review's front matter")
 	return cmd
-}
-
-func exactArgs(n int) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
-			return usageError{err}
-		}
-		return nil
-	}
 }
 
 // runVideoChannel reads the channel's feed, matches each video to a

@@ -114,6 +114,9 @@ func TestImportVideoChannelErrors(t *testing.T) {
 	dir := copyExample(t)
 	url, _ := channelServer(t)
 	cfg := filepath.Join(dir, "feedpub.yaml")
+	if r := feedpub(t, "import-video-channel", "--config", cfg); r.code != 2 || !strings.Contains(r.stderr, "accepts 1 arg(s), received 0") {
+		t.Errorf("no URL: exit %d, stderr %q; want a usage error", r.code, r.stderr)
+	}
 	for _, c := range []struct {
 		url, want string
 		code      int
