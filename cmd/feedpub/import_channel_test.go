@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// channelServer serves the fixture channel feed (YouTube's format) at
+// videoChannelServer serves the fixture channel feed (YouTube's format) at
 // /feeds/videos.xml and counts the requests.
-func channelServer(t *testing.T) (url string, hits *int) {
+func videoChannelServer(t *testing.T) (url string, hits *int) {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "feeds", "videolink", "testdata", "channel.xml"))
 	if err != nil {
@@ -33,7 +33,7 @@ func channelServer(t *testing.T) (url string, hits *int) {
 
 func TestImportVideoChannelLists(t *testing.T) {
 	dir := copyExample(t)
-	url, hits := channelServer(t)
+	url, hits := videoChannelServer(t)
 	before, err := os.ReadFile(filepath.Join(dir, "reviews", "past-lives.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +66,7 @@ func TestImportVideoChannelLists(t *testing.T) {
 // in the review feeds.
 func TestImportVideoChannelWrite(t *testing.T) {
 	dir := copyExample(t)
-	url, _ := channelServer(t)
+	url, _ := videoChannelServer(t)
 	p := filepath.Join(dir, "reviews", "past-lives.md")
 	// A comment, CRLF line ends and a body with a --- rule, all kept.
 	src := "---\r\ntitle: \"Past Lives: the road not taken, twice\"   # the episode title\r\ndate: 2026-11-06T09:00:00Z\r\n# the film\r\nfilm: {title: \"Past Lives\", year: 2023}\r\naudio:\r\n  file: media/past-lives.mp3\r\n  season: 3\r\n  episode: 40\r\n---\r\nThe review.\r\n\r\n---\r\n\r\nAfter a rule.\r\n"
@@ -112,7 +112,7 @@ func TestImportVideoChannelWrite(t *testing.T) {
 
 func TestImportVideoChannelErrors(t *testing.T) {
 	dir := copyExample(t)
-	url, _ := channelServer(t)
+	url, _ := videoChannelServer(t)
 	cfg := filepath.Join(dir, "feedpub.yaml")
 	if r := feedpub(t, "import-video-channel", "--config", cfg); r.code != 2 || !strings.Contains(r.stderr, "accepts 1 arg(s), received 0") {
 		t.Errorf("no URL: exit %d, stderr %q; want a usage error", r.code, r.stderr)

@@ -28,9 +28,9 @@ func stripVideoLinks(t *testing.T, dir string) {
 	writeFile(t, p, string(out))
 }
 
-// addToFrontMatter puts lines at the end of the front matter of the entry
+// addFrontMatterLines puts lines at the end of the front matter of the entry
 // at p.
-func addToFrontMatter(t *testing.T, p, lines string) {
+func addFrontMatterLines(t *testing.T, p, lines string) {
 	t.Helper()
 	data, err := os.ReadFile(p)
 	if err != nil {
@@ -44,7 +44,7 @@ func addToFrontMatter(t *testing.T, p, lines string) {
 	writeFile(t, p, string(data[:i])+lines+string(data[i:]))
 }
 
-func writePNG(t *testing.T, p string, w, h int) {
+func writeThumbnailPNG(t *testing.T, p string, w, h int) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, w, h))); err != nil {
@@ -60,9 +60,9 @@ func writePNG(t *testing.T, p string, w, h int) {
 func TestVideoLinksLeavePodcastFeedsAlone(t *testing.T) {
 	with, without := copyExample(t), copyExample(t)
 	stripVideoLinks(t, without)
-	addToFrontMatter(t, filepath.Join(with, "reviews", "past-lives.md"),
+	addFrontMatterLines(t, filepath.Join(with, "reviews", "past-lives.md"),
 		"video: {url: \"https://vimeo.com/76979871\", thumbnail: artwork/past-lives-video.png}\n")
-	writePNG(t, filepath.Join(with, "artwork", "past-lives-video.png"), 320, 180)
+	writeThumbnailPNG(t, filepath.Join(with, "artwork", "past-lives-video.png"), 320, 180)
 	for _, dir := range []string{with, without} {
 		mustRun(t, "build", "--config", filepath.Join(dir, "feedpub.yaml"))
 	}
@@ -105,7 +105,7 @@ func TestVideoLinksLeavePodcastFeedsAlone(t *testing.T) {
 func TestVideoLinkProblemsInValidate(t *testing.T) {
 	dir := copyExample(t)
 	writeFile(t, filepath.Join(dir, "artwork", "thumb.webp"), "not an image at all\n")
-	addToFrontMatter(t, filepath.Join(dir, "reviews", "past-lives.md"),
+	addFrontMatterLines(t, filepath.Join(dir, "reviews", "past-lives.md"),
 		"video:\n  url: https://www.youtube.com/watch?v=\n  thumbnail: artwork/thumb.webp\n")
 	r := feedpub(t, "validate", "--config", filepath.Join(dir, "feedpub.yaml"))
 	if r.code != 1 {
@@ -131,7 +131,7 @@ func TestLinkingAVideoIsAnEdit(t *testing.T) {
 	out := filepath.Join(dir, "public")
 	mustRun(t, "publish", "--config", cfg)
 	before := updatedOf(t, out)
-	addToFrontMatter(t, filepath.Join(dir, "reviews", "past-lives.md"), "video: {url: \"https://youtu.be/PL1vesRev90\"}\n")
+	addFrontMatterLines(t, filepath.Join(dir, "reviews", "past-lives.md"), "video: {url: \"https://youtu.be/PL1vesRev90\"}\n")
 	later := now.Add(36 * time.Hour)
 	runAt(t, later, "publish", "--config", cfg)
 	after := updatedOf(t, out)
