@@ -67,7 +67,7 @@ func (o *buildOptions) run(ctx context.Context) error {
 		LocalTarget: true,
 		Owner:       owner(),
 		Log:         o.root.debugf,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew}, func(res *site.Result) error {
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Rehearsal: true}, func(res *site.Result) error {
 		_, err := o.outDir(cfg, res)
 		return err
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/preview"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
@@ -121,12 +122,13 @@ func (o *serveOptions) run(ctx context.Context) error {
 // site with every URL pointing at the server.
 func (o *serveOptions) build(ctx context.Context, url string) preview.Build {
 	cfg, ps := config.Load(viper.New(), o.root.Config)
+	ps = diag.Policy{Ignore: cfg.Ignore, Rehearsal: true}.Apply(ps)
 	if ps.HasErrors() {
 		return preview.Build{Page: preview.Page{Problems: ps}}
 	}
 	cfg.Site.BaseURL = url
 	now := o.root.env.Now()
-	res, bps := site.Build(ctx, &cfg, site.Options{Now: now, Generator: "feedpub " + version, Drafts: o.Drafts, Future: o.Future})
+	res, bps := site.Build(ctx, &cfg, site.Options{Now: now, Generator: "feedpub " + version, Drafts: o.Drafts, Future: o.Future, Rehearsal: true})
 	ps.Add(bps...)
 	// The preview serves the feeds from memory: the build's files are
 	// removed before the next one.

@@ -56,6 +56,8 @@ var rules = []Rule{
 	{"FP133", Notice, "checks were skipped because a value they need is invalid", "fix the value named; the skipped checks run again"},
 	{"FP134", Error, "the preview page cannot be rendered", "report a bug with the message"},
 	{"FP135", Error, "publish.target is not a place feedpub can publish to", "write a folder of its own (such as public), file:///path or s3://bucket/prefix"},
+	{"FP136", Error, "a config value is still feedpub init's placeholder", "set your site's real address (site.link, site.base_url, site.email, reviews.link)"},
+	{"FP137", Warning, "a URL or address is on a domain reserved for examples", "use a domain listeners can reach; .example, .test, .invalid and example.com are never served"},
 
 	// Content: reviews/*.md.
 	{"FP201", Error, "unknown front matter field", "fix the spelling (the message names the closest field)"},
@@ -82,6 +84,7 @@ var rules = []Rule{
 	{"FP222", Notice, "a guid: change was accepted", "nothing: subscribers will see the entry as new"},
 	{"FP223", Notice, "an entry continues a renamed published one", "nothing: its GUIDs are kept"},
 	{"FP224", Notice, "a published entry is no longer in the site", "nothing, if it was removed on purpose"},
+	{"FP225", Error, "an entry still has placeholder text that feedpub wrote (init's starter review, new's show notes)", "replace it with the review or the show notes, delete the entry, or mark it draft: true"},
 	{"FP230", Error, "a video link's URL is not a video on a known platform or a page", "link one video, such as https://www.youtube.com/watch?v=ID or https://vimeo.com/ID, or add page: true for another site"},
 	{"FP231", Error, "a video link also has keys of a video file, or a media file has a link's keys", "keep either url: (a link: title, duration, thumbnail, page) or file: (a video file)"},
 	{"FP232", Warning, "a video link is in no feed: its entry has no review text", "write the review below the front matter; the review feeds carry the link with it"},
