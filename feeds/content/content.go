@@ -293,7 +293,7 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 	var node yaml.Node
 	if err := yaml.Unmarshal(fmText, &node); err != nil {
 		line, msg := diag.YAMLError(err, fmText, fmLine-1)
-		ps.Errorf("FP205", file, max(line, fmLine), "", "%s", msg)
+		ps.Errorf("FP205", file, max(line, fmLine), "", "%s%s", msg, flowURLHint(fmText, line-fmLine+1))
 		return nil, ps
 	}
 	e := &Entry{File: file, lines: map[string]int{}}

@@ -1,7 +1,9 @@
 package content
 
 import (
+	"bytes"
 	"math"
+	"regexp"
 	"strings"
 
 	"github.com/feedpub/feedpub/config"
@@ -118,4 +120,19 @@ func linkDuration(ps *diag.Problems, file string, line int, d float64, c config.
 		return 0
 	}
 	return d
+}
+
+// flowURL is an unquoted URL with a query in a one-line mapping, as in
+// video: {url: https://www.youtube.com/watch?v=ID}: YAML allows it, the
+// parser feedpub uses does not.
+var flowURL = regexp.MustCompile(`\{[^}]*:\s*https?://[^\s"',}]*\?`)
+
+// flowURLHint is advice for a YAML error on line n (1-based) of the front
+// matter fm when that line holds such a URL, else "".
+func flowURLHint(fm []byte, n int) string {
+	lines := bytes.Split(fm, []byte("\n"))
+	if n < 1 || n > len(lines) || !flowURL.Match(lines[n-1]) {
+		return ""
+	}
+	return ` (in a {...} mapping, quote a URL that has a "?": url: "https://www.youtube.com/watch?v=ID")`
 }

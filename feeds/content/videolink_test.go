@@ -90,3 +90,20 @@ func TestVideoLinkWithoutReviewTextIsInNoFeed(t *testing.T) {
 		t.Errorf("got %v", ps)
 	}
 }
+
+// The YAML parser refuses an unquoted URL with "?" in a flow mapping, the
+// form a YouTube link takes on one line: the error says to quote it.
+func TestVideoLinkUnquotedInFlowMapping(t *testing.T) {
+	_, ps := parseText(t, "---\ntitle: A\ndate: 2026-10-30\nvideo: {url: https://www.youtube.com/watch?v=dQw4w9WgXcQ}\n---\nText.\n")
+	if len(ps) != 1 || ps[0].Rule != "FP205" || ps[0].Line != 4 || !strings.Contains(ps[0].Msg, `quote a URL that has a "?"`) {
+		t.Errorf("got %v", ps)
+	}
+	e, ps := parseText(t, "---\ntitle: A\ndate: 2026-10-30\nvideo: {url: \"https://www.youtube.com/watch?v=dQw4w9WgXcQ\"}\n---\nText.\n")
+	if len(ps) != 0 || e.VideoLink == nil {
+		t.Errorf("quoted: %v %v", e.VideoLink, ps)
+	}
+	_, ps = parseText(t, "---\ntitle: A\ndate: [2026\n---\nText.\n")
+	if len(ps) != 1 || strings.Contains(ps[0].Msg, "quote a URL") {
+		t.Errorf("other YAML error: %v", ps)
+	}
+}
