@@ -86,7 +86,13 @@ func (e *Entry) contentHash() string {
 		h := sha256.New()
 		// Through a small buffer: []byte(s) would copy every review.
 		var buf [4096]byte
-		for _, s := range []string{e.Title, e.Summary, e.HTML, e.Author, e.Link, strings.Join(e.Tags, "\x1f")} {
+		parts := []string{e.Title, e.Summary, e.HTML, e.Author, e.Link, strings.Join(e.Tags, "\x1f")}
+		if v := e.VideoLink; v != nil {
+			// Only with a link, so the hash of every other entry, which
+			// dates its edits, stays what earlier versions recorded.
+			parts = append(parts, "video "+v.Page+"\x1f"+v.Title)
+		}
+		for _, s := range parts {
 			for len(s) > 0 {
 				n := copy(buf[:], s)
 				h.Write(buf[:n])

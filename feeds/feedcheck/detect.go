@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 )
 
 // Kinds of feed Check tells apart.
@@ -64,7 +65,8 @@ func Detect(data []byte) string {
 
 // Enclosure is one media file a feed links with its stated length and
 // type: an RSS enclosure or podcast:alternateEnclosure source, an Atom
-// link rel="enclosure", or a JSON Feed attachment.
+// link rel="enclosure", or a JSON Feed attachment (but a text/html one,
+// a page such as a video review's).
 type Enclosure struct {
 	Where  string // the item, as in Problem.Where
 	URL    string
@@ -95,6 +97,9 @@ func Enclosures(data []byte) []Enclosure {
 		for i, it := range doc.Items {
 			id, _ := it.ID.(string)
 			for _, a := range it.Attachments {
+				if t, _, _ := strings.Cut(a.Type, ";"); strings.TrimSpace(t) == "text/html" {
+					continue // a web page (a video review's), not a file to fetch
+				}
 				out = append(out, Enclosure{Where: itemWhere("item", i, id, it.Title), URL: a.URL, Type: a.Type, Length: a.Size})
 			}
 		}

@@ -139,6 +139,7 @@ var IDs = map[string]string{
 	"rss/item.link":             "FP511",
 	"rss/item.enclosure":        "FP512", "rss/item.enclosure.url": "FP512",
 	"rss/item.enclosure.length": "FP512", "rss/item.enclosure.type": "FP512",
+	"rss/item.media:content": "FP520", "rss/item.media:player": "FP520", "rss/item.media:thumbnail": "FP520",
 
 	"atom/xml": "FP501", "atom/utf8": "FP501",
 	"atom/atom":                 "FP502",
@@ -153,8 +154,9 @@ var IDs = map[string]string{
 	"atom/entry.published":      "FP505",
 	"atom/entry.author":         "FP509",
 	"atom/entry.link.enclosure": "FP512",
-	"atom/entry.content":        "FP506",
-	"atom/entry.category":       "FP510",
+	"atom/entry.media:content":  "FP520", "atom/entry.media:player": "FP520", "atom/entry.media:thumbnail": "FP520",
+	"atom/entry.content":  "FP506",
+	"atom/entry.category": "FP510",
 
 	"json/json": "FP501", "json/utf8": "FP501",
 	"json/feed.version":        "FP514",

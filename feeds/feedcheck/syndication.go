@@ -97,6 +97,7 @@ func (ri *rssItems) check(path []*node, it *node) bool {
 	for _, e := range encs {
 		r.enclosure(iw, e, false)
 	}
+	r.mediaRSS(iw, "item", it)
 	return true
 }
 
@@ -195,6 +196,7 @@ func (ae *atomEntries) check(path []*node, e *node) bool {
 			}
 		}
 	}
+	r.mediaRSS(ew, "entry", e)
 	if !alternate && e.first(nsAtomFeed, "content") == nil {
 		r.add(ew, "entry.content", "an entry needs content or an alternate link")
 	}

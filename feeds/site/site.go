@@ -329,6 +329,9 @@ func requests(cfg *config.Config, entries []*content.Entry, drafts bool) ([]medi
 		if e.Image != "" {
 			reqs = append(reqs, media.Request{Key: e.Image, Kind: media.KindArtwork, Ref: ref(e.File, e.Line("image"), "image")})
 		}
+		if f := e.VideoLink.ThumbnailFile(); f != "" {
+			reqs = append(reqs, media.Request{Key: f, Kind: media.KindThumbnail, Ref: ref(e.File, e.Line("video.thumbnail"), "video.thumbnail")})
+		}
 		for _, m := range []struct {
 			name string
 			kind media.Kind
