@@ -23,6 +23,7 @@ type buildOptions struct {
 	Out       string
 	NoCache   bool
 	AcceptNew bool
+	Break     bool
 }
 
 func newBuildCmd(ro *rootOptions) *cobra.Command {
@@ -42,6 +43,7 @@ as they do across publishes.`,
 	cmd.Flags().StringVar(&opts.Out, "out", "public", "output `DIR` (relative to the config file's folder)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file, parse every entry and check every feed item again: feedpub's caches are neither read nor written")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was built with")
+	cmd.Flags().BoolVar(&opts.Break, "break-lock", false, "remove the lock of a build or publish to this folder that died (only when no other is running)")
 	return cmd
 }
 
@@ -64,6 +66,7 @@ func (o *buildOptions) run(ctx context.Context) error {
 		Concurrency: cfg.Publish.Concurrency,
 		Prune:       true,
 		Force:       true,
+		BreakLock:   o.Break,
 		LocalTarget: true,
 		Owner:       owner(),
 		Log:         o.root.debugf,
@@ -72,6 +75,7 @@ func (o *buildOptions) run(ctx context.Context) error {
 		return err
 	})
 	defer func() { _ = res.Close() }() // res may come with err: remove its feeds either way
+	ps = append(ps, lockWarnings(rep, o.root.Verbose)...)
 	o.root.report(ps)
 	if err != nil {
 		if ps.HasErrors() || errors.Is(err, errReported) {

@@ -46,7 +46,7 @@ type Options struct {
 	// temporary files of publishes that died are removed at the start,
 	// under the lock, since no write can be under way then. On S3 an
 	// incomplete upload might belong to a publish still running, so only
-	// Prune aborts those older than LockTTL.
+	// Prune aborts those older than StaleUploadAge.
 	LocalTarget bool
 }
 
@@ -81,10 +81,16 @@ type Report struct {
 	Unchanged bool
 }
 
-// DefaultLockTTL is how long a publish lock is honoured: long enough for a
-// large video upload, short enough that a crashed publish does not block
-// the next week's episode.
-const DefaultLockTTL = 2 * time.Hour
+// DefaultLockTTL is how long a publish lock is honoured unless renewed: a
+// running publish renews it every TTL/4, so it needs to outlast only a
+// renewal that fails once; a publish that died elsewhere blocks others for
+// at most this long (one that died on this machine, not at all).
+const DefaultLockTTL = 5 * time.Minute
+
+// StaleUploadAge is the age after which an incomplete multipart upload is
+// taken to be a dead publish's: a single part of a large file may take
+// longer than a lock's lifetime, so this is not the lock TTL.
+const StaleUploadAge = 2 * time.Hour
 
 // ErrLocked is returned when another publish holds the lock.
 var ErrLocked = errors.New("another publish is in progress")
@@ -201,7 +207,7 @@ func (s *Session) Close() error {
 		// A publish cut off by the network usually cannot remove its lock
 		// either; say so, or the next publish refuses to start with no hint
 		// why.
-		return fmt.Errorf("the publish lock %s was left in place (%v): if no other publish is running, run publish --break-lock; otherwise publishing is blocked until it expires in %s", LockKey, err, s.opt.LockTTL)
+		return fmt.Errorf("the publish lock %s was left in place (%v): the next publish on this machine takes it over; elsewhere it blocks publishing until it expires in %s (or run publish --break-lock)", LockKey, err, s.opt.LockTTL)
 	}
 	return nil
 }
@@ -312,7 +318,7 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 		// Multipart uploads abandoned by publishes that died long enough
 		// ago that they cannot still be running.
 		if c, ok := s.raw.(store.Cleaner); ok && !opt.LocalTarget {
-			if n, err := c.CleanStale(ctx, opt.LockTTL); err != nil {
+			if n, err := c.CleanStale(ctx, max(opt.LockTTL, StaleUploadAge)); err != nil {
 				s.warn(fmt.Sprintf("could not abort the incomplete uploads of earlier publishes: %v", err))
 			} else if n > 0 {
 				logf("aborted %d incomplete uploads of earlier publishes", n)

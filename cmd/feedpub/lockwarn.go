@@ -1,0 +1,20 @@
+package main
+
+import (
+	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/media/publish"
+)
+
+// lockWarnings turns a build's warnings from the target (a dead holder's
+// lock taken over, a lock left in place) into problems, unless --verbose
+// logged them already as they happened.
+func lockWarnings(rep *publish.Report, verbose bool) diag.Problems {
+	var ps diag.Problems
+	if rep == nil || verbose {
+		return ps
+	}
+	for _, w := range rep.Warnings {
+		ps.Warnf("FP130", "", 0, "", "%s", w)
+	}
+	return ps
+}
