@@ -169,7 +169,7 @@ func (in *Input) record(cat *Catalog, built []*Entry, matches []identity.Match, 
 	for _, i := range unmatched {
 		r := in.Published[i]
 		if !r.Removed && len(r.Feeds) > 0 {
-			ps.Notef("FP224", or(r.Source, r.Slug), 0, "", "%q is no longer in the site: %s", r.Slug, removalEffect(r.Feeds, cat))
+			ps.Notef("FP224", or(r.Source, r.Slug), 0, "", "%q is no longer in the site: %s", or(r.Slug, r.Title), removalEffect(r.Feeds, cat))
 		}
 		r.Removed, r.Feeds = true, nil
 		out = append(out, r)

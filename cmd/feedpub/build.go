@@ -118,6 +118,7 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 			return nil, &publish.Report{Unchanged: true, Plan: &publish.Plan{}, Skipped: last.Files, Requests: 1, ManifestETag: etag}, nil, nil
 		}
 	}
+	po.LiveFeeds, po.BaseURL, po.AcceptNewGUIDs = feedKeys(cfg), cfg.Site.BaseURL, so.AcceptNewGUIDs
 	sess, err := publish.Open(ctx, st, po)
 	if err != nil {
 		// Still check the site, so one run reports every problem.

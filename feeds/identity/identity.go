@@ -90,6 +90,7 @@ func Resolve(records []Record, entries []Entry) ([]Match, []int, diag.Problems) 
 	matches := make([]Match, len(entries))
 	taken := make([]bool, len(records))
 	blocked := make([]bool, len(entries)) // ambiguous: reported, never matched
+	crossed := crossedSources(records, entries)
 	stages := []struct {
 		how    How
 		strong bool
@@ -115,7 +116,7 @@ func Resolve(records []Record, entries []Entry) ([]Match, []int, diag.Problems) 
 		cands := make([][]int, len(entries)) // entry → records
 		rev := map[int][]int{}               // record → entries
 		for j := range entries {
-			if matches[j].Record != nil || blocked[j] {
+			if matches[j].Record != nil || blocked[j] || (st.how == BySource && crossed[j]) {
 				continue
 			}
 			for _, k := range st.key(&entries[j]) {
@@ -177,7 +178,8 @@ func Resolve(records []Record, entries []Entry) ([]Match, []int, diag.Problems) 
 
 // describe names a record for messages.
 func describe(r *Record) string {
-	s := fmt.Sprintf("the published entry %q", r.Slug)
+	// A record rebuilt from the live feeds knows no slug, only a title.
+	s := fmt.Sprintf("the published entry %q", or(r.Slug, r.Title))
 	if r.Source != "" {
 		s += " (" + r.Source + ")"
 	}
@@ -280,4 +282,11 @@ func Dropped(before, after []Record) []FeedChange {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Feed < out[j].Feed })
 	return out
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

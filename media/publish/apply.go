@@ -48,6 +48,13 @@ type Options struct {
 	// incomplete upload might belong to a publish still running, so only
 	// Prune aborts those older than StaleUploadAge.
 	LocalTarget bool
+	// LiveFeeds are the keys of the site's feeds, and BaseURL their public
+	// base: without a manifest, the identities are rebuilt from the feeds
+	// found there. AcceptNewGUIDs lets such a publish drop live items no
+	// entry matched.
+	LiveFeeds      []string
+	BaseURL        string
+	AcceptNewGUIDs bool
 }
 
 // Progress receives upload progress. Calls may come from several
@@ -113,6 +120,10 @@ type Session struct {
 	lock   *heldLock               // nil for a dry run, or once closed
 	rep    *Report
 	start  time.Time
+	// lostManifest says what became of a manifest that gave no
+	// identities; recovered holds the GUIDs then read from the live feeds.
+	lostManifest string
+	recovered    map[string]bool
 }
 
 // Open starts a publish to st: it takes the lock (not for a dry run), reads
@@ -149,12 +160,12 @@ func Open(ctx context.Context, raw store.Store, opt Options) (*Session, error) {
 			}
 		}
 	}
-	m, err := ReadManifest(ctx, s.st)
+	m, err := s.readManifest(ctx)
 	if err != nil {
 		return s, s.fail(err)
 	}
 	s.m, s.rep.Manifest = m, m
-	if !m.Exists() {
+	if !m.Exists() || len(m.Objects) == 0 {
 		objs, err := s.st.List(ctx, "")
 		if err != nil {
 			return s, s.fail(fmt.Errorf("list %s: %w", s.st, err))
@@ -163,6 +174,9 @@ func Open(ctx context.Context, raw store.Store, opt Options) (*Session, error) {
 		for _, o := range objs {
 			s.remote[o.Key] = o
 		}
+	}
+	if err := s.recoverIdentity(ctx); err != nil {
+		return s, s.fail(err)
 	}
 	return s, nil
 }
@@ -260,6 +274,9 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 		if err := checkDropped(m.Entries, id.Entries, opt.MaxDeletes); err != nil {
 			return rep, err
 		}
+	}
+	if err := s.checkRecovered(id); err != nil {
+		return rep, err
 	}
 	if opt.DryRun {
 		return rep, nil

@@ -86,7 +86,11 @@ func ReadManifest(ctx context.Context, st store.Store) (*Manifest, error) {
 	}
 	m := NewManifest()
 	if err := json.Unmarshal(data, m); err != nil {
-		return nil, fmt.Errorf("%s in %s is not a feedpub manifest (%v); move it away to publish from scratch", ManifestKey, st, err)
+		// Kept with its ETag, so the manifest written at the end replaces
+		// exactly this object; the caller rebuilds what it held.
+		bad := NewManifest()
+		bad.etag = or(obj.ETag, "unknown")
+		return bad, fmt.Errorf("%w: %s in %s is not a feedpub manifest (%v)", ErrManifestUnreadable, ManifestKey, st, err)
 	}
 	if m.Version > manifestVersion {
 		return nil, fmt.Errorf("%s in %s was written by a newer feedpub (version %d); upgrade feedpub", ManifestKey, st, m.Version)
@@ -95,6 +99,9 @@ func ReadManifest(ctx context.Context, st store.Store) (*Manifest, error) {
 		m.Objects = map[string]Recorded{}
 	}
 	m.migrate()
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("%s in %s is not used: %w; restore it from a backup, or move it away and publish again (the identities are then rebuilt from the live feeds)", ManifestKey, st, err)
+	}
 	m.Version = manifestVersion
 	m.etag = obj.ETag
 	if m.etag == "" {
