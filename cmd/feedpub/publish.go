@@ -157,7 +157,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	}
 	if o.DryRun {
 		o.printPlan(rep, prune)
-		o.afterPublish(ctx, cfg, res, rep)
+		o.afterPublish(ctx, cfg, st, res, rep)
 		return nil
 	}
 	if rep.Unchanged {
@@ -172,7 +172,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	for _, f := range out.Feeds {
 		ro.infof("  %-8s %s", f.Name, f.URL)
 	}
-	o.afterPublish(ctx, cfg, res, rep)
+	o.afterPublish(ctx, cfg, st, res, rep)
 	return nil
 }
 

@@ -509,6 +509,7 @@ func cloneManifest(m *Manifest) *Manifest {
 		n.Objects[k] = v
 	}
 	n.Identity = m.Identity
+	n.Pending = m.Pending
 	return n
 }
 

@@ -38,6 +38,12 @@ type Manifest struct {
 	Objects map[string]Recorded `json:"objects"`
 	Identity
 
+	// Pending are the notifications that failed after earlier publishes,
+	// sent again by the next publish until they succeed or are a day old.
+	// They live here, with the target, because a CI machine that published
+	// does not publish again.
+	Pending []Pending `json:"pending_notifications,omitempty"`
+
 	// GUIDs is version 1's record of published items (feed key → slug →
 	// GUID or Atom id), read only to migrate it into Entries.
 	GUIDs map[string]map[string]string `json:"guids,omitempty"`
