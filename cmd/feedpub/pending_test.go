@@ -179,7 +179,11 @@ func TestNotifyPendingGivenUpAfterADay(t *testing.T) {
 			map[string]any{"kind": "webhook", "endpoint": hook.URL + "/feedpub", "feeds": []string{"video.xml"}, "since": now.Add(-23 * time.Hour).Format(time.RFC3339)},
 		}
 	})
-	r := feedpubNotify(t, opt, "publish", "--config", cfg)
+	r := feedpubNotify(t, opt, "publish", "--config", cfg, "--dry-run")
+	if !strings.Contains(r.stdout, "would notify again webhook      POST  "+hook.URL+"/feedpub (1 changed feeds, 0 added entries) (failing since 2026-11-27T13:00:00Z)") || len(hook.Take()) != 0 {
+		t.Errorf("the dry run does not list the notification to send again, or sent it:\n%s", r.stdout)
+	}
+	r = feedpubNotify(t, opt, "publish", "--config", cfg)
 	if !strings.Contains(r.stderr, "webhook "+hook.URL+"/feedpub (for podcast.xml) given up: failing since") {
 		t.Errorf("the day-old notification is not given up aloud:\n%s", r.stderr)
 	}
