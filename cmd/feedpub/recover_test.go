@@ -267,3 +267,24 @@ func hasWarning(s summary, words string) bool {
 	}
 	return false
 }
+
+// TestLostManifestUnreadableLiveFeed: with the manifest gone and a live
+// feed that cannot be read back, its GUIDs cannot be kept: refused, naming
+// the feed, unless --accept-new-guids.
+func TestLostManifestUnreadableLiveFeed(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "feedpub.yaml")
+	out := filepath.Join(dir, "public")
+	mustRun(t, "publish", "--config", cfg)
+	os.Remove(filepath.Join(out, filepath.FromSlash(publish.ManifestKey)))
+	data, _ := os.ReadFile(filepath.Join(out, "video.xml"))
+	writeFile(t, filepath.Join(out, "video.xml"), string(data[:len(data)/2]))
+	r := feedpub(t, "publish", "--config", cfg)
+	if r.code != 1 || !strings.Contains(r.stderr, ".feedpub/manifest.json is missing, and the live feeds cannot be read to keep their GUIDs: video.xml: not a well-formed feed") {
+		t.Errorf("want a refusal naming video.xml: exit %d\n%s", r.code, r.stderr)
+	}
+	r = mustRun(t, "publish", "--config", cfg, "--accept-new-guids")
+	if !strings.Contains(r.stderr, "rebuilt the identities of 4 published entries from the live feeds (podcast.xml, reviews.xml, reviews.atom, reviews.json)") {
+		t.Errorf("the other feeds' GUIDs are not kept:\n%s", r.stderr)
+	}
+}

@@ -96,6 +96,8 @@ func (s *Session) readManifest(ctx context.Context) (*Manifest, error) {
 		s.lostManifest = ManifestKey + " is missing"
 	case len(m.Entries) == 0 && len(m.Objects) == 0:
 		s.lostManifest = ManifestKey + " is empty"
+	case len(m.Entries) == 0:
+		s.lostManifest = ManifestKey + " records no published entry"
 	}
 	return m, nil
 }
@@ -114,8 +116,12 @@ func (s *Session) recoverIdentity(ctx context.Context) error {
 	var keys []string
 	for _, key := range s.opt.LiveFeeds {
 		f, ok, err := readLive(ctx, s.st, key)
+		if err != nil && s.opt.AcceptNewGUIDs {
+			s.warn(fmt.Sprintf("%s, and the GUIDs of a live feed cannot be kept (--accept-new-guids): %v", s.lostManifest, err))
+			continue
+		}
 		if err != nil {
-			return fmt.Errorf("%s, and the live feeds cannot be read to keep their GUIDs: %w", s.lostManifest, err)
+			return fmt.Errorf("%s, and the live feeds cannot be read to keep their GUIDs: %w; publish --accept-new-guids replaces them", s.lostManifest, err)
 		}
 		if ok {
 			feeds, keys = append(feeds, f), append(keys, key)
@@ -193,11 +199,26 @@ func (s *Session) shaOf(ctx context.Context) func(string) string {
 	}
 }
 
+// checkLive refuses, before anything is written, a publish that would take
+// too much out of the live feeds (unless Force), or drop a live item that a
+// publish after a lost manifest could not match.
+func (s *Session) checkLive(id *Identity) error {
+	if id == nil {
+		return nil
+	}
+	if !s.opt.Force {
+		if err := checkDropped(s.m.Entries, id.Entries, s.opt.MaxDeletes); err != nil {
+			return err
+		}
+	}
+	return s.checkRecovered(id)
+}
+
 // checkRecovered refuses, unless AcceptNewGUIDs, a publish after a lost
 // manifest that would drop a live item no entry matched: its entry, if it
 // is still in the site, would go out under a new GUID.
 func (s *Session) checkRecovered(id *Identity) error {
-	if len(s.recovered) == 0 || id == nil || s.opt.AcceptNewGUIDs {
+	if len(s.recovered) == 0 || s.opt.AcceptNewGUIDs {
 		return nil
 	}
 	var lost []string
