@@ -18,13 +18,29 @@ type holder struct {
 	// PIDStart is when the process started (Linux: /proc/PID/stat field
 	// 22), so a pid reused by another program does not pass for the holder.
 	PIDStart string `json:"pid_start,omitempty"`
+	// Boot names this boot of the machine and the pid namespace (Linux):
+	// two containers given one host name, or the same name after a
+	// reboot, are not this process's machine, and their pids say nothing
+	// here.
+	Boot string `json:"boot,omitempty"`
 }
 
 // thisHolder describes this process.
 func thisHolder() holder {
 	h, _ := os.Hostname()
 	pid := os.Getpid()
-	return holder{Host: h, PID: pid, PIDStart: procStart(pid)}
+	return holder{Host: h, PID: pid, PIDStart: procStart(pid), Boot: bootID()}
+}
+
+// bootID is the kernel's id of this boot and the pid namespace of this
+// process, or "" where there is no /proc.
+func bootID() string {
+	id, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		return ""
+	}
+	ns, _ := os.Readlink("/proc/self/ns/pid")
+	return strings.TrimSpace(string(id)) + " " + ns
 }
 
 // heldTokens are the tokens of the locks this process holds now: a lock
@@ -34,13 +50,13 @@ func thisHolder() holder {
 var heldTokens sync.Map
 
 // dead reports whether the lock body's holder is provably no longer
-// running: it is on this machine, and its process is gone or is another
-// program now. A lock from another machine, or from a feedpub that did not
+// running: it is on this machine (same host name, boot and pid namespace),
+// and its process is gone or is another program now. A lock from another machine, or from a feedpub that did not
 // record its process, is never dead by this test (it still expires).
 func (b lockBody) dead() (bool, string) {
 	h := b.holder
 	me := thisHolder()
-	if h.Host == "" || h.PID <= 0 || h.Host != me.Host {
+	if h.Host == "" || h.PID <= 0 || h.Host != me.Host || h.Boot != me.Boot {
 		return false, ""
 	}
 	if h.PID == me.PID && h.PIDStart == me.PIDStart {

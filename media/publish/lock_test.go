@@ -408,6 +408,16 @@ func TestLockDeadHolderTakenOver(t *testing.T) {
 
 			_ = cmd.Process.Kill()
 			_ = cmd.Wait() // reaped: the pid is gone
+			if procReadable() {
+				// Same host name, another boot or container: its pids
+				// are not ours to judge.
+				container := h
+				container.Boot = "another-boot " + h.Boot
+				plantHeld(t, st, container)
+				if _, _, err := takeLock(t.Context(), st, lockOptions("me", time.Hour)); !errors.Is(err, ErrLocked) {
+					t.Fatalf("lock of a process in another container of the same name: got %v, want ErrLocked", err)
+				}
+			}
 			plantHeld(t, st, h)
 			l, warn, err := takeLock(t.Context(), st, lockOptions("me", time.Hour))
 			if err != nil {
