@@ -24,9 +24,11 @@ func (in *Input) identities() []identity.Entry {
 		}
 		if ce.Audio != nil {
 			out[i].AudioSHA256 = in.Media[ce.Audio.File].SHA256
+			out[i].MediaKeys = append(out[i].MediaKeys, ce.Audio.File)
 		}
 		if ce.Video != nil {
 			out[i].VideoSHA256 = in.Media[ce.Video.File].SHA256
+			out[i].MediaKeys = append(out[i].MediaKeys, ce.Video.File)
 		}
 	}
 	return out

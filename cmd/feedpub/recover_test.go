@@ -288,3 +288,34 @@ func TestLostManifestUnreadableLiveFeed(t *testing.T) {
 		t.Errorf("the other feeds' GUIDs are not kept:\n%s", r.stderr)
 	}
 }
+
+// TestLostManifestReencodedEpisodeMatchedByKey: with the manifest gone, an
+// episode whose audio was re-encoded (new checksum), retitled and moved to
+// another file is still found by its enclosure's key, and keeps its GUID.
+func TestLostManifestReencodedEpisodeMatchedByKey(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "feedpub.yaml")
+	out := filepath.Join(dir, "public")
+	mustRun(t, "publish", "--config", cfg)
+	before := idsByTitle(t, out)
+	os.Remove(filepath.Join(out, filepath.FromSlash(publish.ManifestKey)))
+	audio := filepath.Join(dir, "media", "past-lives.mp3")
+	data, err := os.ReadFile(audio)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(data[len(data)-128:], "TAG") // an ID3v1 tag: other bytes, the same sound
+	writeFile(t, audio, string(data))
+	p := filepath.Join(dir, "reviews", "past-lives.md")
+	edit(t, p, func(s string) string {
+		return setSlug(strings.Replace(s, "Past Lives: the road not taken, twice", "Past Lives, remastered", 1), "pl")
+	})
+	rename(t, p, filepath.Join(dir, "reviews", "pl.md"))
+	mustRun(t, "publish", "--config", cfg)
+	after := idsByTitle(t, out)
+	for _, feed := range []string{"podcast.xml", "reviews.xml", "reviews.json", "reviews.atom"} {
+		if a, b := before[feed+"|Past Lives: the road not taken, twice"], after[feed+"|Past Lives, remastered"]; a == "" || a != b {
+			t.Errorf("%s: the re-encoded episode's id %q became %q", feed, a, b)
+		}
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -193,11 +195,11 @@ func (it xmlItem) live(atom bool) LiveItem {
 // manifest is lost: one record per GUID (the podcast, video, RSS and JSON
 // feeds share it), with the Atom entry of the same link (or the same date
 // and title) as its Atom id, the SHA-256 of its audio and video (sha maps an
-// enclosure URL to its object's checksum, "" when unknown) and its title and
-// date, which is what Resolve then matches entries by. Atom entries that
+// enclosure URL to its object's key and checksum, "" when unknown) and its
+// title and date, which is what Resolve then matches entries by. Atom entries that
 // share no GUID are returned in orphans (by id). The feed-level ids are
 // returned by feed key.
-func Recover(feeds []LiveFeed, sha func(url string) string) (records []Record, feedIDs map[string]string, orphans []string) {
+func Recover(feeds []LiveFeed, media func(url string) (key, sha string)) (records []Record, feedIDs map[string]string, orphans []string) {
 	feedIDs = map[string]string{}
 	byGUID := map[string]*Record{}
 	links := map[*Record]string{} // a record has no field for its link
@@ -222,7 +224,7 @@ func Recover(feeds []LiveFeed, sha func(url string) string) (records []Record, f
 				order = append(order, it.ID)
 			}
 			r.Feeds[f.Key] = it.ID
-			fill(r, it, sha)
+			fill(r, it, media)
 			if links[r] == "" {
 				links[r] = it.Link
 			}
@@ -263,7 +265,7 @@ func Recover(feeds []LiveFeed, sha func(url string) string) (records []Record, f
 }
 
 // fill adds what one feed says of an item to its record.
-func fill(r *Record, it LiveItem, sha func(string) string) {
+func fill(r *Record, it LiveItem, media func(string) (string, string)) {
 	if r.Title == "" {
 		r.Title = it.Title
 	}
@@ -274,7 +276,16 @@ func fill(r *Record, it LiveItem, sha func(string) string) {
 		r.Updated = FormatTime(it.Updated)
 	}
 	for _, e := range it.Enclosures {
-		sum := sha(e.URL)
+		key, sum := media(e.URL)
+		if key != "" {
+			// A changed file was published under a versioned key
+			// (media/x.3fa2b1c4.mp3); the site knows it as media/x.mp3.
+			for _, k := range []string{key, unversioned(key)} {
+				if !slices.Contains(r.MediaKeys, k) {
+					r.MediaKeys = append(r.MediaKeys, k)
+				}
+			}
+		}
 		switch {
 		case sum == "":
 		case strings.HasPrefix(e.Type, "audio/") && r.AudioSHA256 == "":
@@ -298,7 +309,7 @@ func one(rs []*Record) *Record {
 func unshareMedia(records []Record) {
 	n := map[string]int{}
 	for _, r := range records {
-		for _, s := range nonEmpty(r.AudioSHA256, r.VideoSHA256) {
+		for _, s := range mediaKeys(r.AudioSHA256, r.VideoSHA256, r.MediaKeys) {
 			n[s]++
 		}
 	}
@@ -310,5 +321,15 @@ func unshareMedia(records []Record) {
 		if n[r.VideoSHA256] > 1 {
 			r.VideoSHA256 = ""
 		}
+		r.MediaKeys = slices.DeleteFunc(r.MediaKeys, func(k string) bool { return n["key:"+k] > 1 })
 	}
+}
+
+// versioned matches the content version publish puts before a changed
+// file's extension.
+var versioned = regexp.MustCompile(`\.[0-9a-f]{8}(\.[^./]+)?$`)
+
+// unversioned is key without its content version, if it has one.
+func unversioned(key string) string {
+	return versioned.ReplaceAllString(key, "$1")
 }

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -37,11 +38,11 @@ func TestRecoverFromLiveFeeds(t *testing.T) {
 		feeds = append(feeds, f)
 	}
 	var asked []string
-	sha := func(u string) string {
+	media := func(u string) (string, string) {
 		asked = append(asked, u)
-		return "sum-one"
+		return "media/one a.3fa2b1c4.mp3", "sum-one"
 	}
-	recs, ids, orphans := Recover(feeds, sha)
+	recs, ids, orphans := Recover(feeds, media)
 	if len(recs) != 2 || recs[0].GUID != "g1" || recs[1].GUID != "g2" {
 		t.Fatalf("records %+v", recs)
 	}
@@ -51,6 +52,9 @@ func TestRecoverFromLiveFeeds(t *testing.T) {
 	}
 	if one.AudioSHA256 != "sum-one" || one.Title != "One" || one.Date != "2026-11-13T09:00:00Z" || one.Updated != "2026-11-20T09:00:00Z" {
 		t.Errorf("one: %+v", one)
+	}
+	if !slices.Equal(one.MediaKeys, []string{"media/one a.3fa2b1c4.mp3", "media/one a.mp3"}) {
+		t.Errorf("one's media keys %q", one.MediaKeys)
 	}
 	if two.AtomID != "tag:x:two" || two.AudioSHA256 != "" || two.Updated != "" {
 		t.Errorf("two (matched by date and title): %+v", two)

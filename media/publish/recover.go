@@ -130,13 +130,13 @@ func (s *Session) recoverIdentity(ctx context.Context) error {
 	if len(feeds) == 0 {
 		return nil // a first publish
 	}
-	recs, ids, orphans := identity.Recover(feeds, s.shaOf(ctx))
+	recs, ids, orphans := identity.Recover(feeds, s.mediaOf(ctx))
 	s.m.Identity = Identity{Entries: recs, FeedIDs: ids}
 	s.recovered = map[string]bool{}
 	for _, r := range recs {
 		s.recovered[r.GUID] = true
 	}
-	s.warn(fmt.Sprintf("%s: rebuilt the identities of %d published entries from the live feeds (%s); the entries that match them by media or by date and title keep their GUIDs",
+	s.warn(fmt.Sprintf("%s: rebuilt the identities of %d published entries from the live feeds (%s); the entries that match them by the key or checksum of their media, or by date and title, keep their GUIDs",
 		s.lostManifest, len(recs), strings.Join(keys, ", ")))
 	if len(orphans) > 0 {
 		s.warn(fmt.Sprintf("%d Atom entries of the live feeds match no item of the others, so their ids cannot be kept: %s", len(orphans), sample(orphans)))
@@ -159,27 +159,28 @@ func readLive(ctx context.Context, st store.Store, key string) (identity.LiveFee
 	return f, err == nil, err
 }
 
-// shaOf maps an enclosure URL to the SHA-256 of the object it names: the
+// mediaOf maps an enclosure URL to the key and SHA-256 of the object it
+// names: the
 // key is what follows base_url in it (after any analytics prefix), the
 // checksum the one the store keeps with the object or, in a folder, that of
 // its content.
-func (s *Session) shaOf(ctx context.Context) func(string) string {
+func (s *Session) mediaOf(ctx context.Context) func(string) (string, string) {
 	base := s.opt.BaseURL
 	for _, p := range []string{"https://", "http://"} {
 		base = strings.TrimPrefix(base, p)
 	}
 	seen := map[string]string{}
-	return func(u string) string {
+	return func(u string) (string, string) {
 		i := strings.Index(u, base)
 		if base == "" || i < 0 {
-			return ""
+			return "", ""
 		}
 		key, err := url.PathUnescape(u[i+len(base):])
 		if err != nil || store.CheckKey(key) != nil {
-			return ""
+			return "", ""
 		}
 		if sum, ok := seen[key]; ok {
-			return sum
+			return key, sum
 		}
 		o, listed := s.remote[key]
 		if listed && o.SHA256 == "" {
@@ -195,7 +196,7 @@ func (s *Session) shaOf(ctx context.Context) func(string) string {
 			s.remote[key] = o // the plan needs it too
 		}
 		seen[key] = o.SHA256
-		return o.SHA256
+		return key, o.SHA256
 	}
 }
 
@@ -230,7 +231,7 @@ func (s *Session) checkRecovered(id *Identity) error {
 	if len(lost) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w, nothing was changed: %s, and no entry of the site matches %d items of the live feeds by media or by date and title: %s; "+
+	return fmt.Errorf("%w, nothing was changed: %s, and no entry of the site matches %d items of the live feeds by the key or checksum of its media, or by date and title: %s; "+
 		"an entry that continues one would go out under a new GUID, and subscribers would see it again as new. Set guid: in that entry to the GUID it continues, "+
 		"or, if these items were removed or new GUIDs are intended, publish again with --accept-new-guids",
 		ErrRefused, s.lostManifest, len(lost), sample(lost))
