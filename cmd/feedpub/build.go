@@ -75,7 +75,7 @@ func (o *buildOptions) run(ctx context.Context) error {
 		return err
 	})
 	defer func() { _ = res.Close() }() // res may come with err: remove its feeds either way
-	ps = append(ps, lockWarnings(rep, o.root.Verbose)...)
+	ps = append(ps, targetWarnings(rep, o.root.Verbose)...)
 	o.root.report(ps)
 	if err != nil {
 		if ps.HasErrors() || errors.Is(err, errReported) {

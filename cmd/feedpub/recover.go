@@ -6,10 +6,10 @@ import (
 	"github.com/feedpub/feedpub/media/publish"
 )
 
-// lockWarnings turns a build's warnings from the target (a dead holder's
-// lock taken over, a lock left in place) into problems, unless --verbose
-// logged them already as they happened.
-func lockWarnings(rep *publish.Report, verbose bool) diag.Problems {
+// targetWarnings turns a build's warnings from the target (a dead holder's
+// lock taken over, identities rebuilt from the live feeds) into problems,
+// unless --verbose logged them already as they happened.
+func targetWarnings(rep *publish.Report, verbose bool) diag.Problems {
 	var ps diag.Problems
 	if rep == nil || verbose {
 		return ps
