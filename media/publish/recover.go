@@ -38,9 +38,6 @@ func (m *Manifest) check() error {
 	perFeed := map[string]map[string]*identity.Record{} // feed → id → record
 	for i := range m.Entries {
 		r := &m.Entries[i]
-		if r.GUID == "" && !r.Removed {
-			errs = append(errs, fmt.Sprintf("the record of %q has no GUID", or(r.Source, r.Slug)))
-		}
 		if r.Source != "" {
 			if prev, dup := bySource[r.Source]; dup {
 				errs = append(errs, fmt.Sprintf("two records (GUIDs %s and %s) have the source %s", prev.GUID, r.GUID, r.Source))
