@@ -240,3 +240,72 @@ func TestStateFileFIFODoesNotHangPublish(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// new never copies or moves media another entry uses, never writes through
+// a folder linked out of the site, makes a slug of any title, and says
+// what went wrong.
+func TestNewHoldsTheLine(t *testing.T) {
+	t.Run("media another entry uses", func(t *testing.T) {
+		dir := copyExample(t)
+		cfg := filepath.Join(dir, "feedpub.yaml")
+		for _, args := range [][]string{
+			{"new", "--config", cfg, "--move", filepath.Join(dir, "media", "past-lives.mp3"), "--title", "Stolen"},
+			{"new", "--config", cfg, filepath.Join(dir, "media", "past-lives.mp3"), "--title", "Copied"},
+		} {
+			before := tree(t, dir)
+			r := feedpub(t, args...)
+			if r.code != 1 || !strings.Contains(r.stderr, "is the audio.file of reviews/past-lives.md") {
+				t.Errorf("%v: exit %d\n%s", args, r.code, r.stderr)
+			}
+			if after := tree(t, dir); len(after) != len(before) {
+				t.Errorf("%v: the site changed: %d files, was %d", args, len(after), len(before))
+			}
+		}
+		for _, f := range []string{"past-lives.mp3", "past-lives.chapters.json", "past-lives.en.vtt"} {
+			if _, err := os.Stat(filepath.Join(dir, "media", f)); err != nil {
+				t.Errorf("media/%s: %v", f, err)
+			}
+		}
+	})
+	t.Run("a destination folder linked out of the site", func(t *testing.T) {
+		dir := copyExample(t)
+		outside := t.TempDir()
+		if err := os.RemoveAll(filepath.Join(dir, "reviews")); err != nil {
+			t.Fatal(err)
+		}
+		symlink(t, outside, filepath.Join(dir, "reviews"))
+		r := feedpub(t, "new", "--config", filepath.Join(dir, "feedpub.yaml"), "--title", "Elsewhere")
+		if r.code != 1 || !strings.Contains(r.stderr, "outside the site folder") {
+			t.Errorf("exit %d\n%s", r.code, r.stderr)
+		}
+		if files := tree(t, outside); len(files) > 0 {
+			t.Errorf("written outside the site: %v", keys(files))
+		}
+	})
+	t.Run("titles in any script", func(t *testing.T) {
+		dir := copyExample(t)
+		cfg := filepath.Join(dir, "feedpub.yaml")
+		// In order: the second title of emoji takes the next dated slug.
+		for _, title := range []string{"千与千寻", "Сталкер", "🎬🍿", "🍿🎬"} {
+			r := feedpub(t, "new", "--config", cfg, "--title", title, "--date", "2026-11-28")
+			if r.code != 0 {
+				t.Errorf("--title %s: exit %d\n%s", title, r.code, r.stderr)
+			}
+		}
+		for _, want := range []string{"qian-yu-qian-xun.md", "stalker.md", "2026-11-28.md", "2026-11-28-2.md"} {
+			if _, err := os.Stat(filepath.Join(dir, "reviews", want)); err != nil {
+				t.Errorf("reviews/%s: %v", want, err)
+			}
+		}
+		mustRun(t, "validate", "--config", cfg)
+	})
+	t.Run("a file name with no letters", func(t *testing.T) {
+		dir := copyExample(t)
+		dots := filepath.Join(t.TempDir(), "..mp3")
+		copyFile(t, filepath.Join(dir, "media", "heroine.mp3"), dots)
+		r := feedpub(t, "new", "--config", filepath.Join(dir, "feedpub.yaml"), dots)
+		if r.code != 2 || !strings.Contains(r.stderr, "no letter or digit to make a title of; pass --title") || strings.Contains(r.stderr, "without media") {
+			t.Errorf("exit %d\n%s", r.code, r.stderr)
+		}
+	})
+}

@@ -4,18 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/preview"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
@@ -58,27 +61,49 @@ name the machine's LAN address.`,
 }
 
 func (o *serveOptions) run(ctx context.Context) error {
-	cfg, err := o.root.loadConfig()
-	if err != nil {
-		return err
+	// Its warnings are the first build's to print (once, below).
+	cfg, ps := config.Load(viper.New(), o.root.Config)
+	if ps = (diag.Policy{Ignore: cfg.Ignore, Rehearsal: true}).Apply(ps); ps.HasErrors() || !cfg.Parsed() {
+		o.root.report(ps)
+		return errReported
 	}
 	ln, err := net.Listen("tcp", o.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.EACCES) {
+		// Not a usage error: the flag is right, the port is taken.
+		return fmt.Errorf("--addr %s: %w: choose another port, such as --addr 127.0.0.1:8081", o.Addr, err)
+	}
 	if err != nil {
 		return usageError{fmt.Errorf("--addr %s: %w", o.Addr, err)}
 	}
 	defer ln.Close()
 	url := serveURL(ln.Addr().(*net.TCPAddr), lanIP)
 	srv := preview.NewServer(func(ctx context.Context) preview.Build { return o.build(ctx, url) })
-	o.root.report(srv.Rebuild(ctx))
+	// A warning is printed once a session, not at every rebuild; errors
+	// each time, as long as they last.
+	said := map[string]bool{}
+	report := func(ps diag.Problems) {
+		var fresh diag.Problems
+		for _, p := range ps {
+			if p.Severity == diag.Error || !said[p.Error()] {
+				fresh = append(fresh, p)
+				said[p.Error()] = true
+			}
+		}
+		o.root.report(fresh)
+	}
+	srv.Logf = func(format string, args ...any) {
+		fmt.Fprintf(o.root.env.Stderr, "warning: "+format+"\n", args...)
+	}
+	report(srv.Rebuild(ctx))
 
-	w, err := preview.NewWatcher(watchDirs(cfg), skipper(cfg))
+	w, err := preview.NewWatcher(watchDirs(&cfg), skipper(&cfg, ownFiles(o.root.env.Stdout, o.root.env.Stderr)))
 	if err != nil {
 		return err
 	}
 	rebuild := func() {
 		start := time.Now()
 		ps := srv.Rebuild(ctx)
-		o.root.report(ps)
+		report(ps)
 		if !ps.HasErrors() {
 			o.root.infof("rebuilt in %v", time.Since(start).Round(time.Millisecond))
 		}
@@ -117,19 +142,20 @@ func (o *serveOptions) run(ctx context.Context) error {
 // site with every URL pointing at the server.
 func (o *serveOptions) build(ctx context.Context, url string) preview.Build {
 	cfg, ps := config.Load(viper.New(), o.root.Config)
+	ps = diag.Policy{Ignore: cfg.Ignore, Rehearsal: true}.Apply(ps)
 	if ps.HasErrors() {
 		return preview.Build{Page: preview.Page{Problems: ps}}
 	}
 	cfg.Site.BaseURL = url
 	now := o.root.env.Now()
-	res, bps := site.Build(ctx, &cfg, site.Options{Now: now, Generator: "feedpub " + version, Drafts: o.Drafts, Future: o.Future})
+	res, bps := site.Build(ctx, &cfg, site.Options{Now: now, Generator: "feedpub " + version, Drafts: o.Drafts, Future: o.Future, Rehearsal: true})
 	ps.Add(bps...)
 	// The preview serves the feeds from memory: the build's files are
 	// removed before the next one.
 	defer res.Close()
-	b := preview.Build{Page: preview.Page{Catalog: res.Catalog, Entries: res.Entries, Skipped: res.Skipped, Problems: ps, Now: now}}
+	b := preview.Build{Page: preview.Page{Catalog: res.Catalog, Entries: res.Entries, Skipped: res.Skipped, Problems: ps, Now: now}, Root: cfg.Dir}
 	for _, f := range res.Files {
-		pf := preview.File{Key: f.Key, ContentType: f.ContentType, SHA256: f.SHA256, Path: f.Path, Body: f.Body}
+		pf := preview.File{Key: f.Key, ContentType: f.ContentType, SHA256: f.SHA256, Path: f.Path, Size: f.Size, Body: f.Body}
 		if f.Kind == publish.KindFeed && f.Path != "" {
 			body, err := os.ReadFile(f.Path)
 			if err != nil {
@@ -206,10 +232,25 @@ func watchDirs(cfg *config.Config) []string {
 	return dirs
 }
 
+// ownFiles lists the regular files serve itself writes to (its output
+// redirected into the site folder: serve > serve.log), whose every line
+// would otherwise rebuild, and log again, for ever.
+func ownFiles(ws ...io.Writer) []os.FileInfo {
+	var out []os.FileInfo
+	for _, w := range ws {
+		if f, ok := w.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+				out = append(out, fi)
+			}
+		}
+	}
+	return out
+}
+
 // skipper says which paths never rebuild: hidden files and folders (the
-// state folder, .git, editors' swap files), editors' backups, and the
-// folders build and publish write into.
-func skipper(cfg *config.Config) func(string) bool {
+// state folder, .git, editors' swap files), editors' backups, the folders
+// build and publish write into, and the files serve writes (own).
+func skipper(cfg *config.Config, own []os.FileInfo) func(string) bool {
 	var out []string
 	for _, t := range []string{cfg.Publish.Target, "public"} {
 		if strings.Contains(t, "://") && !strings.HasPrefix(t, "file://") {
@@ -227,6 +268,15 @@ func skipper(cfg *config.Config) func(string) bool {
 		for _, d := range out {
 			if within(p, d) {
 				return true
+			}
+		}
+		if len(own) > 0 {
+			if fi, err := os.Stat(p); err == nil {
+				for _, o := range own {
+					if os.SameFile(fi, o) {
+						return true
+					}
+				}
 			}
 		}
 		return false
