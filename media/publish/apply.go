@@ -272,7 +272,7 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 	if opt.Prune && len(plan.Orphans) > opt.MaxDeletes && !opt.Force {
 		return rep, fmt.Errorf("%w: --prune would delete %d objects, more than publish.max_deletes (%d); check the plan with --dry-run, then raise max_deletes or pass --force", ErrRefused, len(plan.Orphans), opt.MaxDeletes)
 	}
-	if err := s.checkLive(id); err != nil {
+	if err := s.checkLiveItems(id); err != nil {
 		return rep, err
 	}
 	if opt.DryRun {

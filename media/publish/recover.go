@@ -197,10 +197,10 @@ func (s *Session) mediaOf(ctx context.Context) func(string) (string, string) {
 	}
 }
 
-// checkLive refuses, before anything is written, a publish that would take
+// checkLiveItems refuses, before anything is written, a publish that would take
 // too much out of the live feeds (unless Force), or drop a live item that a
 // publish after a lost manifest could not match.
-func (s *Session) checkLive(id *Identity) error {
+func (s *Session) checkLiveItems(id *Identity) error {
 	if id == nil {
 		return nil
 	}
