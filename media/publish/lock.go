@@ -66,7 +66,8 @@ type heldLock struct {
 }
 
 // takeLock takes the publish lock with a create-only write (If-None-Match).
-// A lock past its expiry (a crashed publish), or any with opt.BreakLock,
+// A lock past its expiry (a crashed publish elsewhere), one whose holder ran
+// on this machine and is gone (lockBody.dead), or any with opt.BreakLock,
 // is taken over by replacing exactly the object read (If-Match on its
 // ETag), never by deleting it first: between a delete and a create another
 // publish could do the same, and both would proceed. The returned lock

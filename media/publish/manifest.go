@@ -79,7 +79,9 @@ func NewManifest() *Manifest {
 func (m *Manifest) Exists() bool { return m.etag != "" }
 
 // ReadManifest reads the target's manifest; a target without one gives an
-// empty manifest and no error.
+// empty manifest and no error. One that is not JSON gives an empty manifest
+// carrying its ETag and an error wrapping ErrManifestUnreadable; one whose
+// identity records contradict themselves is refused.
 func ReadManifest(ctx context.Context, st store.Store) (*Manifest, error) {
 	rc, obj, err := st.Get(ctx, ManifestKey)
 	if errors.Is(err, store.ErrNotExist) {
