@@ -24,9 +24,11 @@ func (in *Input) identities() []identity.Entry {
 		}
 		if ce.Audio != nil {
 			out[i].AudioSHA256 = in.Media[ce.Audio.File].SHA256
+			out[i].MediaKeys = append(out[i].MediaKeys, ce.Audio.File)
 		}
 		if ce.Video != nil {
 			out[i].VideoSHA256 = in.Media[ce.Video.File].SHA256
+			out[i].MediaKeys = append(out[i].MediaKeys, ce.Video.File)
 		}
 	}
 	return out
@@ -175,7 +177,7 @@ func (in *Input) record(cat *Catalog, built []*Entry, matches []identity.Match, 
 	for _, i := range unmatched {
 		r := in.Published[i]
 		if !r.Removed && len(r.Feeds) > 0 {
-			ps.Notef("FP224", or(r.Source, r.Slug), 0, "", "%q is no longer in the site: %s", r.Slug, removalEffect(r.Feeds, cat))
+			ps.Notef("FP224", or(r.Source, r.Slug), 0, "", "%q is no longer in the site: %s", or(r.Slug, r.Title), removalEffect(r.Feeds, cat))
 		}
 		r.Removed, r.Feeds = true, nil
 		out = append(out, r)

@@ -163,13 +163,13 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	}
 	if o.DryRun {
 		o.printPlan(rep, prune)
-		o.afterPublish(ctx, cfg, res, rep)
+		o.afterPublish(ctx, cfg, st, res, rep)
 		o.printScheduled(out)
 		return nil
 	}
 	// The CDN is cleared (and apps told) before the live check, which
 	// would otherwise find the cache's old feed.
-	o.afterPublish(ctx, cfg, res, rep)
+	o.afterPublish(ctx, cfg, st, res, rep)
 	if err := o.checkLive(ctx, cfg, st.String(), res, rep, out); err != nil {
 		o.printScheduled(out)
 		return err
