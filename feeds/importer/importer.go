@@ -253,9 +253,13 @@ func (im *run) slug(guid, title, suffix string) string {
 	if base == "" {
 		base = "episode"
 	}
-	base += suffix
+	free := func(s string) bool { return !im.taken[s] && !im.mediaTaken(s) && !im.reserved(s, guid) }
 	s := base
-	for n := 2; im.taken[s] || im.mediaTaken(s) || im.reserved(s, guid); n++ {
+	if !free(s) && suffix != "" {
+		base += suffix // a video-only entry beside its audio namesake
+		s = base
+	}
+	for n := 2; !free(s); n++ {
 		s = fmt.Sprintf("%s-%d", base, n)
 	}
 	im.taken[s] = true

@@ -23,8 +23,6 @@ import (
 // XML namespaces of the tags the importer reads.
 const (
 	nsItunes  = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-	nsPodcast = "https://podcastindex.org/namespace/1.0"
-	nsContent = "http://purl.org/rss/1.0/modules/content/"
 	nsAtom    = "http://www.w3.org/2005/Atom"
 )
 
@@ -32,40 +30,58 @@ const (
 // order. Values are as the feed states them, trimmed; nothing is mended.
 type Feed struct {
 	Source     string `xml:"-"` // the URL or path it was read from
-	Title      string `xml:"channel>title"`
-	Link       string `xml:"channel>link"`
-	Desc       string `xml:"channel>description"`
-	Summary    string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd channel>summary"`
-	Language   string `xml:"channel>language"`
-	Copyright  string `xml:"channel>copyright"`
-	Author     string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd channel>author"`
-	Owner      owner  `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd channel>owner"`
-	Image      href   `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd channel>image"`
-	RSSImage   string `xml:"channel>image>url"`
-	Categories []cat  `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd channel>category"`
-	Explicit   string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd channel>explicit"`
-	Type       string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd channel>type"`
-	Block      string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd channel>block"`
-	Complete   string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd channel>complete"`
-	NewFeedURL string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd channel>new-feed-url"`
-	Self       []link `xml:"http://www.w3.org/2005/Atom channel>link"`
+	Title      string `xml:"-"`
+	Link       string `xml:"-"`
+	Image      string `xml:"-"` // itunes:image, else the RSS image's url
+	Self       string `xml:"-"` // atom:link rel="self"
+	Desc       string `xml:"description"`
+	Summary    string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd summary"`
+	Language   string `xml:"language"`
+	Copyright  string `xml:"copyright"`
+	Author     string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd author"`
+	Owner      owner  `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd owner"`
+	Categories []cat  `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd category"`
+	Explicit   string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd explicit"`
+	Type       string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd type"`
+	Block      string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd block"`
+	Complete   string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd complete"`
+	NewFeedURL string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd new-feed-url"`
 
-	GUID            string    `xml:"https://podcastindex.org/namespace/1.0 channel>guid"`
-	Locked          string    `xml:"https://podcastindex.org/namespace/1.0 channel>locked"`
-	Medium          string    `xml:"https://podcastindex.org/namespace/1.0 channel>medium"`
-	Funding         []funding `xml:"https://podcastindex.org/namespace/1.0 channel>funding"`
-	Persons         []person  `xml:"https://podcastindex.org/namespace/1.0 channel>person"`
-	License         *license  `xml:"https://podcastindex.org/namespace/1.0 channel>license"`
-	Txt             []txt     `xml:"https://podcastindex.org/namespace/1.0 channel>txt"`
-	Trailers        []trailer `xml:"https://podcastindex.org/namespace/1.0 channel>trailer"`
-	UpdateFrequency *updFreq  `xml:"https://podcastindex.org/namespace/1.0 channel>updateFrequency"`
+	GUID            string    `xml:"https://podcastindex.org/namespace/1.0 guid"`
+	Locked          string    `xml:"https://podcastindex.org/namespace/1.0 locked"`
+	Medium          string    `xml:"https://podcastindex.org/namespace/1.0 medium"`
+	Funding         []funding `xml:"https://podcastindex.org/namespace/1.0 funding"`
+	Persons         []person  `xml:"https://podcastindex.org/namespace/1.0 person"`
+	License         *license  `xml:"https://podcastindex.org/namespace/1.0 license"`
+	Txt             []txt     `xml:"https://podcastindex.org/namespace/1.0 txt"`
+	Trailers        []trailer `xml:"https://podcastindex.org/namespace/1.0 trailer"`
+	UpdateFrequency *updFreq  `xml:"https://podcastindex.org/namespace/1.0 updateFrequency"`
 
-	Items []Item `xml:"channel>item"`
+	Items []Item `xml:"item"`
+
+	// Elements of one local name in several namespaces (title and
+	// itunes:title, link and atom:link, image and itunes:image):
+	// encoding/xml cannot tell them apart by tags, so they are read
+	// together and sorted out by namespace.
+	Titles []named `xml:"title"`
+	Links  []named `xml:"link"`
+	Images []named `xml:"image"`
+}
+
+// named is an element read with its name, for the elements whose
+// namespace decides what they are.
+type named struct {
+	XMLName xml.Name
+	Text    string `xml:",chardata"`
+	Href    string `xml:"href,attr"`
+	Rel     string `xml:"rel,attr"`
+	URL     string `xml:"url"`
 }
 
 // Item is one episode or article of a feed.
 type Item struct {
-	Title        string      `xml:"title"`
+	Title        string      `xml:"-"`
+	ItunesTitle  string      `xml:"-"`
 	Link         string      `xml:"link"`
 	GUID         string      `xml:"guid"`
 	PubDate      string      `xml:"pubDate"`
@@ -73,7 +89,6 @@ type Item struct {
 	Encoded      string      `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
 	Author       string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd author"`
 	Summary      string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd summary"`
-	ItunesTitle  string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd title"`
 	Duration     string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd duration"`
 	Season       string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd season"`
 	Episode      string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd episode"`
@@ -84,7 +99,7 @@ type Item struct {
 	Chapters     *typedURL   `xml:"https://podcastindex.org/namespace/1.0 chapters"`
 	Transcripts  []typedURL  `xml:"https://podcastindex.org/namespace/1.0 transcript"`
 	Persons      []person    `xml:"https://podcastindex.org/namespace/1.0 person"`
-	AtomID       string      `xml:"http://www.w3.org/2005/Atom id"`
+	Titles       []named     `xml:"title"`
 	Line         int         `xml:"-"` // the line of <item> in the feed
 	GUIDFromMeta bool        `xml:"-"` // the GUID is the enclosure URL: the item had none
 }
@@ -195,11 +210,19 @@ func ParseFeed(source string, data []byte) (*Feed, error) {
 			if root != "rss" {
 				return nil, fmt.Errorf("the document is <%s>, want <rss> (RSS 2.0) or an Atom <feed>", root)
 			}
-			f := &Feed{Source: source}
-			if err := dec.DecodeElement(f, &se); err != nil {
+			var doc struct {
+				Channel *Feed `xml:"channel"`
+			}
+			if err := dec.DecodeElement(&doc, &se); err != nil {
 				line, _ := dec.InputPos()
 				return nil, fmt.Errorf("line %d: %v", line, err)
 			}
+			f := doc.Channel
+			if f == nil {
+				return nil, fmt.Errorf("the <rss> has no <channel>")
+			}
+			f.Source = source
+			f.sortNamed()
 			f.lines(data)
 			f.trim()
 			return f, nil
@@ -215,7 +238,7 @@ func parseAtom(source string, dec *xml.Decoder, se xml.StartElement) (*Feed, err
 	}
 	f := &Feed{Source: source, Title: strings.TrimSpace(a.Title)}
 	for _, e := range a.Entries {
-		it := Item{Title: e.Title, GUID: e.ID, AtomID: e.ID, Encoded: e.Content, Desc: e.Summary}
+		it := Item{Title: e.Title, GUID: e.ID, Encoded: e.Content, Desc: e.Summary}
 		it.PubDate = e.Published
 		if it.PubDate == "" {
 			it.PubDate = e.Updated
@@ -229,6 +252,48 @@ func parseAtom(source string, dec *xml.Decoder, se xml.StartElement) (*Feed, err
 	}
 	f.trim()
 	return f, nil
+}
+
+// sortNamed sorts the elements read by name into their fields.
+func (f *Feed) sortNamed() {
+	var rssImage string
+	for _, n := range f.Titles {
+		if n.XMLName.Space == "" {
+			f.Title = n.Text
+		}
+	}
+	for _, n := range f.Links {
+		switch {
+		case n.XMLName.Space == "":
+			f.Link = n.Text
+		case n.XMLName.Space == nsAtom && n.Rel == "self":
+			f.Self = strings.TrimSpace(n.Href)
+		}
+	}
+	for _, n := range f.Images {
+		switch n.XMLName.Space {
+		case nsItunes:
+			f.Image = n.Href
+		case "":
+			rssImage = n.URL
+		}
+	}
+	if strings.TrimSpace(f.Image) == "" {
+		f.Image = rssImage
+	}
+	f.Titles, f.Links, f.Images = nil, nil, nil
+	for i := range f.Items {
+		it := &f.Items[i]
+		for _, n := range it.Titles {
+			switch n.XMLName.Space {
+			case "":
+				it.Title = n.Text
+			case nsItunes:
+				it.ItunesTitle = n.Text
+			}
+		}
+		it.Titles = nil
+	}
 }
 
 // lines finds the line of each <item>, so problems can name it. Items are
@@ -251,7 +316,7 @@ func (f *Feed) lines(data []byte) {
 
 func (f *Feed) trim() {
 	for _, p := range []*string{&f.Title, &f.Link, &f.Desc, &f.Summary, &f.Language, &f.Copyright, &f.Author,
-		&f.Owner.Name, &f.Owner.Email, &f.Image.Href, &f.RSSImage, &f.Explicit, &f.Type, &f.GUID, &f.Locked, &f.Medium,
+		&f.Owner.Name, &f.Owner.Email, &f.Image, &f.Explicit, &f.Type, &f.GUID, &f.Locked, &f.Medium,
 		&f.Block, &f.Complete, &f.NewFeedURL} {
 		*p = strings.TrimSpace(*p)
 	}
@@ -266,17 +331,6 @@ func (f *Feed) trim() {
 			e.URL, e.Length, e.Type = strings.TrimSpace(e.URL), strings.TrimSpace(e.Length), strings.TrimSpace(e.Type)
 		}
 	}
-}
-
-// SelfURL is the feed's own URL as it states it (atom:link rel="self"),
-// or "".
-func (f *Feed) SelfURL() string {
-	for _, l := range f.Self {
-		if l.Rel == "self" && strings.TrimSpace(l.Href) != "" {
-			return strings.TrimSpace(l.Href)
-		}
-	}
-	return ""
 }
 
 // Enclosure returns the item's first enclosure, as podcast apps use it.

@@ -289,7 +289,7 @@ func (im *run) configPlan() *plan {
 	pf := im.res.Podcast
 	c := &siteConfig{Content: contentSect{Dir: im.contentDir}}
 	c.Site = siteSection{
-		Title: pf.Title, Description: firstOf(pf.Desc, pf.Summary), Link: pf.Link,
+		Title: pf.Title, Description: plainText(firstOf(pf.Desc, pf.Summary)), Link: pf.Link,
 		BaseURL: im.o.BaseURL, Language: strings.ToLower(pf.Language), Author: pf.Author,
 		Email: pf.Owner.Email, Copyright: pf.Copyright,
 	}
@@ -313,6 +313,9 @@ func (im *run) configPlan() *plan {
 // derived from the new URL.
 func (im *run) show(p *plan, f *Feed, key, art string) *showSection {
 	s := &showSection{Path: key, Title: f.Title, Author: f.Author, Email: f.Owner.Email, Type: f.Type}
+	if f != im.res.Podcast {
+		s.Description = plainText(firstOf(f.Desc, f.Summary))
+	}
 	if e := explicit(f.Explicit); e != nil {
 		s.Explicit = *e
 	}
@@ -349,9 +352,18 @@ func (im *run) show(p *plan, f *Feed, key, art string) *showSection {
 	if len(f.Trailers) > 0 {
 		im.ps.Notef("FP604", f.Source, 0, "channel podcast:trailer", "not copied: feedpub lists as trailers the episodes with episode_type: trailer")
 	}
-	if img := firstOf(f.Image.Href, f.RSSImage); img != "" {
+	if img := f.Image; img != "" {
 		s.Image = "artwork/" + art + mediaExt(img, "", ".jpg")
 		p.add(&task{job: job{URL: img, Dest: s.Image, Where: "channel itunes:image"}, feed: f.Source, drop: func() { s.Image = "" }})
+	}
+	return s
+}
+
+// plainText drops the markup of a channel description (feedpub's is
+// text); one the converter cannot read is kept as it is.
+func plainText(s string) string {
+	if md, err := ToMarkdown(s); err == nil {
+		return md
 	}
 	return s
 }
@@ -360,7 +372,7 @@ func (im *run) show(p *plan, f *Feed, key, art string) *showSection {
 // atom:link rel="self", else the URL it was read from), or "" for a file
 // that names no URL.
 func derivedGUID(f *Feed) string {
-	u := f.SelfURL()
+	u := f.Self
 	if u == "" && strings.Contains(f.Source, "://") {
 		u = f.Source
 	}

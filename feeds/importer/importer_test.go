@@ -1,0 +1,256 @@
+package importer_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/spf13/viper"
+
+	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/safehttp"
+	"github.com/feedpub/feedpub/feeds/importer"
+)
+
+func (h *host) options(into string) importer.Options {
+	return importer.Options{
+		Into:   into,
+		Client: safehttp.NewClient(safehttp.Options{Transport: h.srv.Client().Transport}),
+	}
+}
+
+func run(t *testing.T, o importer.Options) (*importer.Result, diag.Problems) {
+	t.Helper()
+	res, ps, err := importer.Run(context.Background(), o)
+	if err != nil {
+		t.Fatalf("import: %v\n%v", err, ps)
+	}
+	return res, ps
+}
+
+// verify builds the imported site and compares its feeds with the old.
+func verify(t *testing.T, into string, res *importer.Result) diag.Problems {
+	if os.Getenv("IMPORT_DEBUG") != "" {
+		for p := range tree(t, into) {
+			t.Log(p)
+			if strings.HasSuffix(p, ".md") || strings.HasSuffix(p, ".yaml") {
+				t.Log(read(t, p))
+			}
+		}
+	}
+	t.Helper()
+	cfg, ps := config.Load(viper.New(), filepath.Join(into, "feedpub.yaml"))
+	if ps.HasErrors() {
+		t.Fatalf("the imported feedpub.yaml: %v", ps)
+	}
+	out := importer.Verify(context.Background(), &cfg, testNow, res.Podcast, res.VideoFeed)
+	if os.Getenv("IMPORT_DEBUG") != "" {
+		for _, p := range out {
+			t.Log(p.Severity, p.Rule, p.Error())
+		}
+	}
+	for _, p := range out.Errors() {
+		if !strings.HasPrefix(p.Rule, "FP60") {
+			t.Fatalf("the imported site does not build: %v", p)
+		}
+	}
+	return out
+}
+
+// found lists "RULE field" for each problem of the given rules, sorted.
+func found(ps diag.Problems, rules ...string) []string {
+	var out []string
+	for _, p := range ps {
+		for _, r := range rules {
+			if p.Rule == r {
+				out = append(out, p.Rule+" "+p.Field)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func wantFound(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s:\ngot\n  %s\nwant\n  %s", what, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+var importRules = []string{"FP405", "FP428", "FP429", "FP430", "FP432", "FP433", "FP434", "FP435", "FP436", "FP437", "FP445", "FP446", "FP449", "FP450", "FP601", "FP602", "FP603", "FP604"}
+
+func read(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// tree hashes every file under dir (but feedpub's state), to tell whether
+// a run changed anything.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		sum := sha256.Sum256(b)
+		out[p] = hex.EncodeToString(sum[:])
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestImportHostingAndVideo imports a hosting service's audio feed and its
+// video feed over HTTP (one enclosure 404, one redirected, one with a
+// wrong stated length), builds the site and compares: every GUID, date,
+// title, length and podcast:guid the old feeds', the differences exactly
+// the planted ones; a second import changes nothing.
+func TestImportHostingAndVideo(t *testing.T) {
+	h := newHost(t)
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed, o.Video = h.url("/hosting.xml"), h.url("/video.xml")
+	res, ps := run(t, o)
+	wantFound(t, "import problems", found(ps, importRules...), []string{
+		`FP445 item 3 (guid "Hosting-12000001") enclosure`,
+		`FP449 item 2 (guid "Hosting-12000002") enclosure`,
+		`FP601 item 4 (guid "Hosting-12000000") enclosure`,
+		`FP604 item 2 (guid "video-heroine")`,
+	})
+	wantFiles := []string{"reviews/aftersun-and-the-camcorder.md", "reviews/dune-part-two-in-four-minutes.md",
+		"reviews/heroin-e-a-small-film-with-a-mighty-heart-video.md", "reviews/heroin-e-a-small-film-with-a-mighty-heart.md",
+		"reviews/past-lives-the-road-not-taken.md"}
+	got := append([]string(nil), res.Written...)
+	sort.Strings(got)
+	wantFound(t, "entries written", got, wantFiles)
+
+	pl := read(t, filepath.Join(into, "reviews/past-lives-the-road-not-taken.md"))
+	for _, s := range []string{"guid: Hosting-12000003\n", "date: \"2026-03-10T07:30:00-05:00\"\n", "file: media/past-lives-the-road-not-taken.mp3",
+		"file: media/past-lives-the-road-not-taken.video.mp4", "title: Past Lives\n", "season: 1\n", "episode: 3\n",
+		"- The bar scene\n", "[our site](https://reelverdicts.example/past-lives)", "**twice**"} {
+		if !strings.Contains(pl, s) {
+			t.Errorf("past-lives entry lacks %q:\n%s", s, pl)
+		}
+	}
+	for _, s := range []string{"track()", "color:red", "<script"} {
+		if strings.Contains(pl, s) {
+			t.Errorf("past-lives entry keeps %q:\n%s", s, pl)
+		}
+	}
+	if a := read(t, filepath.Join(into, "reviews/aftersun-and-the-camcorder.md")); !strings.Contains(a, `date: "2026-02-24T07:30:00-05:00"`) {
+		t.Errorf("EST must keep its offset of -5 hours:\n%s", a)
+	}
+	her := read(t, filepath.Join(into, "reviews/heroin-e-a-small-film-with-a-mighty-heart.md"))
+	for _, s := range []string{"chapters: media/heroin-e-a-small-film-with-a-mighty-heart.chapters.json", "file: media/heroin-e-a-small-film-with-a-mighty-heart.en.vtt", "image: artwork/heroin-e-a-small-film-with-a-mighty-heart.jpg"} {
+		if !strings.Contains(her, s) {
+			t.Errorf("heroine entry lacks %q:\n%s", s, her)
+		}
+	}
+	cfg := read(t, filepath.Join(into, "feedpub.yaml"))
+	for _, s := range []string{"guid: 917393e3-1b1e-5cef-ace4-edaa54e1f810", "guid: 2d1b7a3c-0c4f-5b6e-9a8d-7e6f5a4b3c2d", "locked: true",
+		"TV & Film > Film Reviews", "url: https://reelverdicts.example/support", "name: Ada Critic", "name: CC-BY-4.0",
+		"purpose: applepodcastsverify", "rrule: FREQ=WEEKLY", "image: artwork/cover.jpg", "email: editor@reelverdicts.example"} {
+		if !strings.Contains(cfg, s) {
+			t.Errorf("feedpub.yaml lacks %q:\n%s", s, cfg)
+		}
+	}
+
+	vs := verify(t, into, res)
+	wantFound(t, "differences", found(vs, "FP605", "FP606"), []string{
+		`FP606 item 3 (guid "Hosting-12000001")`, // the length stated wrong
+		`FP606 item 4 (guid "Hosting-12000000")`, // the 404: not imported
+	})
+	for _, p := range vs {
+		if p.Rule == "FP606" && strings.Contains(p.Field, "Hosting-12000001") && !strings.Contains(p.Msg, `enclosure length: "10442", the old feed's "12345"`) {
+			t.Errorf("the wrong length is not the difference reported: %v", p)
+		}
+	}
+
+	// A second import of the same feeds changes nothing and downloads
+	// nothing that is complete.
+	before := tree(t, into)
+	hits := h.mediaHits()
+	res2, ps2 := run(t, o)
+	if len(res2.Written) != 0 || res2.Downloaded != 0 {
+		t.Errorf("second import wrote %v, downloaded %d", res2.Written, res2.Downloaded)
+	}
+	if d := h.mediaHits() - hits; d != 1 { // the 404, tried again
+		t.Errorf("second import sent %d media requests, want 1 (the missing file)", d)
+	}
+	wantFound(t, "second import problems", found(ps2, "FP601"), []string{`FP601 item 4 (guid "Hosting-12000000") enclosure`})
+	after := tree(t, into)
+	for p, s := range after {
+		if before[p] != s && !strings.HasSuffix(p, "import.json") {
+			t.Errorf("%s changed", p)
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("second import: %d files, first %d", len(after), len(before))
+	}
+}
+
+// TestImportResumesInterrupted cuts one download short: the next import
+// continues it with a Range request, fetches no finished file again and
+// writes every entry once.
+func TestImportResumesInterrupted(t *testing.T) {
+	h := newHost(t)
+	h.cut["/media/past-lives.mp3"] = 7000
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed = h.url("/hosting.xml")
+	res, ps := run(t, o)
+	if !strings.Contains(strings.Join(found(ps, "FP601"), "\n"), "Hosting-12000003") {
+		t.Fatalf("the cut download is not reported: %v", ps)
+	}
+	part, err := os.Stat(filepath.Join(into, "media/past-lives-the-road-not-taken.mp3.part"))
+	if err != nil || part.Size() == 0 {
+		t.Fatalf("no partial download kept: %v", err)
+	}
+	if len(res.Written) != 2 {
+		t.Fatalf("first run wrote %v, want the two complete entries", res.Written)
+	}
+	delete(h.cut, "/media/past-lives.mp3")
+	heroine, pastLives := h.count("/media/heroine.mp3"), h.count("/media/past-lives.mp3")
+	res, ps = run(t, o)
+	if got := h.count("/media/heroine.mp3") - heroine; got != 0 {
+		t.Errorf("a finished file was fetched again (%d requests)", got)
+	}
+	if got := h.count("/media/past-lives.mp3") - pastLives; got != 1 {
+		t.Errorf("the interrupted file took %d requests, want 1", got)
+	}
+	if rs := h.ranges["/media/past-lives.mp3"]; len(rs) != 1 || rs[0] != "bytes="+strconv.FormatInt(part.Size(), 10)+"-" {
+		t.Errorf("ranges asked %v, want bytes=%d-", rs, part.Size())
+	}
+	if len(res.Written) != 1 || res.Written[0] != "reviews/past-lives-the-road-not-taken.md" {
+		t.Errorf("second run wrote %v", res.Written)
+	}
+	want, _ := os.ReadFile(ex("past-lives.mp3"))
+	if got, _ := os.ReadFile(filepath.Join(into, "media/past-lives-the-road-not-taken.mp3")); string(got) != string(want) {
+		t.Errorf("the resumed file differs from the served one (%d bytes, want %d)", len(got), len(want))
+	}
+	entries, _ := filepath.Glob(filepath.Join(into, "reviews", "*.md"))
+	if len(entries) != 3 {
+		t.Errorf("%d entries, want 3: %v", len(entries), entries)
+	}
+	if vs := verify(t, into, res); len(found(vs, "FP605")) != 0 {
+		t.Errorf("an episode would be new: %v", found(vs, "FP605"))
+	}
+}
