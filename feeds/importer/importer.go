@@ -168,7 +168,7 @@ type run struct {
 	// started maps the GUID of each item an earlier import began to its
 	// slug (importState), so an interrupted import resumes into the same
 	// files rather than beside its own downloads.
-	started map[string]string
+	started    map[string]string
 	haveConfig bool
 }
 

@@ -22,8 +22,8 @@ import (
 
 // XML namespaces of the tags the importer reads.
 const (
-	nsItunes  = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-	nsAtom    = "http://www.w3.org/2005/Atom"
+	nsItunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+	nsAtom   = "http://www.w3.org/2005/Atom"
 )
 
 // Feed is a foreign feed as read: the channel and its items, in the feed's
