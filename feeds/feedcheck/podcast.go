@@ -77,7 +77,7 @@ func CheckPodcast(data []byte) []error { return CheckPodcastFrom(bytes.NewReader
 type ItemFacts struct {
 	GUID     string `json:"guid"`
 	Title    string `json:"title"`              // itunes:title, else title
-	Numbered bool   `json:"numbered,omitempty"` // has itunes:episode
+	Numbered bool   `json:"numbered,omitempty"` // has itunes:episode, or needs none (a trailer)
 }
 
 // Known describes items of a podcast feed that were left out of the
@@ -246,7 +246,9 @@ func (pi *podcastItems) check(path []*node, it *node) bool {
 	defer func() { r.item = "" }()
 	iw := itemWhere("item", i, guid)
 	facts := ItemFacts{GUID: guid, Title: or(textOf(it.first(nsITunes, "title")), textOf(it.first("", "title"))),
-		Numbered: it.first(nsITunes, "episode") != nil}
+		// A trailer needs no number, even in a serial show: Apple's own
+		// sample feed has none, and feeds.Build spares it (FP217).
+		Numbered: it.first(nsITunes, "episode") != nil || textOf(it.first(nsITunes, "episodeType")) == "trailer"}
 	pi.facts = append(pi.facts, laterItem{i, facts})
 	if pi.known.Read != nil {
 		defer func() { pi.known.Read(i, facts, len(r.errs) == before) }()

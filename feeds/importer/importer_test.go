@@ -17,6 +17,7 @@ import (
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/safehttp"
+	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/importer"
 )
 
@@ -252,5 +253,158 @@ func TestImportResumesInterrupted(t *testing.T) {
 	}
 	if vs := verify(t, into, res); len(found(vs, "FP605")) != 0 {
 		t.Errorf("an episode would be new: %v", found(vs, "FP605"))
+	}
+}
+
+// TestImportAppleSample imports Apple's documented sample feed (A
+// Podcaster's Guide to RSS): a serial show with a trailer, episode and
+// season numbers, GMT and EST dates, and no podcast:guid, so the show
+// keeps the guid the Podcast Index derived from its URL.
+func TestImportAppleSample(t *testing.T) {
+	h := newHost(t)
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed = h.url("/apple-sample.xml")
+	res, ps := run(t, o)
+	wantFound(t, "import problems", found(ps, importRules...), nil)
+	cfg := read(t, filepath.Join(into, "feedpub.yaml"))
+	for _, s := range []string{"type: serial", "- Sports > Wilderness", "guid: " + feeds.PodcastGUID(h.url("/apple-sample.xml")), "title: Hiking Treks", "email: mountainscape@icloud.com"} {
+		if !strings.Contains(cfg, s) {
+			t.Errorf("feedpub.yaml lacks %q:\n%s", s, cfg)
+		}
+	}
+	tr := read(t, filepath.Join(into, "reviews/hiking-treks-trailer.md"))
+	for _, s := range []string{"guid: D03EEC9B-B1B4-475B-92C8-54F853FA2A22", "episode_type: trailer", `date: "2019-01-08T01:15:00Z"`, "[Apple Podcasts](https://www.apple.com/itunes/podcasts/)"} {
+		if !strings.Contains(tr, s) {
+			t.Errorf("trailer lacks %q:\n%s", s, tr)
+		}
+	}
+	if b := read(t, filepath.Join(into, "reviews/bouldering-around-boulder.md")); !strings.Contains(b, `date: "2019-04-30T13:00:00-05:00"`) {
+		t.Errorf("EST date:\n%s", b)
+	}
+	vs := verify(t, into, res)
+	wantFound(t, "differences", found(vs, "FP605", "FP606"), nil)
+}
+
+// TestImportReviews attaches a WordPress review feed (content:encoded) to
+// the episodes it reviews, and makes the rest written reviews of their own.
+func TestImportReviews(t *testing.T) {
+	h := newHost(t)
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed, o.Reviews = h.url("/hosting.xml"), h.url("/wordpress-reviews.xml")
+	res, ps := run(t, o)
+	wantFound(t, "import problems", found(ps, "FP602", "FP604"), []string{`FP604 item 1 (guid "https://reelverdicts.example/?p=101")`})
+	pl := read(t, filepath.Join(into, "reviews/past-lives-the-road-not-taken.md"))
+	for _, s := range []string{"guid: Hosting-12000003", "*love story*", "## The bar scene", "[director](https://reelverdicts.example/tag/celine-song/)", "link: https://reelverdicts.example/2026/03/10/past-lives/"} {
+		if !strings.Contains(pl, s) {
+			t.Errorf("the reviewed episode lacks %q:\n%s", s, pl)
+		}
+	}
+	if strings.Contains(pl, "stats.push") {
+		t.Errorf("a script survived:\n%s", pl)
+	}
+	pd := read(t, filepath.Join(into, "reviews/perfect-days.md"))
+	for _, s := range []string{"guid: https://reelverdicts.example/?p=99", "- Lou Reed on cassette", `date: "2026-03-05T09:00:00Z"`} {
+		if !strings.Contains(pd, s) {
+			t.Errorf("the written review lacks %q:\n%s", s, pd)
+		}
+	}
+	if strings.Contains(pd, "audio:") {
+		t.Errorf("a review of no episode got media:\n%s", pd)
+	}
+	if cfg := read(t, filepath.Join(into, "feedpub.yaml")); !strings.Contains(cfg, "reviews:\n  rss: reviews.xml") {
+		t.Errorf("feedpub.yaml has no reviews section:\n%s", cfg)
+	}
+	if vs := verify(t, into, res); len(found(vs, "FP605")) != 0 {
+		t.Errorf("an episode would be new: %v", found(vs, "FP605"))
+	}
+}
+
+// TestImportNoGUIDs: items without a guid take their enclosure URL, as
+// podcast apps key them, each reported (FP428); http media (FP405) and
+// show notes that are not well-formed (FP602) are reported too.
+func TestImportNoGUIDs(t *testing.T) {
+	h := newHost(t)
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed = h.url("/noguid.xml")
+	res, ps := run(t, o)
+	wantFound(t, "import problems", found(ps, importRules...), []string{
+		`FP405 item 2 ("The first one") enclosure.url`,
+		`FP428 item 1 ("The second one")`,
+		`FP428 item 2 ("The first one")`,
+		`FP602 item 1 ("The second one") description`,
+	})
+	if s := read(t, filepath.Join(into, "reviews/the-first-one.md")); !strings.Contains(s, "guid: "+h.plain.URL+"/media/one.mp3\n") {
+		t.Errorf("guid is not the enclosure URL:\n%s", s)
+	}
+	vs := verify(t, into, res)
+	wantFound(t, "differences", found(vs, "FP605", "FP606"), nil)
+}
+
+// TestImportDuplicateGUIDs imports the first of two items with one GUID
+// (apps show one episode for both) and reports the other (FP429), and a
+// missing length (FP432).
+func TestImportDuplicateGUIDs(t *testing.T) {
+	h := newHost(t)
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed = h.url("/dupguid.xml")
+	res, ps := run(t, o)
+	wantFound(t, "import problems", found(ps, importRules...), []string{
+		`FP429 item 2 (guid "copied-1")`,
+		`FP432 item 3 (guid "copied-0") enclosure.length`,
+	})
+	got := append([]string(nil), res.Written...)
+	sort.Strings(got)
+	wantFound(t, "entries", got, []string{"reviews/copy-of-the-pilot.md", "reviews/the-lengthless-one.md"})
+	vs := verify(t, into, res)
+	wantFound(t, "differences", found(vs, "FP605", "FP606"), []string{`FP606 item 3 (guid "copied-0")`})
+}
+
+// TestImportLatin1 reads a feed declared ISO-8859-1 as latin-1: the
+// entry is UTF-8 and its file name the title folded to ASCII.
+func TestImportLatin1(t *testing.T) {
+	h := newHost(t)
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed = h.url("/latin1.xml")
+	res, ps := run(t, o)
+	wantFound(t, "import problems", found(ps, importRules...), nil)
+	if len(res.Written) != 1 || res.Written[0] != "reviews/amelie-vingt-ans-apres.md" {
+		t.Fatalf("written %v", res.Written)
+	}
+	if s := read(t, filepath.Join(into, res.Written[0])); !strings.Contains(s, "title: Amélie, vingt ans après") || !strings.Contains(s, "revu à Montmartre") {
+		t.Errorf("not read as latin-1:\n%s", s)
+	}
+	if s := read(t, filepath.Join(into, "feedpub.yaml")); !strings.Contains(s, "title: Critiques de cinéma") {
+		t.Errorf("channel not read as latin-1:\n%s", s)
+	}
+	verify(t, into, res)
+}
+
+// TestImportRemote keeps every enclosure where it is: the entry names it
+// by URL (with the feed's duration, there being no file to read), and no
+// media is downloaded.
+func TestImportRemote(t *testing.T) {
+	h := newHost(t)
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed, o.Media = h.url("/hosting.xml"), importer.MediaRemote
+	res, _ := run(t, o)
+	if len(res.Written) != 4 {
+		t.Errorf("written %v, want all 4 (nothing to download can fail)", res.Written)
+	}
+	if n := h.count("/media/past-lives.mp3") + h.count("/media/gone.mp3") + h.count("/r/heroine.mp3"); n != 0 {
+		t.Errorf("%d media requests, want none", n)
+	}
+	s := read(t, filepath.Join(into, "reviews/past-lives-the-road-not-taken.md"))
+	want := "audio:\n  url: " + h.url("/media/past-lives.mp3") + "\n  title: Past Lives\n  season: 1\n  episode: 3\n  explicit: false\n  duration: 4\n"
+	if !strings.Contains(s, want) {
+		t.Errorf("remote audio block:\n%s\nwant\n%s", s, want)
+	}
+	if strings.Contains(s, "file:") {
+		t.Errorf("a remote entry names a file:\n%s", s)
 	}
 }
