@@ -297,6 +297,9 @@ func (im *run) configPlan() *plan {
 		c.Site.BaseURL = strings.TrimRight(pf.Link, "/") + "/"
 	}
 	p := &plan{config: c, feed: pf.Source, where: "channel"}
+	if c.Site.Email == "" {
+		im.ps.Warnf("FP420", pf.Source, 0, "channel itunes:owner", "no owner email: feedpub's feed needs one (Apple writes to it to confirm the show is yours); set site.email in feedpub.yaml")
+	}
 	c.Podcast = im.show(p, pf, "podcast.xml", "cover")
 	if vf := im.res.VideoFeed; vf != nil {
 		c.Video = im.show(p, vf, "video.xml", "video-cover")

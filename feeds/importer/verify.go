@@ -141,8 +141,10 @@ func itemKey(it *Item) string {
 // form.
 func differences(o, n *Item) []string {
 	var out []string
+	// A value the old feed did not state is no difference apps notice as
+	// one (a missing length was reported by the import, FP432).
 	diff := func(what, a, b string) {
-		if a != b {
+		if a != b && a != "" && a != "0" {
 			out = append(out, fmt.Sprintf("%s: %q, the old feed's %q", what, b, a))
 		}
 	}
