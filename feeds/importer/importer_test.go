@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/viper"
 
@@ -406,5 +408,83 @@ func TestImportRemote(t *testing.T) {
 	}
 	if strings.Contains(s, "file:") {
 		t.Errorf("a remote entry names a file:\n%s", s)
+	}
+}
+
+// letters spells n in letters, so generated titles carry no number (FP403).
+func letters(n int) string {
+	s := ""
+	for n++; n > 0; n = (n - 1) / 26 {
+		s = string(rune('a'+(n-1)%26)) + s
+	}
+	return s
+}
+
+// bigFeed generates a podcast feed of n items, or (video) a video feed of
+// every second one of them with the same GUIDs, as a hosting service
+// writes them.
+func bigFeed(h *host, n int, video bool) []byte {
+	var b strings.Builder
+	medium, path, typ, size := "podcast", "/gen/", "audio/mpeg", "{{LEN past-lives.mp3}}"
+	if video {
+		medium, path, typ, size = "video", "/genv/", "video/mp4", "{{LEN dune-part-two.mp4}}"
+	}
+	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:podcast="https://podcastindex.org/namespace/1.0">
+<channel>
+<title>Big Reels %s</title>
+<link>https://bigreels.example/</link>
+<description><![CDATA[<p>Years of episodes.</p>]]></description>
+<language>en</language>
+<itunes:owner><itunes:name>Big Reels</itunes:name><itunes:email>editor@bigreels.example</itunes:email></itunes:owner>
+<itunes:image href="{{BASE}}/art/cover.jpg"/>
+<itunes:category text="TV &amp; Film"><itunes:category text="Film Reviews"/></itunes:category>
+<itunes:explicit>false</itunes:explicit>
+<podcast:medium>%s</podcast:medium>
+`, medium, medium)
+	start := time.Date(2026, 11, 1, 9, 30, 0, 0, time.FixedZone("", -4*3600))
+	for i := 0; i < n; i++ {
+		if video && i%2 == 1 {
+			continue
+		}
+		d := start.AddDate(0, 0, -i)
+		fmt.Fprintf(&b, `<item>
+<title>The films of %s</title>
+<description><![CDATA[<p>Notes on <a href="https://bigreels.example/%d">the film</a>.</p>]]></description>
+<enclosure url="{{BASE}}%s%d.%s" length="%s" type="%s"/>
+<guid isPermaLink="false">big-%d</guid>
+<pubDate>%s</pubDate>
+`, letters(i), i, path, i, map[bool]string{false: "mp3", true: "mp4"}[video], size, typ, i, d.Format(time.RFC1123Z))
+		if !video {
+			fmt.Fprintf(&b, "<itunes:season>%d</itunes:season>\n<itunes:episode>%d</itunes:episode>\n", 1+i/500, 1+i%500)
+		}
+		b.WriteString("</item>\n")
+	}
+	b.WriteString("</channel>\n</rss>\n")
+	return []byte(b.String())
+}
+
+// TestImport2000Items is the acceptance case: a 2,000-item podcast feed
+// and its video feed, imported, built and compared, differ in nothing
+// (every GUID, date, length and podcast:guid the old feeds').
+func TestImport2000Items(t *testing.T) {
+	h := newHost(t)
+	h.feeds["/big.xml"] = h.render(t, bigFeed(h, 2000, false))
+	h.feeds["/bigvideo.xml"] = h.render(t, bigFeed(h, 2000, true))
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed, o.Video, o.Concurrency = h.url("/big.xml"), h.url("/bigvideo.xml"), 8
+	res, ps := run(t, o)
+	if len(res.Written) != 2000 || res.Downloaded != 3002 {
+		t.Fatalf("written %d entries, downloaded %d files; want 2000 and 3002 (the media and two covers)", len(res.Written), res.Downloaded)
+	}
+	wantFound(t, "import problems", found(ps, importRules...), nil)
+	vs := verify(t, into, res)
+	wantFound(t, "differences", found(vs, "FP605", "FP606"), nil)
+	cfg := read(t, filepath.Join(into, "feedpub.yaml"))
+	for _, g := range []string{feeds.PodcastGUID(h.url("/big.xml")), feeds.PodcastGUID(h.url("/bigvideo.xml"))} {
+		if !strings.Contains(cfg, "guid: "+g) {
+			t.Errorf("feedpub.yaml lacks the old feed URL's podcast:guid %s", g)
+		}
 	}
 }
