@@ -118,6 +118,10 @@ func (h *host) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	cut, hasCut := h.cut[p]
 	h.mu.Unlock()
+	if f, ok := extraRoutes[p]; ok {
+		f(w, r)
+		return
+	}
 	if data, ok := h.feeds[p]; ok {
 		w.Header().Set("Content-Type", "application/rss+xml")
 		_, _ = w.Write(data)
@@ -166,5 +170,8 @@ func (h *host) file(w http.ResponseWriter, r *http.Request, name string, cut int
 	w.(http.Flusher).Flush()
 	panic(http.ErrAbortHandler)
 }
+
+// extraRoutes are handlers a test file adds for paths of its own.
+var extraRoutes = map[string]http.HandlerFunc{}
 
 var testNow = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
