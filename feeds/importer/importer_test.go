@@ -230,9 +230,12 @@ func TestImportResumesInterrupted(t *testing.T) {
 	if len(res.Written) != 2 {
 		t.Fatalf("first run wrote %v, want the two complete entries", res.Written)
 	}
+	h.mu.Lock()
 	delete(h.cut, "/media/past-lives.mp3")
+	h.mu.Unlock()
 	heroine, pastLives := h.count("/media/heroine.mp3"), h.count("/media/past-lives.mp3")
 	res, ps = run(t, o)
+	wantFound(t, "second run's failures", found(ps, "FP601"), []string{`FP601 item 4 (guid "Hosting-12000000") enclosure`})
 	if got := h.count("/media/heroine.mp3") - heroine; got != 0 {
 		t.Errorf("a finished file was fetched again (%d requests)", got)
 	}
