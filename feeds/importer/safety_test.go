@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/feedpub/feedpub/config/safehttp"
+	"github.com/feedpub/feedpub/feeds/feedtest"
 	"github.com/feedpub/feedpub/feeds/importer"
 )
 
@@ -124,5 +125,25 @@ func TestImportCaps(t *testing.T) {
 func init() {
 	extraRoutes["/to-private.mp3"] = func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://10.0.0.1/secret.mp3", http.StatusFound)
+	}
+}
+
+// TestImportIntoExistingSite adds the old show's episodes to a site that
+// has its own feedpub.yaml and entries: nothing there is changed.
+func TestImportIntoExistingSite(t *testing.T) {
+	h := newHost(t)
+	into := feedtest.CopyExample(t)
+	before := tree(t, into)
+	o := h.options(into)
+	o.Feed = h.url("/hosting.xml")
+	res, _ := run(t, o)
+	if res.Config != "" || len(res.Written) != 3 {
+		t.Errorf("config %q, written %v; want none and the three new entries (the fourth is a 404)", res.Config, res.Written)
+	}
+	after := tree(t, into)
+	for p, sum := range before {
+		if after[p] != sum {
+			t.Errorf("%s changed", p)
+		}
 	}
 }
