@@ -127,7 +127,16 @@ func (o *importOptions) run(ctx context.Context, feed string) error {
 		if res.Config != "" {
 			ro.infof("wrote %s: set site.base_url before the first publish", filepath.Join(o.Into, res.Config))
 		}
-		if o.Media == importer.MediaRemote || o.NoVerify {
+		switch {
+		case len(res.Written) == 0 && res.Kept == 0:
+			ro.infof("not verified: no entry was imported")
+			return o.finish(all)
+		case o.NoVerify:
+			return o.finish(all)
+		case o.Media == importer.MediaRemote:
+			// Remote media are read where they are by the build; this
+			// import checked none of them, so it claims nothing.
+			ro.infof("not verified: with --media remote, run feedpub import --verify FEED --into %s once the site builds", o.Into)
 			return o.finish(all)
 		}
 		oldPodcast, oldVideo = res.Podcast, res.VideoFeed
