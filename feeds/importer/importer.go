@@ -19,6 +19,7 @@ import (
 
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/safehttp"
+	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/feeds/newentry"
 )
 
@@ -364,7 +365,7 @@ func (im *run) fetchAll(ctx context.Context, plans []*plan) {
 			case err != nil:
 				im.logf("[%d/%d] %s: failed: %v", n, len(all), t.job.Dest, err)
 			case out.Fetched:
-				im.logf("[%d/%d] %s (%s)", n, len(all), t.job.Dest, human(out.Size))
+				im.logf("[%d/%d] %s (%s)", n, len(all), t.job.Dest, sitefs.Human(out.Size))
 			default:
 				im.logf("[%d/%d] %s: already complete", n, len(all), t.job.Dest)
 			}
@@ -416,16 +417,6 @@ func (im *run) writeAll(plans []*plan) error {
 		im.res.Config = "feedpub.yaml"
 	}
 	return nil
-}
-
-func human(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // rfc3339 writes a date for the front matter with the feed's own offset,

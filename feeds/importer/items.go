@@ -74,7 +74,6 @@ func episodes(f *Feed, media bool, ps *diag.Problems) []*episode {
 		ep.guid = it.GUID
 		if ep.guid == "" && hasEnc {
 			ep.guid = enc.URL
-			it.GUIDFromMeta = true
 			ps.Warnf("FP428", f.Source, it.Line, ep.where, "no guid: podcast apps key the episode by its enclosure URL, so the entry's guid: is %s", enc.URL)
 		}
 		if ep.guid == "" {

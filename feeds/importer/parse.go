@@ -80,28 +80,27 @@ type named struct {
 
 // Item is one episode or article of a feed.
 type Item struct {
-	Title        string      `xml:"-"`
-	ItunesTitle  string      `xml:"-"`
-	Link         string      `xml:"link"`
-	GUID         string      `xml:"guid"`
-	PubDate      string      `xml:"pubDate"`
-	Desc         string      `xml:"description"`
-	Encoded      string      `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
-	Author       string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd author"`
-	Summary      string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd summary"`
-	Duration     string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd duration"`
-	Season       string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd season"`
-	Episode      string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd episode"`
-	EpisodeType  string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd episodeType"`
-	Explicit     string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd explicit"`
-	Image        href        `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd image"`
-	Enclosures   []Enclosure `xml:"enclosure"`
-	Chapters     *typedURL   `xml:"https://podcastindex.org/namespace/1.0 chapters"`
-	Transcripts  []typedURL  `xml:"https://podcastindex.org/namespace/1.0 transcript"`
-	Persons      []person    `xml:"https://podcastindex.org/namespace/1.0 person"`
-	Titles       []named     `xml:"title"`
-	Line         int         `xml:"-"` // the line of <item> in the feed
-	GUIDFromMeta bool        `xml:"-"` // the GUID is the enclosure URL: the item had none
+	Title       string      `xml:"-"`
+	ItunesTitle string      `xml:"-"`
+	Link        string      `xml:"link"`
+	GUID        string      `xml:"guid"`
+	PubDate     string      `xml:"pubDate"`
+	Desc        string      `xml:"description"`
+	Encoded     string      `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
+	Author      string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd author"`
+	Summary     string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd summary"`
+	Duration    string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd duration"`
+	Season      string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd season"`
+	Episode     string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd episode"`
+	EpisodeType string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd episodeType"`
+	Explicit    string      `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd explicit"`
+	Image       href        `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd image"`
+	Enclosures  []Enclosure `xml:"enclosure"`
+	Chapters    *typedURL   `xml:"https://podcastindex.org/namespace/1.0 chapters"`
+	Transcripts []typedURL  `xml:"https://podcastindex.org/namespace/1.0 transcript"`
+	Persons     []person    `xml:"https://podcastindex.org/namespace/1.0 person"`
+	Titles      []named     `xml:"title"`
+	Line        int         `xml:"-"` // the line of <item> in the feed
 }
 
 // Enclosure is an item's media file as the feed states it.
