@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -313,10 +314,14 @@ func (im *run) saveState(plans []*plan) error {
 	if err != nil {
 		return err
 	}
+	data = append(data, '\n')
+	if old, err := im.root.ReadFile(stateFile); err == nil && bytes.Equal(old, data) {
+		return nil // a run that starts nothing new leaves the folder as it was
+	}
 	if err := im.root.MkdirAll(path.Dir(stateFile), 0o755); err != nil {
 		return err
 	}
-	return im.root.WriteFile(stateFile, append(data, '\n'), 0o644)
+	return im.root.WriteFile(stateFile, data, 0o644)
 }
 
 func (im *run) logf(format string, args ...any) {
