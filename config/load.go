@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"math"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,12 +14,14 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/net/idna"
 
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/schema"
@@ -337,8 +340,16 @@ func (c *Config) Validate() diag.Problems {
 			c.errorf(&ps, "FP114", s.name+".locked", "podcast:locked needs an owner email: set site.email")
 		}
 	}
-	if c.Podcast.Enabled && c.Video.Enabled && c.Podcast.Path == c.Video.Path {
-		c.errorf(&ps, "FP115", "video.path", "%q is also podcast.path; the two feeds need different files", c.Video.Path)
+	// Every feed needs a file of its own; letter case counts, as on a
+	// case-insensitive disk or bucket listing two such keys collide.
+	first := map[string]string{}
+	for _, o := range c.Outputs() {
+		k := strings.ToLower(o.Key)
+		if prev, ok := first[k]; ok && o.Key != "" {
+			c.errorf(&ps, "FP115", o.Field, "%q is also %s; each feed needs a file of its own", o.Key, prev)
+			continue
+		}
+		first[k] = o.Field
 	}
 	if c.Reviews.Enabled {
 		c.checkKey(&ps, "reviews.rss", c.Reviews.RSS)
@@ -369,10 +380,8 @@ func (c *Config) Validate() diag.Problems {
 		c.checkURL(&ps, "publish.s3.endpoint", c.Publish.S3.Endpoint)
 	}
 	c.checkAfterPublish(&ps)
-	// A bare number decodes as nanoseconds: refuse it rather than time out
-	// every request at once.
-	if d := c.Publish.S3.Timeout; d != 0 && d < time.Second {
-		ps.Errorf("FP112", c.File, c.Line("publish.s3.timeout"), "publish.s3.timeout", "want a duration of at least 1s, such as 60s, got %v", d)
+	if d := c.Publish.S3.Timeout; d < 0 || d > 0 && d < time.Second {
+		c.errorf(&ps, "FP112", "publish.s3.timeout", "want a duration of at least 1s, such as 60s, got %v", d)
 	}
 	if u, err := url.Parse(c.Site.BaseURL); err == nil && u.Scheme == "http" && !c.Invalid("site.base_url") {
 		// Checked once here rather than on every enclosure built on it.
@@ -388,8 +397,39 @@ func (c *Config) checkURL(ps *diag.Problems, key, val string) {
 	}
 	u, err := url.Parse(val)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		c.errorf(ps, "FP107", key, "%q is not an absolute http(s) URL", val)
+		c.errorf(ps, "FP107", key, "%q is not an absolute http(s) URL", redact(val, u))
+		return
 	}
+	if msg := hostProblem(u); msg != "" {
+		c.errorf(ps, "FP107", key, "%q has %s", redact(val, u), msg)
+	}
+}
+
+// hostProblem says what is wrong with a URL's host and port, which
+// url.Parse lets through: a port outside 1-65535, a name that is not a
+// valid (internationalised) host name.
+func hostProblem(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Sprintf("port %s, outside 1 to 65535", p)
+		}
+	}
+	if strings.HasSuffix(u.Host, ":") {
+		return "an empty port (leave out the colon)"
+	}
+	h := u.Hostname()
+	if _, err := netip.ParseAddr(h); err == nil {
+		return ""
+	}
+	ascii, err := idna.Lookup.ToASCII(h)
+	switch {
+	case err != nil || h == "" || strings.Contains(h, "%"):
+		return fmt.Sprintf("a host %q that is not a host name (letters, digits and hyphens, such as media.example.com)", h)
+	case ascii != h:
+		// Feeds carry URIs, which are ASCII: say the form to write.
+		return fmt.Sprintf("a host %q that feeds must carry as %q", h, ascii)
+	}
+	return ""
 }
 
 // checkBaseURL holds base_url to what every media and feed URL can be built
@@ -406,6 +446,9 @@ func (c *Config) checkBaseURL(ps *diag.Problems) {
 		return
 	}
 	var wrong []string
+	if msg := hostProblem(u); msg != "" {
+		wrong = append(wrong, msg)
+	}
 	if strings.ContainsFunc(val, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		wrong = append(wrong, "a space or control character (write it as %20)")
 	}
@@ -485,7 +528,12 @@ func (c *Config) decodeProblems(err error) diag.Problems {
 	var walk func(error)
 	walk = func(e error) {
 		if de, ok := e.(*mapstructure.DecodeError); ok && de.Unwrap() != nil {
-			c.errorf(&ps, "FP102", de.Name(), "%s", typeMessage(de.Unwrap()))
+			msg := typeMessage(de.Unwrap())
+			if isDuration(de.Name()) {
+				// The hook's own words ("time: missing unit") name no fix.
+				msg = fmt.Sprintf("want a duration such as 60s, 1m30s or 2h, got %q", os.Getenv(c.envOf(de.Name())))
+			}
+			c.errorf(&ps, "FP102", de.Name(), "%s", msg)
 			return
 		}
 		if j, ok := e.(interface{ Unwrap() []error }); ok {
@@ -512,11 +560,37 @@ func (c *Config) errorf(ps *diag.Problems, rule, key, format string, args ...any
 		c.invalid = map[string]bool{}
 	}
 	c.invalid[key] = true
+	c.Errorf(ps, rule, key, format, args...)
+}
+
+// Ref locates key for a problem found later (by the build, the media
+// checks): the FEEDPUB_* variable that set it, or else its line in the
+// file (or its nearest parent's), so an error is never blamed on a line
+// that did not set the value.
+func (c *Config) Ref(key string) diag.Problem {
 	if name := c.envOf(key); name != "" {
-		ps.Errorf(rule, "", 0, name, "%s (%s)", fmt.Sprintf(format, args...), key)
-		return
+		return diag.Problem{Field: name}
 	}
-	ps.Errorf(rule, c.File, lineOf(c.lines, key), key, format, args...)
+	return diag.Problem{File: c.File, Line: lineOf(c.lines, key), Field: key}
+}
+
+// Errorf reports an error with key where its value came from (see Ref).
+func (c *Config) Errorf(ps *diag.Problems, rule, key, format string, args ...any) {
+	c.report(ps, diag.Error, rule, key, format, args...)
+}
+
+// Warnf reports a warning with key where its value came from (see Ref).
+func (c *Config) Warnf(ps *diag.Problems, rule, key, format string, args ...any) {
+	c.report(ps, diag.Warning, rule, key, format, args...)
+}
+
+func (c *Config) report(ps *diag.Problems, sev diag.Severity, rule, key, format string, args ...any) {
+	p := c.Ref(key)
+	p.Severity, p.Rule, p.Msg = sev, rule, fmt.Sprintf(format, args...)
+	if p.File == "" && p.Field != key {
+		p.Msg += " (" + key + ")" // the variable is the field; say which key it set
+	}
+	ps.Add(p)
 }
 
 // envOf returns the variable that set key or the list or mapping holding it.
@@ -547,6 +621,13 @@ func lineOf(lines map[string]int, key string) int {
 		key = key[:i]
 	}
 	return 0
+}
+
+// isDuration says whether the config key holds a time.Duration.
+func isDuration(key string) bool {
+	v, ok := leafDefaults(reflect.ValueOf(Default()), "")[key]
+	_, dur := v.(time.Duration)
+	return ok && dur
 }
 
 // typeMessage says what value was found and what kind of value fits.

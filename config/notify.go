@@ -82,10 +82,10 @@ func (c *Config) checkAfterPublish(ps *diag.Problems) {
 		key := s.name + ".enclosure_prefix"
 		c.checkURL(ps, key, p)
 		if strings.HasPrefix(p, "http://") {
-			ps.Warnf("FP405", c.File, c.Line(key), key, "%q is http: Apple Podcasts and most apps want media over https", p)
+			c.Warnf(ps, "FP405", key, "%q is http: Apple Podcasts and most apps want media over https", p)
 		}
 		if !strings.HasSuffix(p, "/") {
-			ps.Errorf("FP118", c.File, c.Line(key), key, "%q: want a prefix ending in \"/\", such as https://op3.dev/e/", p)
+			c.Errorf(ps, "FP118", key, "%q: want a prefix ending in \"/\", such as https://op3.dev/e/", p)
 		}
 	}
 	n := c.Publish.Notify
@@ -118,16 +118,16 @@ func (c *Config) checkAfterPublish(ps *diag.Problems) {
 			w.Method = "POST"
 		case "POST", "PUT", "PATCH", "GET":
 		default:
-			ps.Errorf("FP113", c.File, c.Line(key+".method"), key+".method", "%q: want POST, PUT, PATCH or GET", w.Method)
+			c.Errorf(ps, "FP113", key+".method", "%q: want POST, PUT, PATCH or GET", w.Method)
 		}
 	}
 	cdn := c.Publish.CDN
 	if id := cdn.CloudFront; id != "" && !distributionRE.MatchString(id) {
-		ps.Errorf("FP120", c.File, c.Line("publish.cdn.cloudfront"), "publish.cdn.cloudfront", "%q: want a distribution ID such as E2EXAMPLE", id)
+		c.Errorf(ps, "FP120", "publish.cdn.cloudfront", "%q: want a distribution ID such as E2EXAMPLE", id)
 	}
 	if t := cdn.PurgeURL; t != "" {
 		if !strings.Contains(t, "{url}") {
-			ps.Errorf("FP121", c.File, c.Line("publish.cdn.purge_url"), "publish.cdn.purge_url", "%q: want a URL with {url} where the feed's URL goes", t)
+			c.Errorf(ps, "FP121", "publish.cdn.purge_url", "%q: want a URL with {url} where the feed's URL goes", t)
 		} else {
 			c.checkURL(ps, "publish.cdn.purge_url", strings.ReplaceAll(t, "{url}", url.QueryEscape("https://x/")))
 		}

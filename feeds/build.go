@@ -333,16 +333,16 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 		key := fmt.Sprintf("%s.categories[%d]", catKey, i)
 		cat, err := ParseCategory(c)
 		if err != nil {
-			ps.Errorf("FP122", cfg.File, cfg.Line(key), key, "%v", err)
+			cfg.Errorf(ps, "FP122", key, "%v", err)
 			continue
 		}
 		s.Categories = append(s.Categories, cat)
 	}
 	if len(cats) == 0 {
-		ps.Errorf("FP123", cfg.File, cfg.Line(name), name+".categories", "Apple Podcasts requires at least one category, e.g. [\"TV & Film > Film Reviews\"]")
+		cfg.Errorf(ps, "FP123", name+".categories", "Apple Podcasts requires at least one category, e.g. [\"TV & Film > Film Reviews\"]")
 	}
 	if s.Image == "" {
-		ps.Errorf("FP124", cfg.File, cfg.Line(name), name+".image", "Apple Podcasts requires show art: set site.image or %s.image (square JPEG or PNG, 1400–3000 px)", name)
+		cfg.Errorf(ps, "FP124", name+".image", "Apple Podcasts requires show art: set site.image or %s.image (square JPEG or PNG, 1400–3000 px)", name)
 	}
 	for _, f := range sc.Funding {
 		s.Funding = append(s.Funding, Funding{URL: f.URL, Text: clean(f.Text)})
@@ -359,7 +359,7 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 			t, err := content.ParseDate(uf.DTStart)
 			if err != nil {
 				key := name + ".update_frequency.dtstart"
-				ps.Errorf("FP125", cfg.File, cfg.Line(key), key, "%v", err)
+				cfg.Errorf(ps, "FP125", key, "%v", err)
 			}
 			s.UpdateFrequency.DTStart = t.UTC()
 		}

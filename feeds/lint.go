@@ -48,7 +48,7 @@ func Lint(cfg *config.Config, cat *Catalog, entries []*content.Entry, now time.T
 			continue
 		}
 		if len(s.show.Items) == 0 && !live[s.show.Key] {
-			ps.Errorf("FP401", cfg.File, cfg.Line(s.name), s.name, "the %s feed has no episodes: Apple Podcasts refuses an empty feed (add an entry with %s:, or remove the section)", s.name, s.show.Medium)
+			cfg.Errorf(&ps, "FP401", s.name, "the %s feed has no episodes: Apple Podcasts refuses an empty feed (add an entry with %s:, or remove the section)", s.name, s.show.Medium)
 		}
 		seen := map[string]string{}
 		for _, e := range s.show.Items {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/feeds/feedcheck"
 	"github.com/feedpub/feedpub/feeds/feedcheck/remote"
@@ -39,6 +41,14 @@ is needed. It exits 1 on any error, or with --strict any warning.`,
 			if len(args) == 0 {
 				return usageError{fmt.Errorf("check needs at least one FEED (a path or an http(s) URL)")}
 			}
+			// A value the check cannot honour is refused, never read as
+			// "the default".
+			if o.MaxBytes < 1 {
+				return usageError{fmt.Errorf("--max-bytes %d: want the largest feed to read, in bytes, 1 or more", o.MaxBytes)}
+			}
+			if o.Timeout <= 0 {
+				return usageError{fmt.Errorf("--timeout %v: want a duration above 0, such as 30s", o.Timeout)}
+			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), args) },
@@ -64,7 +74,7 @@ func (o *checkOptions) run(ctx context.Context, feeds []string) error {
 	var all diag.Problems
 	var lines []string
 	for _, f := range feeds {
-		ps, line := o.checkFeed(ctx, f, ropt)
+		ps, line := o.checkOne(ctx, f, ropt)
 		all = append(all, ps...)
 		if line != "" {
 			lines = append(lines, line)
@@ -84,13 +94,43 @@ func (o *checkOptions) run(ctx context.Context, feeds []string) error {
 	return nil
 }
 
+// checkOne checks one feed, giving up as soon as ctx ends (Ctrl-C,
+// SIGTERM): the rules run over a whole document without looking at ctx,
+// so they run aside and are left behind, and the process exits at once.
+func (o *checkOptions) checkOne(ctx context.Context, name string, ropt remote.Options) (diag.Problems, string) {
+	type result struct {
+		ps   diag.Problems
+		line string
+	}
+	done := make(chan result, 1)
+	go func() {
+		ps, line := o.checkFeed(ctx, name, ropt)
+		done <- result{ps, line}
+	}()
+	select {
+	case r := <-done:
+		return r.ps, r.line
+	case <-ctx.Done():
+		var ps diag.Problems
+		ps.Errorf("FP450", name, 0, "", "stopped: %v", context.Cause(ctx))
+		return ps, ""
+	}
+}
+
 // checkFeed reads one feed and returns its problems and, when it could be
 // read, a summary line.
 func (o *checkOptions) checkFeed(ctx context.Context, name string, ropt remote.Options) (diag.Problems, string) {
 	var ps diag.Problems
-	isURL := strings.HasPrefix(name, "http://") || strings.HasPrefix(name, "https://")
+	isURL := safehttp.LooksLikeURL(name)
 	var data []byte
 	if isURL {
+		if u, err := safehttp.CheckURL(name); err != nil {
+			if errors.Is(err, safehttp.ErrScheme) {
+				err = fmt.Errorf("unsupported scheme %q: want an http or https URL, or a file's path", u.Scheme)
+			}
+			ps.Errorf("FP450", name, 0, "", "%v", err)
+			return ps, ""
+		}
 		f, err := remote.Fetch(ctx, name, ropt)
 		if f != nil && len(f.Redirects) > 0 {
 			ps.Notef("FP449", name, 0, "", "redirects: %s → %s (subscribers keep the first URL; if the move is permanent, say so with itunes:new-feed-url)", name, strings.Join(f.Redirects, " → "))

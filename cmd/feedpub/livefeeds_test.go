@@ -87,7 +87,7 @@ func TestOneTreeNoCollisions(t *testing.T) {
 		want             []string
 	}{
 		{"feed on a media key", "FEEDPUB_REVIEWS_JSON", "media/heroine.mp3", []string{"the feed media/heroine.mp3", "the file media/heroine.mp3 (reviews/heroine.md:11: audio.file", "would both be published at media/heroine.mp3"}},
-		{"feeds differing in case", "FEEDPUB_REVIEWS_RSS", "Podcast.xml", []string{"the feed Podcast.xml and the feed podcast.xml", "would both be published"}},
+		{"feeds differing in case", "FEEDPUB_REVIEWS_RSS", "Podcast.xml", []string{"FEEDPUB_REVIEWS_RSS: \"Podcast.xml\" is also podcast.path", "[FP115]"}},
 		{"feed in the state folder", "FEEDPUB_REVIEWS_RSS", ".feedpub/manifest.json", []string{"reviews.rss", "reserved"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,11 +11,13 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/newentry"
 	"github.com/feedpub/feedpub/media"
@@ -104,35 +106,20 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	title, slug := strings.TrimSpace(o.Title), ""
-	if title != "" {
-		slug = newentry.Slug(title)
-	}
-	if first != nil {
-		stem := strings.TrimSuffix(filepath.Base(first.src), filepath.Ext(first.src))
-		if title == "" {
-			title = strings.Join(strings.FieldsFunc(stem, func(r rune) bool { return r == '-' || r == '_' || r == ' ' }), " ")
-		}
-		if slug == "" {
-			slug = newentry.Slug(stem)
-		}
-	}
-	if title == "" || slug == "" {
-		return usageError{errors.New("--title is required for an entry without media (and must contain a letter or digit)")}
-	}
 	date := ro.env.Now().UTC().Truncate(time.Second)
 	if o.Date != "" {
 		if date, err = content.ParseDate(o.Date); err != nil {
 			return usageError{fmt.Errorf("--date %v", err)}
 		}
 	}
-
 	entries, _ := content.Load(cfg.Dir, cfg.Content, nil) // their own problems are validate's business
+	title, slug, err := o.name(first, date, entries)
+	if err != nil {
+		return err
+	}
 	entryRel := path.Join(cfg.Content.Dir, slug+".md")
-	for _, e := range entries {
-		if e.Slug == slug {
-			return fmt.Errorf("%s already has the slug %q: choose another --title", e.File, slug)
-		}
+	if err := notReferenced(cfg, entries, audio, video); err != nil {
+		return err
 	}
 
 	var ps diag.Problems
@@ -175,6 +162,9 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 		if _, err := os.Lstat(p); err == nil {
 			return fmt.Errorf("%s already exists: new never overwrites; choose another --title or move the file away", relTo(cfg.Dir, p))
 		}
+		if err := insideSite(cfg.Dir, p); err != nil {
+			return err
+		}
 	}
 	done, err := o.transfer(jobs)
 	if err == nil {
@@ -203,6 +193,126 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(ro.env.Stdout, shown)
 	return nil
+}
+
+// name gives the new entry its title and slug: --title, else the media
+// file's name; the slug from the title (transliterated), else from the
+// file's name, else (a title of emoji) from the date. A slug an entry has
+// is refused for a title the editor chose, and made unique otherwise.
+func (o *newOptions) name(first *newMedia, date time.Time, entries []*content.Entry) (title, slug string, err error) {
+	title = strings.TrimSpace(o.Title)
+	if title != "" {
+		slug = newentry.Slug(title)
+	}
+	if first != nil {
+		base := filepath.Base(first.src)
+		stem := strings.TrimSuffix(base, filepath.Ext(base))
+		if title == "" {
+			title = strings.Join(strings.FieldsFunc(stem, func(r rune) bool { return r == '-' || r == '_' || r == ' ' }), " ")
+			if !strings.ContainsFunc(title, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+				return "", "", usageError{fmt.Errorf("%s: its name has no letter or digit to make a title of; pass --title", first.src)}
+			}
+		}
+		if slug == "" {
+			slug = newentry.Slug(stem)
+		}
+	}
+	if title == "" {
+		return "", "", usageError{errors.New("--title is required for an entry without media")}
+	}
+	taken := map[string]string{}
+	for _, e := range entries {
+		taken[e.Slug] = e.File
+	}
+	if slug != "" {
+		if f, ok := taken[slug]; ok {
+			return "", "", fmt.Errorf("%s already has the slug %q: choose another --title", f, slug)
+		}
+		return title, slug, nil
+	}
+	// Nothing in the title or the file's name spells a slug: the date does.
+	slug = date.Format("2006-01-02")
+	for i := 2; taken[slug] != ""; i++ {
+		slug = fmt.Sprintf("%s-%d", date.Format("2006-01-02"), i)
+	}
+	return title, slug, nil
+}
+
+// notReferenced refuses media (and the chapters and transcripts beside
+// it) that an entry of the site already uses: new makes an entry of new
+// media, and --move would take the files from under that entry.
+func notReferenced(cfg *config.Config, entries []*content.Entry, ms ...*newMedia) error {
+	type use struct{ entry, field string }
+	var used []use
+	var infos []os.FileInfo
+	add := func(e *content.Entry, field, key string) {
+		if key == "" {
+			return
+		}
+		if fi, err := os.Stat(cfg.Resolve(filepath.FromSlash(key))); err == nil {
+			used, infos = append(used, use{e.File, field}), append(infos, fi)
+		}
+	}
+	for _, e := range entries {
+		for _, m := range []struct {
+			name string
+			m    *content.Media
+		}{{"audio", e.Audio}, {"video", e.Video}} {
+			if m.m == nil {
+				continue
+			}
+			add(e, m.name+".file", m.m.File)
+			add(e, m.name+".chapters", m.m.Chapters)
+			for i, t := range m.m.Transcripts {
+				add(e, fmt.Sprintf("%s.transcripts[%d]", m.name, i), t.File)
+			}
+		}
+	}
+	for _, m := range ms {
+		if m == nil {
+			continue
+		}
+		srcs := []string{m.src}
+		if sibs, err := newentry.Siblings(m.src); err == nil {
+			for _, s := range sibs {
+				srcs = append(srcs, s.Path)
+			}
+		}
+		for _, src := range srcs {
+			fi, err := os.Stat(src)
+			if err != nil {
+				continue
+			}
+			for i, o := range infos {
+				if os.SameFile(fi, o) {
+					return fmt.Errorf("%s is the %s of %s: new makes an entry of new media, and never copies or moves a file another entry uses", src, used[i].field, used[i].entry)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// insideSite refuses a destination whose folder, once links are resolved,
+// lies outside the site folder (media/ made a link to elsewhere): new
+// writes only inside the site.
+func insideSite(site, p string) error {
+	real, err := filepath.EvalSymlinks(site)
+	if err != nil {
+		return err
+	}
+	for dir := filepath.Dir(p); ; dir = filepath.Dir(dir) {
+		r, err := filepath.EvalSymlinks(dir)
+		if err == nil {
+			if !sitefs.Within(real, r) {
+				return fmt.Errorf("%s: its folder leads outside the site folder (a symlink to %s); new writes only inside the site", relTo(site, p), r)
+			}
+			return nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) || filepath.Dir(dir) == dir {
+			return err
+		}
+	}
 }
 
 // prepare checks one media file and its siblings with the media package

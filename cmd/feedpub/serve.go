@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -69,9 +70,12 @@ func (o *serveOptions) run(ctx context.Context) error {
 	defer ln.Close()
 	url := serveURL(ln.Addr().(*net.TCPAddr), lanIP)
 	srv := preview.NewServer(func(ctx context.Context) preview.Build { return o.build(ctx, url) })
+	srv.Logf = func(format string, args ...any) {
+		fmt.Fprintf(o.root.env.Stderr, "warning: "+format+"\n", args...)
+	}
 	o.root.report(srv.Rebuild(ctx))
 
-	w, err := preview.NewWatcher(watchDirs(cfg), skipper(cfg))
+	w, err := preview.NewWatcher(watchDirs(cfg), skipper(cfg, ownFiles(o.root.env.Stdout, o.root.env.Stderr)))
 	if err != nil {
 		return err
 	}
@@ -127,9 +131,9 @@ func (o *serveOptions) build(ctx context.Context, url string) preview.Build {
 	// The preview serves the feeds from memory: the build's files are
 	// removed before the next one.
 	defer res.Close()
-	b := preview.Build{Page: preview.Page{Catalog: res.Catalog, Entries: res.Entries, Skipped: res.Skipped, Problems: ps, Now: now}}
+	b := preview.Build{Page: preview.Page{Catalog: res.Catalog, Entries: res.Entries, Skipped: res.Skipped, Problems: ps, Now: now}, Root: cfg.Dir}
 	for _, f := range res.Files {
-		pf := preview.File{Key: f.Key, ContentType: f.ContentType, SHA256: f.SHA256, Path: f.Path, Body: f.Body}
+		pf := preview.File{Key: f.Key, ContentType: f.ContentType, SHA256: f.SHA256, Path: f.Path, Size: f.Size, Body: f.Body}
 		if f.Kind == publish.KindFeed && f.Path != "" {
 			body, err := os.ReadFile(f.Path)
 			if err != nil {
@@ -206,10 +210,25 @@ func watchDirs(cfg *config.Config) []string {
 	return dirs
 }
 
+// ownFiles lists the regular files serve itself writes to (its output
+// redirected into the site folder: serve > serve.log), whose every line
+// would otherwise rebuild, and log again, for ever.
+func ownFiles(ws ...io.Writer) []os.FileInfo {
+	var out []os.FileInfo
+	for _, w := range ws {
+		if f, ok := w.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+				out = append(out, fi)
+			}
+		}
+	}
+	return out
+}
+
 // skipper says which paths never rebuild: hidden files and folders (the
-// state folder, .git, editors' swap files), editors' backups, and the
-// folders build and publish write into.
-func skipper(cfg *config.Config) func(string) bool {
+// state folder, .git, editors' swap files), editors' backups, the folders
+// build and publish write into, and the files serve writes (own).
+func skipper(cfg *config.Config, own []os.FileInfo) func(string) bool {
 	var out []string
 	for _, t := range []string{cfg.Publish.Target, "public"} {
 		if strings.Contains(t, "://") && !strings.HasPrefix(t, "file://") {
@@ -227,6 +246,15 @@ func skipper(cfg *config.Config) func(string) bool {
 		for _, d := range out {
 			if within(p, d) {
 				return true
+			}
+		}
+		if len(own) > 0 {
+			if fi, err := os.Stat(p); err == nil {
+				for _, o := range own {
+					if os.SameFile(fi, o) {
+						return true
+					}
+				}
 			}
 		}
 		return false

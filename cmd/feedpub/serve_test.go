@@ -271,7 +271,7 @@ func TestServeURL(t *testing.T) {
 func TestServeSkipsWhatBuildsWrite(t *testing.T) {
 	dir := t.TempDir()
 	cfg := &config.Config{Dir: dir, Publish: config.Publish{Target: "out"}}
-	skip := skipper(cfg)
+	skip := skipper(cfg, nil)
 	for p, want := range map[string]bool{
 		filepath.Join(dir, "reviews", "a.md"):          false,
 		filepath.Join(dir, "media", "a.mp3"):           false,
@@ -291,7 +291,7 @@ func TestServeSkipsWhatBuildsWrite(t *testing.T) {
 		}
 	}
 	cfg.Publish.Target = "s3://bucket/prefix"
-	if skipper(cfg)(filepath.Join(dir, "s3:")) {
+	if skipper(cfg, nil)(filepath.Join(dir, "s3:")) {
 		t.Error("an s3 target is taken for a folder")
 	}
 }

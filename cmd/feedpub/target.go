@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"path/filepath"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store"
@@ -20,7 +21,7 @@ import (
 func resolveTarget(cfg *config.Config, inputs ...string) (target.Target, error) {
 	tg, err := target.Parse(cfg.Publish.Target, cfg.Dir)
 	if err != nil {
-		return tg, fmt.Errorf("%s: publish.target: %w", cfg.File, err)
+		return tg, targetError{cfg, err}
 	}
 	if tg.Scheme == "s3" {
 		tg.Endpoint = target.Redact(cfg.Publish.S3.Endpoint)
@@ -28,9 +29,35 @@ func resolveTarget(cfg *config.Config, inputs ...string) (target.Target, error) 
 		return tg, nil
 	}
 	if err := target.CheckLocal(tg.Path, siteOf(cfg, inputs)); err != nil {
-		return tg, fmt.Errorf("%s: publish.target: %w", cfg.File, err)
+		return tg, targetError{cfg, err}
 	}
 	return tg, nil
+}
+
+// targetError is a publish.target that cannot be published to, located
+// where it was set (the file's line or FEEDPUB_PUBLISH_TARGET).
+type targetError struct {
+	cfg *config.Config
+	err error
+}
+
+func (e targetError) Error() string { return e.problem().Error() }
+func (e targetError) Unwrap() error { return e.err }
+
+func (e targetError) problem() diag.Problem {
+	var ps diag.Problems
+	e.cfg.Errorf(&ps, "FP135", "publish.target", "%v", e.err)
+	return ps[0]
+}
+
+// targetProblems reports a publish.target that resolveTarget refuses, as
+// validate and publish both do before their first request.
+func targetProblems(cfg *config.Config, inputs ...string) diag.Problems {
+	var te targetError
+	if _, err := resolveTarget(cfg, inputs...); errors.As(err, &te) {
+		return diag.Problems{te.problem()}
+	}
+	return nil
 }
 
 // inputsOf lists the source files of a build, for the guard on a local

@@ -63,6 +63,9 @@ func validateSite(ctx context.Context, ro *rootOptions) (string, error) {
 	res, ps := site.Build(ctx, cfg, site.Options{ReadOnly: true, Strict: ro.Strict, Now: ro.env.Now(), Generator: "feedpub " + version})
 	defer res.Close()
 	ps = append(cps, ps...)
+	if !cfg.Invalid("publish.target") {
+		ps = append(ps, targetProblems(cfg, inputsOf(res)...)...)
+	}
 	ro.report(ps)
 	for _, s := range res.Skipped {
 		ro.debugf("left out %s: %s", s.File, s.Reason)

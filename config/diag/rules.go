@@ -55,6 +55,7 @@ var rules = []Rule{
 	{"FP132", Warning, "new copied a file but could not remove the original", "remove the original by hand"},
 	{"FP133", Notice, "checks were skipped because a value they need is invalid", "fix the value named; the skipped checks run again"},
 	{"FP134", Error, "the preview page cannot be rendered", "report a bug with the message"},
+	{"FP135", Error, "publish.target is not a place feedpub can publish to", "write a folder of its own (such as public), file:///path or s3://bucket/prefix"},
 
 	// Content: reviews/*.md.
 	{"FP201", Error, "unknown front matter field", "fix the spelling (the message names the closest field)"},

@@ -174,7 +174,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // CheckURL parses raw as an absolute http or https URL with a host, and
 // says what is wrong otherwise (an ftp:// or file:// URL is named as an
-// unsupported scheme, not looked up as a file).
+// unsupported scheme, not looked up as a file; the parsed URL comes with
+// that error, for its scheme).
 func CheckURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -184,7 +185,7 @@ func CheckURL(raw string) (*url.URL, error) {
 		if u.Scheme == "" {
 			return nil, fmt.Errorf("%q: want an absolute http or https URL", raw)
 		}
-		return nil, fmt.Errorf("%s: %w %q; want http or https", Redact(u), ErrScheme, u.Scheme)
+		return u, fmt.Errorf("%s: %w %q; want http or https", Redact(u), ErrScheme, u.Scheme)
 	}
 	if u.Host == "" {
 		return nil, fmt.Errorf("%q: no host", raw)

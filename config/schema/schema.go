@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -47,6 +48,10 @@ type Checker struct {
 	visited int
 	active  map[*yaml.Node]bool // anchors being walked, to stop at a cycle
 	homes   map[string][]string // key name → the paths of the mappings that have it
+	// direct: key name → the top-level sections that have it as their own
+	// key, in the struct's order, so a section key written at the top level
+	// is sent to its section before a key of the same name deeper down.
+	direct map[string][]string
 }
 
 // Rules names the registry rule of each kind of problem, which differs
@@ -64,6 +69,7 @@ func (c *Checker) Check(n *yaml.Node, t reflect.Type, ps *diag.Problems) {
 	c.homes = map[string][]string{}
 	c.active = map[*yaml.Node]bool{}
 	c.index(t, "", 0)
+	c.indexSections(deref(t))
 	if n.Kind == yaml.DocumentNode {
 		if len(n.Content) == 0 {
 			return
@@ -101,6 +107,30 @@ func (c *Checker) index(t reflect.Type, prefix string, depth int) {
 	}
 }
 
+// indexSections records the keys of each top-level section in field order.
+func (c *Checker) indexSections(t reflect.Type) {
+	c.direct = map[string][]string{}
+	if t.Kind() != reflect.Struct {
+		return
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		sec, _, _ := strings.Cut(f.Tag.Get(c.Tag), ",")
+		st := deref(f.Type)
+		if sec == "" || sec == "-" || !f.IsExported() || st.Kind() != reflect.Struct {
+			continue
+		}
+		for j := 0; j < st.NumField(); j++ {
+			name, _, _ := strings.Cut(st.Field(j).Tag.Get(c.Tag), ",")
+			if name != "" && name != "-" && st.Field(j).IsExported() {
+				c.direct[name] = append(c.direct[name], sec)
+			}
+		}
+	}
+}
+
+var durationType = reflect.TypeOf(time.Duration(0))
+
 func (c *Checker) walk(n *yaml.Node, t reflect.Type, path string) {
 	c.visited++
 	if c.visited == maxNodes {
@@ -120,6 +150,14 @@ func (c *Checker) walk(n *yaml.Node, t reflect.Type, path string) {
 	t = deref(t)
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		return // an empty value leaves the default
+	}
+	if t == durationType {
+		// Decoded by viper's string-to-duration hook; a bare number would
+		// be nanoseconds, which nobody means.
+		if _, err := time.ParseDuration(strings.TrimSpace(n.Value)); n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" || err != nil {
+			c.errorf(c.Rules.Type, n, path, "want a duration such as 60s, 1m30s or 2h, got %s", describe(n))
+		}
+		return
 	}
 	switch t.Kind() {
 	case reflect.Struct:
@@ -156,6 +194,14 @@ func (c *Checker) walk(n *yaml.Node, t reflect.Type, path string) {
 // already set in this mapping (merged ones included), with their lines.
 func (c *Checker) mapping(n *yaml.Node, t reflect.Type, path string, seen map[string]int) {
 	fields := c.fields(t)
+	var dups []int
+	defer func() {
+		// A key set twice is reported here; taking the second out lets the
+		// document still decode, so the rest of the run's problems show.
+		for i := len(dups) - 1; i >= 0; i-- {
+			n.Content = append(n.Content[:dups[i]], n.Content[dups[i]+2:]...)
+		}
+	}()
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.ShortTag() == "!!merge" {
@@ -169,6 +215,7 @@ func (c *Checker) mapping(n *yaml.Node, t reflect.Type, path string, seen map[st
 		}
 		if first, ok := seen[k.Value]; ok && first > 0 {
 			c.errorf(c.Rules.Duplicate, k, p, "this key is already set on line %d; remove one of them", first)
+			dups = append(dups, i)
 			continue
 		}
 		seen[k.Value] = k.Line + c.Offset
@@ -230,6 +277,19 @@ func (c *Checker) unknown(key, path string, fields map[string]reflect.Type) stri
 	msg := fmt.Sprintf("unknown key %q", key)
 	if best := diag.Closest(key, names); best != "" {
 		return msg + fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	if path == "" {
+		// A key written at the top level most likely belongs to a section.
+		if secs := c.direct[key]; len(secs) > 0 {
+			return key + " belongs under " + orList(secs)
+		}
+		var own []string
+		for name := range c.direct {
+			own = append(own, name)
+		}
+		if best := diag.Closest(key, own); best != "" {
+			return msg + fmt.Sprintf(" (did you mean %s.%s?)", c.direct[best][0], best)
+		}
 	}
 	if homes := c.homes[key]; len(homes) > 0 {
 		return key + " belongs under " + orList(homes)

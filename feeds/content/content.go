@@ -387,7 +387,7 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 		if m.m == nil {
 			continue
 		}
-		checkMedia(&ps, file, m.name, m.m, e.lines, c)
+		checkMedia(&ps, file, m.name, m.m, e.lines, bad, c)
 	}
 	e.Audio, e.Video = fm.Audio, fm.Video
 	e.Ignore = fm.Ignore
@@ -423,7 +423,7 @@ const MaxEpisodeNumber = 1<<31 - 1
 // tree several times its size, and metadata never needs more.
 const MaxFrontMatter = 256 << 10
 
-func checkMedia(ps *diag.Problems, file, name string, m *Media, lines map[string]int, c config.Content) {
+func checkMedia(ps *diag.Problems, file, name string, m *Media, lines map[string]int, bad map[string]bool, c config.Content) {
 	line := func(f string) int {
 		if l := lines[f]; l > 0 {
 			return l
@@ -445,7 +445,8 @@ func checkMedia(ps *diag.Problems, file, name string, m *Media, lines map[string
 		v     int
 	}{{"season", m.Season}, {"episode", m.Episode}} {
 		f := name + "." + n.field
-		if _, set := lines[f]; set && (n.v < 1 || n.v > MaxEpisodeNumber) {
+		// A value the schema check refused (1.5) was left out: not "got 0".
+		if _, set := lines[f]; set && !bad[f] && (n.v < 1 || n.v > MaxEpisodeNumber) {
 			ps.Errorf("FP203", file, line(f), f, "want a whole number from 1 to %d, got %d", MaxEpisodeNumber, n.v)
 		}
 	}

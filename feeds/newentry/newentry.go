@@ -15,11 +15,35 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/gosimple/unidecode"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/feedpub/feedpub/feeds/content"
 )
+
+// transliterate spells in ASCII each run of letters and digits that
+// decomposition and folds leave outside it, with a well-kept table
+// (unidecode) rather than our own; the rest is kept for Slug.
+func transliterate(s string) string {
+	var out, run strings.Builder
+	flush := func() {
+		if run.Len() > 0 {
+			out.WriteString(" " + unidecode.Unidecode(run.String()) + " ")
+			run.Reset()
+		}
+	}
+	for _, r := range s {
+		if _, folded := folds[r]; r >= 0x80 && !folded && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			run.WriteRune(r)
+			continue
+		}
+		flush()
+		out.WriteRune(r)
+	}
+	flush()
+	return out.String()
+}
 
 // folds spells letters that decomposition does not reduce to ASCII.
 var folds = map[rune]string{
@@ -29,13 +53,14 @@ var folds = map[rune]string{
 }
 
 // Slug makes a slug of s: accents dropped ("Amélie" → "amelie"), a few
-// letters spelled out (ß → ss), lower case, and every run of anything
-// else one "-". It returns "" when nothing is left (a title in a script
-// with no ASCII spelling): the caller then falls back to the file name.
+// letters spelled out (ß → ss), other scripts transliterated
+// ("Сталкер" → "stalker", "千与千寻" → "qian-yu-qian-xun"), lower case, and
+// every run of anything else one "-". It returns "" when nothing is left
+// (a title of emoji): the caller then makes a dated slug.
 func Slug(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range norm.NFD.String(s) {
+	for _, r := range transliterate(norm.NFD.String(s)) {
 		if unicode.Is(unicode.Mn, r) {
 			continue // a combining accent, split off by NFD
 		}

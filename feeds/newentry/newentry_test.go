@@ -15,7 +15,10 @@ func TestSlug(t *testing.T) {
 		"Amélie: à la folie":           "amelie-a-la-folie",
 		"Straße & Smørrebrød — Łódź":   "strasse-and-smorrebrod-lodz",
 		"  Heroin(e)!  ":               "heroin-e",
-		"東京物語":                         "",
+		"東京物語":                         "dong-jing-wu-yu",
+		"Сталкер (1979)":               "stalker-1979",
+		"기생충":                          "gisaengcung",
+		"🎬🍿":                           "",
 		"2001: A Space Odyssey (1968)": "2001-a-space-odyssey-1968",
 		"A very long title that goes on and on and on well past sixty characters": "a-very-long-title-that-goes-on-and-on-and-on-well-past",
 	} {

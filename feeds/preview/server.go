@@ -3,9 +3,14 @@ package preview
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"html"
 	"io"
+	"io/fs"
+	"log"
 	"net/http"
 	"os"
 	"strconv"
@@ -14,6 +19,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/sitefs"
 )
 
 // EventsPath is where the page listens for new builds (Server-Sent
@@ -27,7 +33,8 @@ type File struct {
 	Key         string
 	ContentType string
 	SHA256      string
-	Path        string // on disk; "" when Body is set
+	Path        string // on disk, inside Build.Root; "" when Body is set
+	Size        int64  // of the file at Path, as the build read it
 	Body        []byte
 }
 
@@ -35,6 +42,9 @@ type File struct {
 type Build struct {
 	Page  Page   // Live, Failed and Built are set by the Server
 	Files []File // every file of the published tree; none when it failed
+	// Root is the site folder: a file on disk is served only while it is
+	// a regular file inside it, of the size and SHA-256 the build read.
+	Root string
 }
 
 // BuildFunc builds the site once.
@@ -53,6 +63,18 @@ type Server struct {
 	once   sync.Once
 	// rebuilding makes Rebuild one at a time.
 	rebuilding sync.Mutex
+	verified   map[verified]bool // under mu
+	// Logf, when set, receives why a file was not served; else the
+	// standard logger does.
+	Logf func(format string, args ...any)
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.Logf != nil {
+		s.Logf(format, args...)
+		return
+	}
+	log.Printf("preview: "+format, args...)
 }
 
 // state is what the server serves: the page and the last good build's
@@ -62,6 +84,7 @@ type state struct {
 	page  []byte
 	built time.Time
 	files map[string]File
+	root  string // the site folder of files
 	good  *Build // the last build without errors; nil before the first
 }
 
@@ -69,11 +92,12 @@ type state struct {
 // until the first Rebuild.
 func NewServer(build BuildFunc) *Server {
 	return &Server{
-		build:  build,
-		nonce:  strconv.FormatInt(time.Now().UnixNano(), 36),
-		state:  &state{files: map[string]File{}},
-		subs:   map[chan string]struct{}{},
-		closed: make(chan struct{}),
+		build:    build,
+		nonce:    strconv.FormatInt(time.Now().UnixNano(), 36),
+		state:    &state{files: map[string]File{}},
+		verified: map[verified]bool{},
+		subs:     map[chan string]struct{}{},
+		closed:   make(chan struct{}),
 	}
 }
 
@@ -93,7 +117,7 @@ func (s *Server) Rebuild(ctx context.Context) diag.Problems {
 	id := s.nonce + "-" + strconv.Itoa(s.gen)
 	s.mu.Unlock()
 
-	next := &state{id: id, built: now, files: prev.files, good: prev.good}
+	next := &state{id: id, built: now, files: prev.files, root: prev.root, good: prev.good}
 	show := b.Page
 	if b.Page.Problems.HasErrors() {
 		if prev.good != nil {
@@ -103,7 +127,7 @@ func (s *Server) Rebuild(ctx context.Context) diag.Problems {
 		}
 		show.Failed = b.Page.Problems.Errors()
 	} else {
-		next.files = make(map[string]File, len(b.Files))
+		next.files, next.root = make(map[string]File, len(b.Files)), b.Root
 		for _, f := range b.Files {
 			next.files[f.Key] = f
 		}
@@ -113,8 +137,8 @@ func (s *Server) Rebuild(ctx context.Context) diag.Problems {
 	}
 	show.Live = id
 	if show.ReadFile == nil {
-		files := next.files
-		show.ReadFile = func(key string) ([]byte, error) { return readFile(files, key) }
+		files, root := next.files, next.root
+		show.ReadFile = func(key string) ([]byte, error) { return readFile(files, root, key) }
 	}
 	var buf bytes.Buffer
 	if err := Render(&buf, show); err != nil {
@@ -137,7 +161,7 @@ func (s *Server) Rebuild(ctx context.Context) diag.Problems {
 	return b.Page.Problems
 }
 
-func readFile(files map[string]File, key string) ([]byte, error) {
+func readFile(files map[string]File, root, key string) ([]byte, error) {
 	f, ok := files[key]
 	switch {
 	case !ok:
@@ -145,7 +169,64 @@ func readFile(files map[string]File, key string) ([]byte, error) {
 	case f.Path == "":
 		return f.Body, nil
 	}
-	return os.ReadFile(f.Path)
+	return sitefs.ReadFile(root, f.Path, f.Size)
+}
+
+// verified names a file on disk whose SHA-256 was found to be the build's.
+type verified struct {
+	path, sum string
+	size      int64
+	mod       time.Time
+	dev, ino  uint64
+}
+
+// open opens a file of the build the way the build read it: through
+// sitefs (a regular file inside the site, never through a link out of it,
+// never a FIFO), and only while it is what the build read: the same size
+// and SHA-256. The hash is taken once per version of the file (its inode,
+// size and modification time), not on every request of a player seeking.
+func (s *Server) open(root string, f File) (*os.File, fs.FileInfo, error) {
+	fh, err := sitefs.Open(root, f.Path, f.Size)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := fh.Stat()
+	if err == nil && fi.Size() != f.Size {
+		err = fmt.Errorf("is %d bytes, the build read %d: changed since", fi.Size(), f.Size)
+	}
+	if err == nil && f.SHA256 != "" {
+		err = s.verify(fh, fi, f)
+	}
+	if err != nil {
+		fh.Close()
+		return nil, nil, err
+	}
+	return fh, fi, nil
+}
+
+func (s *Server) verify(fh *os.File, fi fs.FileInfo, f File) error {
+	v := verified{path: f.Path, sum: f.SHA256, size: fi.Size(), mod: fi.ModTime()}
+	v.dev, v.ino = fileID(fi)
+	s.mu.Lock()
+	ok := s.verified[v]
+	s.mu.Unlock()
+	if ok {
+		return nil
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, fh); err != nil {
+		return err
+	}
+	if hex.EncodeToString(h.Sum(nil)) != f.SHA256 {
+		return errors.New("its content is not what the build read: changed since")
+	}
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.verified[v] = true
+	s.mu.Unlock()
+	return nil
 }
 
 // Close ends every open event stream, so that http.Server.Shutdown need
@@ -185,16 +266,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		mod                   = st.built
 	)
 	if f.Path != "" {
-		fh, err := os.Open(f.Path)
+		fh, fi, err := s.open(st.root, f)
 		if err != nil {
+			s.logf("%s: not served: %v", f.Key, err)
 			http.Error(w, fmt.Sprintf("%s: %v (rebuilding will tell)", f.Key, err), http.StatusNotFound)
 			return
 		}
 		defer fh.Close()
-		if fi, err := fh.Stat(); err == nil {
-			mod = fi.ModTime()
-		}
-		content = fh
+		mod, content = fi.ModTime(), fh
 	}
 	h := w.Header()
 	// Set, so ServeContent never sniffs: the preview says what the

@@ -3,6 +3,8 @@ package preview_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -25,6 +27,7 @@ type fixture struct {
 	srv    *preview.Server
 	audio  []byte
 	secret string // a file beside the media that must never be served
+	sum    string // the media's SHA-256
 	builds chan preview.Build
 }
 
@@ -48,10 +51,13 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f := &fixture{audio: audio, secret: secret, builds: make(chan preview.Build, 1)}
 	f.srv = preview.NewServer(func(context.Context) preview.Build { return <-f.builds })
+	sum := sha256.Sum256(audio)
+	f.sum = hex.EncodeToString(sum[:])
 	f.rebuild(t, preview.Build{
 		Page: preview.Page{Catalog: feedtest.ExampleCatalog()},
+		Root: dir,
 		Files: []preview.File{
-			{Key: "media/a.mp3", ContentType: "audio/mpeg", SHA256: "aaaa", Path: mp3},
+			{Key: "media/a.mp3", ContentType: "audio/mpeg", SHA256: f.sum, Path: mp3, Size: int64(len(audio))},
 			{Key: "podcast.xml", ContentType: "application/rss+xml; charset=utf-8", SHA256: "ffff", Body: []byte("<rss>feed</rss>")},
 		},
 	})
@@ -130,7 +136,7 @@ func TestPreviewHeadAndConditionalGet(t *testing.T) {
 		t.Errorf("HEAD: status %d, %d body bytes, Content-Length %q; want 200, none, 1000", r.StatusCode, len(b), r.Header.Get("Content-Length"))
 	}
 	etag, lm := r.Header.Get("ETag"), r.Header.Get("Last-Modified")
-	if etag != `"aaaa"` || lm == "" || r.Header.Get("Accept-Ranges") != "bytes" {
+	if etag != `"`+f.sum+`"` || lm == "" || r.Header.Get("Accept-Ranges") != "bytes" {
 		t.Fatalf("HEAD headers: ETag %q, Last-Modified %q, Accept-Ranges %q", etag, lm, r.Header.Get("Accept-Ranges"))
 	}
 	for _, c := range []struct {

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -46,6 +47,18 @@ type itemCacheDoc struct {
 	Version int                            `json:"version"`
 	Feedpub string                         `json:"feedpub"`
 	Items   map[string]feedcheck.ItemFacts `json:"items"`
+	// MAC signs the items with the state key (stateKey): the rules that
+	// compare items trust these facts, so edited ones are not read.
+	MAC string `json:"mac"`
+}
+
+// itemsMAC signs the items (encoding/json writes a map in key order).
+func itemsMAC(version string, items map[string]feedcheck.ItemFacts) (string, error) {
+	data, err := json.Marshal(items)
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(stateMAC([]byte(version), []byte{0}, data)), nil
 }
 
 // openItemCache loads the cache at path for this feedpub (generator, e.g.
@@ -58,7 +71,10 @@ func openItemCache(path, generator string) *itemCache {
 		return c
 	}
 	var doc itemCacheDoc
-	if json.Unmarshal(data, &doc) == nil && doc.Version == itemCacheVersion && doc.Feedpub == generator && doc.Items != nil {
+	if json.Unmarshal(data, &doc) != nil || doc.Version != itemCacheVersion || doc.Feedpub != generator || doc.Items == nil {
+		return c
+	}
+	if mac, err := itemsMAC(generator, doc.Items); err == nil && hmac.Equal([]byte(mac), []byte(doc.MAC)) {
 		c.items = doc.Items
 	}
 	return c
@@ -94,7 +110,11 @@ func (c *itemCache) save() error {
 	if !c.dirty {
 		return nil
 	}
-	data, err := json.Marshal(itemCacheDoc{Version: itemCacheVersion, Feedpub: c.version, Items: c.items})
+	mac, err := itemsMAC(c.version, c.items)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(itemCacheDoc{Version: itemCacheVersion, Feedpub: c.version, Items: c.items, MAC: mac})
 	if err != nil {
 		return err
 	}

@@ -2,12 +2,11 @@ package site
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -41,7 +40,8 @@ const entryCacheVersion = 1
 // entryMagic starts every cache file.
 const entryMagic = "feedpub entry cache\n"
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// macSize is the length of the signature that ends every cache file.
+const macSize = sha256.Size
 
 // EntryCacheStats says how a build came by its entries.
 type EntryCacheStats struct {
@@ -153,7 +153,7 @@ func (c *entryCache) Get(key [sha256.Size]byte) (*content.Entry, diag.Problems, 
 	}
 	if r.hadApple {
 		// The Apple form stays in the file until a feed item needs it.
-		r.p.LoadApple = c.appleLoader(name, r.appleAt, len(r.apple), crc32.Checksum(r.apple, castagnoli))
+		r.p.LoadApple = c.appleLoader(name, r.appleAt, len(r.apple), sha256.Sum256(r.apple))
 		r.apple = nil
 	}
 	c.add(r, false)
@@ -161,9 +161,9 @@ func (c *entryCache) Get(key [sha256.Size]byte) (*content.Entry, diag.Problems, 
 }
 
 // appleLoader reads an Apple form back from the cache file name, where Get
-// found n bytes at off with the checksum sum; a file changed since is a
-// miss.
-func (c *entryCache) appleLoader(name [sha256.Size]byte, off int64, n int, sum uint32) func() (string, bool) {
+// found n bytes at off with the SHA-256 sum (of a file whose signature it
+// checked); a file changed since is a miss.
+func (c *entryCache) appleLoader(name [sha256.Size]byte, off int64, n int, sum [sha256.Size]byte) func() (string, bool) {
 	return func() (string, bool) {
 		f, err := c.site.Open(c.path(name), c.max)
 		if err != nil {
@@ -171,7 +171,7 @@ func (c *entryCache) appleLoader(name [sha256.Size]byte, off int64, n int, sum u
 		}
 		defer f.Close()
 		buf := make([]byte, n)
-		if _, err := f.ReadAt(buf, off); err != nil || crc32.Checksum(buf, castagnoli) != sum {
+		if _, err := f.ReadAt(buf, off); err != nil || sha256.Sum256(buf) != sum {
 			return "", false
 		}
 		if n == 0 {
@@ -219,7 +219,7 @@ func (c *entryCache) writeNow(r *entryRecord) {
 	}
 	r.fresh, r.hadSafe, r.hadApple = false, r.p.HasSafe, r.p.HasApple
 	if both {
-		r.p.LoadApple = c.appleLoader(r.name, appleAt, len(apple), crc32.Checksum([]byte(apple), castagnoli))
+		r.p.LoadApple = c.appleLoader(r.name, appleAt, len(apple), sha256.Sum256([]byte(apple)))
 		r.p.Apple = ""
 	}
 	c.mu.Lock()
@@ -390,8 +390,9 @@ func (c *entryCache) inSite() bool {
 // encode writes the record: the magic, the name (so a file copied or
 // renamed onto another entry's name is a miss), the problems, the forms
 // made so far, the entry (last, so it needs no length of its own and is
-// appended in place), and a CRC-32C of all that, so a damaged file is a
-// miss rather than wrong output.
+// appended in place), and an HMAC-SHA256 of all that with the state key
+// (stateKey), so a damaged or crafted file is a miss rather than output:
+// the review HTML in it goes into the feeds as it is.
 //
 // appleAt is where the Apple form's bytes start in the file.
 func (r *entryRecord) encode() (data []byte, appleAt int64, err error) {
@@ -440,18 +441,18 @@ func (r *entryRecord) encode() (data []byte, appleAt int64, err error) {
 			return nil, 0, err
 		}
 	}
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli)), appleAt, nil
+	return append(b, stateMAC(b)...), appleAt, nil
 }
 
 // decodeEntryRecord reads a file encode wrote for name; ok is false for
 // anything else.
 func decodeEntryRecord(data []byte, name [sha256.Size]byte) (*entryRecord, bool) {
 	head := len(entryMagic) + len(name)
-	if len(data) < head+4 || string(data[:len(entryMagic)]) != entryMagic || !bytes.Equal(data[len(entryMagic):head], name[:]) {
+	if len(data) < head+macSize || string(data[:len(entryMagic)]) != entryMagic || !bytes.Equal(data[len(entryMagic):head], name[:]) {
 		return nil, false
 	}
-	body, sum := data[:len(data)-4], data[len(data)-4:]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(sum) {
+	body, sum := data[:len(data)-macSize], data[len(data)-macSize:]
+	if !hmac.Equal(stateMAC(body), sum) {
 		return nil, false
 	}
 	rd := wire.NewReader(body[head:])

@@ -62,6 +62,10 @@ func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, la
 	for _, p := range prior {
 		if p.Severity == diag.Error {
 			broken[p.File] = true
+			if p.File == "" {
+				// An error in a FEEDPUB_* variable is a config error too.
+				broken[cfg.File] = true
+			}
 		}
 	}
 	if !cfg.Valid() {

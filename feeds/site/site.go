@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -98,7 +99,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	var ps diag.Problems
 	for _, o := range cfg.Outputs() {
 		if err := store.CheckFileKey(o.Key); err != nil {
-			ps.Errorf("FP116", cfg.File, cfg.Line(o.Field), o.Field, "%v", err)
+			cfg.Errorf(&ps, "FP116", o.Field, "%v", err)
 		}
 	}
 	ec := openEntryCache(cfg, opt)
@@ -187,7 +188,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	if cfg.Publish.Preview {
 		f, err := landingPage(cfg, res, opt.Now)
 		if err != nil {
-			ps.Errorf("FP134", cfg.File, cfg.Line("publish.preview"), "publish.preview", "%v", err)
+			cfg.Errorf(&ps, "FP134", "publish.preview", "%v", err)
 		} else {
 			res.Files = append(res.Files, f)
 			// Media first, then the feeds and the page, each sorted by key.
@@ -307,14 +308,14 @@ func requests(cfg *config.Config, entries []*content.Entry, drafts bool) ([]medi
 		return diag.Problem{File: file, Line: line, Field: field}
 	}
 	if cfg.Site.Image != "" {
-		reqs = append(reqs, media.Request{Key: cfg.Site.Image, Kind: media.KindArtwork, Ref: ref(cfg.File, cfg.Line("site.image"), "site.image")})
+		reqs = append(reqs, media.Request{Key: cfg.Site.Image, Kind: media.KindArtwork, Ref: cfg.Ref("site.image")})
 	}
 	for _, s := range []struct {
 		name string
 		sc   *config.Show
 	}{{"podcast", &cfg.Podcast}, {"video", &cfg.Video}} {
 		if s.sc.Enabled && s.sc.Image != "" {
-			reqs = append(reqs, media.Request{Key: s.sc.Image, Kind: media.KindArtwork, Ref: ref(cfg.File, cfg.Line(s.name+".image"), s.name+".image")})
+			reqs = append(reqs, media.Request{Key: s.sc.Image, Kind: media.KindArtwork, Ref: cfg.Ref(s.name + ".image")})
 		}
 	}
 	for _, e := range entries {
@@ -440,6 +441,15 @@ func render(cfg *config.Config, cat *feeds.Catalog, spool string) ([]publish.Fil
 			}
 		}
 	}
+	// Two feeds on one key are the config's error (FP115, reported there):
+	// only the first is rendered, so nothing else reports it again.
+	taken := map[string]bool{}
+	jobs = slices.DeleteFunc(jobs, func(j job) bool {
+		k := strings.ToLower(j.key)
+		dup := taken[k]
+		taken[k] = true
+		return dup
+	})
 	// The feeds are independent (entries sanitise their HTML once, safely
 	// for concurrent use), so they render on every core.
 	type result struct {
@@ -485,13 +495,6 @@ func render(cfg *config.Config, cat *feeds.Catalog, spool string) ([]publish.Fil
 		}
 	}
 	sort.SliceStable(files, func(i, j int) bool { return files[i].Key < files[j].Key })
-	seen := map[string]bool{}
-	for _, f := range files {
-		if seen[f.Key] {
-			ps.Errorf("FP115", cfg.File, 0, "", "two feeds would be written to %s; give each its own file", f.Key)
-		}
-		seen[f.Key] = true
-	}
 	return files, layouts, ps
 }
 

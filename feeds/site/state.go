@@ -20,6 +20,9 @@ import (
 // from, so an unchanged site is recognised before any file is parsed.
 const stateFile = "state.json"
 
+// maxStateFile bounds the state read: a few hundred bytes per target.
+const maxStateFile = 1 << 20
+
 // State is what the site folder remembers of its publishes.
 type State struct {
 	Targets map[string]TargetState `json:"targets"`
@@ -45,7 +48,9 @@ type TargetState struct {
 // empty state (it only ever saves work).
 func LoadState(cfg *config.Config) *State {
 	s := &State{Targets: map[string]TargetState{}}
-	data, err := os.ReadFile(filepath.Join(cfg.Dir, StateDir, stateFile))
+	// Through sitefs: a FIFO or a link out of the site planted here must
+	// not hang or feed a publish.
+	data, err := sitefs.ReadFile(cfg.Dir, filepath.Join(cfg.Dir, StateDir, stateFile), maxStateFile)
 	if err == nil && json.Unmarshal(data, s) == nil && s.Targets != nil {
 		return s
 	}

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/feeds/feedcheck"
 )
 
@@ -47,7 +48,8 @@ func (o Options) withDefaults() Options {
 		o.Concurrency = 4
 	}
 	if o.Client == nil {
-		o.Client = &http.Client{Timeout: o.Timeout}
+		// Never led by a feed's redirect into this machine's network.
+		o.Client = safehttp.NewClient(safehttp.Options{Timeout: o.Timeout, UserAgent: o.UserAgent})
 	}
 	return o
 }
@@ -61,7 +63,13 @@ const maxRedirects = 10
 func send(ctx context.Context, o Options, req *http.Request) (*http.Response, []string, error) {
 	var hops []string
 	c := *o.Client
+	policy := o.Client.CheckRedirect // the client's own rules come first
 	c.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		if policy != nil {
+			if err := policy(r, via); err != nil {
+				return err
+			}
+		}
 		if len(via) >= maxRedirects {
 			return fmt.Errorf("more than %d redirects", maxRedirects)
 		}

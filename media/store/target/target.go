@@ -56,6 +56,9 @@ func Parse(raw, siteDir string) (Target, error) {
 		return Target{}, errors.New("empty target: want a folder, file:///path or s3://bucket/prefix")
 	case strings.HasPrefix(s, "s3://"):
 		return parseS3(s)
+	case len(s) > 3 && strings.EqualFold(s[:3], "s3:") && !strings.HasPrefix(s[3:], "//"):
+		// s3:/show or s3:show would otherwise be a folder named "s3:".
+		return Target{}, fmt.Errorf("%q: want s3://bucket/prefix, with two slashes after s3:", s)
 	case strings.HasPrefix(s, "file:"):
 		p, err := parseFileURL(s)
 		if err != nil {

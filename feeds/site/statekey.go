@@ -1,0 +1,80 @@
+package site
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// stateKeyFile, under the user's cache folder, holds the secret that signs
+// the caches feedpub keeps in a site's StateDir. The caches hold output
+// (sanitised review HTML, facts the feed rules trust); anyone who can
+// write a site's folder (a pull request that commits .feedpub/) could
+// otherwise put raw HTML into the feeds. A cache file signed with another
+// key, or none, is a miss.
+const stateKeyFile = "feedpub/state.key"
+
+var stateKey = sync.OnceValue(func() []byte {
+	if dir, err := os.UserCacheDir(); err == nil {
+		if k, err := loadStateKey(filepath.Join(dir, filepath.FromSlash(stateKeyFile))); err == nil {
+			return k
+		}
+	}
+	// No place for the key: this run's caches are only good for itself.
+	k := make([]byte, 32)
+	_, _ = rand.Read(k)
+	return k
+})
+
+// loadStateKey reads the key at path, creating it (0600) on first use; of
+// two processes creating it at once, both end with the one that won.
+func loadStateKey(path string) ([]byte, error) {
+	read := func() ([]byte, error) {
+		k, err := os.ReadFile(path)
+		if err == nil && len(k) != 32 {
+			err = errors.New("not a key")
+		}
+		return k, err
+	}
+	if k, err := read(); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return k, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".state.key-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(k); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	// A link, unlike a rename, never replaces a key another process made.
+	if err := os.Link(tmp.Name(), path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, err
+	}
+	return read()
+}
+
+// stateMAC signs data with the state key.
+func stateMAC(data ...[]byte) []byte {
+	m := hmac.New(sha256.New, stateKey())
+	for _, d := range data {
+		m.Write(d)
+	}
+	return m.Sum(nil)
+}
