@@ -25,6 +25,8 @@ const hostileFeed = `<?xml version="1.0"?>
 <enclosure url="{{BASE}}/media/pilot.mp3" length="{{LEN heroine.mp3}}" type="audio/mpeg"/></item>
 <item><title>日本語のタイトル</title><guid>h2</guid><pubDate>Mon, 02 Feb 2026 11:00:00 +0000</pubDate>
 <enclosure url="{{BASE}}/media/copy.mp3" length="{{LEN past-lives.mp3}}" type="audio/mpeg"/></item>
+<item><title>🎬🍿</title><guid>h5</guid><pubDate>Mon, 02 Feb 2026 14:00:00 +0000</pubDate>
+<enclosure url="{{BASE}}/media/lengthless.mp3" length="{{LEN past-lives.mp3}}" type="audio/mpeg"/></item>
 <item><title>CON</title><guid>h3</guid><pubDate>Mon, 02 Feb 2026 12:00:00 +0000</pubDate>
 <enclosure url="{{BASE}}/media/..%2F..%2Fescape.mp3" length="1" type="audio/mpeg"/></item>
 <item><title>Private</title><guid>h4</guid><pubDate>Mon, 02 Feb 2026 13:00:00 +0000</pubDate>
@@ -46,7 +48,7 @@ func TestImportSafeNames(t *testing.T) {
 			t.Errorf("written as %q", w)
 		}
 	}
-	if want := []string{"reviews/etc-passwd.md", "reviews/episode.md"}; strings.Join(res.Written, " ") != strings.Join(want, " ") {
+	if want := []string{"reviews/etc-passwd.md", "reviews/ri-ben-yu-notaitoru.md", "reviews/episode.md"}; strings.Join(res.Written, " ") != strings.Join(want, " ") {
 		t.Errorf("written %v, want %v", res.Written, want)
 	}
 	entries, _ := os.ReadDir(parent)
