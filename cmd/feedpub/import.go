@@ -65,7 +65,7 @@ imported or the new feeds would show an episode as new.`,
 	f.StringVar(&o.BaseURL, "base-url", "", "site.base_url of a new feedpub.yaml: where the published tree will be served")
 	f.BoolVar(&o.VerifyOnly, "verify", false, "import nothing: build the site in --into and compare its feeds with FEED (and --video)")
 	f.BoolVar(&o.NoVerify, "no-verify", false, "skip the comparison at the end of an import")
-	f.DurationVar(&o.Timeout, "timeout", 30*time.Second, "time allowed for a server to start answering each request")
+	f.DurationVar(&o.Timeout, "timeout", 30*time.Second, "time allowed for a server to start answering each request, and for each byte of a download to come")
 	f.Int64Var(&o.MaxFeed, "max-feed-bytes", 50<<20, "largest feed read, in bytes")
 	f.Int64Var(&o.MaxFile, "max-file-bytes", 4<<30, "largest file downloaded, in bytes")
 	f.Int64Var(&o.MaxTotal, "max-total-bytes", 200<<30, "most bytes downloaded in one run")
@@ -81,7 +81,7 @@ func (o *importOptions) options() importer.Options {
 	return importer.Options{
 		Video: o.Video, Reviews: o.Reviews, Into: o.Into, Media: o.Media, BaseURL: o.BaseURL,
 		Client: safehttp.NewClient(so), MaxFeed: o.MaxFeed, MaxFile: o.MaxFile, MaxTotal: o.MaxTotal,
-		Concurrency: o.Concurrency, Log: o.root.infof,
+		IdleTimeout: o.Timeout, Concurrency: o.Concurrency, Log: o.root.infof,
 	}
 }
 

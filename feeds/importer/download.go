@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/safehttp"
@@ -26,6 +27,10 @@ type fetcher struct {
 	// together, so a hostile feed cannot fill the disk.
 	maxFile, maxTotal int64
 	total             atomic.Int64
+	// idle fails a response body on which no byte came for that long: a
+	// stalled server must not hang the import (the client's own timeout
+	// covers only the wait for headers, since a large file may take hours).
+	idle time.Duration
 }
 
 // get sends a GET for raw with the extra header h, recording each URL it is
@@ -34,8 +39,10 @@ func (f *fetcher) get(ctx context.Context, raw string, h http.Header) (*http.Res
 	if _, err := safehttp.CheckURL(raw); err != nil {
 		return nil, nil, err
 	}
+	ctx, cancel := context.WithCancel(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	if err != nil {
+		cancel()
 		return nil, nil, err
 	}
 	for k, v := range h {
@@ -54,7 +61,40 @@ func (f *fetcher) get(ctx context.Context, raw string, h http.Header) (*http.Res
 		return nil
 	}
 	resp, err := c.Do(req)
-	return resp, hops, err
+	if err != nil {
+		cancel()
+		return nil, hops, err
+	}
+	b := &idleBody{ReadCloser: resp.Body, idle: f.idle, cancel: cancel}
+	b.timer = time.AfterFunc(f.idle, func() { b.fired.Store(true); cancel() })
+	resp.Body = b
+	return resp, hops, nil
+}
+
+// idleBody fails reads once no byte has come for idle, and ends its
+// request when closed.
+type idleBody struct {
+	io.ReadCloser
+	idle   time.Duration
+	timer  *time.Timer
+	fired  atomic.Bool
+	cancel context.CancelFunc
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if b.fired.Load() {
+		return n, fmt.Errorf("no data for %v: the server stalled", b.idle)
+	}
+	b.timer.Reset(b.idle)
+	return n, err
+}
+
+func (b *idleBody) Close() error {
+	b.timer.Stop()
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // readFeed reads a feed from a URL or a file, at most max bytes.

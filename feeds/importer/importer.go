@@ -45,6 +45,9 @@ type Options struct {
 	// MaxFeed caps a feed (default 50 MB), MaxFile one download (default
 	// 4 GB) and MaxTotal all downloads of the run (default 200 GB).
 	MaxFeed, MaxFile, MaxTotal int64
+	// IdleTimeout fails a download on which no byte came for that long
+	// (default 60 s).
+	IdleTimeout time.Duration
 	// Concurrency bounds the downloads in flight (default 4).
 	Concurrency int
 	// Log receives one line per step and per finished download; nil drops
@@ -67,6 +70,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxTotal <= 0 {
 		o.MaxTotal = 200 << 30
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = 60 * time.Second
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 4
@@ -106,7 +112,7 @@ func Run(ctx context.Context, o Options) (*Result, diag.Problems, error) {
 		return nil, nil, err
 	}
 	defer root.Close()
-	ft := &fetcher{client: o.Client, maxFile: o.MaxFile, maxTotal: o.MaxTotal}
+	ft := &fetcher{client: o.Client, maxFile: o.MaxFile, maxTotal: o.MaxTotal, idle: o.IdleTimeout}
 	res := &Result{}
 	if res.Podcast, err = ft.feed(ctx, o.Feed, o.MaxFeed, &ps); err != nil {
 		return nil, ps, err

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/feeds/feedtest"
@@ -147,5 +148,44 @@ func TestImportIntoExistingSite(t *testing.T) {
 		if after[p] != sum {
 			t.Errorf("%s changed", p)
 		}
+	}
+}
+
+const stallFeed = `<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Stalled</title><link>https://stalled.example/</link><description>x</description>
+<item><title>Stalled episode</title><guid>s1</guid><pubDate>Mon, 02 Feb 2026 10:00:00 +0000</pubDate>
+<enclosure url="{{BASE}}/stall.mp3" length="17234" type="audio/mpeg"/></item>
+</channel></rss>`
+
+// TestImportStalledDownload: a server that stops sending in the middle of
+// a file fails that item once no byte came for IdleTimeout (the import
+// does not hang), and what came is kept for the next run.
+func TestImportStalledDownload(t *testing.T) {
+	h := newHost(t)
+	h.feeds["/stall.xml"] = h.render(t, []byte(stallFeed))
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed, o.IdleTimeout = h.url("/stall.xml"), 300*time.Millisecond
+	res, ps := run(t, o)
+	var msg string
+	for _, p := range ps {
+		if p.Rule == "FP601" {
+			msg = p.Msg
+		}
+	}
+	if len(res.Written) != 0 || !strings.Contains(msg, "the server stalled") {
+		t.Errorf("written %v, problem %q", res.Written, msg)
+	}
+	if st, err := os.Stat(filepath.Join(into, "media", "stalled-episode.mp3.part")); err != nil || st.Size() != 1000 {
+		t.Errorf("the bytes that came are not kept for the next run: %v", err)
+	}
+}
+
+func init() {
+	extraRoutes["/stall.mp3"] = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "17234")
+		_, _ = w.Write(make([]byte, 1000))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
 	}
 }

@@ -16,7 +16,7 @@ import (
 // Verify without an import.
 func Load(ctx context.Context, name string, o Options) (*Feed, diag.Problems, error) {
 	o.defaults()
-	ft := &fetcher{client: o.Client, maxFile: o.MaxFile, maxTotal: o.MaxTotal}
+	ft := &fetcher{client: o.Client, maxFile: o.MaxFile, maxTotal: o.MaxTotal, idle: o.IdleTimeout}
 	var ps diag.Problems
 	f, err := ft.feed(ctx, name, o.MaxFeed, &ps)
 	return f, ps, err
