@@ -517,3 +517,31 @@ func TestImport2000Items(t *testing.T) {
 		}
 	}
 }
+
+// TestImportAtomReviews reads an Atom review feed (as Hugo writes it):
+// entries joined to their episode by day and title, the rest written
+// reviews with their Atom id as guid.
+func TestImportAtomReviews(t *testing.T) {
+	h := newHost(t)
+	data, err := os.ReadFile(filepath.Join("testdata", "atom-reviews.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.feeds["/atom-reviews.xml"] = data
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed, o.Reviews = h.url("/hosting.xml"), h.url("/atom-reviews.xml")
+	run(t, o)
+	her := read(t, filepath.Join(into, "reviews/heroin-e-a-small-film-with-a-mighty-heart.md"))
+	for _, s := range []string{"guid: Hosting-12000002", "Three women, one *city*.", "1. The chief", "link: https://reelverdicts.example/reviews/heroine/"} {
+		if !strings.Contains(her, s) {
+			t.Errorf("the reviewed episode lacks %q:\n%s", s, her)
+		}
+	}
+	zone := read(t, filepath.Join(into, "reviews/the-zone-of-interest.md"))
+	for _, s := range []string{"guid: tag:reelverdicts.example,2026-02-20:reviews/zone-of-interest", `date: "2026-02-20T08:00:00+01:00"`, "A garden next to a wall."} {
+		if !strings.Contains(zone, s) {
+			t.Errorf("the written review lacks %q:\n%s", s, zone)
+		}
+	}
+}
