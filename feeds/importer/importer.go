@@ -171,6 +171,7 @@ type run struct {
 
 	contentDir string
 	haveGUID   map[string]string // guid → entry file already in the site
+	haveVideo  map[string]bool   // entry files that have a video: block
 	taken      map[string]bool   // slugs (file names) in use
 	stems      map[string]bool   // names of finished files in media/, without extension
 	// started maps the GUID of each item an earlier import began to its
@@ -185,7 +186,7 @@ type run struct {
 // imported twice and no file name is reused.
 func (im *run) existing() error {
 	im.contentDir = "reviews"
-	im.haveGUID, im.taken = map[string]string{}, map[string]bool{}
+	im.haveGUID, im.taken, im.haveVideo = map[string]string{}, map[string]bool{}, map[string]bool{}
 	im.started = map[string]string{}
 	if data, err := im.root.ReadFile(stateFile); err == nil {
 		var st importState
@@ -218,35 +219,37 @@ func (im *run) existing() error {
 			return nil
 		}
 		im.taken[strings.TrimSuffix(path.Base(p), ".md")] = true
-		if g := frontMatterGUID(im.root, p); g != "" {
-			im.haveGUID[g] = p
+		if g, video := frontMatterGUID(im.root, p); g != "" {
+			im.haveGUID[g], im.haveVideo[p] = p, video
 		}
 		return nil
 	})
 	return err
 }
 
-// frontMatterGUID returns the guid: of an entry file, or "".
-func frontMatterGUID(root *os.Root, p string) string {
+// frontMatterGUID returns the guid: of an entry file ("" for none), and
+// whether it has a video: block.
+func frontMatterGUID(root *os.Root, p string) (string, bool) {
 	data, err := root.ReadFile(p)
 	if err != nil {
-		return ""
+		return "", false
 	}
 	s := strings.ReplaceAll(string(data), "\r\n", "\n")
 	if !strings.HasPrefix(s, "---\n") {
-		return ""
+		return "", false
 	}
 	end := strings.Index(s[4:], "\n---")
 	if end < 0 {
-		return ""
+		return "", false
 	}
 	var fm struct {
-		GUID string `yaml:"guid"`
+		GUID  string         `yaml:"guid"`
+		Video map[string]any `yaml:"video"`
 	}
 	if yaml.Unmarshal([]byte(s[4:4+end]), &fm) != nil {
-		return ""
+		return "", false
 	}
-	return strings.TrimSpace(fm.GUID)
+	return strings.TrimSpace(fm.GUID), fm.Video != nil
 }
 
 // slug returns a file name for title not used in the site, made safe from

@@ -545,3 +545,24 @@ func TestImportAtomReviews(t *testing.T) {
 		}
 	}
 }
+
+// TestImportVideoLater: a video feed imported after its audio feed cannot
+// change the entries written before; each one it belongs to is named.
+func TestImportVideoLater(t *testing.T) {
+	h := newHost(t)
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed = h.url("/hosting.xml")
+	run(t, o)
+	o.Video = h.url("/video.xml")
+	res, ps := run(t, o)
+	wantFound(t, "notes", found(ps, "FP604"), []string{`FP604 item 1 (guid "Hosting-12000003")`, `FP604 item 2 (guid "video-heroine")`})
+	got := append([]string(nil), res.Written...)
+	sort.Strings(got)
+	wantFound(t, "written", got, []string{"reviews/dune-part-two-in-four-minutes.md", "reviews/heroin-e-a-small-film-with-a-mighty-heart-video.md"})
+	// Run again: the note stays, nothing else happens.
+	res, _ = run(t, o)
+	if len(res.Written) != 0 {
+		t.Errorf("third run wrote %v", res.Written)
+	}
+}

@@ -79,6 +79,8 @@ func (im *run) plan() []*plan {
 		if p := match(ep, byGUID, all, im.ps, res.VideoFeed.Source); p != nil {
 			if p.slug != "" {
 				im.attach(p, ep, res.VideoFeed.Source, "video")
+			} else if f := im.haveGUID[ep.guid]; !im.haveVideo[f] {
+				im.ps.Notef("FP604", res.VideoFeed.Source, ep.it.Line, ep.where, "belongs to %s, imported before without its video: an import never changes a file, so add its video: block by hand", f)
 			}
 			continue
 		}
