@@ -183,6 +183,10 @@ func (f *fetcher) download(ctx context.Context, root *os.Root, feed string, j jo
 	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable && have > 0 && have == j.Length:
 		// The .part was whole; the run that wrote it stopped before the rename.
 		return out, f.finish(root, feed, part, &out, j, "")
+	case have > 0 && (resp.StatusCode == http.StatusPartialContent || resp.StatusCode == http.StatusRequestedRangeNotSatisfiable):
+		// The server's idea of the file is not the .part's: start over.
+		_ = root.Remove(part)
+		return out, fmt.Errorf("the server answered %s to a resumed download; the next import starts it again", resp.Status)
 	default:
 		return out, fmt.Errorf("the server answered %s", resp.Status)
 	}

@@ -566,3 +566,30 @@ func TestImportVideoLater(t *testing.T) {
 		t.Errorf("third run wrote %v", res.Written)
 	}
 }
+
+// TestImportPartLongerThanFile: a .part the server cannot continue (416)
+// is discarded, and the next import fetches the file whole.
+func TestImportPartLongerThanFile(t *testing.T) {
+	h := newHost(t)
+	into := t.TempDir()
+	part := filepath.Join(into, "media", "past-lives-the-road-not-taken.mp3.part")
+	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(part, make([]byte, 20000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := h.options(into)
+	o.Feed = h.url("/hosting.xml")
+	_, ps := run(t, o)
+	if got := found(ps, "FP601"); len(got) != 2 {
+		t.Errorf("want the 416 and the 404 reported, got %v", got)
+	}
+	if _, err := os.Stat(part); err == nil {
+		t.Error("the .part the server cannot continue is kept")
+	}
+	res, _ := run(t, o)
+	if len(res.Written) != 1 || res.Written[0] != "reviews/past-lives-the-road-not-taken.md" {
+		t.Errorf("third run wrote %v", res.Written)
+	}
+}
