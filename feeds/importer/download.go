@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"strconv"
@@ -63,6 +64,12 @@ func (f *fetcher) get(ctx context.Context, raw string, h http.Header) (*http.Res
 	resp, err := c.Do(req)
 	if err != nil {
 		cancel()
+		// net/http's errors quote the whole URL, query (a private feed's
+		// token) included; the callers name the URL without it.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, hops, err
 	}
 	b := &idleBody{ReadCloser: resp.Body, idle: f.idle, cancel: cancel}
@@ -167,7 +174,7 @@ func (f *fetcher) download(ctx context.Context, root *os.Root, feed string, j jo
 	}
 	resp, hops, err := f.get(ctx, j.URL, h)
 	if len(hops) > 0 {
-		out.ps.Notef("FP449", feed, 0, j.Where, "%s redirects: %s", j.URL, strings.Join(hops, " → "))
+		out.ps.Notef("FP449", feed, 0, j.Where, "%s redirects: %s", shown(j.URL), strings.Join(hops, " → "))
 	}
 	if err != nil {
 		return out, err
@@ -236,11 +243,21 @@ func (f *fetcher) compare(out *outcome, feed string, j job, served string) {
 		return
 	}
 	if j.Length > 0 && out.Size != j.Length {
-		out.ps.Warnf("FP445", feed, 0, j.Where, "%s is %d bytes, the feed states %d: feedpub will state %d", j.URL, out.Size, j.Length, out.Size)
+		out.ps.Warnf("FP445", feed, 0, j.Where, "%s is %d bytes, the feed states %d: feedpub will state %d", shown(j.URL), out.Size, j.Length, out.Size)
 	}
 	if got := mediaType(served); got != "" && j.Type != "" && got != mediaType(j.Type) && got != "application/octet-stream" {
-		out.ps.Warnf("FP446", feed, 0, j.Where, "%s is served as %s, the feed states %s", j.URL, got, j.Type)
+		out.ps.Warnf("FP446", feed, 0, j.Where, "%s is served as %s, the feed states %s", shown(j.URL), got, j.Type)
 	}
+}
+
+// shown is a URL as messages print it: without user information or
+// query, which may hold a private feed's token.
+func shown(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		return raw
+	}
+	return safehttp.Redact(u)
 }
 
 func rangeStart(resp *http.Response) int64 {

@@ -146,16 +146,16 @@ func Run(ctx context.Context, o Options) (*Result, diag.Problems, error) {
 func (f *fetcher) feed(ctx context.Context, name string, max int64, ps *diag.Problems) (*Feed, error) {
 	data, hops, err := f.readFeed(ctx, name, max)
 	if len(hops) > 0 {
-		ps.Notef("FP449", name, 0, "", "redirects: %s → %s (subscribers keep the first URL)", name, strings.Join(hops, " → "))
+		ps.Notef("FP449", shown(name), 0, "", "redirects: %s → %s (subscribers keep the first URL)", shown(name), strings.Join(hops, " → "))
 	}
 	if err != nil {
-		ps.Errorf("FP450", name, 0, "", "%v", err)
-		return nil, fmt.Errorf("%s: %w", name, diag.BareError(err))
+		ps.Errorf("FP450", shown(name), 0, "", "%v", err)
+		return nil, fmt.Errorf("%s: %w", shown(name), diag.BareError(err))
 	}
 	feed, err := ParseFeed(name, data)
 	if err != nil {
-		ps.Errorf("FP408", name, 0, "", "%v", err)
-		return nil, fmt.Errorf("%s: %v", name, err)
+		ps.Errorf("FP408", shown(name), 0, "", "%v", err)
+		return nil, fmt.Errorf("%s: %v", shown(name), err)
 	}
 	return feed, nil
 }
@@ -421,7 +421,7 @@ func (im *run) writeAll(plans []*plan) error {
 		return nil
 	}
 	cfgPlan.settle(im.ps)
-	data, err := renderConfig(*cfgPlan.config, im.o.Feed)
+	data, err := renderConfig(*cfgPlan.config, shown(im.o.Feed))
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func episodes(f *Feed, media bool, ps *diag.Problems) []*episode {
 		ep.guid = it.GUID
 		if ep.guid == "" && hasEnc {
 			ep.guid = enc.URL
-			ps.Warnf("FP428", f.Source, it.Line, ep.where, "no guid: podcast apps key the episode by its enclosure URL, so the entry's guid: is %s", enc.URL)
+			ps.Warnf("FP428", f.Source, it.Line, ep.where, "no guid: podcast apps key the episode by its enclosure URL (%s), so that is the entry's guid:", shown(enc.URL))
 		}
 		if ep.guid == "" {
 			skip("no guid and no enclosure URL to stand in for it (FP428)")
@@ -129,7 +129,7 @@ func checkEnclosure(feed string, ep *episode, ps *diag.Problems) {
 		ep.size = n
 	}
 	if strings.HasPrefix(strings.ToLower(ep.enc.URL), "http://") {
-		ps.Warnf("FP405", feed, it.Line, ep.where+" enclosure.url", "%s is not https: some apps refuse it", ep.enc.URL)
+		ps.Warnf("FP405", feed, it.Line, ep.where+" enclosure.url", "%s is not https: some apps refuse it", shown(ep.enc.URL))
 	}
 	if ep.enc.Type == "" {
 		ps.Warnf("FP433", feed, it.Line, ep.where+" enclosure.type", "no type; feedpub will state the file's")

@@ -29,7 +29,8 @@ const (
 // Feed is a foreign feed as read: the channel and its items, in the feed's
 // order. Values are as the feed states them, trimmed; nothing is mended.
 type Feed struct {
-	Source     string `xml:"-"` // the URL or path it was read from
+	Source     string `xml:"-"` // the URL (without its query) or path it was read from
+	url        string // the URL or path as given
 	Title      string `xml:"-"`
 	Link       string `xml:"-"`
 	Image      string `xml:"-"` // itunes:image, else the RSS image's url
@@ -220,7 +221,7 @@ func ParseFeed(source string, data []byte) (*Feed, error) {
 			if f == nil {
 				return nil, fmt.Errorf("the <rss> has no <channel>")
 			}
-			f.Source = source
+			f.Source, f.url = shown(source), source
 			f.sortNamed()
 			f.lines(data)
 			f.trim()
@@ -235,7 +236,7 @@ func parseAtom(source string, dec *xml.Decoder, se xml.StartElement) (*Feed, err
 		line, _ := dec.InputPos()
 		return nil, fmt.Errorf("line %d: %v", line, err)
 	}
-	f := &Feed{Source: source, Title: strings.TrimSpace(a.Title)}
+	f := &Feed{Source: shown(source), url: source, Title: strings.TrimSpace(a.Title)}
 	for _, e := range a.Entries {
 		it := Item{Title: e.Title, GUID: e.ID, Encoded: e.Content, Desc: e.Summary}
 		it.PubDate = e.Published

@@ -41,10 +41,10 @@ func (p *plan) settle(ps *diag.Problems) bool {
 		switch {
 		case t.err == nil:
 		case t.required:
-			ps.Errorf("FP601", t.feed, p.line, t.Where, "not imported: %s: %v (the next import tries again)", t.URL, t.err)
+			ps.Errorf("FP601", t.feed, p.line, t.Where, "not imported: %s: %v (the next import tries again)", shown(t.URL), t.err)
 			ok = false
 		default:
-			ps.Warnf("FP603", t.feed, p.line, t.Where, "%s: %v: left out of %s", t.URL, t.err, t.Dest)
+			ps.Warnf("FP603", t.feed, p.line, t.Where, "%s: %v: left out of %s", shown(t.URL), t.err, t.Dest)
 			t.drop()
 		}
 	}
@@ -206,7 +206,7 @@ func (im *run) transcripts(p *plan, m *mediaOut, ep *episode, feed, stem string)
 	for _, tr := range ep.it.Transcripts {
 		ext := mediaExt(tr.URL, tr.Type, "")
 		if ext != ".vtt" && ext != ".srt" {
-			im.ps.Warnf("FP603", feed, ep.it.Line, ep.where+" podcast:transcript", "%s (%s): feedpub publishes VTT and SRT transcripts only: left out", tr.URL, tr.Type)
+			im.ps.Warnf("FP603", feed, ep.it.Line, ep.where+" podcast:transcript", "%s (%s): feedpub publishes VTT and SRT transcripts only: left out", shown(tr.URL), tr.Type)
 			continue
 		}
 		lang := strings.ToLower(strings.TrimSpace(tr.Language))
@@ -378,8 +378,8 @@ func plainText(s string) string {
 // that names no URL.
 func derivedGUID(f *Feed) string {
 	u := f.Self
-	if u == "" && strings.Contains(f.Source, "://") {
-		u = f.Source
+	if u == "" && strings.Contains(f.url, "://") {
+		u = f.url
 	}
 	if u == "" {
 		return ""

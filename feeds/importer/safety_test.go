@@ -189,3 +189,29 @@ func init() {
 		<-r.Context().Done()
 	}
 }
+
+// TestImportPrintsNoToken: a private feed's token in a query never
+// appears in a message or in feedpub.yaml (the GUID, an enclosure URL, is
+// kept whole in its entry: it is the episode's identity).
+func TestImportPrintsNoToken(t *testing.T) {
+	h := newHost(t)
+	feed := strings.ReplaceAll(string(h.feeds["/noguid.xml"]), `.mp3"`, `.mp3?token=SECRET1"`)
+	// One enclosure on a port nobody listens on: net/http's error quotes
+	// the URL it failed to reach.
+	h.feeds["/private.xml"] = []byte(strings.ReplaceAll(feed, h.plain.URL, "http://127.0.0.1:1"))
+	into := t.TempDir()
+	o := h.options(into)
+	o.Feed = h.url("/private.xml?token=SECRET2")
+	_, ps := run(t, o)
+	for _, p := range ps {
+		if strings.Contains(p.Error(), "SECRET") {
+			t.Errorf("printed: %v", p)
+		}
+	}
+	if strings.Contains(read(t, filepath.Join(into, "feedpub.yaml")), "SECRET") {
+		t.Error("feedpub.yaml holds the feed's token")
+	}
+	if len(found(ps, "FP601")) != 1 {
+		t.Fatalf("the unreachable enclosure is not reported: the test proves nothing\n%v", ps)
+	}
+}
