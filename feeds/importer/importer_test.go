@@ -196,7 +196,11 @@ func TestImportHostingAndVideo(t *testing.T) {
 		}
 	}
 
+	imported := tree(t, into)
 	vs := verify(t, into, res)
+	if after := tree(t, into); len(after) != len(imported) {
+		t.Errorf("verify wrote into the site: %d files before, %d after", len(imported), len(after))
+	}
 	wantFound(t, "differences", found(vs, "FP605", "FP606"), []string{
 		`FP606 item 3 (guid "Hosting-12000001")`, // the length stated wrong
 		`FP606 item 4 (guid "Hosting-12000000")`, // the 404: not imported
