@@ -157,6 +157,9 @@ func (f *fetcher) feed(ctx context.Context, name string, max int64, ps *diag.Pro
 		ps.Errorf("FP408", shown(name), 0, "", "%v", err)
 		return nil, fmt.Errorf("%s: %v", shown(name), err)
 	}
+	if feed.NewFeedURL != "" && feed.NewFeedURL != name {
+		ps.Notef("FP449", feed.Source, 0, "channel itunes:new-feed-url", "the feed says the show moved to %s: apps follow it there, so import that feed if it is the one in use", shown(feed.NewFeedURL))
+	}
 	return feed, nil
 }
 
