@@ -597,3 +597,16 @@ func TestImportPartLongerThanFile(t *testing.T) {
 		t.Errorf("third run wrote %v", res.Written)
 	}
 }
+
+// TestImportMovedFeed: a feed that names its successor
+// (itunes:new-feed-url) is imported, and the move is named.
+func TestImportMovedFeed(t *testing.T) {
+	h := newHost(t)
+	h.feeds["/moved.xml"] = []byte(strings.Replace(string(h.feeds["/latin1.xml"]), "<title>", "<itunes:new-feed-url>https://elsewhere.example/feed.xml</itunes:new-feed-url><title>", 1))
+	o := h.options(t.TempDir())
+	o.Feed = h.url("/moved.xml")
+	res, ps := run(t, o)
+	if got := found(ps, "FP449"); len(got) != 1 || got[0] != "FP449 channel itunes:new-feed-url" || len(res.Written) != 1 {
+		t.Errorf("notes %v, written %v", got, res.Written)
+	}
+}
