@@ -118,7 +118,8 @@ func Load(v *viper.Viper, path string) (Config, diag.Problems) {
 		return cfg, ps
 	}
 	cfg.lines, cfg.env, cfg.invalid = lines, envs, bad
-	if err := v.Unmarshal(&cfg); err != nil {
+	if err := v.Unmarshal(&cfg, viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
+		yesNo, mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(",")))); err != nil {
 		// mapstructure decodes every field it can and joins the errors.
 		ps.Add(cfg.decodeProblems(err)...)
 	}
@@ -387,8 +388,62 @@ func (c *Config) Validate() diag.Problems {
 		// Checked once here rather than on every enclosure built on it.
 		ps.Warnf("FP405", c.File, lineOf(c.lines, "site.base_url"), "site.base_url", "%q is http: Apple Podcasts and most apps want media over https", c.Site.BaseURL)
 	}
+	c.checkPlaceholders(&ps)
 	diag.CheckIgnore(&ps, c.Ignore, c.File, "ignore", func(i int) int { return lineOf(c.lines, fmt.Sprintf("ignore[%d]", i)) })
 	return ps
+}
+
+// StarterDomain is the domain of the addresses feedpub init writes, so
+// that a site published before they are replaced is refused (FP136).
+const StarterDomain = "reviews.example"
+
+// checkPlaceholders refuses init's placeholder addresses and warns of
+// other domains reserved for examples (RFC 2606, RFC 6761): no listener
+// can reach a feed or a file there.
+func (c *Config) checkPlaceholders(ps *diag.Problems) {
+	hostOf := func(key, val string) string {
+		if key == "site.email" || strings.HasSuffix(key, ".email") {
+			_, h, _ := strings.Cut(val, "@")
+			return strings.ToLower(h)
+		}
+		u, err := url.Parse(strings.ReplaceAll(val, "{slug}", "x"))
+		if err != nil {
+			return ""
+		}
+		return strings.ToLower(u.Hostname())
+	}
+	for _, k := range []struct{ key, val string }{
+		{"site.link", c.Site.Link}, {"site.base_url", c.Site.BaseURL}, {"site.email", c.Site.Email},
+		{"reviews.link", c.Reviews.Link}, {"podcast.email", c.Podcast.Email}, {"video.email", c.Video.Email},
+	} {
+		h := hostOf(k.key, k.val)
+		if h == "" || c.Invalid(k.key) {
+			continue
+		}
+		switch {
+		case h == StarterDomain || strings.HasSuffix(h, "."+StarterDomain):
+			c.Errorf(ps, "FP136", k.key, "%q is feedpub init's placeholder: set your site's own address", k.val)
+		case reservedDomain(h):
+			c.Warnf(ps, "FP137", k.key, "%q is on %s, a domain reserved for examples: no listener can reach it", k.val, h)
+		}
+	}
+}
+
+// reservedDomain says whether h is under a name reserved for examples and
+// tests, which is never served on the internet.
+func reservedDomain(h string) bool {
+	h = strings.TrimSuffix(h, ".")
+	for _, tld := range []string{"example", "test", "invalid"} {
+		if h == tld || strings.HasSuffix(h, "."+tld) {
+			return true
+		}
+	}
+	for _, d := range []string{"example.com", "example.net", "example.org"} {
+		if h == d || strings.HasSuffix(h, "."+d) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Config) checkURL(ps *diag.Problems, key, val string) {
@@ -621,6 +676,23 @@ func lineOf(lines map[string]int, key string) int {
 		key = key[:i]
 	}
 	return 0
+}
+
+// yesNo reads yes/no and on/off (any case) as booleans, as the front
+// matter's YAML decoder does, so explicit: no means the same in
+// feedpub.yaml, in an entry and in FEEDPUB_* variables.
+func yesNo(from, to reflect.Type, data any) (any, error) {
+	s, ok := data.(string)
+	if !ok || to.Kind() != reflect.Bool {
+		return data, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "yes", "y", "on":
+		return true, nil
+	case "no", "n", "off":
+		return false, nil
+	}
+	return data, nil
 }
 
 // isDuration says whether the config key holds a time.Duration.

@@ -90,7 +90,16 @@ func canonicalCategory(c Category) (Category, error) {
 	sort.Strings(names)
 	name, ok := matchFold(c.Name, names)
 	if !ok {
-		return Category{}, fmt.Errorf("%q is %w; closest: %s", c.Name, ErrUnknownCategory, closest(c.Name, names))
+		// A subcategory written alone ("Film Reviews") is meant with its
+		// parent: say its full name.
+		if c.Sub == "" {
+			for _, parent := range names {
+				if sub, ok := matchFold(c.Name, cats[parent]); ok {
+					return Category{}, fmt.Errorf("%q is a subcategory: write %q (%w)", c.Name, parent+" > "+sub, ErrUnknownCategory)
+				}
+			}
+		}
+		return Category{}, fmt.Errorf("%q is %w; closest: %s", c.Name, ErrUnknownCategory, closestCategory(c.Name, cats, names))
 	}
 	if c.Sub == "" {
 		return Category{Name: name}, nil
@@ -113,6 +122,36 @@ func matchFold(s string, list []string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// closestCategory suggests the categories nearest to s, subcategories
+// (with their parent) among them: "Film Review" is nearest "TV & Film >
+// Film Reviews", not "Fiction".
+func closestCategory(s string, cats map[string][]string, names []string) string {
+	all := append([]string(nil), names...)
+	for _, n := range names {
+		for _, sub := range cats[n] {
+			all = append(all, n+" > "+sub)
+		}
+	}
+	type cand struct {
+		name string
+		d    int
+	}
+	cs := make([]cand, 0, len(all))
+	for _, v := range all {
+		_, leaf, _ := strings.Cut(v, " > ")
+		if leaf == "" {
+			leaf = v
+		}
+		cs = append(cs, cand{v, diag.EditDistance(strings.ToLower(s), strings.ToLower(leaf))})
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	var out []string
+	for i := 0; i < len(cs) && i < 3; i++ {
+		out = append(out, fmt.Sprintf("%q", cs[i].name))
+	}
+	return strings.Join(out, ", ")
 }
 
 // closest returns up to three names from list nearest to s by edit distance,

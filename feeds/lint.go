@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -48,7 +49,17 @@ func Lint(cfg *config.Config, cat *Catalog, entries []*content.Entry, now time.T
 			continue
 		}
 		if len(s.show.Items) == 0 && !live[s.show.Key] {
-			cfg.Errorf(&ps, "FP401", s.name, "the %s feed has no episodes: Apple Podcasts refuses an empty feed (add an entry with %s:, or remove the section)", s.name, s.show.Medium)
+			var drafts []string
+			for _, ce := range entries {
+				if ce.Draft && (s.name == "podcast" && ce.Audio != nil || s.name == "video" && ce.Video != nil) {
+					drafts = append(drafts, ce.File)
+				}
+			}
+			why := fmt.Sprintf("add an entry with %s:, or remove the section", s.show.Medium)
+			if len(drafts) > 0 {
+				why = fmt.Sprintf("its episodes are drafts: %s; remove draft: true once ready (feedpub serve --drafts previews them)", strings.Join(drafts, ", "))
+			}
+			cfg.Errorf(&ps, "FP401", s.name, "the %s feed has no episodes: Apple Podcasts refuses an empty feed (%s)", s.name, why)
 		}
 		seen := map[string]string{}
 		for _, e := range s.show.Items {

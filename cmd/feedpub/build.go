@@ -67,7 +67,7 @@ func (o *buildOptions) run(ctx context.Context) error {
 		LocalTarget: true,
 		Owner:       owner(),
 		Log:         o.root.debugf,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew}, func(res *site.Result) error {
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Rehearsal: true}, func(res *site.Result) error {
 		_, err := o.outDir(cfg, res)
 		return err
 	})
@@ -150,7 +150,7 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 		rep.Warnings = append(rep.Warnings, cerr.Error())
 	}
 	if !po.DryRun && ferr == nil {
-		ts := site.TargetState{Inputs: inputs, Manifest: rep.ManifestETag, Due: site.NextDue(res, now), Files: len(res.Files)}
+		ts := site.TargetState{Inputs: inputs, Manifest: rep.ManifestETag, Due: site.NextDue(res, now), Next: site.NextScheduled(res, now), Files: len(res.Files)}
 		if !po.Prune {
 			ts.Orphans = len(rep.Plan.Orphans)
 		}

@@ -10,8 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/feedpub/feedpub/feeds/content"
 )
 
 func newInitCmd(ro *rootOptions) *cobra.Command {
@@ -41,7 +44,7 @@ func initSite(ro *rootOptions, dir string) error {
 		data []byte
 	}{
 		{"feedpub.yaml", []byte(starterConfig)},
-		{"reviews/welcome.md", []byte(starterReview)},
+		{"reviews/welcome.md", []byte(starterReview + content.PlaceholderStarter + starterReviewEnd)},
 		{"artwork/cover.jpg", art},
 	}
 	for _, f := range files {
@@ -62,8 +65,27 @@ func initSite(ro *rootOptions, dir string) error {
 		}
 		ro.infof("wrote %s", p)
 	}
-	ro.infof("next: edit %s, then run feedpub build", filepath.Join(dir, "feedpub.yaml"))
+	cfgFlag := ""
+	if filepath.Clean(dir) != "." {
+		cfgFlag = " --config " + shellQuote(filepath.Join(dir, "feedpub.yaml"))
+	}
+	ro.infof("next, from this folder:")
+	ro.infof("  feedpub serve%s                     # preview the site at http://127.0.0.1:8080/", cfgFlag)
+	ro.infof("  feedpub new EPISODE.mp3 --title \"...\"%s   # the first episode (turns the podcast feed on)", cfgFlag)
+	ro.infof("  then set your site's addresses in %s (site.link, base_url, email, reviews.link) and publish.target,", filepath.Join(dir, "feedpub.yaml"))
+	ro.infof("  replace or delete %s, and run feedpub publish%s", filepath.Join(dir, "reviews", "welcome.md"), cfgFlag)
 	return nil
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it, so a printed
+// command runs as printed.
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:@%", r))
+	}) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // starterArt draws 1400×1400 show art that passes Apple's checks, so the
@@ -147,6 +169,13 @@ tags: [welcome]
 # audio:
 #   file: media/welcome.mp3
 ---
+`
+
+// starterReviewEnd follows the placeholder sentence, which publish refuses
+// (FP225) until the review is replaced or deleted.
+const starterReviewEnd = ` Replace it with your first review, or
+delete it: publish refuses it until then.
+
 Each review is a Markdown file with front matter. Add **audio:** for the
 podcast, **video:** for the video feed, or both; feedpub reads durations,
 sizes and types from the files themselves.

@@ -14,12 +14,14 @@ import (
 	"unicode"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/newentry"
+	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media"
 	"github.com/feedpub/feedpub/media/probe"
 )
@@ -47,11 +49,16 @@ STEM.en.vtt: the language from the name, else site.language), numbers the
 episode after the highest of the current season (--season N starts or
 continues season N), and prints the new file's path. It never overwrites.
 
+The entry is a draft (draft: true) whose body is a placeholder: write the
+show notes over it and remove the draft line. new runs validate's rules on
+the site with the entry before it keeps anything, and turns the podcast or
+video feed on in feedpub.yaml when the first episode of its kind arrives.
+
 A media file with a video extension (.mp4, .m4v, .mov) is the entry's video,
 any other its audio; --video names the video explicitly. With no media,
 new writes a text-only review (--title is then required).`,
 		Example: `  feedpub new ep43.mp3 --title "Past Lives: the road not taken"
-  feedpub new ep43.mp3 ep43.mp4 --title "Heroin(e)" --draft
+  feedpub new ep43.mp3 ep43.mp4 --title "Heroin(e)"
   feedpub new --title "Aftersun" --date 2026-12-04`,
 		RunE: func(cmd *cobra.Command, args []string) error { return opts.run(cmd.Context(), args) },
 	}
@@ -59,7 +66,9 @@ new writes a text-only review (--title is then required).`,
 	f.StringVar(&opts.Title, "title", "", "the entry's title (default: from the media file's name)")
 	f.StringVar(&opts.Date, "date", "", "publication date, RFC 3339 or YYYY-MM-DD (default: now)")
 	f.StringVar(&opts.Video, "video", "", "the entry's video `FILE`")
-	f.BoolVar(&opts.Draft, "draft", false, "write draft: true, so publish leaves the entry out until you remove it")
+	// Kept for scripts that pass it: new always writes draft: true now.
+	f.BoolVar(&opts.Draft, "draft", true, "write draft: true (always)")
+	_ = f.MarkHidden("draft")
 	f.BoolVar(&opts.Move, "move", false, "move the media files into media/ instead of copying them")
 	f.IntVar(&opts.Season, "season", 0, "number the episode in season `N` (a new season starts at episode 1)")
 	return cmd
@@ -123,7 +132,9 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 	}
 
 	var ps diag.Problems
-	fm := newentry.FrontMatter{Title: title, Date: date.Format(time.RFC3339), Slug: slug, Draft: o.Draft}
+	// A draft until the editor writes the show notes over the placeholder
+	// (publish refuses a live entry that still has it: FP225).
+	fm := newentry.FrontMatter{Title: title, Date: date.Format(time.RFC3339), Slug: slug, Draft: true}
 	var jobs []copyJob
 	for _, m := range []*newMedia{audio, video} {
 		if m == nil {
@@ -143,9 +154,9 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 		return errReported
 	}
 
-	body := "Write the review here."
+	body := content.PlaceholderReview
 	if first != nil {
-		body = "Show notes: what this episode is about."
+		body = content.PlaceholderShowNotes
 	}
 	data, err := newentry.Render(fm, body)
 	if err != nil {
@@ -166,14 +177,25 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	restore, err := o.enableFeeds(cfg, audio != nil, video != nil)
+	if err != nil {
+		return err
+	}
 	done, err := o.transfer(jobs)
 	if err == nil {
 		err = writeNew(entryPath, data)
+		if err == nil {
+			done = append(done, entryPath)
+			err = o.check(ctx, cfg, entryRel, jobs)
+		}
 	}
 	if err != nil {
+		// Nothing is left half made: the copies, the entry and the config
+		// edit go; with --move the originals were not touched yet.
 		for _, f := range done {
 			_ = os.Remove(f)
 		}
+		restore()
 		return err
 	}
 	if o.Move {
@@ -192,7 +214,85 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 		shown = filepath.Join(filepath.Dir(ro.Config), filepath.FromSlash(entryRel))
 	}
 	fmt.Fprintln(ro.env.Stdout, shown)
+	fmt.Fprintf(ro.env.Stderr, "a draft: write the %s in place of the placeholder, then remove draft: true (feedpub serve --drafts previews it)\n", map[bool]string{true: "show notes", false: "review"}[first != nil])
 	return nil
+}
+
+// check runs validate's rules on the site with the new entry (a draft,
+// so the build takes drafts in) and reports the problems of the entry and
+// its files: what new writes, validate accepts.
+func (o *newOptions) check(ctx context.Context, cfg *config.Config, entryRel string, jobs []copyJob) error {
+	ours := map[string]bool{entryRel: true}
+	for _, j := range jobs {
+		if rel, err := filepath.Rel(cfg.Dir, j.dst); err == nil {
+			ours[filepath.ToSlash(rel)] = true
+		}
+	}
+	res, ps := site.Build(ctx, cfg, site.Options{ReadOnly: true, Drafts: true, Now: o.root.env.Now(), Generator: "feedpub " + version})
+	defer res.Close()
+	var mine diag.Problems
+	for _, p := range ps {
+		// The media's own warnings were reported as they were probed.
+		if ours[p.File] && (p.Severity == diag.Error || !strings.HasPrefix(p.Rule, "FP3")) {
+			mine = append(mine, p)
+		}
+	}
+	o.root.report(mine)
+	if mine.HasErrors() {
+		return errReported
+	}
+	return nil
+}
+
+// enableFeeds turns on the podcast (audio) or video feed in feedpub.yaml
+// when the first episode of its kind is written and the section is off:
+// the starter config's commented section is uncommented, or else a minimal
+// one is appended. The file is then read again; if it does not give the
+// feed, it is put back and new refuses, with the lines to add. restore puts
+// the file back as it was.
+func (o *newOptions) enableFeeds(cfg *config.Config, audio, video bool) (restore func(), err error) {
+	restore = func() {}
+	var want []string
+	if audio && !cfg.Podcast.Enabled {
+		want = append(want, "podcast")
+	}
+	if video && !cfg.Video.Enabled {
+		want = append(want, "video")
+	}
+	if len(want) == 0 {
+		return restore, nil
+	}
+	file := filepath.Join(cfg.Dir, filepath.Base(cfg.File))
+	orig, err := sitefs.ReadFile(cfg.Dir, file, sitefs.MaxConfig)
+	if err != nil {
+		return restore, err
+	}
+	text := string(orig)
+	var added []string
+	for _, sec := range want {
+		var lines string
+		text, lines = newentry.EnableSection(text, sec, "TV & Film > Film Reviews")
+		added = append(added, lines)
+	}
+	refuse := fmt.Errorf("%s has no %s section, so the entry would be in no feed; add:\n%s", relTo(cfg.Dir, cfg.File), strings.Join(want, " or "), strings.Join(added, ""))
+	info, err := os.Stat(file)
+	if err != nil {
+		return restore, err
+	}
+	if err := os.WriteFile(file, []byte(text), info.Mode().Perm()); err != nil {
+		return restore, refuse
+	}
+	restore = func() { _ = os.WriteFile(file, orig, info.Mode().Perm()) }
+	next, ps := config.Load(viper.New(), cfg.File)
+	if (diag.Policy{Rehearsal: true}).Apply(ps).HasErrors() || (audio && !next.Podcast.Enabled) || (video && !next.Video.Enabled) {
+		restore()
+		return func() {}, refuse
+	}
+	*cfg = next
+	for _, sec := range want {
+		fmt.Fprintf(o.root.env.Stderr, "%s: turned the %s feed on (%s); check its settings\n", relTo(cfg.Dir, cfg.File), sec, map[string]string{"podcast": cfg.Podcast.Path, "video": cfg.Video.Path}[sec])
+	}
+	return restore, nil
 }
 
 // name gives the new entry its title and slug: --title, else the media

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/feedcheck"
 )
 
@@ -37,6 +38,22 @@ func makeEpisode(t *testing.T, dir, stem string) string {
 	writeFile(t, filepath.Join(dir, stem+".chapters.json"), `{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Intro"}, {"startTime": 3, "title": "Verdict"}]}`)
 	writeFile(t, filepath.Join(dir, stem+".en.vtt"), "WEBVTT\n\n00:00.000 --> 00:02.000\nWelcome back.\n")
 	return mp3
+}
+
+// ready does what the editor does with an entry new wrote: the show notes
+// in place of the placeholder, and the draft line out.
+func ready(t *testing.T, entry string) {
+	t.Helper()
+	data, err := os.ReadFile(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(data), "draft: true\n", "", 1)
+	s = strings.Replace(s, content.PlaceholderShowNotes, "What we made of it.", 1)
+	if s == string(data) {
+		t.Fatalf("%s: no draft line or placeholder to replace", entry)
+	}
+	writeFile(t, entry, s)
 }
 
 // item returns the podcast feed's item with the title, as text.
@@ -83,6 +100,13 @@ func TestNewThenPublish(t *testing.T) {
 		t.Errorf("without --move the original is gone: %v", err)
 	}
 
+	// new wrote drafts with placeholder show notes: until the editor
+	// writes them, publish leaves the entries out.
+	if r := feedpub(t, "validate", "--config", cfg); !strings.Contains(r.stdout+r.stderr, "ok:") {
+		t.Errorf("validate with two drafts: exit %d\n%s", r.code, r.stderr)
+	}
+	ready(t, filepath.Join(dir, "reviews", "amelie-a-la-folie.md"))
+	ready(t, filepath.Join(dir, "reviews", "past-lives-again.md"))
 	mustRun(t, "validate", "--config", cfg)
 	mustRun(t, "publish", "--config", cfg)
 	feed, err := os.ReadFile(filepath.Join(dir, "public", "podcast.xml"))
@@ -130,6 +154,7 @@ func TestNewVideo(t *testing.T) {
 			t.Errorf("entry lacks %q:\n%s", want, entry)
 		}
 	}
+	ready(t, strings.TrimSpace(r.stdout))
 	mustRun(t, "validate", "--config", cfg)
 	mustRun(t, "publish", "--config", cfg)
 	feed, _ := os.ReadFile(filepath.Join(dir, "public", "video.xml"))

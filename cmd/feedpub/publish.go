@@ -13,6 +13,7 @@ import (
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/site"
+	"github.com/feedpub/feedpub/media/live"
 	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store/target"
 )
@@ -27,6 +28,7 @@ type publishOptions struct {
 	NoCache   bool
 	AcceptNew bool
 	NoNotify  bool
+	NoVerify  bool
 }
 
 func newPublishCmd(ro *rootOptions) *cobra.Command {
@@ -37,7 +39,10 @@ func newPublishCmd(ro *rootOptions) *cobra.Command {
 		Long: `publish builds and validates the site, then uploads to publish.target only what
 changed since the last publish: media, artwork, chapters and transcripts
 first, then (once every object they reference is in place) the feeds, then
-the manifest. Nothing is uploaded when any error is found.
+the manifest. Nothing is uploaded when any error is found. Then, as a
+listener would, it fetches the feeds and asks for the new enclosures at
+their public URLs: a feed nobody can fetch fails the publish (--no-verify
+skips this).
 
 Entries keep the GUIDs and Atom ids they were first published with, whatever
 happens to their file name, slug, title or date; the manifest on the target
@@ -53,6 +58,7 @@ records them.`,
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file, parse every entry and check every feed item again: feedpub's caches are neither read nor written")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was published with")
 	addOutputFlags(cmd, ro)
+	cmd.Flags().BoolVar(&opts.NoVerify, "no-verify", false, "do not fetch the published feeds and new enclosures as a listener would")
 	cmd.Flags().BoolVar(&opts.NoNotify, "no-notify", false, "tell no CDN, hub, index or webhook about the changed feeds (publish.notify, publish.cdn)")
 	return cmd
 }
@@ -141,6 +147,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	})
 	finish()
 	defer res.Close()
+	out.NextScheduled = nextScheduled(res, site.LoadState(cfg), st.String(), ro.env.Now())
 	ps = append(cps, ps...)
 	if rep != nil && (!ro.Verbose || o.JSON) { // --verbose logged them already
 		for _, w := range rep.Warnings {
@@ -158,13 +165,34 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	if o.DryRun {
 		o.printPlan(rep, prune)
 		o.afterPublish(ctx, cfg, res, rep)
+		o.printScheduled(out)
 		return nil
 	}
+	// The CDN is cleared (and apps told) before the live check, which
+	// would otherwise find the cache's old feed.
+	o.afterPublish(ctx, cfg, res, rep)
+	if err := o.checkLive(ctx, cfg, st.String(), res, rep, out); err != nil {
+		o.printScheduled(out)
+		return err
+	}
+	o.printPublished(cfg, st.String(), rep, out, prune)
+	return nil
+}
+
+// printPublished is the summary of a publish that listeners can fetch (or
+// that nothing serves yet): the counts, the feeds' URLs and what goes out
+// next.
+func (o *publishOptions) printPublished(cfg *config.Config, st string, rep *publish.Report, out *summary, prune bool) {
+	ro := o.root
 	if rep.Unchanged {
 		ro.infof("published to %s: nothing changed since the last publish (%s, 0 files copied)", st, plural(rep.Skipped, "file"))
 	} else {
-		ro.infof("published to %s: %s copied (%s), %s unchanged, %s deleted",
-			st, plural(rep.Uploaded, "file"), publish.HumanBytes(rep.UploadedBytes), plural(rep.Skipped, "file"), plural(rep.Deleted, "file"))
+		updated := ""
+		if rep.Updated > 0 {
+			updated = ", " + plural(rep.Updated, "file") + " updated in place (settings only)"
+		}
+		ro.infof("published to %s: %s copied (%s)%s, %s unchanged, %s deleted",
+			st, plural(rep.Uploaded, "file"), publish.HumanBytes(rep.UploadedBytes), updated, plural(rep.Skipped, "file"), plural(rep.Deleted, "file"))
 	}
 	if n := len(rep.Plan.Orphans); n > 0 && !prune {
 		ro.infof("%s published earlier no longer produced; publish --prune removes them", plural(n, "file"))
@@ -172,8 +200,17 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	for _, f := range out.Feeds {
 		ro.infof("  %-8s %s", f.Name, f.URL)
 	}
-	o.afterPublish(ctx, cfg, res, rep)
-	return nil
+	if out.LiveCheck == liveNotServed {
+		ro.infof("%s", notServedLine(cfg))
+	}
+	o.printScheduled(out)
+}
+
+// printScheduled ends the summary with the entry that goes out next.
+func (o *publishOptions) printScheduled(out *summary) {
+	if out.NextScheduled != nil {
+		o.root.infof("%s", scheduledLine(out.NextScheduled, o.root.env.Now()))
+	}
 }
 
 func (o *publishOptions) printPlan(rep *publish.Report, prune bool) {
@@ -185,6 +222,9 @@ func (o *publishOptions) printPlan(rep *publish.Report, prune bool) {
 			d = ": " + a.Detail
 		}
 		ro.infof("upload  %-40s %s%s, %s", a.File.Key, a.Reason, d, publish.HumanBytes(a.File.Size))
+	}
+	for _, a := range p.Updates {
+		ro.infof("update  %-40s %s: %s (in place, no upload)", a.File.Key, a.Reason, a.Detail)
 	}
 	if ro.Verbose {
 		for _, a := range p.Unchanged {
@@ -198,8 +238,17 @@ func (o *publishOptions) printPlan(rep *publish.Report, prune bool) {
 		}
 		ro.infof("%s %-40s orphaned", verb, a.File.Key)
 	}
-	ro.infof("dry run: would upload %s (%s), skip %s unchanged", plural(len(p.Uploads), "file"),
-		publish.HumanBytes(publish.Bytes(p.Uploads)), plural(len(p.Unchanged), "file"))
+	// The summary counts every line listed above it.
+	orphans := fmt.Sprintf("keep %s orphaned (--prune deletes them)", plural(len(p.Orphans), "file"))
+	if prune {
+		orphans = fmt.Sprintf("delete %s (%s)", plural(len(p.Orphans), "file"), publish.HumanBytes(publish.Bytes(p.Orphans)))
+	}
+	updates := ""
+	if len(p.Updates) > 0 {
+		updates = ", update the settings of " + plural(len(p.Updates), "file") + " in place"
+	}
+	ro.infof("dry run: would upload %s (%s)%s, skip %s unchanged, %s", plural(len(p.Uploads), "file"),
+		publish.HumanBytes(publish.Bytes(p.Uploads)), updates, plural(len(p.Unchanged), "file"), orphans)
 }
 
 // summary is publish's --json document.
@@ -213,12 +262,20 @@ type summary struct {
 	Objects       []action      `json:"objects"`
 	Uploaded      int           `json:"uploaded"`
 	UploadedBytes int64         `json:"uploaded_bytes"`
+	Updated       int           `json:"updated"`
 	Skipped       int           `json:"skipped"`
 	SkippedBytes  int64         `json:"skipped_bytes"`
 	Deleted       int           `json:"deleted"`
 	Orphaned      int           `json:"orphaned"`
 	Requests      int64         `json:"requests"`
 	Seconds       float64       `json:"seconds"`
+	// LiveCheck says whether what listeners get was checked: passed,
+	// failed, skipped (--no-verify), not_served (a folder nothing serves
+	// at base_url) or none (nothing published); Live has each check.
+	LiveCheck string       `json:"live_check"`
+	Live      []live.Check `json:"live"`
+	// NextScheduled is the entry that goes out next, null when none.
+	NextScheduled *site.Scheduled `json:"next_scheduled"`
 }
 
 // targetJSON is publish.target for machines: the URL as configured and
@@ -236,7 +293,7 @@ type feedURL struct {
 
 type action struct {
 	Key    string `json:"key"`
-	Action string `json:"action"` // upload, skip, delete or keep
+	Action string `json:"action"` // upload, update, skip, delete or keep
 	Reason string `json:"reason"` // new, changed, unchanged, orphaned
 	Detail string `json:"detail,omitempty"`
 	Size   int64  `json:"size"`
@@ -246,7 +303,7 @@ func (s *summary) fill(rep *publish.Report, dryRun, prune bool) {
 	if rep == nil {
 		return
 	}
-	s.Uploaded, s.UploadedBytes = rep.Uploaded, rep.UploadedBytes
+	s.Uploaded, s.UploadedBytes, s.Updated = rep.Uploaded, rep.UploadedBytes, rep.Updated
 	s.Skipped, s.SkippedBytes = rep.Skipped, rep.SkippedBytes
 	s.Deleted, s.Requests, s.Seconds = rep.Deleted, rep.Requests, rep.Elapsed.Seconds()
 	p := rep.Plan
@@ -254,8 +311,14 @@ func (s *summary) fill(rep *publish.Report, dryRun, prune bool) {
 		return
 	}
 	s.Orphaned = len(p.Orphans)
+	if dryRun && prune {
+		s.Deleted = len(p.Orphans) // what the dry run would delete, as it lists
+	}
 	for _, a := range p.Uploads {
 		s.Objects = append(s.Objects, action{a.File.Key, "upload", string(a.Reason), a.Detail, a.File.Size})
+	}
+	for _, a := range p.Updates {
+		s.Objects = append(s.Objects, action{a.File.Key, "update", string(a.Reason), a.Detail, a.File.Size})
 	}
 	for _, a := range p.Unchanged {
 		s.Objects = append(s.Objects, action{a.File.Key, "skip", string(a.Reason), "", a.File.Size})
@@ -275,6 +338,12 @@ func (o *publishOptions) printJSON(s *summary) {
 	}
 	if s.Objects == nil {
 		s.Objects = []action{}
+	}
+	if s.Live == nil {
+		s.Live = []live.Check{}
+	}
+	if s.LiveCheck == "" {
+		s.LiveCheck = liveNone
 	}
 	enc := json.NewEncoder(o.root.env.Stdout)
 	enc.SetIndent("", "  ")

@@ -164,10 +164,13 @@ func (o *rootOptions) loadConfigAll() (*config.Config, diag.Problems, error) {
 	return &cfg, ps, nil
 }
 
-// loadConfig reads the config with one viper instance for this run.
+// loadConfig reads the config with one viper instance for this run, for
+// a command that sends nothing to listeners (build, serve, new): init's
+// placeholders are warnings there (diag.PublishOnly).
 func (o *rootOptions) loadConfig() (*config.Config, error) {
 	v := viper.New()
 	cfg, ps := config.Load(v, o.Config)
+	ps = diag.Policy{Ignore: cfg.Ignore, Rehearsal: true}.Apply(ps)
 	o.report(ps)
 	if ps.HasErrors() {
 		return nil, errReported

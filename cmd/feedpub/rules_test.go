@@ -349,7 +349,7 @@ func TestIgnoreAndStrict(t *testing.T) {
 		t.Errorf("ignored FP313 printed: %s", r.stderr)
 	}
 	raw, _ := os.ReadFile(cfg)
-	writeFile(t, cfg, strings.Replace(string(raw), "ignore: [FP313, FP314]", "ignore: [FP313, FP203]", 1))
+	writeFile(t, cfg, strings.Replace(string(raw), "ignore: [FP313, FP314, FP137]", "ignore: [FP313, FP137, FP203]", 1))
 	r = mustRun(t, "validate", "--config", cfg)
 	if !strings.Contains(r.stderr, "FP203 (a number out of range") || !strings.Contains(r.stderr, "cannot be ignored: fix the cause [FP127]") || !strings.Contains(r.stderr, "[FP314]") {
 		t.Errorf("ignoring an error: %s", r.stderr)

@@ -11,12 +11,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/preview"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
@@ -59,30 +61,49 @@ name the machine's LAN address.`,
 }
 
 func (o *serveOptions) run(ctx context.Context) error {
-	cfg, err := o.root.loadConfig()
-	if err != nil {
-		return err
+	// Its warnings are the first build's to print (once, below).
+	cfg, ps := config.Load(viper.New(), o.root.Config)
+	if ps = (diag.Policy{Ignore: cfg.Ignore, Rehearsal: true}).Apply(ps); ps.HasErrors() || !cfg.Parsed() {
+		o.root.report(ps)
+		return errReported
 	}
 	ln, err := net.Listen("tcp", o.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.EACCES) {
+		// Not a usage error: the flag is right, the port is taken.
+		return fmt.Errorf("--addr %s: %w: choose another port, such as --addr 127.0.0.1:8081", o.Addr, err)
+	}
 	if err != nil {
 		return usageError{fmt.Errorf("--addr %s: %w", o.Addr, err)}
 	}
 	defer ln.Close()
 	url := serveURL(ln.Addr().(*net.TCPAddr), lanIP)
 	srv := preview.NewServer(func(ctx context.Context) preview.Build { return o.build(ctx, url) })
+	// A warning is printed once a session, not at every rebuild; errors
+	// each time, as long as they last.
+	said := map[string]bool{}
+	report := func(ps diag.Problems) {
+		var fresh diag.Problems
+		for _, p := range ps {
+			if p.Severity == diag.Error || !said[p.Error()] {
+				fresh = append(fresh, p)
+				said[p.Error()] = true
+			}
+		}
+		o.root.report(fresh)
+	}
 	srv.Logf = func(format string, args ...any) {
 		fmt.Fprintf(o.root.env.Stderr, "warning: "+format+"\n", args...)
 	}
-	o.root.report(srv.Rebuild(ctx))
+	report(srv.Rebuild(ctx))
 
-	w, err := preview.NewWatcher(watchDirs(cfg), skipper(cfg, ownFiles(o.root.env.Stdout, o.root.env.Stderr)))
+	w, err := preview.NewWatcher(watchDirs(&cfg), skipper(&cfg, ownFiles(o.root.env.Stdout, o.root.env.Stderr)))
 	if err != nil {
 		return err
 	}
 	rebuild := func() {
 		start := time.Now()
 		ps := srv.Rebuild(ctx)
-		o.root.report(ps)
+		report(ps)
 		if !ps.HasErrors() {
 			o.root.infof("rebuilt in %v", time.Since(start).Round(time.Millisecond))
 		}
@@ -121,12 +142,13 @@ func (o *serveOptions) run(ctx context.Context) error {
 // site with every URL pointing at the server.
 func (o *serveOptions) build(ctx context.Context, url string) preview.Build {
 	cfg, ps := config.Load(viper.New(), o.root.Config)
+	ps = diag.Policy{Ignore: cfg.Ignore, Rehearsal: true}.Apply(ps)
 	if ps.HasErrors() {
 		return preview.Build{Page: preview.Page{Problems: ps}}
 	}
 	cfg.Site.BaseURL = url
 	now := o.root.env.Now()
-	res, bps := site.Build(ctx, &cfg, site.Options{Now: now, Generator: "feedpub " + version, Drafts: o.Drafts, Future: o.Future})
+	res, bps := site.Build(ctx, &cfg, site.Options{Now: now, Generator: "feedpub " + version, Drafts: o.Drafts, Future: o.Future, Rehearsal: true})
 	ps.Add(bps...)
 	// The preview serves the feeds from memory: the build's files are
 	// removed before the next one.

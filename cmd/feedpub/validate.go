@@ -38,7 +38,10 @@ func runValidate(ctx context.Context, ro *rootOptions) error {
 	if ro.Format == "json" {
 		printDoc = ro.jsonReport()
 	}
-	summary, err := validateSite(ctx, ro)
+	summary, next, err := validateSite(ctx, ro)
+	if next != nil && printDoc != nil {
+		summary += "; " + scheduledLine(next, ro.env.Now())
+	}
 	if printDoc != nil {
 		printDoc(err == nil, summary)
 		if err != nil {
@@ -50,15 +53,19 @@ func runValidate(ctx context.Context, ro *rootOptions) error {
 		return err
 	}
 	ro.infof("%s", summary)
+	if next != nil {
+		ro.infof("%s", scheduledLine(next, ro.env.Now()))
+	}
 	return nil
 }
 
 // validateSite checks everything and reports the problems; it returns the
-// summary line, and errReported when any problem is an error.
-func validateSite(ctx context.Context, ro *rootOptions) (string, error) {
+// summary line and the entry scheduled next, and errReported when any
+// problem is an error.
+func validateSite(ctx context.Context, ro *rootOptions) (string, *site.Scheduled, error) {
 	cfg, cps, err := ro.loadConfigAll()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	res, ps := site.Build(ctx, cfg, site.Options{ReadOnly: true, Strict: ro.Strict, Now: ro.env.Now(), Generator: "feedpub " + version})
 	defer res.Close()
@@ -71,7 +78,7 @@ func validateSite(ctx context.Context, ro *rootOptions) (string, error) {
 		ro.debugf("left out %s: %s", s.File, s.Reason)
 	}
 	if ps.HasErrors() {
-		return "", errReported
+		return "", nil, errReported
 	}
 	c := res.Catalog
 	// The podcast feeds' size matters: apps fetch all of it on every
@@ -110,5 +117,5 @@ func validateSite(ctx context.Context, ro *rootOptions) (string, error) {
 	if len(sched) > 0 {
 		summary += fmt.Sprintf("; %d scheduled: %s", len(sched), strings.Join(sched, ", "))
 	}
-	return summary, nil
+	return summary, site.NextScheduled(res, ro.env.Now()), nil
 }

@@ -24,7 +24,15 @@ type Policy struct {
 	Ignore []string            // rule IDs ignored everywhere
 	ByFile map[string][]string // file → rule IDs ignored in it
 	Strict bool
+	// Rehearsal (build, serve: nothing goes to listeners) makes the errors
+	// of PublishOnly rules warnings.
+	Rehearsal bool
 }
+
+// PublishOnly are the rules that stop what reaches listeners but not a
+// rehearsal of it: init's placeholder addresses and placeholder text, which
+// a starter site is built and previewed with before they are replaced.
+var PublishOnly = []string{"FP136", "FP225"}
 
 // Apply drops the repeats and the ignored warnings and notices of ps (an
 // error is never dropped: the ignore lists are checked for errors, see
@@ -34,6 +42,10 @@ func (p Policy) Apply(ps Problems) Problems {
 	for _, x := range ps.Unique() {
 		if x.Severity != Error && (has(p.Ignore, x.Rule) || has(p.ByFile[x.File], x.Rule)) {
 			continue
+		}
+		if p.Rehearsal && x.Severity == Error && has(PublishOnly, x.Rule) {
+			x.Severity = Warning
+			x.Msg += " (publish refuses it)"
 		}
 		if p.Strict && x.Severity == Warning {
 			x.Severity = Error

@@ -56,6 +56,9 @@ var rules = []Rule{
 	{"FP133", Notice, "checks were skipped because a value they need is invalid", "fix the value named; the skipped checks run again"},
 	{"FP134", Error, "the preview page cannot be rendered", "report a bug with the message"},
 	{"FP135", Error, "publish.target is not a place feedpub can publish to", "write a folder of its own (such as public), file:///path or s3://bucket/prefix"},
+	{"FP136", Error, "a config value is still feedpub init's placeholder", "set your site's real address (site.link, site.base_url, site.email, reviews.link)"},
+	{"FP137", Warning, "a URL or address is on a domain reserved for examples", "use a domain listeners can reach; .example, .test, .invalid and example.com are never served"},
+	{"FP141", Error, "after a publish, a listener cannot fetch a feed or a new enclosure", "follow the message: make the objects public (publish.acl or a bucket policy), point site.base_url at the target, or clear the cache (publish.cdn)"},
 
 	// Content: reviews/*.md.
 	{"FP201", Error, "unknown front matter field", "fix the spelling (the message names the closest field)"},
@@ -82,6 +85,7 @@ var rules = []Rule{
 	{"FP222", Notice, "a guid: change was accepted", "nothing: subscribers will see the entry as new"},
 	{"FP223", Notice, "an entry continues a renamed published one", "nothing: its GUIDs are kept"},
 	{"FP224", Notice, "a published entry is no longer in the site", "nothing, if it was removed on purpose"},
+	{"FP225", Error, "an entry still has placeholder text that feedpub wrote (init's starter review, new's show notes)", "replace it with the review or the show notes, delete the entry, or mark it draft: true"},
 
 	// Media: the files entries and the config reference.
 	{"FP301", Error, "a referenced file is missing or unreadable", "fix the path (the message names the closest file) or add the file"},

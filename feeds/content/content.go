@@ -412,7 +412,31 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 	if len(src) == 0 && e.Audio == nil && e.Video == nil {
 		ps.Errorf("FP211", file, fmLine, "", "nothing to publish: the entry has no review text, no audio and no video")
 	}
+	if ph := placeholderIn(src); ph != "" && !e.Draft {
+		// The body starts after the closing ---.
+		at := fmLine + bytes.Count(fmText, []byte("\n")) + 1 + bytes.Count(body[:bytes.Index(body, []byte(ph))], []byte("\n"))
+		ps.Errorf("FP225", file, at, "body", "still has the placeholder %q that feedpub wrote: replace it with the review or the show notes (or mark the entry draft: true)", ph)
+	}
 	return e, ps
+}
+
+// Placeholder texts feedpub writes into the entries it makes (init's
+// starter review, new's show notes): an entry that still has one is not
+// ready to go out.
+const (
+	PlaceholderReview    = "Write the review here."
+	PlaceholderShowNotes = "Show notes: what this episode is about."
+	PlaceholderStarter   = "This is feedpub init's starter review."
+)
+
+// placeholderIn returns the placeholder body holds, or "".
+func placeholderIn(body []byte) string {
+	for _, p := range []string{PlaceholderReview, PlaceholderShowNotes, PlaceholderStarter} {
+		if bytes.Contains(body, []byte(p)) {
+			return p
+		}
+	}
+	return ""
 }
 
 // MaxEpisodeNumber bounds season and episode numbers: podcast apps store

@@ -209,3 +209,36 @@ func Render(fm FrontMatter, body string) ([]byte, error) {
 	b.WriteString("\n")
 	return b.Bytes(), nil
 }
+
+// EnableSection turns on the feed section sec ("podcast" or "video") in
+// the text of a feedpub.yaml that lacks it: a commented section as init
+// writes it ("# podcast:" and its "#   key: value" lines) is uncommented;
+// else a minimal one, with category, is appended. It returns the new text
+// and the lines that make the section.
+func EnableSection(text, sec, category string) (string, string) {
+	lines := strings.SplitAfter(text, "\n")
+	for i, l := range lines {
+		if strings.TrimRight(l, " \t\r\n") != "# "+sec+":" {
+			continue
+		}
+		end := i + 1
+		for end < len(lines) && strings.HasPrefix(lines[end], "#   ") {
+			end++
+		}
+		if end == i+1 {
+			break
+		}
+		var block strings.Builder
+		for j := i; j < end; j++ {
+			block.WriteString(strings.TrimPrefix(lines[j], "# "))
+			lines[j] = ""
+		}
+		lines[i] = block.String()
+		return strings.Join(lines, ""), block.String()
+	}
+	block := fmt.Sprintf("%s:\n  path: %s.xml\n  categories: [%q]\n", sec, sec, category)
+	if !strings.HasSuffix(text, "\n") && text != "" {
+		text += "\n"
+	}
+	return text + "\n" + block, block
+}

@@ -144,7 +144,7 @@ func fromFile(check func(io.Reader) []error) func(publish.File) []error {
 // problems hold no errors.
 func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.Problems) {
 	res, ps := build(ctx, cfg, opt)
-	pol := diag.Policy{Ignore: cfg.Ignore, ByFile: map[string][]string{}, Strict: opt.Strict}
+	pol := diag.Policy{Ignore: cfg.Ignore, ByFile: map[string][]string{}, Strict: opt.Strict, Rehearsal: opt.Rehearsal}
 	for _, e := range res.Entries {
 		pol.ByFile[e.File] = e.Ignore
 	}

@@ -63,6 +63,9 @@ type Options struct {
 	// Strict makes every warning an error (--strict), so a warning stops
 	// a publish as an error does.
 	Strict bool
+	// Rehearsal (build, serve) reports init's placeholders as warnings,
+	// which publish and validate refuse (diag.PublishOnly).
+	Rehearsal bool
 }
 
 // Result is a built site.
@@ -172,7 +175,8 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 			ps.Warnf("FP131", filepath.Join(StateDir, itemCacheFile), 0, "", "cannot save the cache of checked items: %v", err)
 		}
 	}
-	if ps.HasErrors() {
+	// A rehearsal goes on past what only publish refuses.
+	if (diag.Policy{Rehearsal: opt.Rehearsal}).Apply(ps).HasErrors() {
 		// Render errors, and warnings about the channel, follow from those
 		// reported; the items' warnings are the entries' own.
 		for _, w := range rps.Warnings() {

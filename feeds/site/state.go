@@ -14,6 +14,7 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/sitefs"
+	"github.com/feedpub/feedpub/feeds/content"
 )
 
 // stateFile keeps, per target, what the last complete publish was made
@@ -38,6 +39,9 @@ type TargetState struct {
 	// Due is when the earliest scheduled entry becomes due (RFC 3339): from
 	// then on the same inputs make different feeds.
 	Due string `json:"due,omitempty"`
+	// Next is that entry, so that a publish with nothing to do still says
+	// what goes out next.
+	Next *Scheduled `json:"next,omitempty"`
 	// Files is the size of the published tree; Orphans how many objects
 	// it left for --prune.
 	Files   int `json:"files"`
@@ -139,14 +143,37 @@ func Fingerprint(cfg *config.Config, version string, environ []string, skip ...s
 // NextDue returns when the earliest scheduled entry of res becomes due,
 // as TargetState.Due keeps it ("" when none is scheduled).
 func NextDue(res *Result, now time.Time) string {
-	var due time.Time
+	if n := NextScheduled(res, now); n != nil {
+		return n.Date
+	}
+	return ""
+}
+
+// Scheduled is the entry that goes out next: left out of every feed until
+// its date, and only then by a publish run after it.
+type Scheduled struct {
+	File  string `json:"file"`
+	Title string `json:"title"`
+	Date  string `json:"date"` // RFC 3339, UTC
+}
+
+// NextScheduled returns the earliest entry of res dated after now that is
+// not a draft (of two at one time, the first by file), or nil.
+func NextScheduled(res *Result, now time.Time) *Scheduled {
+	if res == nil {
+		return nil
+	}
+	var next *content.Entry
 	for _, e := range res.Entries {
-		if !e.Draft && e.Date.After(now) && (due.IsZero() || e.Date.Before(due)) {
-			due = e.Date
+		if e.Draft || !e.Date.After(now) {
+			continue
+		}
+		if next == nil || e.Date.Before(next.Date) || (e.Date.Equal(next.Date) && e.File < next.File) {
+			next = e
 		}
 	}
-	if due.IsZero() {
-		return ""
+	if next == nil {
+		return nil
 	}
-	return due.UTC().Format(time.RFC3339)
+	return &Scheduled{File: next.File, Title: next.Title, Date: next.Date.UTC().Format(time.RFC3339)}
 }

@@ -66,12 +66,14 @@ type Report struct {
 	Manifest      *Manifest // as read before publishing
 	Uploaded      int
 	UploadedBytes int64
-	Skipped       int
-	SkippedBytes  int64
-	Deleted       int
-	Requests      int64
-	Elapsed       time.Duration
-	Warnings      []string
+	// Updated counts the objects whose settings were changed in place.
+	Updated      int
+	Skipped      int
+	SkippedBytes int64
+	Deleted      int
+	Requests     int64
+	Elapsed      time.Duration
+	Warnings     []string
 	// ManifestETag is the ETag of the manifest the publish left on the
 	// target (after Apply), for PeekManifest to compare with later.
 	ManifestETag string
@@ -241,7 +243,7 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 		ctx = lctx
 	}
 	logf := opt.Log
-	plan, err := MakePlan(ctx, st, files, m, s.remote)
+	plan, err := MakePlan(ctx, st, files, m, s.remote, opt.ACL)
 	if err != nil {
 		return rep, err
 	}
@@ -275,7 +277,7 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 		next.Identity = *id
 	}
 	record := func(f File) {
-		next.Objects[f.Key] = Recorded{Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, CacheControl: f.CacheControl}
+		next.Objects[f.Key] = Recorded{Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, CacheControl: f.CacheControl, ACL: opt.ACL}
 	}
 	for _, a := range plan.Unchanged {
 		record(a.File)
@@ -299,6 +301,9 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 	}
 	if err := upload(media); err != nil {
 		return rep, fmt.Errorf("media upload stopped, the live feeds were not touched: %w", err)
+	}
+	if err := s.setMeta(ctx, plan.Updates, record); err != nil {
+		return rep, err
 	}
 	if len(feedFiles) > 0 {
 		if err := verify(ctx, st, files, next); err != nil {
@@ -343,6 +348,30 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 	}
 	rep.ManifestETag = etag
 	return rep, nil
+}
+
+// setMeta gives published objects whose bytes are unchanged the settings
+// they are now published with, in place (store.SetMeta: on S3 a copy of
+// the object onto itself), and records each one done.
+func (s *Session) setMeta(ctx context.Context, as []Action, record func(File)) error {
+	var mu sync.Mutex
+	err := forEach(ctx, len(as), s.opt.Concurrency, func(ctx context.Context, i int) error {
+		f := as[i].File
+		o := store.PutOptions{ContentType: f.ContentType, CacheControl: f.CacheControl, SHA256: f.SHA256, ACL: s.opt.ACL}
+		if err := s.st.SetMeta(ctx, f.Key, o); err != nil {
+			return fmt.Errorf("change the settings of %s: %w", f.Key, err)
+		}
+		mu.Lock()
+		s.rep.Updated++
+		record(f)
+		mu.Unlock()
+		s.opt.Log("updated %s in place (%s)", f.Key, as[i].Detail)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("settings update stopped, the live feeds were not touched: %w", err)
+	}
+	return nil
 }
 
 // ours reports whether the object at key is still the one feedpub wrote
@@ -573,6 +602,10 @@ func (c *counting) Put(ctx context.Context, key string, r io.Reader, o store.Put
 func (c *counting) Delete(ctx context.Context, key string) error {
 	c.n.Add(1)
 	return c.Store.Delete(ctx, key)
+}
+func (c *counting) SetMeta(ctx context.Context, key string, o store.PutOptions) error {
+	c.n.Add(1)
+	return c.Store.SetMeta(ctx, key, o)
 }
 func (c *counting) DeleteIf(ctx context.Context, key, etag string) error {
 	c.n.Add(1)

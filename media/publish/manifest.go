@@ -59,6 +59,9 @@ type Recorded struct {
 	SHA256       string `json:"sha256"`
 	ContentType  string `json:"content_type"`
 	CacheControl string `json:"cache_control"`
+	// ACL is the canned ACL it was written with ("" for none); manifests
+	// older than this field read as "".
+	ACL string `json:"acl,omitempty"`
 }
 
 // NewManifest returns an empty manifest.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/feedpub/feedpub/media/store"
 )
@@ -28,7 +29,12 @@ type Action struct {
 
 // Plan is what a publish will do.
 type Plan struct {
-	Uploads   []Action // media first, then feeds; each group by key
+	Uploads []Action // media first, then feeds; each group by key
+	// Updates are published objects whose bytes are unchanged but whose
+	// settings (content type, cache control, ACL) are not what the site
+	// now asks for: changed in place (store.SetMeta), never uploaded
+	// again. By key.
+	Updates   []Action
 	Unchanged []Action
 	Orphans   []Action // candidates for --prune, by key
 	// Listed is true when the plan had to list the target because it has no
@@ -36,11 +42,12 @@ type Plan struct {
 	Listed bool
 }
 
-// MakePlan compares the built files with the manifest. Without a manifest
+// MakePlan compares the built files with the manifest; acl is the canned
+// ACL every object is published with. Without a manifest
 // (the first publish into a used bucket) the caller passes the target's
 // listing (remote, nil otherwise) and the plan compares sizes and the SHA-256 kept in object metadata; objects it finds
 // but did not write are never orphans.
-func MakePlan(ctx context.Context, st store.Store, files []File, m *Manifest, remote map[string]store.Object) (*Plan, error) {
+func MakePlan(ctx context.Context, st store.Store, files []File, m *Manifest, remote map[string]store.Object, acl string) (*Plan, error) {
 	p := &Plan{}
 	produced := map[string]bool{}
 	if remote != nil {
@@ -57,10 +64,14 @@ func MakePlan(ctx context.Context, st store.Store, files []File, m *Manifest, re
 		} else {
 			a.Reason, a.Detail = compareRecorded(f, m.Objects)
 		}
-		if a.Reason == ReasonUnchanged {
-			p.Unchanged = append(p.Unchanged, a)
-		} else {
+		switch {
+		case a.Reason != ReasonUnchanged:
 			p.Uploads = append(p.Uploads, a)
+		case remote == nil && settingsChanged(f, m.Objects[f.Key], acl) != "":
+			a.Reason, a.Detail = ReasonChanged, settingsChanged(f, m.Objects[f.Key], acl)
+			p.Updates = append(p.Updates, a)
+		default:
+			p.Unchanged = append(p.Unchanged, a)
 		}
 	}
 	for _, k := range m.sortedKeys() {
@@ -87,12 +98,24 @@ func compareRecorded(f File, objs map[string]Recorded) (Reason, string) {
 		return ReasonChanged, fmt.Sprintf("size %d → %d", r.Size, f.Size)
 	case r.SHA256 != f.SHA256:
 		return ReasonChanged, "content differs"
-	case r.ContentType != f.ContentType:
-		return ReasonChanged, fmt.Sprintf("content type %q → %q", r.ContentType, f.ContentType)
-	case r.CacheControl != f.CacheControl:
-		return ReasonChanged, fmt.Sprintf("cache control %q → %q", r.CacheControl, f.CacheControl)
 	}
 	return ReasonUnchanged, ""
+}
+
+// settingsChanged says which settings of a published object differ from
+// the ones it is now published with, as the dry run shows them
+// (`cache-control "max-age=60" → "max-age=300"`); "" when none does.
+func settingsChanged(f File, r Recorded, acl string) string {
+	var diffs []string
+	add := func(name, was, now string) {
+		if was != now {
+			diffs = append(diffs, fmt.Sprintf("%s %q → %q", name, was, now))
+		}
+	}
+	add("content-type", r.ContentType, f.ContentType)
+	add("cache-control", r.CacheControl, f.CacheControl)
+	add("acl", r.ACL, acl)
+	return strings.Join(diffs, ", ")
 }
 
 func compareRemote(f File, objs map[string]store.Object) (Reason, string) {

@@ -100,6 +100,14 @@ type Store interface {
 	// ErrPrecondition (S3 servers differ). A backend that cannot delete conditionally in one step
 	// checks the ETag and then deletes, and documents that window.
 	DeleteIf(ctx context.Context, key, etag string) error
+	// SetMeta replaces the settings of the object at key (o.ContentType,
+	// o.CacheControl and o.ACL; the other fields are ignored) without
+	// sending its bytes again, keeping its content and the SHA-256 it was
+	// stored with, so that a changed setting reaches objects already
+	// published. A missing key gives an error wrapping ErrNotExist. A
+	// backend that keeps no settings (a folder) checks only that the object
+	// exists.
+	SetMeta(ctx context.Context, key string, o PutOptions) error
 	// String describes the target for messages (never with credentials).
 	String() string
 }

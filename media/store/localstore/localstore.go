@@ -429,6 +429,14 @@ func syncDir(dir string) {
 	}
 }
 
+// SetMeta implements store.Store. A folder keeps no content type, cache
+// control or ACL (whatever serves it decides them), so SetMeta only checks
+// that key is a file of the store.
+func (s *Store) SetMeta(ctx context.Context, key string, _ store.PutOptions) error {
+	_, err := s.Stat(ctx, key)
+	return err
+}
+
 // Delete implements store.Store. It also removes the folders that become
 // empty, up to the root. It deletes only a regular file reached without a
 // symlink: a link at the key or on its path gives ErrSymlink.

@@ -539,6 +539,52 @@ func remaining(r io.Reader) int64 {
 	return end - cur
 }
 
+// SetMeta implements store.Store with CopyObject of the object onto itself
+// (MetadataDirective REPLACE): the server copies the bytes, nothing is
+// sent. The SHA-256 metadata is carried over (from o.SHA256 when the caller
+// knows it, otherwise read with a HEAD first), and the canned ACL set
+// again, since a copy does not keep the source's. CopyObject takes objects
+// of up to 5 GiB; a bigger one is refused by the server.
+func (s *Store) SetMeta(ctx context.Context, key string, o store.PutOptions) error {
+	if err := store.CheckKey(key); err != nil {
+		return s.fail("set metadata of", key, err)
+	}
+	sha := o.SHA256
+	if sha == "" {
+		cur, err := s.Stat(ctx, key)
+		if err != nil {
+			return err
+		}
+		sha = cur.SHA256
+	}
+	in := &s3.CopyObjectInput{
+		Bucket:            &s.cfg.Bucket,
+		Key:               s.objectKey(key),
+		CopySource:        aws.String(copySource(s.cfg.Bucket, s.cfg.Prefix+key)),
+		MetadataDirective: types.MetadataDirectiveReplace,
+		ContentType:       nz(o.ContentType),
+		CacheControl:      nz(o.CacheControl),
+		ACL:               types.ObjectCannedACL(s.acl(o)),
+	}
+	if sha != "" {
+		in.Metadata = map[string]string{metaSHA256: sha}
+	}
+	if _, err := s.client.CopyObject(ctx, in); err != nil {
+		return s.fail("set metadata of", key, err)
+	}
+	return nil
+}
+
+// copySource is the x-amz-copy-source of key in bucket: each path segment
+// URL-escaped, the slashes kept.
+func copySource(bucket, key string) string {
+	segs := strings.Split(key, "/")
+	for i, seg := range segs {
+		segs[i] = url.PathEscape(seg)
+	}
+	return bucket + "/" + strings.Join(segs, "/")
+}
+
 func (s *Store) acl(o store.PutOptions) string {
 	if o.ACL != "" {
 		return o.ACL

@@ -80,6 +80,7 @@ func Run(t *testing.T, newStore func(t testing.TB) store.Store, caps Capabilitie
 		{"OddKeys", testOddKeys},
 		{"InvalidKeys", testInvalidKeys},
 		{"String", testString},
+		{"SetMeta", testSetMeta},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -691,5 +692,34 @@ func testInvalidKeys(t *testing.T, s store.Store, caps Capabilities) {
 func testString(t *testing.T, s store.Store, caps Capabilities) {
 	if s.String() == "" {
 		t.Error("String is empty")
+	}
+}
+
+// testSetMeta changes an object's settings in place: the bytes and the
+// SHA-256 stay, the new content type and cache control are what Stat then
+// reports (where the backend keeps them), and a missing key is
+// ErrNotExist.
+func testSetMeta(t *testing.T, s store.Store, caps Capabilities) {
+	for _, key := range []string{"feeds/podcast.xml", "media/The Heroine (2024) — épisode 1.mp3"} {
+		body := []byte("<rss>" + key + "</rss>")
+		put(t, s, key, body, store.PutOptions{ContentType: "text/xml", CacheControl: "max-age=60", Size: int64(len(body)), SHA256: sum(body)})
+		// Without SHA256 in the options: the backend keeps the one stored.
+		o := store.PutOptions{ContentType: "application/rss+xml", CacheControl: "public, max-age=300"}
+		if err := s.SetMeta(t.Context(), key, o); err != nil {
+			t.Fatalf("SetMeta %q: %v", key, err)
+		}
+		checkContent(t, s, key, body)
+		got, err := s.Stat(t.Context(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.SHA256 = sum(body)
+		checkObject(t, "Stat after SetMeta", got, key, body, o, caps)
+	}
+	if err := s.SetMeta(t.Context(), "missing.xml", store.PutOptions{ContentType: "text/xml"}); !errors.Is(err, store.ErrNotExist) {
+		t.Errorf("SetMeta of a missing key: %v, want ErrNotExist", err)
+	}
+	if got := keys(list(t, s, "")); len(got) != 2 {
+		t.Errorf("SetMeta added or removed objects: %q", got)
 	}
 }
