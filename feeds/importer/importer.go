@@ -104,16 +104,9 @@ func Run(ctx context.Context, o Options) (*Result, diag.Problems, error) {
 	if o.Media != MediaDownload && o.Media != MediaRemote {
 		return nil, nil, fmt.Errorf("--media %q: want download or remote", o.Media)
 	}
-	if err := os.MkdirAll(o.Into, 0o755); err != nil {
-		return nil, nil, err
-	}
-	root, err := os.OpenRoot(o.Into)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer root.Close()
 	ft := &fetcher{client: o.Client, maxFile: o.MaxFile, maxTotal: o.MaxTotal, idle: o.IdleTimeout}
 	res := &Result{}
+	var err error
 	if res.Podcast, err = ft.feed(ctx, o.Feed, o.MaxFeed, &ps); err != nil {
 		return nil, ps, err
 	}
@@ -127,6 +120,16 @@ func Run(ctx context.Context, o Options) (*Result, diag.Problems, error) {
 			return nil, ps, err
 		}
 	}
+	// The folder is made only once the feeds are read, so a feed that
+	// cannot be read leaves nothing behind.
+	if err := os.MkdirAll(o.Into, 0o755); err != nil {
+		return nil, ps, err
+	}
+	root, err := os.OpenRoot(o.Into)
+	if err != nil {
+		return nil, ps, err
+	}
+	defer root.Close()
 	im := &run{o: o, root: root, ft: ft, res: res, ps: &ps}
 	if err := im.existing(); err != nil {
 		return nil, ps, err

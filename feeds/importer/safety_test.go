@@ -103,11 +103,15 @@ func TestImportNothingOutsideThroughSymlink(t *testing.T) {
 // its cap is an item not imported (FP601), naming the limit.
 func TestImportCaps(t *testing.T) {
 	h := newHost(t)
-	o := h.options(t.TempDir())
+	into := filepath.Join(t.TempDir(), "site")
+	o := h.options(into)
 	o.Feed, o.MaxFeed = h.url("/hosting.xml"), 100
 	_, ps, err := importer.Run(context.Background(), o)
 	if !errors.Is(err, safehttp.ErrTooLarge) || len(found(ps, "FP450")) != 1 {
 		t.Errorf("feed over the cap: err %v, problems %v", err, ps)
+	}
+	if _, err := os.Stat(into); err == nil {
+		t.Error("a feed that could not be read left a folder behind")
 	}
 	o = h.options(t.TempDir())
 	o.Feed, o.MaxFile = h.url("/hosting.xml"), 12000
