@@ -10,7 +10,7 @@ import (
 // and the README name it by. IDs are never reused: a retired check keeps its
 // number out of circulation, so an old ignore list cannot silence a new one.
 type Rule struct {
-	ID       string // FP1xx config, FP2xx content, FP3xx media, FP4xx podcast feeds, FP5xx review feeds
+	ID       string // FP1xx config, FP2xx content, FP3xx media, FP4xx podcast feeds, FP5xx review feeds, FP6xx import
 	Severity Severity
 	Summary  string // what the check finds, one line
 	Fix      string // what to do about it, one line
@@ -178,6 +178,14 @@ var rules = []Rule{
 	{"FP513", Error, "a feed or entry id is not a permanent IRI", "use a tag: URI or another absolute IRI"},
 	{"FP514", Error, "the JSON Feed version or items are wrong", "write version https://jsonfeed.org/version/1.1 and an items array"},
 	{"FP520", Error, "a Media RSS element lacks its URL or has an invalid attribute", "give media:content, media:player and media:thumbnail an absolute url; medium, duration, width and height as Media RSS defines them"},
+
+	// Import: moving a show's old feeds to feedpub (feedpub import).
+	{"FP601", Error, "an item of the old feed could not be imported", "read the reason; fix the old feed or the download and import again (nothing imported is touched)"},
+	{"FP602", Warning, "an item's show notes are not well-formed HTML", "check the imported entry's text: the converter read the HTML as a browser would"},
+	{"FP603", Warning, "part of an item (chapters, transcript, art) was left out", "add the file to the entry by hand, or fix it in the old feed and import again"},
+	{"FP604", Notice, "an item was imported as its own entry or its review feed GUID changed", "nothing, unless the message names something to merge by hand"},
+	{"FP605", Error, "the new feed would show an episode as new (GUID or podcast:guid not the old feed's)", "keep the old guid: in the entry and podcast.guid in feedpub.yaml"},
+	{"FP606", Warning, "the new feed differs from the old one (title, date, length, type, duration, numbers, an item gone)", "nothing, if the new value is right; apps update what they show"},
 }
 
 var byID = func() map[string]Rule {
