@@ -29,7 +29,10 @@ type importOptions struct {
 	MaxFile     int64
 	MaxTotal    int64
 	Concurrency int
-	printDoc    func(ok bool, summary string) // --format json
+	// VideoChannel and Write are --video-channel and --write: a video
+	// channel's feed matched to the reviews (runVideoChannel).
+	VideoChannel string
+	Write        bool
 }
 
 func newImportCmd(ro *rootOptions) *cobra.Command {
@@ -49,12 +52,22 @@ At the end it builds the site and compares the new feeds with the old ones
 item by item; --verify does only that. Exit 1 when an item could not be
 imported or the new feeds would show an episode as new.`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageError{fmt.Errorf("import needs one FEED (a path or an http(s) URL)")}
+			switch {
+			case o.Write && o.VideoChannel == "":
+				return usageError{fmt.Errorf("--write goes with --video-channel")}
+			case o.VideoChannel != "" && len(args) > 0:
+				return usageError{fmt.Errorf("import --video-channel URL takes no FEED")}
+			case o.VideoChannel == "" && len(args) != 1:
+				return usageError{fmt.Errorf("import needs one FEED (a path or an http(s) URL), or --video-channel URL")}
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.VideoChannel != "" {
+				return runVideoChannel(cmd.Context(), &videoChannelOptions{root: ro, URL: o.VideoChannel, Write: o.Write, Client: ro.env.HTTP})
+			}
+			return ro.runWithReport(func() (string, error) { return "", o.run(cmd.Context(), args[0]) })
+		},
 	}
 	addOutputFlags(cmd, ro)
 	f := cmd.Flags()
@@ -70,6 +83,8 @@ imported or the new feeds would show an episode as new.`,
 	f.Int64Var(&o.MaxFile, "max-file-bytes", 4<<30, "largest file downloaded, in bytes")
 	f.Int64Var(&o.MaxTotal, "max-total-bytes", 200<<30, "most bytes downloaded in one run")
 	f.IntVar(&o.Concurrency, "concurrency", 4, "downloads at a time")
+	f.StringVar(&o.VideoChannel, "video-channel", "", "a video channel's public feed `URL`: list, per video, the review it matches and the front matter line that links it")
+	f.BoolVar(&o.Write, "write", false, "with --video-channel, add each matched video to its review's front matter")
 	return cmd
 }
 
@@ -87,12 +102,6 @@ func (o *importOptions) options() importer.Options {
 
 func (o *importOptions) run(ctx context.Context, feed string) error {
 	ro := o.root
-	if err := ro.checkFormat(); err != nil {
-		return err
-	}
-	if ro.Format == "json" {
-		o.printDoc = ro.jsonReport()
-	}
 	if o.Media != importer.MediaDownload && o.Media != importer.MediaRemote {
 		return usageError{fmt.Errorf("--media %q: want download or remote", o.Media)}
 	}
@@ -164,9 +173,6 @@ func (o *importOptions) verify(ctx context.Context, oldPodcast, oldVideo *import
 func (o *importOptions) finish(ps diag.Problems) error {
 	ps = diag.Policy{Strict: o.root.Strict}.Apply(ps)
 	o.root.report(ps)
-	if o.printDoc != nil {
-		o.printDoc(!ps.HasErrors(), "")
-	}
 	if ps.HasErrors() {
 		return errReported
 	}

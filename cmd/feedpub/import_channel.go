@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/config/sitefs"
@@ -28,30 +26,6 @@ type videoChannelOptions struct {
 // maxChannelFeed bounds the channel feed read: YouTube's lists the latest
 // 15 videos in some 30 KB.
 const maxChannelFeed = 10 << 20
-
-// newImportVideoChannelCmd is `import --video-channel` until the import
-// command takes it over: hidden, so only tests and the curious run it.
-func newImportVideoChannelCmd(ro *rootOptions) *cobra.Command {
-	o := &videoChannelOptions{root: ro}
-	cmd := &cobra.Command{
-		Use:    "import-video-channel URL [--write]",
-		Short:  "Match a video channel's feed to the reviews and link each video review",
-		Hidden: true,
-		Args: func(cmd *cobra.Command, args []string) error {
-			// A usage error (exit 2), as maxArgs makes them.
-			if err := cobra.ExactArgs(1)(cmd, args); err != nil {
-				return usageError{err}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.URL, o.Client = args[0], ro.env.HTTP
-			return runVideoChannel(cmd.Context(), o)
-		},
-	}
-	cmd.Flags().BoolVar(&o.Write, "write", false, "add each matched video to its review's front matter")
-	return cmd
-}
 
 // runVideoChannel reads the channel's feed, matches each video to a
 // review (film title, date) and prints, per video, the review and the

@@ -38,7 +38,7 @@ func TestImportVideoChannelLists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := mustRun(t, "import-video-channel", url, "--config", filepath.Join(dir, "feedpub.yaml"))
+	r := mustRun(t, "import", "--video-channel", url, "--config", filepath.Join(dir, "feedpub.yaml"))
 	for _, want := range []string{
 		`skipped entry 6 ("A live stream without an ID"): "https://www.youtube.com/live" names no YouTube video`,
 		"https://www.youtube.com/watch?v=Tq0pTop10x1 \"Our ten films of the autumn\" (2026-11-21)\n  no review: no review's film title is in the video's title\n",
@@ -78,7 +78,7 @@ func TestImportVideoChannelWrite(t *testing.T) {
 			others[f], _ = os.ReadFile(f)
 		}
 	}
-	r := mustRun(t, "import-video-channel", url, "--write", "--config", filepath.Join(dir, "feedpub.yaml"))
+	r := mustRun(t, "import", "--video-channel", url, "--write", "--config", filepath.Join(dir, "feedpub.yaml"))
 	if !strings.Contains(r.stdout, "1 entries linked to their video review") {
 		t.Errorf("summary:\n%s", r.stdout)
 	}
@@ -96,7 +96,7 @@ func TestImportVideoChannelWrite(t *testing.T) {
 		}
 	}
 	// Run again: the review now links the video, nothing is added twice.
-	r = mustRun(t, "import-video-channel", url, "--write", "--config", filepath.Join(dir, "feedpub.yaml"))
+	r = mustRun(t, "import", "--video-channel", url, "--write", "--config", filepath.Join(dir, "feedpub.yaml"))
 	if !strings.Contains(r.stdout, "reviews/past-lives.md: already links it") || !strings.Contains(r.stdout, "0 entries linked") {
 		t.Errorf("second run:\n%s", r.stdout)
 	}
@@ -114,7 +114,7 @@ func TestImportVideoChannelErrors(t *testing.T) {
 	dir := copyExample(t)
 	url, _ := videoChannelServer(t)
 	cfg := filepath.Join(dir, "feedpub.yaml")
-	if r := feedpub(t, "import-video-channel", "--config", cfg); r.code != 2 || !strings.Contains(r.stderr, "accepts 1 arg(s), received 0") {
+	if r := feedpub(t, "import", "--write", "--config", cfg); r.code != 2 || !strings.Contains(r.stderr, "--write goes with --video-channel") {
 		t.Errorf("no URL: exit %d, stderr %q; want a usage error", r.code, r.stderr)
 	}
 	for _, c := range []struct {
@@ -125,7 +125,7 @@ func TestImportVideoChannelErrors(t *testing.T) {
 		{strings.Replace(url, "channel_id=", "channel_id=x", 1), "/feeds/videos.xml: the server answered 404 Not Found", 1},
 		{strings.Replace(url, "/feeds/videos.xml", "/nothing", 1), "the server answered 404", 1},
 	} {
-		r := feedpub(t, "import-video-channel", c.url, "--config", cfg)
+		r := feedpub(t, "import", "--video-channel", c.url, "--config", cfg)
 		if r.code != c.code || !strings.Contains(r.stderr, c.want) {
 			t.Errorf("%s: exit %d, stderr %q; want %d and %q", c.url, r.code, r.stderr, c.code, c.want)
 		}

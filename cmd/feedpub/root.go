@@ -132,7 +132,7 @@ Feed of the written reviews, and publishes them to a folder or S3.`,
 	cmd.PersistentFlags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print errors only")
 	cmd.PersistentFlags().BoolVarP(&opts.Verbose, "verbose", "v", false, "print every step, and entries left out")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	cmd.AddCommand(newInitCmd(opts), newBuildCmd(opts), newValidateCmd(opts), newNewCmd(opts), newPublishCmd(opts), newServeCmd(opts), newCheckCmd(opts), newImportCmd(opts), newVersionCmd(opts), newManCmd(), newImportVideoChannelCmd(opts))
+	cmd.AddCommand(newInitCmd(opts), newBuildCmd(opts), newValidateCmd(opts), newNewCmd(opts), newPublishCmd(opts), newServeCmd(opts), newCheckCmd(opts), newImportCmd(opts), newVersionCmd(opts), newManCmd())
 	return cmd
 }
 
