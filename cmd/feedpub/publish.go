@@ -114,7 +114,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	}
 	// A local target is checked before anything is written, and again
 	// with the build's input files once they are known.
-	st, err := openTarget(ctx, cfg)
+	st, err := openTarget(ctx, cfg, ro.env.Stderr)
 	if tps := targetProblems(cfg); len(tps) > 0 {
 		ro.report(tps)
 		return errReported
