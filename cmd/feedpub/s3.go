@@ -35,7 +35,7 @@ func openS3(ctx context.Context, cfg *config.Config, tg target.Target, w io.Writ
 		}
 	}
 	return s3store.New(ctx, s3store.Config{
-		OnSilence: onSilence,
+		OnSilence:   onSilence,
 		Bucket:      tg.Bucket,
 		Prefix:      tg.Prefix,
 		Region:      s3.Region,

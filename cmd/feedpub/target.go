@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"io"
 	"errors"
+	"io"
 	"path/filepath"
 
 	"github.com/feedpub/feedpub/config"
