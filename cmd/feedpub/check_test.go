@@ -124,11 +124,15 @@ func TestCheckEnclosureProblems(t *testing.T) {
 func TestCheckFeedFiles(t *testing.T) {
 	dir := t.TempDir()
 	cases := map[string]struct{ body, rule string }{
-		"empty.xml":  {`<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>x</title></channel></rss>`, "FP401"},
-		"broken.xml": {`<rss version="2.0"><channel>`, "FP408"},
-		"atom.xml":   {`<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title><id>reviews</id></feed>`, "FP513"},
-		"feed.json":  {`{"version":"https://jsonfeed.org/version/1","title":"x","items":[]}`, "FP514"},
-		"rss.xml":    {`<rss version="2.0"><channel><title>x</title><link>https://x.example/</link><description>d</description><item><title>a</title></item></channel></rss>`, "FP507"},
+		"empty.xml": {`<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>x</title></channel></rss>`, "FP401"},
+		// Told apart by the root element alone (the feed is read as a
+		// stream): an RSS feed cut short is an RSS feed, a podcast one a
+		// podcast feed.
+		"broken.xml":         {`<rss version="2.0"><channel>`, "FP501"},
+		"broken-podcast.xml": {`<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>`, "FP408"},
+		"atom.xml":           {`<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title><id>reviews</id></feed>`, "FP513"},
+		"feed.json":          {`{"version":"https://jsonfeed.org/version/1","title":"x","items":[]}`, "FP514"},
+		"rss.xml":            {`<rss version="2.0"><channel><title>x</title><link>https://x.example/</link><description>d</description><item><title>a</title></item></channel></rss>`, "FP507"},
 	}
 	for name, c := range cases {
 		p := filepath.Join(dir, name)

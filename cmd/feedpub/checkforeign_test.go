@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 const foreignDir = "../../feeds/feedcheck/testdata/foreign"
@@ -69,5 +75,84 @@ func TestCheckNamesTitleAndLineOfEachFault(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// bigFeed writes a podcast feed of n items with notes of about size
+// bytes each to a file.
+func bigFeed(t *testing.T, n, size int) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "big.xml")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fmt.Fprint(f, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Big</title><link>https://big.example.org/</link><language>en</language><description>Big.</description><itunes:image href="https://big.example.org/a.jpg"/><itunes:category text="Arts"/><itunes:explicit>false</itunes:explicit>`)
+	// Clean items: a finding is kept to be printed, so a feed whose every
+	// item broke a rule would hold one per item.
+	notes := strings.TrimSpace(strings.Repeat("A film, and what we made of it. ", size/32))
+	for i := 0; i < n; i++ {
+		title := fmt.Sprintf("Review of %c%c%c", 'a'+i%26, 'a'+i/26%26, 'a'+i/676%26)
+		fmt.Fprintf(f, `<item><title>%s</title><guid>ep-%d</guid><pubDate>Fri, 15 Nov 2024 06:00:00 +0000</pubDate><description>%s</description><enclosure url="https://big.example.org/%d.mp3" length="1000" type="audio/mpeg"/><itunes:duration>60</itunes:duration></item>`, title, i, notes, i)
+	}
+	fmt.Fprint(f, `</channel></rss>`)
+	return p
+}
+
+// check reads a feed an item at a time: the memory it takes does not grow
+// with the feed's bytes (a 2 GB feed took 4.6 GB when read whole). It keeps
+// a few facts per item for the rules that compare items, so this feed has
+// few items of 10 KB each.
+func TestCheckMemoryDoesNotGrowWithTheFeed(t *testing.T) {
+	p := bigFeed(t, 3000, 10000)
+	fi, _ := os.Stat(p)
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	go func() {
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > base && ms.HeapAlloc-base > peak.Load() {
+				peak.Store(ms.HeapAlloc - base)
+			}
+		}
+	}()
+	r := feedpub(t, "check", "--max-bytes", "100000000", p)
+	close(stop)
+	if r.code != 0 || !strings.Contains(r.stdout, "3000 items with 3000 enclosures") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got := peak.Load(); got > uint64(fi.Size())/3 {
+		t.Errorf("the heap grew by %d MB checking a %d MB feed: it is held, not streamed", got>>20, fi.Size()>>20)
+	}
+}
+
+// SIGTERM (the context's end) stops a check at its next read.
+func TestCheckStopsWhenCancelled(t *testing.T) {
+	p := bigFeed(t, 30000, 1000)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb lockedBuffer
+	e := &env{Stdout: &out, Stderr: &errb, Now: func() time.Time { return now }, IsTerminal: func(io.Writer) bool { return false }}
+	done := make(chan int, 1)
+	go func() { done <- runContext(ctx, []string{"check", "--max-bytes", "100000000", p}, e) }()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	select {
+	case code := <-done:
+		if code == 0 {
+			t.Errorf("a cancelled check succeeded: %s", out.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("check still running 5 s after it was cancelled")
 	}
 }

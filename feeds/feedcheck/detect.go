@@ -3,6 +3,7 @@ package feedcheck
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -78,7 +79,6 @@ type Enclosure struct {
 // document order; nil when it does not parse.
 func Enclosures(data []byte) []Enclosure {
 	var out []Enclosure
-	length := func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
 	if Detect(data) == KindJSON {
 		var doc struct {
 			Items []struct {
@@ -105,31 +105,43 @@ func Enclosures(data []byte) []Enclosure {
 		}
 		return out
 	}
-	root, err := parseXML(bytes.NewReader(data), nil)
-	if err != nil {
-		return nil
-	}
-	if root.name.Space == nsAtomFeed {
-		for i, e := range root.all(nsAtomFeed, "entry") {
-			w := itemWhere("entry", i, textOf(e.first(nsAtomFeed, "id")), textOf(e.first(nsAtomFeed, "title")))
-			for _, l := range e.all(nsAtomFeed, "link") {
+	return enclosuresFrom(bytes.NewReader(data))
+}
+
+// enclosuresFrom lists the enclosures of an RSS or Atom feed read from rd,
+// an item at a time: each item is dropped once its enclosures are taken,
+// so a feed of any size is read in the memory of its largest item.
+func enclosuresFrom(rd io.Reader) []Enclosure {
+	var out []Enclosure
+	length := func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
+	n := 0
+	_, err := parseXML(rd, func(path []*node, it *node) bool {
+		switch {
+		case len(path) == 1 && path[0].is(nsAtomFeed, "feed") && it.is(nsAtomFeed, "entry"):
+			w := itemWhere("entry", n, textOf(it.first(nsAtomFeed, "id")), textOf(it.first(nsAtomFeed, "title")))
+			for _, l := range it.all(nsAtomFeed, "link") {
 				if l.attrOr("rel") == "enclosure" {
 					out = append(out, Enclosure{Where: w, URL: l.attrOr("href"), Type: l.attrOr("type"), Length: length(l.attrOr("length"))})
 				}
 			}
-		}
-		return out
-	}
-	for i, it := range root.first("", "channel").all("", "item") {
-		w := itemWhere("item", i, textOf(it.first("", "guid")), or(textOf(it.first(nsITunes, "title")), textOf(it.first("", "title"))))
-		for _, e := range it.all("", "enclosure") {
-			out = append(out, Enclosure{Where: w, URL: e.attrOr("url"), Type: e.attrOr("type"), Length: length(e.attrOr("length"))})
-		}
-		for _, a := range it.all(nsPodcast, "alternateEnclosure") {
-			for _, s := range a.all(nsPodcast, "source") {
-				out = append(out, Enclosure{Where: w, URL: s.attrOr("uri"), Type: a.attrOr("type"), Length: length(a.attrOr("length"))})
+		case len(path) == 2 && path[1].is("", "channel") && it.is("", "item"):
+			w := itemWhere("item", n, textOf(it.first("", "guid")), or(textOf(it.first(nsITunes, "title")), textOf(it.first("", "title"))))
+			for _, e := range it.all("", "enclosure") {
+				out = append(out, Enclosure{Where: w, URL: e.attrOr("url"), Type: e.attrOr("type"), Length: length(e.attrOr("length"))})
 			}
+			for _, a := range it.all(nsPodcast, "alternateEnclosure") {
+				for _, s := range a.all(nsPodcast, "source") {
+					out = append(out, Enclosure{Where: w, URL: s.attrOr("uri"), Type: a.attrOr("type"), Length: length(a.attrOr("length"))})
+				}
+			}
+		default:
+			return false
 		}
+		n++
+		return true
+	})
+	if err != nil {
+		return nil
 	}
 	return out
 }
