@@ -1,28 +1,21 @@
-# feedpub in a small image: a static binary on distroless/static (CA
-# certificates for S3 over HTTPS, tzdata, a non-root user; no shell, no libc).
+# feedpub in a small image, FROM scratch: the static binary, CA certificates
+# (for S3 over HTTPS), /tmp, and a non-root user; no shell, no libc, and no
+# base image, so building it needs no registry and no daemon:
 #
-#   docker build -t feedpub .          # or: make image
-#   docker run --rm -v "$PWD:/site" feedpub publish
+#   make image                          # buildah (or podman/docker) with .ci/image
+#   docker run --rm -v "$PWD:/site" feedpub:VERSION publish
 #
-# On Linux add --user "$(id -u):$(id -g)" so the image's non-root user may
-# write public/ and .feedpub/ into your folder.
+# The build context's build/image/ is the root file system .ci/image lays
+# out (the binary from `make image`, or a release's).
 
-FROM golang:1.26 AS build
-WORKDIR /src
-COPY go.mod go.sum ./
-RUN go mod download
-COPY . .
-# make image passes these; the date is the commit's, not the build's.
-ARG VERSION=0.1.0-dev
-ARG COMMIT=
-ARG DATE=
-RUN CGO_ENABLED=0 go build -trimpath \
-      -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT} -X main.date=${DATE}" \
-      -o /out/feedpub ./cmd/feedpub
-
-FROM gcr.io/distroless/static-debian13:nonroot
-COPY --from=build /out/feedpub /usr/local/bin/feedpub
-USER nonroot:nonroot
+FROM scratch
+COPY build/image/ /
+COPY --chown=65532:65532 build/image/home/nonroot/ /home/nonroot/
+COPY --chown=65532:65532 build/image/site/ /site/
+USER 65532:65532
+# feedpub keeps the key that signs its caches in $HOME/.cache/feedpub:
+# mount a volume there to keep it across runs.
+ENV HOME=/home/nonroot
 WORKDIR /site
-ENTRYPOINT ["feedpub"]
+ENTRYPOINT ["/usr/local/bin/feedpub"]
 CMD ["--help"]

@@ -83,10 +83,13 @@ $(GORELEASER):
 release-check: $(GORELEASER)
 	GORELEASER=$(GORELEASER) bash .ci/release-check
 
-# The container image (Dockerfile); needs docker or podman that can pull.
+# The container image (Dockerfile, FROM scratch): a static linux binary of
+# this machine's architecture, built into an image by buildah (.ci/image:
+# no daemon, no registry; `make deps` installs buildah on Debian).
 image:
-	$$(command -v podman || command -v docker) build -t $(IMAGE) \
-		--build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) --build-arg DATE=$(DATE) .
+	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o build/feedpub-linux ./cmd/feedpub
+	bash .ci/image build/feedpub-linux $(IMAGE)
+	@echo "built $(IMAGE)"
 
 # Linters at pinned versions, installed once into .cache/bin.
 STATICCHECK := .cache/bin/staticcheck-$(STATICCHECK_VERSION)

@@ -225,6 +225,7 @@ func (in *Input) entry(ce *content.Entry, m identity.Match, ps *diag.Problems) *
 	if ce.Video != nil {
 		e.Video = in.episode(ce, "video", ce.Video, ps)
 	}
+	e.VideoLink = in.videoLink(ce.VideoLink, e.Title)
 	in.date(ce, e, m.Record)
 	return e
 }

@@ -24,9 +24,11 @@ func (in *Input) identities() []identity.Entry {
 		}
 		if ce.Audio != nil {
 			out[i].AudioSHA256 = in.Media[ce.Audio.Source()].SHA256
+			out[i].MediaKeys = append(out[i].MediaKeys, ce.Audio.Source())
 		}
 		if ce.Video != nil {
 			out[i].VideoSHA256 = in.Media[ce.Video.Source()].SHA256
+			out[i].MediaKeys = append(out[i].MediaKeys, ce.Video.Source())
 		}
 	}
 	return out
@@ -86,7 +88,13 @@ func (e *Entry) contentHash() string {
 		h := sha256.New()
 		// Through a small buffer: []byte(s) would copy every review.
 		var buf [4096]byte
-		for _, s := range []string{e.Title, e.Summary, e.HTML, e.Author, e.Link, strings.Join(e.Tags, "\x1f")} {
+		parts := []string{e.Title, e.Summary, e.HTML, e.Author, e.Link, strings.Join(e.Tags, "\x1f")}
+		if v := e.VideoLink; v != nil {
+			// Only with a link, so the hash of every other entry, which
+			// dates its edits, stays what earlier versions recorded.
+			parts = append(parts, "video "+v.Page+"\x1f"+v.Title)
+		}
+		for _, s := range parts {
 			for len(s) > 0 {
 				n := copy(buf[:], s)
 				h.Write(buf[:n])
@@ -169,7 +177,7 @@ func (in *Input) record(cat *Catalog, built []*Entry, matches []identity.Match, 
 	for _, i := range unmatched {
 		r := in.Published[i]
 		if !r.Removed && len(r.Feeds) > 0 {
-			ps.Notef("FP224", or(r.Source, r.Slug), 0, "", "%q is no longer in the site: %s", r.Slug, removalEffect(r.Feeds, cat))
+			ps.Notef("FP224", or(r.Source, r.Slug), 0, "", "%q is no longer in the site: %s", or(r.Slug, r.Title), removalEffect(r.Feeds, cat))
 		}
 		r.Removed, r.Feeds = true, nil
 		out = append(out, r)

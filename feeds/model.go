@@ -222,6 +222,10 @@ type Entry struct {
 	ImageKey string
 	Audio    *Episode
 	Video    *Episode
+	// VideoLink is the entry's video on a video platform or a web page:
+	// never an enclosure, so the review feeds and the preview carry it,
+	// the podcast feeds do not; nil for none.
+	VideoLink *VideoLink
 
 	// The sanitised forms of HTML, made once however many feeds carry the
 	// entry (five at most, concurrently), or taken from prep: both in one
@@ -395,6 +399,9 @@ func (c *Catalog) Keys() []string {
 	add(c.Site.ImageKey)
 	entry := func(e *Entry) {
 		add(e.ImageKey)
+		if e.VideoLink != nil {
+			add(e.VideoLink.ThumbnailKey)
+		}
 		for _, ep := range []*Episode{e.Audio, e.Video} {
 			if ep == nil {
 				continue

@@ -41,6 +41,9 @@ const (
 	KindArtwork
 	KindChapters
 	KindTranscript
+	// KindThumbnail is a video link's still: any JPEG or PNG, since
+	// Apple's artwork rules do not apply to it.
+	KindThumbnail
 )
 
 func (k Kind) String() string {
@@ -55,6 +58,8 @@ func (k Kind) String() string {
 		return "chapters"
 	case KindTranscript:
 		return "transcript"
+	case KindThumbnail:
+		return "thumbnail"
 	}
 	return "file"
 }
@@ -390,6 +395,15 @@ func check(a *Asset, req Request) diag.Problems {
 		}
 		for _, w := range warns {
 			at(diag.Warning, "FP312", w)
+		}
+	case KindThumbnail:
+		if extErr != nil {
+			at(diag.Error, "FP302", extErr.Error())
+		} else if f := a.Info.Format; f != "jpeg" && f != "png" {
+			if f == "" {
+				f = "not an image"
+			}
+			at(diag.Error, "FP330", fmt.Sprintf("%s: content is %s, want a JPEG or PNG image", a.Key, f))
 		}
 	}
 	return ps

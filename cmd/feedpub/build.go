@@ -23,6 +23,7 @@ type buildOptions struct {
 	Out       string
 	NoCache   bool
 	AcceptNew bool
+	Break     bool
 	// HashRemote reads remote media whole for its SHA-256.
 	HashRemote bool
 }
@@ -44,6 +45,7 @@ as they do across publishes.`,
 	cmd.Flags().StringVar(&opts.Out, "out", "public", "output `DIR` (relative to the config file's folder)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file, parse every entry and check every feed item again: feedpub's caches are neither read nor written")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was built with")
+	cmd.Flags().BoolVar(&opts.Break, "break-lock", false, "remove the lock of a build or publish to this folder that died (only when no other is running)")
 	cmd.Flags().BoolVar(&opts.HashRemote, "hash-remote", false, hashRemoteUsage)
 	addOutputFlags(cmd, ro)
 	return cmd
@@ -73,6 +75,7 @@ func (o *buildOptions) build(ctx context.Context) (string, error) {
 		Concurrency: cfg.Publish.Concurrency,
 		Prune:       true,
 		Force:       true,
+		BreakLock:   o.Break,
 		LocalTarget: true,
 		Owner:       owner(),
 		Log:         o.root.debugf,
@@ -81,6 +84,7 @@ func (o *buildOptions) build(ctx context.Context) (string, error) {
 		return err
 	})
 	defer func() { _ = res.Close() }() // res may come with err: remove its feeds either way
+	ps = append(ps, targetWarnings(rep, o.root.Verbose)...)
 	o.root.report(ps)
 	if err != nil {
 		if ps.HasErrors() || errors.Is(err, errReported) {
@@ -121,6 +125,7 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 			return nil, &publish.Report{Unchanged: true, Plan: &publish.Plan{}, Skipped: last.Files, Requests: 1, ManifestETag: etag}, nil, nil
 		}
 	}
+	po.LiveFeeds, po.BaseURL, po.AcceptNewGUIDs = feedKeys(cfg), cfg.Site.BaseURL, so.AcceptNewGUIDs
 	sess, err := publish.Open(ctx, st, po)
 	if err != nil {
 		// Still check the site, so one run reports every problem.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -114,7 +116,10 @@ func (o *checkOptions) checkOne(ctx context.Context, name string, ropt remote.Op
 func (o *checkOptions) checkFeed(ctx context.Context, name string, ropt remote.Options) (diag.Problems, string) {
 	var ps diag.Problems
 	isURL := safehttp.LooksLikeURL(name)
-	var data []byte
+	// The feed is read from a file an item at a time, never held whole:
+	// a URL's body is spooled to a temporary file first (at most
+	// --max-bytes), a path is opened as it is.
+	var open func() (io.ReadCloser, error)
 	if isURL {
 		if u, err := safehttp.CheckURL(name); err != nil {
 			if errors.Is(err, safehttp.ErrScheme) {
@@ -123,7 +128,14 @@ func (o *checkOptions) checkFeed(ctx context.Context, name string, ropt remote.O
 			ps.Errorf("FP450", name, 0, "", "%v", err)
 			return ps, ""
 		}
-		f, err := remote.Fetch(ctx, name, ropt)
+		spool, err := os.CreateTemp("", "feedpub-check-*")
+		if err != nil {
+			ps.Errorf("FP450", name, 0, "", "%v", err)
+			return ps, ""
+		}
+		defer os.Remove(spool.Name())
+		defer spool.Close()
+		f, err := remote.FetchTo(ctx, name, ropt, spool)
 		if f != nil && len(f.Redirects) > 0 {
 			ps.Notef("FP449", name, 0, "", "redirects: %s → %s (subscribers keep the first URL; if the move is permanent, say so with itunes:new-feed-url)", name, strings.Join(f.Redirects, " → "))
 		}
@@ -131,18 +143,36 @@ func (o *checkOptions) checkFeed(ctx context.Context, name string, ropt remote.O
 			ps.Errorf("FP450", name, 0, "", "%v", err)
 			return ps, ""
 		}
-		data = f.Body
+		open = func() (io.ReadCloser, error) { return os.Open(spool.Name()) }
 	} else {
 		abs, err := filepath.Abs(name)
 		if err == nil {
-			data, err = sitefs.ReadFile(filepath.Dir(abs), abs, o.MaxBytes)
+			var f *os.File
+			if f, err = sitefs.Open(filepath.Dir(abs), abs, o.MaxBytes); err == nil {
+				f.Close()
+			}
 		}
 		if err != nil {
 			ps.Errorf("FP450", name, 0, "", "%v", diag.BareError(err))
 			return ps, ""
 		}
+		open = func() (io.ReadCloser, error) { return sitefs.Open(filepath.Dir(abs), abs, o.MaxBytes) }
 	}
-	kind, errs := feedcheck.Check(data)
+	// Each read stops as soon as ctx ends (Ctrl-C, SIGTERM).
+	ctxOpen := func() (io.ReadCloser, error) {
+		rc, err := open()
+		if err != nil {
+			return nil, err
+		}
+		return ctxReader{ctx, rc}, nil
+	}
+	// A feed made elsewhere is judged by what directories and apps
+	// refuse; feedpub's own standard for what it writes only warns.
+	kind, errs, encs, err := feedcheck.CheckForeignFile(ctxOpen)
+	if err != nil {
+		ps.Errorf("FP450", name, 0, "", "%v", diag.BareError(err))
+		return ps, ""
+	}
 	for _, err := range errs {
 		fp, ok := err.(*feedcheck.Problem)
 		if !ok {
@@ -152,13 +182,32 @@ func (o *checkOptions) checkFeed(ctx context.Context, name string, ropt remote.O
 		if r, ok := diag.Lookup(fp.ID); ok {
 			sev = r.Severity
 		}
-		ps.Add(diag.Problem{Severity: sev, Rule: fp.ID, File: name, Field: fp.Rule, Msg: fp.Where + ": " + fp.Msg})
+		if warning, note, ok := feedcheck.ForeignSeverity(fp.Rule); ok && sev == diag.Error {
+			sev = map[bool]diag.Severity{true: diag.Warning, false: diag.Notice}[warning && !note]
+		}
+		ps.Add(diag.Problem{Severity: sev, Rule: fp.ID, File: name, Line: fp.Line, Col: fp.Col, Field: fp.Rule, Msg: fp.Where + ": " + fp.Msg})
 	}
-	encs := feedcheck.Enclosures(data)
+	items := map[string]bool{}
+	for _, e := range encs {
+		items[e.Where] = true
+	}
 	checked := "enclosures not fetched"
 	if isURL && !o.NoEnclosures {
 		ps.Add(remote.CheckEnclosures(ctx, name, encs, ropt)...)
 		checked = plural(len(encs), "enclosure") + " fetched"
 	}
-	return ps, fmt.Sprintf("ok: %s: %s feed, %s, %s", name, kind, plural(len(encs), "enclosure")+" listed", checked)
+	return ps, fmt.Sprintf("ok: %s: %s feed, %s with %s, %s", name, kind, plural(len(items), "item"), plural(len(encs), "enclosure"), checked)
+}
+
+// ctxReader reads until ctx ends, then fails with its cause.
+type ctxReader struct {
+	ctx context.Context
+	io.ReadCloser
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, context.Cause(r.ctx)
+	}
+	return r.ReadCloser.Read(p)
 }

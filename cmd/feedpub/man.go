@@ -10,7 +10,9 @@ import (
 )
 
 // newManCmd is `feedpub man DIR`: one man page per command, generated from
-// the command tree itself, so the pages cannot drift from --help. Hidden:
+// the command tree itself, so the pages cannot drift from --help, with
+// feedpub(1)'s environment, files, exit status and examples, and
+// feedpub.yaml(5) from the config reference (manextra.go). Hidden:
 // it is a build step (`make man`, the release archives), not something a
 // podcaster runs.
 func newManCmd() *cobra.Command {
@@ -39,6 +41,13 @@ func newManCmd() *cobra.Command {
 			root := cmd.Root()
 			root.DisableAutoGenTag = true
 			if err := doc.GenManTree(root, header, dir); err != nil {
+				return fmt.Errorf("man pages: %w", err)
+			}
+			date := time.Now() // a development build's; releases inject theirs
+			if header.Date != nil {
+				date = *header.Date
+			}
+			if err := writeManExtras(dir, v, date); err != nil {
 				return fmt.Errorf("man pages: %w", err)
 			}
 			return nil

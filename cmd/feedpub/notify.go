@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
+
+	"github.com/feedpub/feedpub/config/safehttp"
+	"github.com/feedpub/feedpub/feeds/identity"
+	"github.com/feedpub/feedpub/media/store"
 	"sort"
 	"strings"
 	"sync"
@@ -18,19 +23,97 @@ import (
 
 // afterPublish clears the CDN of the feeds the publish changed, then tells
 // hubs, indexes and webhooks, in that order, so that whoever is told
-// fetches the new feed rather than a cached old one. With --dry-run it
-// lists what it would send. Failures are warnings: the feeds are published
-// whatever happens here.
-func (o *publishOptions) afterPublish(ctx context.Context, cfg *config.Config, res *site.Result, rep *publish.Report) {
+// fetches the new feed rather than a cached old one. Notifications that
+// failed at earlier publishes (recorded in the manifest) are sent again with
+// them. With --dry-run it lists what it would send. Failures are warnings:
+// the feeds are published whatever happens here; they are recorded, to be
+// sent again by the next publish.
+func (o *publishOptions) afterPublish(ctx context.Context, cfg *config.Config, st store.Store, res *site.Result, rep *publish.Report) {
 	ro := o.root
 	if o.NoNotify || res == nil || rep == nil || rep.Plan == nil {
 		return
 	}
 	change, sums := changeOf(cfg, res, rep)
-	if len(change.Feeds) == 0 {
+	var pending []publish.Pending
+	if rep.Manifest != nil {
+		pending = rep.Manifest.Pending
+	}
+	if len(change.Feeds) == 0 && len(pending) == 0 {
 		return
 	}
 	var warns diag.Problems
+	tg := o.notifyTargets(cfg, &warns)
+	purges, notes := notify.PurgeRequests(tg, change), notify.Requests(tg, change)
+	var paths []string
+	if cfg.Publish.CDN.CloudFront != "" && len(change.Feeds) > 0 {
+		paths = cloudfront.Paths(targetPrefix(cfg), keysOf(change))
+	}
+	now := ro.env.Now()
+	again := replan(cfg, tg, pending, append(purges, notes...), now, &warns)
+
+	if o.DryRun {
+		if len(paths) > 0 {
+			ro.infof("would invalidate in CloudFront %s: %s", cfg.Publish.CDN.CloudFront, strings.Join(paths, " "))
+		}
+		for _, r := range append(purges, notes...) {
+			ro.infof("would notify %s", r)
+		}
+		for _, a := range again {
+			ro.infof("would notify again %s (failing since %s)", a.req, a.since)
+		}
+		ro.report(warns)
+		return
+	}
+
+	opt := ro.env.Notify
+	opt.UserAgent = "feedpub/" + version
+	if opt.Client == nil {
+		// Endpoints are the editor's own (an internal webhook may be
+		// private), but a redirect loop or a slow server is still bounded.
+		opt.Client = safehttp.NewClient(safehttp.Options{UserAgent: opt.UserAgent, AllowPrivate: true, HeaderTimeout: notify.DefaultTimeout})
+	}
+	var wg sync.WaitGroup
+	var cfErr error
+	if len(paths) > 0 {
+		wg.Go(func() {
+			// Its own budget, like every other endpoint's.
+			ctx, cancel := context.WithTimeout(ctx, max(opt.Budget, notify.DefaultBudget))
+			defer cancel()
+			cfErr = invalidate(ctx, cfg, paths, sums, ro)
+		})
+	}
+	againPurges, againNotes := again.split()
+	results := notify.Send(ctx, append(purges, againPurges...), opt)
+	wg.Wait()
+	if cfErr != nil {
+		warns.Warnf("FP129", "", 0, "", "%v; the feeds are published, but the CDN may serve the old ones until they expire", cfErr)
+	}
+	results = append(results, notify.Send(ctx, append(notes, againNotes...), opt)...)
+	since := again.since(len(purges), len(notes), identity.FormatTime(now))
+	var failed []publish.Pending
+	ok := 0
+	for i, r := range results {
+		if r.Err != nil {
+			warns.Warnf("FP129", "", 0, "", "%s (sent again at the next publish)", r.Warning())
+			failed = append(failed, pendingOf(r.Request, since[i]))
+			continue
+		}
+		ok++
+		ro.debugf("notified %s", r.Request)
+	}
+	if len(results) > 0 {
+		what := plural(len(change.Feeds), "changed feed")
+		if len(again) > 0 {
+			what += fmt.Sprintf(" and %d failed earlier", len(again))
+		}
+		ro.infof("notifications for %s: %d of %d sent", what, ok, len(results))
+	}
+	o.savePending(ctx, cfg, st, rep, pending, failed, &warns)
+	ro.report(warns)
+}
+
+// notifyTargets says whom the config tells about changed feeds.
+func (o *publishOptions) notifyTargets(cfg *config.Config, warns *diag.Problems) notify.Targets {
 	n := cfg.Publish.Notify
 	tg := notify.Targets{
 		WebSub:       n.WebSub,
@@ -48,63 +131,7 @@ func (o *publishOptions) afterPublish(ctx context.Context, cfg *config.Config, r
 				"podping skipped: the environment variable %s is not set", n.Podping.TokenEnv)
 		}
 	}
-	purges, notes := notify.PurgeRequests(tg, change), notify.Requests(tg, change)
-	var paths []string
-	if cfg.Publish.CDN.CloudFront != "" {
-		paths = cloudfront.Paths(targetPrefix(cfg), keysOf(change))
-	}
-
-	if o.DryRun {
-		if len(paths) > 0 {
-			ro.infof("would invalidate in CloudFront %s: %s", cfg.Publish.CDN.CloudFront, strings.Join(paths, " "))
-		}
-		for _, r := range append(purges, notes...) {
-			ro.infof("would notify %s", r)
-		}
-		ro.report(warns)
-		return
-	}
-
-	opt := ro.env.Notify
-	opt.UserAgent = "feedpub/" + version
-	opt = withTotal(opt)
-	ctx, cancel := context.WithTimeout(ctx, opt.Total)
-	defer cancel()
-	var wg sync.WaitGroup
-	var cfErr error
-	if len(paths) > 0 {
-		wg.Go(func() {
-			cfErr = invalidate(ctx, cfg, paths, sums, ro)
-		})
-	}
-	results := notify.Send(ctx, purges, opt)
-	wg.Wait()
-	if cfErr != nil {
-		warns.Warnf("FP129", "", 0, "", "%v; the feeds are published, but the CDN may serve the old ones until they expire", cfErr)
-	}
-	results = append(results, notify.Send(ctx, notes, opt)...)
-	ok := 0
-	for _, r := range results {
-		if r.Err != nil {
-			warns.Warnf("FP129", "", 0, "", "%s", r.Warning())
-			continue
-		}
-		ok++
-		ro.debugf("notified %s", r.Request)
-	}
-	if len(results) > 0 {
-		ro.infof("notifications for %s: %d of %d sent", plural(len(change.Feeds), "changed feed"), ok, len(results))
-	}
-	ro.report(warns)
-}
-
-// withTotal fills in the overall bound now, since it also bounds the
-// CloudFront call outside notify.Send.
-func withTotal(o notify.Options) notify.Options {
-	if o.Total <= 0 {
-		o.Total = notify.DefaultTotal
-	}
-	return o
+	return tg
 }
 
 func invalidate(ctx context.Context, cfg *config.Config, paths, sums []string, ro *rootOptions) error {
@@ -137,14 +164,7 @@ func changeOf(cfg *config.Config, res *site.Result, rep *publish.Report) (notify
 		if !ok {
 			continue
 		}
-		medium := ""
-		switch f.Name {
-		case "podcast":
-			medium = "podcast"
-		case "video":
-			medium = "video"
-		}
-		c.Feeds = append(c.Feeds, notify.Feed{Name: f.Name, Key: f.Key, URL: f.URL, Medium: medium})
+		c.Feeds = append(c.Feeds, notify.Feed{Name: f.Name, Key: f.Key, URL: f.URL, Medium: mediumOf(f.Name)})
 		sums = append(sums, file.SHA256)
 	}
 	before := map[string]map[string]bool{} // feed key → GUIDs it carried

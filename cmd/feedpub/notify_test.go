@@ -205,7 +205,7 @@ func TestNotifyFailureIsAWarning(t *testing.T) {
     websub: ["`+flaky.URL+`/"]
     webhooks: [{url: "`+hang.URL+`/hook?secret=hook-secret"}]
 `)
-	opt := notify.Options{Backoff: []time.Duration{time.Millisecond}, Timeout: 100 * time.Millisecond, Total: time.Second}
+	opt := notify.Options{Backoff: []time.Duration{time.Millisecond}, Timeout: 100 * time.Millisecond, Budget: time.Second}
 	start := time.Now()
 	r := feedpubNotify(t, opt, "publish", "--config", cfg)
 	if took := time.Since(start); took > 10*time.Second {

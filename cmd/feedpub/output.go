@@ -124,6 +124,9 @@ func githubAnnotation(p diag.Problem, file string) string {
 		props = append(props, "file="+ghProperty(file))
 		if p.Line > 0 {
 			props = append(props, fmt.Sprintf("line=%d", p.Line))
+			if p.Col > 0 {
+				props = append(props, fmt.Sprintf("col=%d", p.Col))
+			}
 		}
 	}
 	if p.Rule != "" {
@@ -159,6 +162,7 @@ type problemJSON struct {
 	Rule    string `json:"rule,omitempty"`
 	File    string `json:"file,omitempty"`
 	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
 	Field   string `json:"field,omitempty"`
 	Message string `json:"message"`
 }
@@ -168,7 +172,7 @@ func problemsJSON(ps diag.Problems) []problemJSON {
 	ps.Sort()
 	out := []problemJSON{}
 	for _, p := range ps {
-		out = append(out, problemJSON{Kind: p.Severity.String(), Rule: p.Rule, File: p.File, Line: p.Line, Field: p.Field, Message: p.Msg})
+		out = append(out, problemJSON{Kind: p.Severity.String(), Rule: p.Rule, File: p.File, Line: p.Line, Column: p.Col, Field: p.Field, Message: p.Msg})
 	}
 	return out
 }

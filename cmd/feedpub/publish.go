@@ -120,7 +120,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	}
 	// A local target is checked before anything is written, and again
 	// with the build's input files once they are known.
-	st, err := openTarget(ctx, cfg)
+	st, err := openTarget(ctx, cfg, ro.env.Stderr)
 	if tps := targetProblems(cfg); len(tps) > 0 {
 		ro.report(tps)
 		return errReported
@@ -169,13 +169,13 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	}
 	if o.DryRun {
 		o.printPlan(rep, prune)
-		o.afterPublish(ctx, cfg, res, rep)
+		o.afterPublish(ctx, cfg, st, res, rep)
 		o.printScheduled(out)
 		return nil
 	}
 	// The CDN is cleared (and apps told) before the live check, which
 	// would otherwise find the cache's old feed.
-	o.afterPublish(ctx, cfg, res, rep)
+	o.afterPublish(ctx, cfg, st, res, rep)
 	if err := o.checkLive(ctx, cfg, st.String(), res, rep, out); err != nil {
 		o.printScheduled(out)
 		return err

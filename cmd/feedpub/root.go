@@ -30,8 +30,9 @@ type env struct {
 	// Notify bounds what publish sends after its feeds changed (HTTP
 	// client, tries, timeouts); the zero value takes notify's defaults.
 	Notify notify.Options
-	// HTTP is the client check fetches feeds and asks about enclosures
-	// with; nil means one with check's --timeout.
+	// HTTP, when set, is the client check fetches feeds and asks about
+	// enclosures with, and the one publish checks what listeners get
+	// with; nil means feedpub's own (config/safehttp).
 	HTTP *http.Client
 }
 
@@ -131,7 +132,7 @@ Feed of the written reviews, and publishes them to a folder or S3.`,
 	cmd.PersistentFlags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print errors only")
 	cmd.PersistentFlags().BoolVarP(&opts.Verbose, "verbose", "v", false, "print every step, and entries left out")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	cmd.AddCommand(newInitCmd(opts), newBuildCmd(opts), newValidateCmd(opts), newNewCmd(opts), newPublishCmd(opts), newServeCmd(opts), newCheckCmd(opts), newVersionCmd(opts), newManCmd())
+	cmd.AddCommand(newInitCmd(opts), newBuildCmd(opts), newValidateCmd(opts), newNewCmd(opts), newPublishCmd(opts), newServeCmd(opts), newCheckCmd(opts), newImportCmd(opts), newVersionCmd(opts), newManCmd())
 	return cmd
 }
 

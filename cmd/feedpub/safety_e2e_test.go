@@ -302,3 +302,22 @@ func TestS3FrozenServerCLI(t *testing.T) {
 	}
 	tg.checkLive()
 }
+
+// A frozen server is said while it is frozen: the wait is reported every
+// few seconds, naming the target and the limit, and the publish fails at
+// the limit with the one stall line.
+func TestS3FrozenServerIsReportedWhileFrozen(t *testing.T) {
+	srv := s3test.Start(t)
+	hook := newS3Hook(t, srv.Endpoint)
+	fp := s3test.NewFaultProxy(t, hook.URL())
+	tg := newS3Target(t, srv, fp.Endpoint())
+	t.Setenv("FEEDPUB_PUBLISH_S3_TIMEOUT", "6s")
+	hook.setArm("put media", 1, fp.Freeze)
+	r := runFeedpub(t, false, "publish", "--config", tg.cfg, "--no-verify")
+	fp.DropAll()
+	fp.Thaw()
+	if r.code != 1 || !strings.Contains(r.stderr, "waiting for S3 (") || !strings.Contains(r.stderr, "no answer for 5s; giving up at 6s (publish.s3.timeout)") ||
+		!strings.Contains(r.stderr, "stopped answering (no data for 6s)") {
+		t.Errorf("want the wait reported, then the stall: %s", r)
+	}
+}

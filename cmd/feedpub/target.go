@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"path/filepath"
 
 	"github.com/feedpub/feedpub/config"
@@ -82,14 +83,15 @@ func siteOf(cfg *config.Config, inputs []string) target.Site {
 
 // openTarget opens publish.target. Opening writes nothing, so a dry run
 // leaves no trace: a local folder is created by the first write. inputs are
-// the build's source files, for the guard on a local target.
-func openTarget(ctx context.Context, cfg *config.Config, inputs ...string) (store.Store, error) {
+// the build's source files, for the guard on a local target; log is told
+// of a server that keeps a request waiting.
+func openTarget(ctx context.Context, cfg *config.Config, log io.Writer, inputs ...string) (store.Store, error) {
 	tg, err := resolveTarget(cfg, inputs...)
 	if err != nil {
 		return nil, err
 	}
 	if tg.Scheme == "s3" {
-		return openS3(ctx, cfg, tg)
+		return openS3(ctx, cfg, tg, log)
 	}
 	return localstore.New(tg.Path)
 }

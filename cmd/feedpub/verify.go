@@ -56,8 +56,12 @@ func (o *publishOptions) checkLive(ctx context.Context, cfg *config.Config, stat
 		return nil
 	}
 	local := out.Target != nil && out.Target.Scheme == "file"
+	client := o.root.env.HTTP // a test's, trusting its TLS server
+	if client == nil {
+		client = safehttp.NewClient(safehttp.Options{HeaderTimeout: liveHeaderTimeout, UserAgent: "feedpub/" + version})
+	}
 	opt := live.Options{
-		Client:  safehttp.NewClient(safehttp.Options{HeaderTimeout: liveHeaderTimeout, UserAgent: "feedpub/" + version}),
+		Client:  client,
 		Budget:  liveBudget,
 		BaseURL: cfg.Site.BaseURL,
 		Target:  cfg.Publish.Target,

@@ -66,7 +66,7 @@ func TestManPages(t *testing.T) {
 	root := newRootCmd(newEnv())
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
-	want := manPages(root)
+	want := append(manPages(root), "feedpub.yaml.5") // and the config's page
 	sort.Strings(want)
 	for _, c := range []string{"feedpub.1", "feedpub-init.1", "feedpub-build.1", "feedpub-validate.1", "feedpub-publish.1", "feedpub-version.1", "feedpub-completion-bash.1"} {
 		if i := sort.SearchStrings(want, c); i == len(want) || want[i] != c {

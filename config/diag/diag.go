@@ -52,17 +52,22 @@ type Problem struct {
 	Rule  string
 	File  string // relative to the site folder where possible
 	Line  int    // 0 when unknown
+	Col   int    // the column on Line; 0 when unknown
 	Field string // e.g. "rating", "podcast.categories[0]"
 	Msg   string
 }
 
-// Error formats the problem as "file:line: field: message".
+// Error formats the problem as "file:line: field: message", or
+// "file:line:col: ..." when the column is known.
 func (p Problem) Error() string {
 	var b strings.Builder
 	if p.File != "" {
 		b.WriteString(p.File)
 		if p.Line > 0 {
 			fmt.Fprintf(&b, ":%d", p.Line)
+			if p.Col > 0 {
+				fmt.Fprintf(&b, ":%d", p.Col)
+			}
 		}
 		b.WriteString(": ")
 	}

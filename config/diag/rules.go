@@ -10,7 +10,7 @@ import (
 // and the README name it by. IDs are never reused: a retired check keeps its
 // number out of circulation, so an old ignore list cannot silence a new one.
 type Rule struct {
-	ID       string // FP1xx config, FP2xx content, FP3xx media, FP4xx podcast feeds, FP5xx review feeds
+	ID       string // FP1xx config, FP2xx content, FP3xx media, FP4xx podcast feeds, FP5xx review feeds, FP6xx import
 	Severity Severity
 	Summary  string // what the check finds, one line
 	Fix      string // what to do about it, one line
@@ -86,6 +86,9 @@ var rules = []Rule{
 	{"FP223", Notice, "an entry continues a renamed published one", "nothing: its GUIDs are kept"},
 	{"FP224", Notice, "a published entry is no longer in the site", "nothing, if it was removed on purpose"},
 	{"FP225", Error, "an entry still has placeholder text that feedpub wrote (init's starter review, new's show notes)", "replace it with the review or the show notes, delete the entry, or mark it draft: true"},
+	{"FP230", Error, "a video link's URL is not a video on a known platform or a page", "link one video, such as https://www.youtube.com/watch?v=ID or https://vimeo.com/ID, or add page: true for another site"},
+	{"FP231", Error, "a video link also has keys of a video file, or a media file has a link's keys", "keep either url: (a link: title, duration, thumbnail, page) or file: (a video file)"},
+	{"FP232", Warning, "a video link is in no feed: its entry has no review text", "write the review below the front matter; the review feeds carry the link with it"},
 
 	// Media: the files entries and the config reference.
 	{"FP301", Error, "a referenced file is missing or unreadable", "fix the path (the message names the closest file) or add the file"},
@@ -105,6 +108,7 @@ var rules = []Rule{
 	{"FP315", Error, "an M4A file is not AAC", "encode AAC-LC or HE-AAC in the M4A"},
 	{"FP316", Error, "two files would be published at one key", "give each file its own path"},
 	{"FP320", Notice, "a referenced file is not here; the target's published copy is used", "nothing, if the file was published from elsewhere (publish --require-media refuses)"},
+	{"FP330", Error, "a video link's thumbnail is not a JPEG or PNG image", "export the thumbnail as JPEG or PNG, or link one by URL"},
 
 	// Podcast feeds (audio and video): the model and the rendered RSS.
 	{"FP401", Error, "a podcast feed has no episodes", "publish at least one episode (Apple refuses empty feeds), or remove the section"},
@@ -174,6 +178,15 @@ var rules = []Rule{
 	{"FP512", Error, "an enclosure or attachment lacks a URL, length or type", "state each attachment's absolute URL, size in bytes and MIME type"},
 	{"FP513", Error, "a feed or entry id is not a permanent IRI", "use a tag: URI or another absolute IRI"},
 	{"FP514", Error, "the JSON Feed version or items are wrong", "write version https://jsonfeed.org/version/1.1 and an items array"},
+	{"FP520", Error, "a Media RSS element lacks its URL or has an invalid attribute", "give media:content, media:player and media:thumbnail an absolute url; medium, duration, width and height as Media RSS defines them"},
+
+	// Import: moving a show's old feeds to feedpub (feedpub import).
+	{"FP601", Error, "an item of the old feed could not be imported", "read the reason; fix the old feed or the download and import again (nothing imported is touched)"},
+	{"FP602", Warning, "an item's show notes are not well-formed HTML", "check the imported entry's text: the converter read the HTML as a browser would"},
+	{"FP603", Warning, "part of an item (chapters, transcript, art) was left out", "add the file to the entry by hand, or fix it in the old feed and import again"},
+	{"FP604", Notice, "an item was imported as its own entry or its review feed GUID changed", "nothing, unless the message names something to merge by hand"},
+	{"FP605", Error, "the new feed would show an episode as new (GUID or podcast:guid not the old feed's)", "keep the old guid: in the entry and podcast.guid in feedpub.yaml"},
+	{"FP606", Warning, "the new feed differs from the old one (title, date, length, type, duration, numbers, an item gone)", "nothing, if the new value is right; apps update what they show"},
 }
 
 var byID = func() map[string]Rule {

@@ -52,6 +52,7 @@ func (e *Entry) AppendBinary(b []byte) ([]byte, error) {
 	b = wire.AppendString(b, e.HTML)
 	b = appendMedia(b, e.Audio)
 	b = appendMedia(b, e.Video)
+	b = appendVideoLink(b, e.VideoLink)
 	b = appendStrings(b, e.Ignore)
 	// Sorted, so the same entry always encodes the same.
 	fields := make([]string, 0, len(e.lines))
@@ -96,6 +97,7 @@ func (e *Entry) UnmarshalBinary(data []byte) error {
 	d.HTML = r.String()
 	d.Audio = readMedia(r)
 	d.Video = readMedia(r)
+	d.VideoLink = readVideoLink(r)
 	d.Ignore = readStrings(r)
 	n := r.Count()
 	d.lines = make(map[string]int, n)
@@ -182,7 +184,27 @@ func appendMedia(b []byte, m *Media) []byte {
 			b = wire.AppendString(b, s)
 		}
 	}
-	return b
+	b = wire.AppendBool(b, m.Page)
+	return wire.AppendString(b, m.Thumbnail)
+}
+
+func appendVideoLink(b []byte, v *VideoLink) []byte {
+	b = wire.AppendBool(b, v != nil)
+	if v == nil {
+		return b
+	}
+	b = wire.AppendString(b, v.URL)
+	b = wire.AppendBool(b, v.Page)
+	b = wire.AppendString(b, v.Title)
+	b = wire.AppendFloat(b, v.Duration)
+	return wire.AppendString(b, v.Thumbnail)
+}
+
+func readVideoLink(r *wire.Reader) *VideoLink {
+	if !r.Bool() {
+		return nil
+	}
+	return &VideoLink{URL: r.String(), Page: r.Bool(), Title: r.String(), Duration: r.Float(), Thumbnail: r.String()}
 }
 
 func readMedia(r *wire.Reader) *Media {
@@ -208,5 +230,6 @@ func readMedia(r *wire.Reader) *Media {
 			m.Persons[i] = config.Person{Name: r.String(), Role: r.String(), Group: r.String(), Href: r.String(), Img: r.String()}
 		}
 	}
+	m.Page, m.Thumbnail = r.Bool(), r.String()
 	return m
 }

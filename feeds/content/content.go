@@ -57,6 +57,9 @@ type Entry struct {
 	HTML  string
 	Audio *Media
 	Video *Media
+	// VideoLink is the entry's video on a video platform or a web page
+	// (video.url), which is no media file: Video is then nil.
+	VideoLink *VideoLink
 	// Ignore lists the warnings (rule IDs) the editor accepts in this file.
 	Ignore []string
 
@@ -87,6 +90,9 @@ type Media struct {
 	Chapters    string          `yaml:"chapters"`
 	Transcripts []Transcript    `yaml:"transcripts"`
 	Persons     []config.Person `yaml:"persons"`
+	// Page and Thumbnail belong to a video link (see VideoLink).
+	Page      bool   `yaml:"page"`
+	Thumbnail string `yaml:"thumbnail"`
 }
 
 // Source is what the media is read from: its file in the site, or the URL
@@ -296,7 +302,7 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 	var node yaml.Node
 	if err := yaml.Unmarshal(fmText, &node); err != nil {
 		line, msg := diag.YAMLError(err, fmText, fmLine-1)
-		ps.Errorf("FP205", file, max(line, fmLine), "", "%s", msg)
+		ps.Errorf("FP205", file, max(line, fmLine), "", "%s%s", msg, flowURLHint(fmText, line-fmLine+1))
 		return nil, ps
 	}
 	e := &Entry{File: file, lines: map[string]int{}}
@@ -390,6 +396,7 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 	if e.Film != nil && e.Film.Year != 0 && (e.Film.Year < 1870 || e.Film.Year > 2200) {
 		ps.Errorf("FP203", file, line("film.year"), "film.year", "want a year such as 2017, got %d", e.Film.Year)
 	}
+	e.VideoLink = takeVideoLink(&ps, file, &fm, e.lines, c)
 	for _, m := range []struct {
 		name string
 		m    *Media
@@ -420,7 +427,13 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 		e.Summary = strings.TrimSpace(fm.Summary)
 	}
 	if len(src) == 0 && e.Audio == nil && e.Video == nil {
-		ps.Errorf("FP211", file, fmLine, "", "nothing to publish: the entry has no review text, no audio and no video")
+		if e.VideoLink != nil {
+			ps.Errorf("FP211", file, fmLine, "", "nothing to publish: a video link goes with a written review, and the entry has no review text, no audio and no video file")
+		} else {
+			ps.Errorf("FP211", file, fmLine, "", "nothing to publish: the entry has no review text, no audio and no video")
+		}
+	} else if len(src) == 0 && e.VideoLink != nil {
+		ps.Warnf("FP232", file, line("video.url"), "video.url", "the video link is in no feed: the review feeds carry it with the review text, and the entry has none (the podcast feeds never carry a link)")
 	}
 	if ph := placeholderIn(src); ph != "" && !e.Draft {
 		// The body starts after the closing ---.

@@ -188,6 +188,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("---\ntitle: x\n\tdate: 2026-01-01\ntitle: y\n"))
 	f.Add([]byte("---\ntitle: x\ndate: 0000-01-01\naudio: {file: a, season: 1.5, duration: 1e300}\n---\n\xff"))
 	f.Add([]byte("---\na: &a [*a, *a]\nb: &b [*a, *a]\nc: [*b, *b]\n---\n"))
+	f.Add([]byte("---\ntitle: x\ndate: 2026-01-01\nvideo: {url: \"https://youtu.be/dQw4w9WgXcQ\", page: true, thumbnail: t.jpg, duration: 9, season: 1}\naudio: {url: https://vimeo.com/1}\n---\nbody"))
 	md := NewMarkdown()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 64<<10 {

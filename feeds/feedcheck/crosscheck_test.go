@@ -23,6 +23,18 @@ type crossItem struct {
 		Type   string `json:"type"`
 	} `json:"enclosures"`
 	Duration *float64 `json:"duration"`
+	// Media is the item's Media RSS video (feedparser only; nil for none).
+	Media *crossMedia `json:"media"`
+}
+
+// crossMedia is an item's Media RSS video: media:content's url, medium
+// and duration, the media:player and media:thumbnail urls.
+type crossMedia struct {
+	URL       string `json:"url"`
+	Medium    string `json:"medium"`
+	Duration  *int64 `json:"duration"`
+	Player    string `json:"player"`
+	Thumbnail string `json:"thumbnail"`
 }
 
 type crossTool struct {
@@ -70,6 +82,28 @@ func node() func(string) []string {
 type gofeedItem struct {
 	enclosures [][3]string // url, length, type
 	duration   int64
+	media      *crossMedia
+}
+
+// gofeedMedia is the Media RSS video gofeed keeps among an item's
+// extensions, or nil.
+func gofeedMedia(it *gofeed.Item) *crossMedia {
+	cs := it.Extensions["media"]["content"]
+	if len(cs) == 0 {
+		return nil
+	}
+	c := cs[0]
+	m := &crossMedia{URL: c.Attrs["url"], Medium: c.Attrs["medium"]}
+	if d, err := strconv.ParseInt(c.Attrs["duration"], 10, 64); err == nil {
+		m.Duration = &d
+	}
+	if p := c.Children["player"]; len(p) > 0 {
+		m.Player = p[0].Attrs["url"]
+	}
+	if th := c.Children["thumbnail"]; len(th) > 0 {
+		m.Thumbnail = th[0].Attrs["url"]
+	}
+	return m
 }
 
 func gofeedView(t *testing.T, data []byte, name string) (map[string]gofeedItem, int) {
@@ -95,7 +129,7 @@ func gofeedView(t *testing.T, data []byte, name string) (map[string]gofeedItem, 
 		}
 	}
 	for _, it := range f.Items {
-		gi := gofeedItem{duration: -1}
+		gi := gofeedItem{duration: -1, media: gofeedMedia(it)}
 		for _, e := range it.Enclosures {
 			gi.enclosures = append(gi.enclosures, [3]string{e.URL, e.Length, e.Type})
 		}
@@ -113,7 +147,8 @@ func gofeedView(t *testing.T, data []byte, name string) (map[string]gofeedItem, 
 // TestCrossParsers runs python feedparser, gPodder's podcastparser and
 // Podcast Index's podcast-partytime (scripts in testdata/crosscheck) on every
 // golden feed and asserts they read the same items as gofeed: count, GUIDs,
-// enclosure URLs, lengths and types, and durations. A parser that is not
+// enclosure URLs, lengths and types, durations, and (feedparser) each
+// review item's Media RSS video. A parser that is not
 // installed skips its part, or fails it when
 // FEEDPUB_TEST_REQUIRE_CROSSCHECK=1.
 func TestCrossParsers(t *testing.T) {
@@ -171,6 +206,7 @@ func TestCrossParsers(t *testing.T) {
 						t.Errorf("%s: feed is not well-formed (bozo)", tool.name)
 					}
 					want, n := gofeedView(t, data, name)
+					media := 0
 					if len(got.Items) != n {
 						t.Fatalf("%s read %d items, gofeed %d", tool.name, len(got.Items), n)
 					}
@@ -199,9 +235,27 @@ func TestCrossParsers(t *testing.T) {
 						if podcastFiles[name] && (it.Duration == nil || w.duration < 0) {
 							t.Errorf("%s: %s: duration missing (parser %v, gofeed %d)", tool.name, it.GUID, it.Duration, w.duration)
 						}
+						if tool.name == "feedparser" {
+							if it.Media != nil {
+								media++
+							}
+							if g, _ := json.Marshal(it.Media); string(g) != mustJSON(w.media) {
+								t.Errorf("%s: %s: video %s, gofeed %s", tool.name, it.GUID, g, mustJSON(w.media))
+							}
+						}
+					}
+					// A feed with a video link must have shown it: the
+					// comparison above is not of two blanks.
+					if tool.name == "feedparser" && bytes.Contains(data, []byte("<media:content")) && media == 0 {
+						t.Errorf("%s read no Media RSS video from a feed that has one", tool.name)
 					}
 				})
 			}
 		})
 	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

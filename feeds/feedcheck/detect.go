@@ -3,7 +3,9 @@ package feedcheck
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strconv"
+	"strings"
 )
 
 // Kinds of feed Check tells apart.
@@ -32,6 +34,17 @@ func Check(data []byte) (kind string, errs []error) {
 	return KindPodcast, CheckPodcast(data)
 }
 
+// CheckForeign is Check for a feed made elsewhere (feedpub check): the
+// forms Apple and the apps accept that feedpub does not write itself (an
+// itunes:duration as HH:MM:SS) are not findings. How much each finding
+// matters there is ForeignSeverity's.
+func CheckForeign(data []byte) (kind string, errs []error) {
+	if kind = Detect(data); kind != KindPodcast {
+		return Check(data)
+	}
+	return KindPodcast, checkPodcast(bytes.NewReader(data), Known{}, true)
+}
+
 // Detect names the kind of feed data holds, from its first bytes and its
 // root element.
 func Detect(data []byte) string {
@@ -53,7 +66,8 @@ func Detect(data []byte) string {
 
 // Enclosure is one media file a feed links with its stated length and
 // type: an RSS enclosure or podcast:alternateEnclosure source, an Atom
-// link rel="enclosure", or a JSON Feed attachment.
+// link rel="enclosure", or a JSON Feed attachment (but a text/html one,
+// a page such as a video review's).
 type Enclosure struct {
 	Where  string // the item, as in Problem.Where
 	URL    string
@@ -65,11 +79,11 @@ type Enclosure struct {
 // document order; nil when it does not parse.
 func Enclosures(data []byte) []Enclosure {
 	var out []Enclosure
-	length := func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
 	if Detect(data) == KindJSON {
 		var doc struct {
 			Items []struct {
-				ID          any `json:"id"`
+				ID          any    `json:"id"`
+				Title       string `json:"title"`
 				Attachments []struct {
 					URL  string `json:"url"`
 					Type string `json:"mime_type"`
@@ -83,36 +97,51 @@ func Enclosures(data []byte) []Enclosure {
 		for i, it := range doc.Items {
 			id, _ := it.ID.(string)
 			for _, a := range it.Attachments {
-				out = append(out, Enclosure{Where: itemWhere("item", i, id), URL: a.URL, Type: a.Type, Length: a.Size})
+				if t, _, _ := strings.Cut(a.Type, ";"); strings.TrimSpace(t) == "text/html" {
+					continue // a web page (a video review's), not a file to fetch
+				}
+				out = append(out, Enclosure{Where: itemWhere("item", i, id, it.Title), URL: a.URL, Type: a.Type, Length: a.Size})
 			}
 		}
 		return out
 	}
-	root, err := parseXML(bytes.NewReader(data), nil)
-	if err != nil {
-		return nil
-	}
-	if root.name.Space == nsAtomFeed {
-		for i, e := range root.all(nsAtomFeed, "entry") {
-			w := itemWhere("entry", i, textOf(e.first(nsAtomFeed, "id")))
-			for _, l := range e.all(nsAtomFeed, "link") {
+	return enclosuresFrom(bytes.NewReader(data))
+}
+
+// enclosuresFrom lists the enclosures of an RSS or Atom feed read from rd,
+// an item at a time: each item is dropped once its enclosures are taken,
+// so a feed of any size is read in the memory of its largest item.
+func enclosuresFrom(rd io.Reader) []Enclosure {
+	var out []Enclosure
+	length := func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
+	n := 0
+	_, err := parseXML(rd, func(path []*node, it *node) bool {
+		switch {
+		case len(path) == 1 && path[0].is(nsAtomFeed, "feed") && it.is(nsAtomFeed, "entry"):
+			w := itemWhere("entry", n, textOf(it.first(nsAtomFeed, "id")), textOf(it.first(nsAtomFeed, "title")))
+			for _, l := range it.all(nsAtomFeed, "link") {
 				if l.attrOr("rel") == "enclosure" {
 					out = append(out, Enclosure{Where: w, URL: l.attrOr("href"), Type: l.attrOr("type"), Length: length(l.attrOr("length"))})
 				}
 			}
-		}
-		return out
-	}
-	for i, it := range root.first("", "channel").all("", "item") {
-		w := itemWhere("item", i, textOf(it.first("", "guid")))
-		for _, e := range it.all("", "enclosure") {
-			out = append(out, Enclosure{Where: w, URL: e.attrOr("url"), Type: e.attrOr("type"), Length: length(e.attrOr("length"))})
-		}
-		for _, a := range it.all(nsPodcast, "alternateEnclosure") {
-			for _, s := range a.all(nsPodcast, "source") {
-				out = append(out, Enclosure{Where: w, URL: s.attrOr("uri"), Type: a.attrOr("type"), Length: length(a.attrOr("length"))})
+		case len(path) == 2 && path[1].is("", "channel") && it.is("", "item"):
+			w := itemWhere("item", n, textOf(it.first("", "guid")), or(textOf(it.first(nsITunes, "title")), textOf(it.first("", "title"))))
+			for _, e := range it.all("", "enclosure") {
+				out = append(out, Enclosure{Where: w, URL: e.attrOr("url"), Type: e.attrOr("type"), Length: length(e.attrOr("length"))})
 			}
+			for _, a := range it.all(nsPodcast, "alternateEnclosure") {
+				for _, s := range a.all(nsPodcast, "source") {
+					out = append(out, Enclosure{Where: w, URL: s.attrOr("uri"), Type: a.attrOr("type"), Length: length(a.attrOr("length"))})
+				}
+			}
+		default:
+			return false
 		}
+		n++
+		return true
+	})
+	if err != nil {
+		return nil
 	}
 	return out
 }

@@ -12,10 +12,11 @@ import (
 
 // node is a parsed XML element. name.Space is the namespace URL.
 type node struct {
-	name  xml.Name
-	attrs []xml.Attr
-	text  string
-	kids  []*node
+	name      xml.Name
+	attrs     []xml.Attr
+	text      string
+	kids      []*node
+	line, col int // where its start tag ends in the document
 }
 
 // parseXML parses data strictly: well-formed, UTF-8, every prefix declared.
@@ -46,6 +47,7 @@ func parseXML(rd io.Reader, done func(path []*node, n *node) bool) (*node, error
 				return nil, fmt.Errorf("undeclared namespace prefix %q", t.Name.Space)
 			}
 			n := &node{name: t.Name, attrs: t.Attr}
+			n.line, n.col = d.InputPos()
 			if len(stack) == 0 {
 				if root != nil {
 					return nil, errors.New("more than one root element")

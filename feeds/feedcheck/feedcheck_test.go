@@ -147,6 +147,11 @@ func TestCheckRSSRules(t *testing.T) {
 		{"item.pubDate", "<pubDate>Fri, 06 Mar 2026 07:30:00 +0000</pubDate>", "<pubDate>06/03/2026</pubDate>"},
 		{"item.category", "<category>drama</category>", "<category></category>"},
 		{"item.enclosure.length", `length="39845120"`, `length="big"`},
+		{"item.media:content", `<media:content url="https://vimeo.com/76979871"`, `<media:content`},
+		{"item.media:content", `medium="video" duration="252"`, `medium="film" duration="252"`},
+		{"item.media:content", `duration="95"`, `duration="1:35"`},
+		{"item.media:player", `<media:player url="https://player.vimeo.com/video/76979871">`, `<media:player url="/video/76979871">`},
+		{"item.media:thumbnail", `<media:thumbnail url="https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg">`, `<media:thumbnail>`},
 	})
 }
 
@@ -164,6 +169,9 @@ func TestCheckAtomRules(t *testing.T) {
 		{"entry.id.unique", "<id>tag:reelverdicts.example,2026-02-27:dune-part-three</id>", "<id>tag:reelverdicts.example,2026-03-06:heroine</id>"},
 		{"entry.link.enclosure", `length="39845120"`, `length="0"`},
 		{"entry.category", `<category term="drama">`, `<category term="">`},
+		{"entry.media:content", `<media:content url="https://vimeo.com/76979871"`, `<media:content url="vimeo.com/76979871"`},
+		{"entry.media:player", `<media:player url="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ">`, `<media:player>`},
+		{"entry.media:thumbnail", `<media:thumbnail url="https://reelverdicts.example/artwork/dune-part-three-video.jpg">`, `<media:thumbnail url="">`},
 		{"entry.author", "<author>\n    <name>Reel Verdicts</name>\n    <email>editors@reelverdicts.example</email>\n  </author>\x00<author>\n      <name>Maya Okafor</name>\n      <email>maya@reelverdicts.example</email>\n    </author>", "\x00"},
 	})
 }

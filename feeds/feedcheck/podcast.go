@@ -48,6 +48,8 @@ var (
 	languageRE = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$`)
 	digitsRE   = regexp.MustCompile(`^[0-9]+$`)
 	decimalRE  = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+	// clockRE is the HH:MM:SS or MM:SS duration Apple also accepts.
+	clockRE = regexp.MustCompile(`^([0-9]{1,3}:)?[0-5]?[0-9]:[0-5][0-9]$`)
 )
 
 // Podcast:medium values from the Podcasting 2.0 namespace.
@@ -75,9 +77,11 @@ func CheckPodcast(data []byte) []error { return CheckPodcastFrom(bytes.NewReader
 // ItemFacts is what the rules that compare items (unique guids and titles,
 // a serial show's numbering, the show's name in a title) need of an item.
 type ItemFacts struct {
-	GUID     string `json:"guid"`
-	Title    string `json:"title"`              // itunes:title, else title
-	Numbered bool   `json:"numbered,omitempty"` // has itunes:episode
+	GUID  string `json:"guid"`
+	Title string `json:"title"` // itunes:title, else title
+	// Numbered: has itunes:episode, or is a trailer or bonus, which a
+	// serial show numbers no more than Apple's own sample feed does.
+	Numbered bool `json:"numbered,omitempty"`
 }
 
 // Known describes items of a podcast feed that were left out of the
@@ -99,8 +103,12 @@ type Known struct {
 // are read and then dropped, so a feed of any size is checked in the
 // memory of its largest item.
 func CheckPodcastFrom(rd io.Reader, known Known) []error {
-	r := report{family: "podcast"}
-	items := &podcastItems{r: &report{family: "podcast"}, known: known}
+	return checkPodcast(rd, known, false)
+}
+
+func checkPodcast(rd io.Reader, known Known, foreign bool) []error {
+	r := report{family: "podcast", foreign: foreign}
+	items := &podcastItems{r: &report{family: "podcast", foreign: foreign}, known: known}
 	root := r.rssRoot(rd, items.check)
 	if root == nil {
 		return append(r.errs, items.r.errs...)
@@ -115,8 +123,9 @@ func CheckPodcastFrom(rd io.Reader, known Known) []error {
 		r.add("rss", "channel", "no <channel>")
 		return r.errs
 	}
+	r.at = ch
 	const w = "channel"
-	r.whitespace(ch)
+	r.whitespace(w, ch)
 	r.required(w, ch, "", "title", "channel.title")
 	r.maxChars(w, ch, "", "title", MaxText)
 	r.maxChars(w, ch, nsITunes, "title", MaxText)
@@ -194,8 +203,8 @@ func CheckPodcastFrom(rd io.Reader, known Known) []error {
 	seen := map[string]bool{}
 	titles := map[string]int{}
 	for _, it := range all {
-		where := itemWhere("item", it.index, it.GUID)
-		items.r.item = it.GUID
+		where := itemWhere("item", it.index, it.GUID, it.Title)
+		items.r.item, items.r.at = it.GUID, it.at
 		if it.GUID != "" && seen[it.GUID] {
 			items.r.add(where, "item.guid.unique", "guid %q repeats", it.GUID)
 		}
@@ -205,7 +214,7 @@ func CheckPodcastFrom(rd io.Reader, known Known) []error {
 			items.r.add(where, "item.itunes:episode.serial", "a serial show needs itunes:episode on every item")
 		}
 	}
-	items.r.item = ""
+	items.r.item, items.r.at = "", nil
 	return append(r.errs, items.r.errs...)
 }
 
@@ -221,6 +230,7 @@ type podcastItems struct {
 type laterItem struct {
 	index int
 	ItemFacts
+	at *node // its place in the document (the <item> alone); nil when left out
 }
 
 // check checks one <item> of rss>channel and returns true (it is done
@@ -239,15 +249,17 @@ func (pi *podcastItems) check(path []*node, it *node) bool {
 	i := pi.next
 	pi.next++
 	before := len(r.errs)
-	r.item = ""
-	r.whitespace(it)
+	// Kept for the rules that compare items: the place, not the subtree.
+	at := &node{line: it.line, col: it.col}
 	guid := textOf(it.first("", "guid"))
-	r.item = guid
-	defer func() { r.item = "" }()
-	iw := itemWhere("item", i, guid)
+	r.item, r.at = guid, at
+	defer func() { r.item, r.at = "", nil }()
+	typ := textOf(it.first(nsITunes, "episodeType"))
 	facts := ItemFacts{GUID: guid, Title: or(textOf(it.first(nsITunes, "title")), textOf(it.first("", "title"))),
-		Numbered: it.first(nsITunes, "episode") != nil}
-	pi.facts = append(pi.facts, laterItem{i, facts})
+		Numbered: it.first(nsITunes, "episode") != nil || typ == "trailer" || typ == "bonus"}
+	iw := itemWhere("item", i, guid, facts.Title)
+	r.whitespace(iw, it)
+	pi.facts = append(pi.facts, laterItem{i, facts, at})
 	if pi.known.Read != nil {
 		defer func() { pi.known.Read(i, facts, len(r.errs) == before) }()
 	}
@@ -265,7 +277,7 @@ func (pi *podcastItems) check(path []*node, it *node) bool {
 	if p := it.first("", "pubDate"); p == nil || !isRFC2822(p.text) {
 		r.add(iw, "item.pubDate", "want an RFC 2822 date, got %q", textOf(p))
 	}
-	if d := it.first(nsITunes, "duration"); d != nil && !digitsRE.MatchString(d.text) {
+	if d := it.first(nsITunes, "duration"); d != nil && !digitsRE.MatchString(d.text) && !(r.foreign && clockRE.MatchString(d.text)) {
 		r.add(iw, "item.itunes:duration", "want whole seconds, got %q", d.text)
 	}
 	if t := it.first(nsITunes, "episodeType"); t != nil {
@@ -360,14 +372,14 @@ func (r *report) rssRoot(rd io.Reader, done func(path []*node, n *node) bool) *n
 }
 
 // whitespace reports leading or trailing spaces in text values and attributes.
-func (r *report) whitespace(ch *node) {
+func (r *report) whitespace(where string, ch *node) {
 	ch.walk(func(n *node) {
 		if len(n.kids) == 0 && !trimmed(n.text) {
-			r.add("channel", "text.whitespace", "<%s> has leading or trailing white space", n.name.Local)
+			r.add(where, "text.whitespace", "<%s> has leading or trailing white space", n.name.Local)
 		}
 		for _, a := range n.attrs {
 			if a.Name.Space != "xmlns" && !trimmed(a.Value) {
-				r.add("channel", "text.whitespace", "<%s %s=%q> has leading or trailing white space", n.name.Local, a.Name.Local, a.Value)
+				r.add(where, "text.whitespace", "<%s %s=%q> has leading or trailing white space", n.name.Local, a.Name.Local, a.Value)
 			}
 		}
 	})
@@ -410,7 +422,10 @@ func (r *report) explicit(where string, n *node, required bool) {
 		}
 		return
 	}
-	if e.text != "true" && e.text != "false" {
+	// yes, no and clean are Apple's old values, which it and the apps still
+	// read: a feed made elsewhere may keep them; feedpub writes true/false.
+	legacy := e.text == "yes" || e.text == "no" || e.text == "clean"
+	if e.text != "true" && e.text != "false" && !(r.foreign && legacy) {
 		rule := "item.itunes:explicit"
 		if required {
 			rule = "channel.itunes:explicit"

@@ -15,6 +15,9 @@ type Problem struct {
 	// caller can name the entry the item came from.
 	Item string
 	Msg  string
+	// Line and Col place the problem in the document: at its item (or
+	// the channel) for an XML feed; 0 when unknown (JSON Feed).
+	Line, Col int
 }
 
 func (p *Problem) Error() string {
@@ -36,11 +39,41 @@ func Rules(errs []error) []string {
 type report struct {
 	family string // "podcast", "rss", "atom" or "json": the half of IDs
 	item   string // the guid or id of the item being checked
-	errs   []error
+	// at is the element being checked (an item, the channel), whose place
+	// in the document each problem carries; nil when unknown.
+	at *node
+	// foreign judges a feed made elsewhere (feedpub check): forms Apple
+	// and the apps accept but feedpub does not write (a duration as
+	// HH:MM:SS) are not problems.
+	foreign bool
+	errs    []error
 }
 
 func (r *report) add(where, rule, format string, args ...any) {
-	r.errs = append(r.errs, &Problem{Rule: rule, ID: IDs[r.family+"/"+rule], Where: where, Item: r.item, Msg: fmt.Sprintf(format, args...)})
+	p := &Problem{Rule: rule, ID: IDs[r.family+"/"+rule], Where: where, Item: r.item, Msg: fmt.Sprintf(format, args...)}
+	if r.at != nil {
+		p.Line, p.Col = r.at.line, r.at.col
+	}
+	r.errs = append(r.errs, p)
+}
+
+// ForeignSeverity is how much a finding of rule ("channel.podcast:guid")
+// matters in a feed made elsewhere, as feedpub check judges it: an error
+// only for what Apple Podcasts, Spotify, the Podcast Index or the RSS,
+// Atom and JSON Feed specifications refuse, or what breaks apps. The rules
+// here are feedpub's own standard for what it writes (Podcasting 2.0 tags,
+// a self link, tidy text): for another feed, a warning or a note. ok is
+// false for the rules that stay as the registry has them.
+func ForeignSeverity(rule string) (warning, note bool, ok bool) {
+	switch rule {
+	case "namespace", "text.whitespace", "channel.podcast:medium", "item.description.html":
+		return false, true, true
+	case "channel.podcast:guid", "channel.podcast:locked", "channel.atom:link", "channel.itunes:owner",
+		"channel.itunes:type", "item.pubDate", "item.itunes:duration", "text.length",
+		"item.description.length", "channel.lastBuildDate", "feed.link.self", "feed.feed_url":
+		return true, false, true
+	}
+	return false, false, false
 }
 
 // IDs maps each check's family and Rule name to its registry ID. Several
@@ -106,6 +139,7 @@ var IDs = map[string]string{
 	"rss/item.link":             "FP511",
 	"rss/item.enclosure":        "FP512", "rss/item.enclosure.url": "FP512",
 	"rss/item.enclosure.length": "FP512", "rss/item.enclosure.type": "FP512",
+	"rss/item.media:content": "FP520", "rss/item.media:player": "FP520", "rss/item.media:thumbnail": "FP520",
 
 	"atom/xml": "FP501", "atom/utf8": "FP501",
 	"atom/atom":                 "FP502",
@@ -120,8 +154,9 @@ var IDs = map[string]string{
 	"atom/entry.published":      "FP505",
 	"atom/entry.author":         "FP509",
 	"atom/entry.link.enclosure": "FP512",
-	"atom/entry.content":        "FP506",
-	"atom/entry.category":       "FP510",
+	"atom/entry.media:content":  "FP520", "atom/entry.media:player": "FP520", "atom/entry.media:thumbnail": "FP520",
+	"atom/entry.content":  "FP506",
+	"atom/entry.category": "FP510",
 
 	"json/json": "FP501", "json/utf8": "FP501",
 	"json/feed.version":        "FP514",
@@ -142,11 +177,18 @@ var IDs = map[string]string{
 	"json/item.attachments.size_in_bytes": "FP512", "json/item.attachments.duration_in_seconds": "FP512",
 }
 
-func itemWhere(kind string, i int, id string) string {
-	if id == "" {
-		return fmt.Sprintf("%s %d", kind, i+1)
+func itemWhere(kind string, i int, id, title string) string {
+	w := fmt.Sprintf("%s %d", kind, i+1)
+	if t := strings.TrimSpace(title); t != "" {
+		if len(t) > 60 {
+			t = t[:57] + "..."
+		}
+		w += fmt.Sprintf(" %q", t)
 	}
-	return fmt.Sprintf("%s %d (%q)", kind, i+1, id)
+	if id != "" {
+		w += fmt.Sprintf(" (guid %q)", id)
+	}
+	return w
 }
 
 func trimmed(s string) bool { return s == strings.TrimSpace(s) }

@@ -64,8 +64,9 @@ func (ri *rssItems) check(path []*node, it *node) bool {
 	ri.n++
 	defer func() { r.item = "" }()
 	guid := textOf(it.first("", "guid"))
-	r.item = guid
-	iw := itemWhere("item", i, guid)
+	r.item, r.at = guid, &node{line: it.line, col: it.col}
+	defer func() { r.at = nil }()
+	iw := itemWhere("item", i, guid, textOf(it.first("", "title")))
 	if strings.TrimSpace(textOf(it.first("", "title"))) == "" && strings.TrimSpace(textOf(it.first("", "description"))) == "" {
 		r.add(iw, "item.title", "an item needs a title or a description")
 	}
@@ -96,6 +97,7 @@ func (ri *rssItems) check(path []*node, it *node) bool {
 	for _, e := range encs {
 		r.enclosure(iw, e, false)
 	}
+	r.mediaRSS(iw, "item", it)
 	return true
 }
 
@@ -169,8 +171,9 @@ func (ae *atomEntries) check(path []*node, e *node) bool {
 	ae.n++
 	defer func() { r.item = "" }()
 	id := textOf(e.first(nsAtomFeed, "id"))
-	r.item = id
-	ew := itemWhere("entry", i, id)
+	r.item, r.at = id, &node{line: e.line, col: e.col}
+	defer func() { r.at = nil }()
+	ew := itemWhere("entry", i, id, textOf(e.first(nsAtomFeed, "title")))
 	atomID(r, ew, "entry.id", e)
 	if seen[id] && id != "" {
 		r.add(ew, "entry.id.unique", "id %q repeats", id)
@@ -193,6 +196,7 @@ func (ae *atomEntries) check(path []*node, e *node) bool {
 			}
 		}
 	}
+	r.mediaRSS(ew, "entry", e)
 	if !alternate && e.first(nsAtomFeed, "content") == nil {
 		r.add(ew, "entry.content", "an entry needs content or an alternate link")
 	}
@@ -281,12 +285,13 @@ func CheckJSONFeed(data []byte) []error {
 	for i, raw := range items {
 		it, ok := raw.(map[string]any)
 		if !ok {
-			r.add(itemWhere("item", i, ""), "item", "not an object")
+			r.add(itemWhere("item", i, "", ""), "item", "not an object")
 			continue
 		}
 		id, isString := it["id"].(string)
 		r.item = id
-		iw := itemWhere("item", i, id)
+		title, _ := it["title"].(string)
+		iw := itemWhere("item", i, id, title)
 		if !isString || id == "" {
 			r.add(iw, "item.id", "want a non-empty string id, got %v", it["id"])
 		} else if seen[id] {

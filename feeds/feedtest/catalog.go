@@ -184,6 +184,11 @@ func ExampleCatalog() *feeds.Catalog {
 	dune.Rating = rating(3)
 	dune.Author = "Tom Reyes"
 	dune.AuthorEmail = "tom@reelverdicts.example"
+	// A video review on Vimeo with a local thumbnail; the podcast feeds
+	// leave it out.
+	dune.VideoLink = &feeds.VideoLink{Page: "https://vimeo.com/76979871", Embed: "https://player.vimeo.com/video/76979871",
+		Title: "Dune: Part Three, the video review", Duration: 4*time.Minute + 12*time.Second,
+		Thumbnail: Base + "artwork/dune-part-three-video.jpg", ThumbnailKey: "artwork/dune-part-three-video.jpg"}
 	dune.Audio = &feeds.Episode{Season: 3, Number: 11, Type: "full",
 		Enclosure: audio("dune-part-three", 31_457_280, 32*time.Minute+46*time.Second),
 		Persons: []feeds.Person{
@@ -207,6 +212,8 @@ func ExampleCatalog() *feeds.Catalog {
 	perfect.Tags = []string{"drama", "japan"}
 	perfect.Film = &feeds.Film{Title: "Perfect Days", Year: 2023, Director: "Wim Wenders", Platform: "MUBI"}
 	perfect.Rating = rating(5)
+	perfect.VideoLink = &feeds.VideoLink{Page: "https://www.youtube.com/watch?v=dQw4w9WgXcQ", Embed: "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+		Title: "Perfect Days", Duration: 95 * time.Second, Thumbnail: "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"}
 
 	aud, vid, rev := split([]*feeds.Entry{heroine, dune, longTake, perfect})
 	c := &feeds.Catalog{Site: s, Podcast: show(s, feeds.Audio, aud), Video: show(s, feeds.Video, vid), Reviews: reviewFeed(s, rev)}
@@ -267,6 +274,8 @@ func AdversarialCatalog() *feeds.Catalog {
 	tokyo.Tags = []string{"日本", "كلاسيكي"}
 	tokyo.Updated = time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
 	tokyo.AuthorEmail = ""
+	tokyo.VideoLink = &feeds.VideoLink{Page: "https://reelverdicts.example/videos/tokyo?a=1&b=<2>",
+		Title: "東京物語 ]]> <video> & \"essay\"\x01", Thumbnail: "https://cdn.example/t.jpg?w=1&h=2"}
 	tokyo.Audio = &feeds.Episode{Season: 2, Number: 2, Type: "full",
 		Enclosure: feeds.Enclosure{Key: "media/tokyo-story.m4a", URL: Base + "media/tokyo-story.m4a",
 			Type: "audio/x-m4a", Length: 120_586_240, Duration: 2*time.Hour + 7*time.Minute, Bitrate: 96000, Codecs: "mp4a.40.2"},

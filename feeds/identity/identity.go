@@ -47,6 +47,10 @@ type Record struct {
 	// Removed marks an entry that left the site. It is kept so its removal
 	// is reported once and so its file, coming back, continues it.
 	Removed bool `json:"removed,omitempty"`
+	// MediaKeys are the keys of the media a live feed's item names, known
+	// only for a record rebuilt from the live feeds (Recover): matched with
+	// the checksums, they find an entry whose media was re-encoded since.
+	MediaKeys []string `json:"-"`
 }
 
 // Entry is what Resolve knows of one entry of the site.
@@ -59,6 +63,8 @@ type Entry struct {
 	GUIDLine int    // its line, for messages
 	AudioSHA256,
 	VideoSHA256 string
+	// MediaKeys are the keys of its audio and video in the site.
+	MediaKeys []string
 }
 
 // How says which evidence matched an entry to its record.
@@ -90,6 +96,7 @@ func Resolve(records []Record, entries []Entry) ([]Match, []int, diag.Problems) 
 	matches := make([]Match, len(entries))
 	taken := make([]bool, len(records))
 	blocked := make([]bool, len(entries)) // ambiguous: reported, never matched
+	crossed := crossedSources(records, entries)
 	stages := []struct {
 		how    How
 		strong bool
@@ -99,7 +106,7 @@ func Resolve(records []Record, entries []Entry) ([]Match, []int, diag.Problems) 
 		{BySource, true, func(e *Entry) []string { return nonEmpty(e.Source) }, func(r *Record) []string { return nonEmpty(r.Source) }},
 		{ByGUID, true, func(e *Entry) []string { return nonEmpty(e.GUID) }, func(r *Record) []string { return nonEmpty(r.GUID) }},
 		{BySlug, false, func(e *Entry) []string { return nonEmpty(e.Slug) }, func(r *Record) []string { return nonEmpty(r.Slug) }},
-		{ByMedia, true, func(e *Entry) []string { return nonEmpty(e.AudioSHA256, e.VideoSHA256) }, func(r *Record) []string { return nonEmpty(r.AudioSHA256, r.VideoSHA256) }},
+		{ByMedia, true, func(e *Entry) []string { return mediaKeys(e.AudioSHA256, e.VideoSHA256, e.MediaKeys) }, func(r *Record) []string { return mediaKeys(r.AudioSHA256, r.VideoSHA256, r.MediaKeys) }},
 		{ByTitle, false, func(e *Entry) []string { return nonEmpty(titleKey(e.Title, e.Date.UTC().Format(time.DateOnly))) }, func(r *Record) []string { return nonEmpty(titleKey(r.Title, dateOnly(r.Date))) }},
 	}
 	for _, st := range stages {
@@ -115,7 +122,7 @@ func Resolve(records []Record, entries []Entry) ([]Match, []int, diag.Problems) 
 		cands := make([][]int, len(entries)) // entry → records
 		rev := map[int][]int{}               // record → entries
 		for j := range entries {
-			if matches[j].Record != nil || blocked[j] {
+			if matches[j].Record != nil || blocked[j] || (st.how == BySource && crossed[j]) {
 				continue
 			}
 			for _, k := range st.key(&entries[j]) {
@@ -177,7 +184,8 @@ func Resolve(records []Record, entries []Entry) ([]Match, []int, diag.Problems) 
 
 // describe names a record for messages.
 func describe(r *Record) string {
-	s := fmt.Sprintf("the published entry %q", r.Slug)
+	// A record rebuilt from the live feeds knows no slug, only a title.
+	s := fmt.Sprintf("the published entry %q", or(r.Slug, r.Title))
 	if r.Source != "" {
 		s += " (" + r.Source + ")"
 	}
@@ -198,6 +206,16 @@ func dateOnly(rfc3339 string) string {
 		return ""
 	}
 	return t.UTC().Format(time.DateOnly)
+}
+
+// mediaKeys is what the media stage matches by: the checksums, and the
+// keys (marked, so a key never equals a checksum).
+func mediaKeys(audio, video string, keys []string) []string {
+	out := nonEmpty(audio, video)
+	for _, k := range keys {
+		out = append(out, "key:"+k)
+	}
+	return out
 }
 
 func nonEmpty(vals ...string) []string {
@@ -280,4 +298,11 @@ func Dropped(before, after []Record) []FeedChange {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Feed < out[j].Feed })
 	return out
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

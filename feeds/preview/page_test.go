@@ -143,3 +143,39 @@ func TestPreviewPageOfAFailedFirstBuild(t *testing.T) {
 		t.Errorf("page of a failed first build:\n%s", page)
 	}
 }
+
+// A video link is shown with its player embedded (a platform's) or its
+// still linking to its page (a page's), and never as a download.
+func TestPreviewPageEmbedsVideoLinks(t *testing.T) {
+	c := feedtest.ExampleCatalog()
+	tokyo := feedtest.AdversarialCatalog().Reviews.Items[1]
+	if tokyo.VideoLink == nil || tokyo.VideoLink.Embed != "" {
+		t.Fatalf("the adversarial catalog's second review has no page link: %+v", tokyo.VideoLink)
+	}
+	c.Reviews.Items = append(c.Reviews.Items, tokyo)
+	page := render(t, preview.Page{Catalog: c, Now: now})
+
+	perfect := article(t, page, "perfect-days")
+	for _, want := range []string{
+		`<h4>Video review: Perfect Days</h4>`,
+		`1:35 · <a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">Watch it on its page</a>`,
+		`<iframe class="player" src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" title="Perfect Days"`,
+	} {
+		if !strings.Contains(perfect, want) {
+			t.Errorf("perfect-days card lacks %s:\n%s", want, perfect)
+		}
+	}
+	if !strings.Contains(article(t, page, "dune-part-three"), `src="https://player.vimeo.com/video/76979871"`) {
+		t.Error("no Vimeo player on dune-part-three's card")
+	}
+	card := article(t, page, "tokyo-story")
+	if strings.Contains(card, "<iframe") {
+		t.Error("a page link has no player to embed")
+	}
+	if !strings.Contains(card, `<a href="https://reelverdicts.example/videos/tokyo?a=1&amp;b=%3c2%3e"><img src="https://cdn.example/t.jpg?w=1&amp;h=2"`) {
+		t.Errorf("page link: no escaped still linking to its page:\n%s", card)
+	}
+	if strings.Contains(card, "<video>") || strings.Contains(card, "]]> <video>") {
+		t.Error("the video title is not escaped")
+	}
+}

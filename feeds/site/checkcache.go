@@ -23,7 +23,7 @@ const itemCacheFile = "checked-items.json"
 
 // itemCacheVersion changes whenever the feed rules do, so items checked by
 // an older feedpub are checked again.
-const itemCacheVersion = 1
+const itemCacheVersion = 2 // 2: a trailer counts as numbered (ItemFacts.Numbered)
 
 // maxItemCache bounds the file read: a few hundred bytes per item.
 const maxItemCache = 64 << 20

@@ -85,7 +85,7 @@ func TestCheckedItemsCache(t *testing.T) {
 	})
 	c = openItemCache(cacheFile, "feedpub test")
 	first := messages(checkPodcastFile(bad, spans, c))
-	if len(first) != 1 || !strings.Contains(first[0], "item 2 (") || !strings.Contains(first[0], "itunes:duration") {
+	if len(first) != 1 || !strings.Contains(first[0], "item 2 \"") || !strings.Contains(first[0], "itunes:duration") {
 		t.Fatalf("findings %q, want one about item 2's itunes:duration", first)
 	}
 	again := messages(checkPodcastFile(bad, spans, c))

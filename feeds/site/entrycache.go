@@ -35,7 +35,7 @@ const entryCacheDir = "cache/entries"
 // entryCacheVersion changes whenever a cache file would hold something
 // else for the same source: its encoding, or what content.Parse,
 // feeds.EntryHTML, xmltext.SafeHTML or xmltext.AppleHTML make.
-const entryCacheVersion = 2
+const entryCacheVersion = 3
 
 // entryMagic starts every cache file.
 const entryMagic = "feedpub entry cache\n"

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -25,19 +24,4 @@ func remoteReader(cfg *config.Config, opt Options) *remote.Reader {
 		r.Cache = remote.OpenCache(filepath.Join(cfg.Dir, StateDir, remoteCacheFile), stateMAC)
 	}
 	return r
-}
-
-// videoPlatform says whether a video url: is a page on a video platform
-// rather than a media file: such a link is not an enclosure and is not
-// read here.
-func videoPlatform(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	switch strings.ToLower(u.Hostname()) {
-	case "youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "vimeo.com", "www.vimeo.com", "player.vimeo.com":
-		return true
-	}
-	return false
 }

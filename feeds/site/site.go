@@ -364,12 +364,15 @@ func requests(cfg *config.Config, entries []*content.Entry, drafts bool) ([]medi
 		if e.Image != "" {
 			reqs = append(reqs, media.Request{Key: e.Image, Kind: media.KindArtwork, Ref: ref(e.File, e.Line("image"), "image")})
 		}
+		if f := e.VideoLink.ThumbnailFile(); f != "" {
+			reqs = append(reqs, media.Request{Key: f, Kind: media.KindThumbnail, Ref: ref(e.File, e.Line("video.thumbnail"), "video.thumbnail")})
+		}
 		for _, m := range []struct {
 			name string
 			kind media.Kind
 			m    *content.Media
 		}{{"audio", media.KindAudio, e.Audio}, {"video", media.KindVideo, e.Video}} {
-			if m.m == nil || m.m.Source() == "" || m.m.File == "" && videoPlatform(m.m.URL) {
+			if m.m == nil || m.m.Source() == "" { // a video link is not here (content.VideoLink)
 				continue
 			}
 			src, f := m.m.Source(), m.name+".file"

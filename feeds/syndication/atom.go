@@ -27,9 +27,10 @@ func RenderAtom(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 			{Rel: "self", Type: "application/atom+xml", Href: xmltext.Clean(f.AtomURL)},
 			{Rel: "alternate", Type: "text/html", Href: xmltext.Clean(f.Link)},
 		},
-		Rights: optText(xmltext.Line(f.Copyright)),
-		Icon:   xmltext.Clean(f.Image),
-		Logo:   xmltext.Clean(f.Image),
+		Rights:  optText(xmltext.Line(f.Copyright)),
+		Icon:    xmltext.Clean(f.Image),
+		Logo:    xmltext.Clean(f.Image),
+		NSMedia: mediaNS(f.Items),
 	}
 	for _, h := range f.Hubs {
 		feed.Links = append(feed.Links, atomLink{Rel: "hub", Href: xmltext.Clean(h)})
@@ -55,6 +56,10 @@ func RenderAtom(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 		if l := xmltext.Clean(e.Link); l != "" {
 			en.Links = append(en.Links, atomLink{Rel: "alternate", Type: "text/html", Href: l})
 		}
+		if v := e.VideoLink; v != nil {
+			// The video's page, for readers that know no Media RSS.
+			en.Links = append(en.Links, atomLink{Rel: "related", Type: "text/html", Href: xmltext.Clean(v.Page), Title: xmltext.Line(v.Title)})
+		}
 		for _, v := range versions(e) {
 			en.Links = append(en.Links, atomLink{Rel: "enclosure", Type: xmltext.Line(v.Enclosure.Type),
 				Href: xmltext.Clean(v.Enclosure.URL), Length: strconv.FormatInt(v.Enclosure.Length, 10)})
@@ -64,9 +69,10 @@ func RenderAtom(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 				en.Categories = append(en.Categories, atomCategory{Term: t})
 			}
 		}
-		if h := e.SafeHTML(); h != "" {
+		if h := reviewHTML(e); h != "" {
 			en.Content = &atomText{Type: "html", Text: h}
 		}
+		en.Media = videoContent(e)
 		return en
 	}
 	return nil, writeXML(w, "atom", feed, "\n</feed>", "entry", 1, len(f.Items), entry, false)
@@ -81,6 +87,7 @@ func optText(s string) *atomText {
 
 type atomFeed struct {
 	XMLName   xml.Name       `xml:"http://www.w3.org/2005/Atom feed"`
+	NSMedia   string         `xml:"xmlns:media,attr,omitempty"`
 	Lang      string         `xml:"xml:lang,attr,omitempty"`
 	ID        string         `xml:"id"`
 	Title     atomText       `xml:"title"`
@@ -105,6 +112,7 @@ type atomEntry struct {
 	Categories []atomCategory `xml:"category"`
 	Summary    *atomText      `xml:"summary"`
 	Content    *atomText      `xml:"content"`
+	Media      *mediaContent  `xml:"media:content"`
 }
 
 type atomText struct {
@@ -117,6 +125,7 @@ type atomLink struct {
 	Type   string `xml:"type,attr,omitempty"`
 	Href   string `xml:"href,attr"`
 	Length string `xml:"length,attr,omitempty"`
+	Title  string `xml:"title,attr,omitempty"`
 }
 
 type atomPerson struct {

@@ -41,7 +41,7 @@ func RenderJSON(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 			ID:            xmltext.Line(e.GUID),
 			URL:           xmltext.Clean(e.Link),
 			Title:         xmltext.Line(e.Title),
-			ContentHTML:   e.SafeHTML(),
+			ContentHTML:   reviewHTML(e),
 			Summary:       xmltext.Clean(e.Summary),
 			Image:         xmltext.Clean(e.Image),
 			DatePublished: rfc3339(e.Date),
@@ -67,6 +67,17 @@ func RenderJSON(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 				URL: xmltext.Clean(v.Enclosure.URL), MIMEType: xmltext.Line(v.Enclosure.Type), Title: title,
 				SizeInBytes: v.Enclosure.Length, DurationInSeconds: seconds(v.Enclosure.Duration),
 			})
+		}
+		if v := e.VideoLink; v != nil {
+			// JSON Feed has no video link of its own: an attachment of
+			// type text/html is the page where the video plays.
+			it.Attachments = append(it.Attachments, jsonAttachment{
+				URL: xmltext.Clean(v.Page), MIMEType: "text/html", Title: xmltext.Line(v.Title),
+				DurationInSeconds: seconds(v.Duration),
+			})
+			if it.Image == "" {
+				it.Image = xmltext.Clean(v.Thumbnail)
+			}
 		}
 		return it
 	}

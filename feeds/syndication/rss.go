@@ -66,16 +66,17 @@ func RenderRSS(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 			// description is HTML in RSS; the summary is plain text.
 			it.Description = &rssCDATA{html.EscapeString(s)}
 		}
-		if h := e.SafeHTML(); h != "" {
+		if h := reviewHTML(e); h != "" {
 			it.Content = &rssCDATA{h}
 		}
+		it.Media = videoContent(e)
 		if vs := versions(e); len(vs) > 0 {
 			enc := vs[0].Enclosure
 			it.Enclosure = &rssEnclosure{URL: xmltext.Clean(enc.URL), Length: strconv.FormatInt(enc.Length, 10), Type: xmltext.Line(enc.Type)}
 		}
 		return it
 	}
-	doc := rssDoc{Version: "2.0", NSAtom: NSAtom, NSContent: NSContent, Channel: ch}
+	doc := rssDoc{Version: "2.0", NSAtom: NSAtom, NSContent: NSContent, NSMedia: mediaNS(f.Items), Channel: ch}
 	// The items, and their warnings, are made as they are written.
 	err := writeXML(w, "rss", doc, "\n  </channel>", "item", 2, len(f.Items), item, true)
 	return warns, err
@@ -93,6 +94,7 @@ type rssDoc struct {
 	Version   string     `xml:"version,attr"`
 	NSAtom    string     `xml:"xmlns:atom,attr"`
 	NSContent string     `xml:"xmlns:content,attr"`
+	NSMedia   string     `xml:"xmlns:media,attr,omitempty"`
 	Channel   rssChannel `xml:"channel"`
 }
 
@@ -131,6 +133,7 @@ type rssItem struct {
 	Description *rssCDATA     `xml:"description"`
 	Content     *rssCDATA     `xml:"content:encoded"`
 	Enclosure   *rssEnclosure `xml:"enclosure"`
+	Media       *mediaContent `xml:"media:content"`
 }
 
 type rssGUID struct {

@@ -1,8 +1,9 @@
 // Package notify tells the outside world that feeds changed: WebSub hubs,
 // the Podcast Index, a podping gateway, plain webhooks, and CDN purge URLs.
 // A publish calls it once its feeds are in place. Nothing here can fail a
-// publish: every request is retried a few times, bounded in time, and a
-// failure comes back as a Result the caller prints as a warning.
+// publish: every request is retried a few times, each within its own time
+// budget, and a failure comes back as a Result the caller prints as a
+// warning (and records, to send it again at the next publish).
 //
 // The requests are planned (Requests, PurgeRequests) separately from being
 // sent (Send), so publish --dry-run can list exactly what a publish would
@@ -78,6 +79,11 @@ type Request struct {
 	Endpoint string
 	// About says what the request announces: a feed URL, or a count.
 	About string
+	// Feeds are the keys of the feeds it announces, and Added (webhooks)
+	// the entries its body lists: what a failed request is recorded by, to
+	// be planned and sent again at the next publish.
+	Feeds []string
+	Added []Entry
 }
 
 // String describes the request for a dry run, without secrets.
@@ -95,7 +101,7 @@ func PurgeRequests(t Targets, c Change) []Request {
 	var out []Request
 	for _, f := range c.Feeds {
 		u := strings.ReplaceAll(t.PurgeURL, "{url}", url.QueryEscape(f.URL))
-		out = append(out, Request{Kind: "purge", Method: http.MethodGet, URL: u, Endpoint: Redact(u), About: f.URL})
+		out = append(out, Request{Kind: "purge", Method: http.MethodGet, URL: u, Endpoint: Redact(u), About: f.URL, Feeds: []string{f.Key}})
 	}
 	return out
 }
@@ -114,7 +120,7 @@ func Requests(t Targets, c Change) []Request {
 			out = append(out, Request{
 				Kind: "websub", Method: http.MethodPost, URL: hub,
 				Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
-				Body:   []byte(body), Endpoint: Redact(hub), About: f.URL,
+				Body:   []byte(body), Endpoint: Redact(hub), About: f.URL, Feeds: []string{f.Key},
 			})
 		}
 	}
@@ -124,22 +130,26 @@ func Requests(t Targets, c Change) []Request {
 		}
 		if t.PodcastIndex != "" {
 			u := withQuery(t.PodcastIndex, url.Values{"url": {f.URL}})
-			out = append(out, Request{Kind: "podcastindex", Method: http.MethodGet, URL: u, Endpoint: Redact(u), About: f.URL})
+			out = append(out, Request{Kind: "podcastindex", Method: http.MethodGet, URL: u, Endpoint: Redact(u), About: f.URL, Feeds: []string{f.Key}})
 		}
 		if t.PodpingURL != "" {
 			u := withQuery(t.PodpingURL, url.Values{"url": {f.URL}, "reason": {"update"}, "medium": {f.Medium}})
 			out = append(out, Request{
 				Kind: "podping", Method: http.MethodGet, URL: u,
 				Header:   http.Header{"Authorization": {t.PodpingToken}},
-				Endpoint: Redact(u), About: f.URL + ", medium " + f.Medium,
+				Endpoint: Redact(u), About: f.URL + ", medium " + f.Medium, Feeds: []string{f.Key},
 			})
 		}
 	}
 	if len(t.Webhooks) > 0 {
 		body := webhookBody(c)
 		about := fmt.Sprintf("%d changed feeds, %d added entries", len(c.Feeds), len(c.Added))
+		var keys []string
+		for _, f := range c.Feeds {
+			keys = append(keys, f.Key)
+		}
 		for _, w := range t.Webhooks {
-			r := Request{Kind: "webhook", Method: w.Method, URL: w.URL, Endpoint: Redact(w.URL), About: about}
+			r := Request{Kind: "webhook", Method: w.Method, URL: w.URL, Endpoint: Redact(w.URL), About: about, Feeds: keys, Added: c.Added}
 			if r.Method == "" {
 				r.Method = http.MethodPost
 			}
@@ -210,18 +220,19 @@ type Options struct {
 	// waits between them (default 0.5 s, then 1 s; the last repeats).
 	Tries   int
 	Backoff []time.Duration
-	// Timeout bounds one attempt (default 10 s); Total all of Send (default
-	// 30 s), so a hanging endpoint delays the end of a publish by at most
-	// that.
+	// Timeout bounds one attempt (default 10 s); Budget one request, its
+	// tries and the waits between them included (default 15 s). Each
+	// request has its own budget, counted from when it starts, so a hanging
+	// endpoint costs its own budget and never another endpoint's.
 	Timeout time.Duration
-	Total   time.Duration
+	Budget  time.Duration
 }
 
 // Defaults for Options.
 const (
 	DefaultTries   = 3
 	DefaultTimeout = 10 * time.Second
-	DefaultTotal   = 30 * time.Second
+	DefaultBudget  = 15 * time.Second
 )
 
 func (o Options) withDefaults() Options {
@@ -237,8 +248,8 @@ func (o Options) withDefaults() Options {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
-	if o.Total <= 0 {
-		o.Total = DefaultTotal
+	if o.Budget <= 0 {
+		o.Budget = DefaultBudget
 	}
 	return o
 }
@@ -247,13 +258,18 @@ func (o Options) withDefaults() Options {
 type Result struct {
 	Request Request
 	Status  int // the last HTTP status; 0 when none came
-	Tries   int
-	Err     error // nil on success; never holds the URL's query
+	// Tries counts the attempts actually made: 0 when the request was
+	// never sent (the publish was interrupted first).
+	Tries int
+	Err   error // nil on success; never holds the URL's query
 }
 
 // Warning describes a failed request in one line, naming the endpoint
 // without secrets.
 func (r Result) Warning() string {
+	if r.Tries == 0 {
+		return fmt.Sprintf("%s %s (%s) was not sent: %v", r.Request.Kind, r.Request.Endpoint, r.Request.About, r.Err)
+	}
 	return fmt.Sprintf("%s %s (%s) failed after %d %s: %v; the feeds are published, only this notification is missing",
 		r.Request.Kind, r.Request.Endpoint, r.Request.About, r.Tries, plural(r.Tries, "try", "tries"), r.Err)
 }
@@ -270,12 +286,10 @@ func plural(n int, one, many string) string {
 const maxParallel = 8
 
 // Send sends every request concurrently, each retried on a network error
-// or a 5xx answer (a 4xx is final), and returns one Result per request, in
-// order. It returns within opt.Total.
+// or a 5xx answer (a 4xx is final) within its own opt.Budget, and returns
+// one Result per request, in order.
 func Send(ctx context.Context, reqs []Request, opt Options) []Result {
 	opt = opt.withDefaults()
-	ctx, cancel := context.WithTimeout(ctx, opt.Total)
-	defer cancel()
 	results := make([]Result, len(reqs))
 	sem := make(chan struct{}, maxParallel)
 	var wg sync.WaitGroup
@@ -284,9 +298,11 @@ func Send(ctx context.Context, reqs []Request, opt Options) []Result {
 			select {
 			case sem <- struct{}{}:
 				defer func() { <-sem }()
-				results[i] = send(ctx, r, opt)
+				rctx, cancel := context.WithTimeout(ctx, opt.Budget)
+				defer cancel()
+				results[i] = send(ctx, rctx, r, opt)
 			case <-ctx.Done():
-				results[i] = Result{Request: r, Err: bounded(opt)}
+				results[i] = Result{Request: r, Err: fmt.Errorf("interrupted before it was sent: %w", context.Cause(ctx))}
 			}
 		})
 	}
@@ -294,19 +310,35 @@ func Send(ctx context.Context, reqs []Request, opt Options) []Result {
 	return results
 }
 
-func bounded(opt Options) error {
-	return fmt.Errorf("gave up: notifications may take %s in all", opt.Total)
+// budgetSpent is the error of a request whose budget ran out during an
+// attempt.
+func budgetSpent(opt Options) error {
+	return fmt.Errorf("no answer within this notification's %s budget", opt.Budget)
 }
 
-func send(ctx context.Context, r Request, opt Options) Result {
+// send makes the attempts of one request within ctx (its budget; parent
+// is the publish's own context). Only attempts actually made are counted,
+// and a wait that would outlast the budget is not begun.
+func send(parent, ctx context.Context, r Request, opt Options) Result {
 	res := Result{Request: r}
 	for try := 1; ; try++ {
+		if parent.Err() != nil {
+			if res.Err == nil {
+				res.Err = fmt.Errorf("interrupted before it was sent: %w", context.Cause(parent))
+			}
+			return res
+		}
 		res.Tries = try
 		res.Status, res.Err = once(ctx, r, opt)
 		if res.Err == nil || try == opt.Tries || (res.Status != 0 && res.Status < 500) {
 			return res
 		}
-		t := time.NewTimer(opt.Backoff[min(try-1, len(opt.Backoff)-1)])
+		wait := opt.Backoff[min(try-1, len(opt.Backoff)-1)]
+		if d, ok := ctx.Deadline(); ok && time.Until(d) <= wait {
+			res.Err = fmt.Errorf("%w; no time left in its %s budget to try again", res.Err, opt.Budget)
+			return res
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -319,9 +351,6 @@ func send(ctx context.Context, r Request, opt Options) Result {
 // once makes one attempt. Its error never includes the URL: net/http's
 // errors do, query and all.
 func once(ctx context.Context, r Request, opt Options) (int, error) {
-	if ctx.Err() != nil {
-		return 0, bounded(opt)
-	}
 	actx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, r.Method, r.URL, bytes.NewReader(r.Body))
@@ -341,7 +370,7 @@ func once(ctx context.Context, r Request, opt Options) (int, error) {
 	if err != nil {
 		switch {
 		case ctx.Err() != nil:
-			return 0, bounded(opt)
+			return 0, budgetSpent(opt)
 		case actx.Err() != nil:
 			return 0, fmt.Errorf("no answer within %s", opt.Timeout)
 		}

@@ -24,7 +24,7 @@ var change = notify.Change{
 }
 
 // fast keeps the tests quick; the bounds are what they test, not sleeps.
-var fast = notify.Options{Backoff: []time.Duration{time.Millisecond}, Timeout: 2 * time.Second, Total: 5 * time.Second, UserAgent: "feedpub test"}
+var fast = notify.Options{Backoff: []time.Duration{time.Millisecond}, Timeout: 2 * time.Second, Budget: 5 * time.Second, UserAgent: "feedpub test"}
 
 func sendAll(t *testing.T, reqs []notify.Request, opt notify.Options) []notify.Result {
 	t.Helper()
@@ -138,7 +138,7 @@ func TestHangingEndpointAbandoned(t *testing.T) {
 	t.Cleanup(hang.Close)
 	t.Cleanup(func() { close(release) })
 	opt := fast
-	opt.Timeout, opt.Total = 100*time.Millisecond, 400*time.Millisecond
+	opt.Timeout, opt.Budget = 100*time.Millisecond, 400*time.Millisecond
 	start := time.Now()
 	res := sendAll(t, notify.Requests(notify.Targets{WebSub: []string{hang.URL}}, change), opt)
 	if took := time.Since(start); took > 2*time.Second {

@@ -46,8 +46,15 @@ type Options struct {
 	// temporary files of publishes that died are removed at the start,
 	// under the lock, since no write can be under way then. On S3 an
 	// incomplete upload might belong to a publish still running, so only
-	// Prune aborts those older than LockTTL.
+	// Prune aborts those older than StaleUploadAge.
 	LocalTarget bool
+	// LiveFeeds are the keys of the site's feeds, and BaseURL their public
+	// base: without a manifest, the identities are rebuilt from the feeds
+	// found there. AcceptNewGUIDs lets such a publish drop live items no
+	// entry matched.
+	LiveFeeds      []string
+	BaseURL        string
+	AcceptNewGUIDs bool
 }
 
 // Progress receives upload progress. Calls may come from several
@@ -83,10 +90,16 @@ type Report struct {
 	Unchanged bool
 }
 
-// DefaultLockTTL is how long a publish lock is honoured: long enough for a
-// large video upload, short enough that a crashed publish does not block
-// the next week's episode.
-const DefaultLockTTL = 2 * time.Hour
+// DefaultLockTTL is how long a publish lock is honoured unless renewed: a
+// running publish renews it every TTL/4, so it needs to outlast only a
+// renewal that fails once; a publish that died elsewhere blocks others for
+// at most this long (one that died on this machine, not at all).
+const DefaultLockTTL = 5 * time.Minute
+
+// StaleUploadAge is the age after which an incomplete multipart upload is
+// taken to be a dead publish's: a single part of a large file may take
+// longer than a lock's lifetime, so this is not the lock TTL.
+const StaleUploadAge = 2 * time.Hour
 
 // ErrLocked is returned when another publish holds the lock.
 var ErrLocked = errors.New("another publish is in progress")
@@ -109,6 +122,10 @@ type Session struct {
 	lock   *heldLock               // nil for a dry run, or once closed
 	rep    *Report
 	start  time.Time
+	// lostManifest says what became of a manifest that gave no
+	// identities; recovered holds the GUIDs then read from the live feeds.
+	lostManifest string
+	recovered    map[string]bool
 }
 
 // Open starts a publish to st: it takes the lock (not for a dry run), reads
@@ -145,12 +162,12 @@ func Open(ctx context.Context, raw store.Store, opt Options) (*Session, error) {
 			}
 		}
 	}
-	m, err := ReadManifest(ctx, s.st)
+	m, err := s.readManifest(ctx)
 	if err != nil {
 		return s, s.fail(err)
 	}
 	s.m, s.rep.Manifest = m, m
-	if !m.Exists() {
+	if !m.Exists() || len(m.Objects) == 0 {
 		objs, err := s.st.List(ctx, "")
 		if err != nil {
 			return s, s.fail(fmt.Errorf("list %s: %w", s.st, err))
@@ -159,6 +176,9 @@ func Open(ctx context.Context, raw store.Store, opt Options) (*Session, error) {
 		for _, o := range objs {
 			s.remote[o.Key] = o
 		}
+	}
+	if err := s.recoverIdentity(ctx); err != nil {
+		return s, s.fail(err)
 	}
 	return s, nil
 }
@@ -203,7 +223,7 @@ func (s *Session) Close() error {
 		// A publish cut off by the network usually cannot remove its lock
 		// either; say so, or the next publish refuses to start with no hint
 		// why.
-		return fmt.Errorf("the publish lock %s was left in place (%v): if no other publish is running, run publish --break-lock; otherwise publishing is blocked until it expires in %s", LockKey, err, s.opt.LockTTL)
+		return fmt.Errorf("the publish lock %s was left in place (%v): the next publish on this machine takes it over; elsewhere it blocks publishing until it expires in %s (or run publish --break-lock)", LockKey, err, s.opt.LockTTL)
 	}
 	return nil
 }
@@ -252,10 +272,8 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 	if opt.Prune && len(plan.Orphans) > opt.MaxDeletes && !opt.Force {
 		return rep, fmt.Errorf("%w: --prune would delete %d objects, more than publish.max_deletes (%d); check the plan with --dry-run, then raise max_deletes or pass --force", ErrRefused, len(plan.Orphans), opt.MaxDeletes)
 	}
-	if id != nil && !opt.Force {
-		if err := checkDropped(m.Entries, id.Entries, opt.MaxDeletes); err != nil {
-			return rep, err
-		}
+	if err := s.checkLiveItems(id); err != nil {
+		return rep, err
 	}
 	if opt.DryRun {
 		return rep, nil
@@ -317,7 +335,7 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 		// Multipart uploads abandoned by publishes that died long enough
 		// ago that they cannot still be running.
 		if c, ok := s.raw.(store.Cleaner); ok && !opt.LocalTarget {
-			if n, err := c.CleanStale(ctx, opt.LockTTL); err != nil {
+			if n, err := c.CleanStale(ctx, max(opt.LockTTL, StaleUploadAge)); err != nil {
 				s.warn(fmt.Sprintf("could not abort the incomplete uploads of earlier publishes: %v", err))
 			} else if n > 0 {
 				logf("aborted %d incomplete uploads of earlier publishes", n)
@@ -515,6 +533,7 @@ func cloneManifest(m *Manifest) *Manifest {
 		n.Objects[k] = v
 	}
 	n.Identity = m.Identity
+	n.Pending = m.Pending
 	return n
 }
 

@@ -33,6 +33,9 @@ type lockBody struct {
 	// recognises its own lock when the answer to its create was lost and
 	// the retried create found it.
 	Token string `json:"token,omitempty"`
+	// The holding process, to take over at once the lock of one that died
+	// on this machine.
+	holder
 }
 
 // heldLock is the publish lock while this publish holds it. Every change
@@ -63,7 +66,8 @@ type heldLock struct {
 }
 
 // takeLock takes the publish lock with a create-only write (If-None-Match).
-// A lock past its expiry (a crashed publish), or any with opt.BreakLock,
+// A lock past its expiry (a crashed publish elsewhere), one whose holder ran
+// on this machine and is gone (lockBody.dead), or any with opt.BreakLock,
 // is taken over by replacing exactly the object read (If-Match on its
 // ETag), never by deleting it first: between a delete and a create another
 // publish could do the same, and both would proceed. The returned lock
@@ -75,18 +79,22 @@ func takeLock(ctx context.Context, st store.Store, opt Options) (*heldLock, stri
 	l := &heldLock{
 		st:   st,
 		opt:  opt,
-		body: lockBody{Owner: opt.Owner, Started: now, Expires: now.Add(opt.LockTTL), Token: hex.EncodeToString(token[:])},
+		body: lockBody{Owner: opt.Owner, Started: now, Expires: now.Add(opt.LockTTL), Token: hex.EncodeToString(token[:]), holder: thisHolder()},
 		lost: make(chan struct{}),
 		stop: make(chan struct{}),
 		done: make(chan struct{}),
 	}
 	l.ctx, l.cancel = context.WithCancelCause(ctx)
+	// Registered before the first write, so that another publish in this
+	// process never sees the lock without its holder running.
+	heldTokens.Store(l.body.Token, true)
 	data, _ := json.Marshal(l.body)
 	put := func(o store.PutOptions) (store.Object, error) {
 		o.ContentType, o.CacheControl, o.Size = "application/json", "no-store", int64(len(data))
 		return st.Put(ctx, LockKey, bytes.NewReader(data), o)
 	}
 	fail := func(err error) (*heldLock, string, error) {
+		heldTokens.Delete(l.body.Token)
 		l.cancel(err)
 		return nil, "", err
 	}
@@ -114,14 +122,19 @@ func takeLock(ctx context.Context, st store.Store, opt Options) (*heldLock, stri
 			// Ours: the create succeeded, its answer was lost, and the
 			// retried create found the lock.
 			return l.start(cur.ETag), warning, nil
-		case now.Before(held.Expires) && !opt.BreakLock:
+		}
+		dead, why := held.dead()
+		if now.Before(held.Expires) && !opt.BreakLock && !dead {
 			return fail(fmt.Errorf("%w: %s has held %s since %s (expires %s); wait for it, or run publish --break-lock if that publish is dead",
 				ErrLocked, held.Owner, LockKey, held.Started.Format(time.RFC3339), held.Expires.Format(time.RFC3339)))
 		}
 		obj, err = put(store.PutOptions{IfMatch: cur.ETag})
 		switch {
 		case err == nil:
-			if now.Before(held.Expires) {
+			switch {
+			case now.Before(held.Expires) && dead:
+				warning = fmt.Sprintf("took over the publish lock held by %s since %s: %s", held.Owner, held.Started.Format(time.RFC3339), why)
+			case now.Before(held.Expires):
 				warning = fmt.Sprintf("removed the publish lock held by %s since %s (--break-lock)", held.Owner, held.Started.Format(time.RFC3339))
 			}
 			return l.start(obj.ETag), warning, nil
@@ -268,6 +281,7 @@ func (l *heldLock) Release() error {
 	l.stopOnce.Do(func() { close(l.stop) })
 	<-l.done
 	defer l.cancel(context.Canceled)
+	defer heldTokens.Delete(l.body.Token)
 	if l.noop {
 		return nil
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -357,4 +359,120 @@ func TestLockStillHeldRefused(t *testing.T) {
 	if err := l.Release(); err != nil {
 		t.Error(err)
 	}
+}
+
+// plantHeld writes an unexpired lock naming process h, as a publish that
+// was killed (kill -9, a crash) leaves it.
+func plantHeld(t *testing.T, st store.Store, h holder) {
+	t.Helper()
+	now := time.Now().UTC()
+	body, _ := json.Marshal(lockBody{Owner: fmt.Sprintf("feedpub on %s (pid %d)", h.Host, h.PID), Started: now, Expires: now.Add(time.Hour), Token: "killed", holder: h})
+	if _, err := st.Put(t.Context(), LockKey, bytes.NewReader(body), store.PutOptions{Size: int64(len(body))}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// childHolder starts a process and returns it as a lock holder on this
+// machine; the process is killed when the test ends.
+func childHolder(t *testing.T) (holder, *exec.Cmd) {
+	t.Helper()
+	cmd := exec.Command("sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Skipf("cannot start a child process: %v", err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	h := thisHolder()
+	h.PID, h.PIDStart = cmd.Process.Pid, procStart(cmd.Process.Pid)
+	return h, cmd
+}
+
+// TestLockDeadHolderTakenOver: an unexpired lock whose holder ran on this
+// machine and is gone is taken over at once, saying so; one whose holder
+// runs, or ran on another machine, is refused.
+func TestLockDeadHolderTakenOver(t *testing.T) {
+	for _, bs := range lockStores {
+		t.Run(bs.name, func(t *testing.T) {
+			st := bs.open(t)
+			h, cmd := childHolder(t)
+			plantHeld(t, st, h)
+			if _, _, err := takeLock(t.Context(), st, lockOptions("me", time.Hour)); !errors.Is(err, ErrLocked) {
+				t.Fatalf("lock of a running process on this machine: got %v, want ErrLocked", err)
+			}
+
+			other := h
+			other.Host = "elsewhere.example"
+			plantHeld(t, st, other)
+			if _, _, err := takeLock(t.Context(), st, lockOptions("me", time.Hour)); !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "elsewhere.example") {
+				t.Fatalf("lock of a process on another machine: got %v, want ErrLocked naming it", err)
+			}
+
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait() // reaped: the pid is gone
+			if procReadable() {
+				// Same host name, another boot or container: its pids
+				// are not ours to judge.
+				container := h
+				container.Boot = "another-boot " + h.Boot
+				plantHeld(t, st, container)
+				if _, _, err := takeLock(t.Context(), st, lockOptions("me", time.Hour)); !errors.Is(err, ErrLocked) {
+					t.Fatalf("lock of a process in another container of the same name: got %v, want ErrLocked", err)
+				}
+			}
+			plantHeld(t, st, h)
+			l, warn, err := takeLock(t.Context(), st, lockOptions("me", time.Hour))
+			if err != nil {
+				t.Fatalf("lock of a killed process on this machine: %v", err)
+			}
+			want := fmt.Sprintf("process %d on %s is no longer running", h.PID, h.Host)
+			if !strings.Contains(warn, "took over the publish lock held by") || !strings.Contains(warn, want) {
+				t.Errorf("warning %q, want it to say the lock was taken over because %s", warn, want)
+			}
+			releaseGone(t, st, l)
+		})
+	}
+}
+
+// TestLockReusedPIDTakenOver: a holder's pid now used by another process
+// (another start time) is not the holder.
+func TestLockReusedPIDTakenOver(t *testing.T) {
+	if !procReadable() {
+		t.Skip("no /proc: process start times are unknown here")
+	}
+	st := lockStores[0].open(t)
+	h, _ := childHolder(t)
+	h.PIDStart += "0" // the pid runs, but started at another time
+	plantHeld(t, st, h)
+	l, warn, err := takeLock(t.Context(), st, lockOptions("me", time.Hour))
+	if err != nil {
+		t.Fatalf("lock of a reused pid: %v", err)
+	}
+	if !strings.Contains(warn, "is no longer running") {
+		t.Errorf("warning %q", warn)
+	}
+	releaseGone(t, st, l)
+}
+
+// TestLockOwnEndedPublishTakenOver: a lock this process left (its
+// publish ended without removing it) is taken over; one it holds is not.
+func TestLockOwnEndedPublishTakenOver(t *testing.T) {
+	st := lockStores[0].open(t)
+	held, _, err := takeLock(t.Context(), st, lockOptions("first", time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := takeLock(t.Context(), st, lockOptions("second", time.Hour)); !errors.Is(err, ErrLocked) {
+		t.Fatalf("a lock this process holds: got %v, want ErrLocked", err)
+	}
+	// The publish ends without removing its lock (the server was gone).
+	held.stopOnce.Do(func() { close(held.stop) })
+	<-held.done
+	heldTokens.Delete(held.body.Token)
+	l, warn, err := takeLock(t.Context(), st, lockOptions("second", time.Hour))
+	if err != nil {
+		t.Fatalf("the lock of an ended publish: %v", err)
+	}
+	if !strings.Contains(warn, "has ended") {
+		t.Errorf("warning %q", warn)
+	}
+	releaseGone(t, st, l)
 }

@@ -39,6 +39,12 @@ type Manifest struct {
 	Objects map[string]Recorded `json:"objects"`
 	Identity
 
+	// Pending are the notifications that failed after earlier publishes,
+	// sent again by the next publish until they succeed or are a day old.
+	// They live here, with the target, because a CI machine that published
+	// does not publish again.
+	Pending []Pending `json:"pending_notifications,omitempty"`
+
 	// GUIDs is version 1's record of published items (feed key → slug →
 	// GUID or Atom id), read only to migrate it into Entries.
 	GUIDs map[string]map[string]string `json:"guids,omitempty"`
@@ -79,7 +85,9 @@ func NewManifest() *Manifest {
 func (m *Manifest) Exists() bool { return m.etag != "" }
 
 // ReadManifest reads the target's manifest; a target without one gives an
-// empty manifest and no error.
+// empty manifest and no error. One that is not JSON gives an empty manifest
+// carrying its ETag and an error wrapping ErrManifestUnreadable; one whose
+// identity records contradict themselves is refused.
 func ReadManifest(ctx context.Context, st store.Store) (*Manifest, error) {
 	rc, obj, err := st.Get(ctx, ManifestKey)
 	if errors.Is(err, store.ErrNotExist) {
@@ -95,7 +103,11 @@ func ReadManifest(ctx context.Context, st store.Store) (*Manifest, error) {
 	}
 	m := NewManifest()
 	if err := json.Unmarshal(data, m); err != nil {
-		return nil, fmt.Errorf("%s in %s is not a feedpub manifest (%v); move it away to publish from scratch", ManifestKey, st, err)
+		// Kept with its ETag, so the manifest written at the end replaces
+		// exactly this object; the caller rebuilds what it held.
+		bad := NewManifest()
+		bad.etag = or(obj.ETag, "unknown")
+		return bad, fmt.Errorf("%w: %s in %s is not a feedpub manifest (%v)", ErrManifestUnreadable, ManifestKey, st, err)
 	}
 	if m.Version > manifestVersion {
 		return nil, fmt.Errorf("%s in %s was written by a newer feedpub (version %d); upgrade feedpub", ManifestKey, st, m.Version)
@@ -104,6 +116,9 @@ func ReadManifest(ctx context.Context, st store.Store) (*Manifest, error) {
 		m.Objects = map[string]Recorded{}
 	}
 	m.migrate()
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("%s in %s is not used: %w; restore it from a backup, or move it away and publish again (the identities are then rebuilt from the live feeds)", ManifestKey, st, err)
+	}
 	m.Version = manifestVersion
 	m.etag = obj.ETag
 	if m.etag == "" {

@@ -7,6 +7,7 @@
 package remote
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"fmt"
@@ -106,6 +107,17 @@ type Feed struct {
 // Fetch gets the feed at url. A status other than 200, a body over
 // MaxBytes or a broken gzip stream is an error saying so.
 func Fetch(ctx context.Context, url string, opt Options) (*Feed, error) {
+	var buf bytes.Buffer
+	f, err := FetchTo(ctx, url, opt, &buf)
+	if err == nil {
+		f.Body = buf.Bytes()
+	}
+	return f, err
+}
+
+// FetchTo is Fetch writing the feed's body to w (a file: the feed is
+// then never held in memory) instead of Feed.Body.
+func FetchTo(ctx context.Context, url string, opt Options, w io.Writer) (*Feed, error) {
 	o := opt.withDefaults()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
@@ -131,14 +143,13 @@ func Fetch(ctx context.Context, url string, opt Options) (*Feed, error) {
 		}
 		body = zr
 	}
-	data, err := io.ReadAll(io.LimitReader(body, o.MaxBytes+1))
+	n, err := io.Copy(w, io.LimitReader(body, o.MaxBytes+1))
 	if err != nil {
 		return f, fmt.Errorf("reading the feed: %v", err)
 	}
-	if int64(len(data)) > o.MaxBytes {
+	if n > o.MaxBytes {
 		return f, fmt.Errorf("the feed is over %d bytes; no podcast app reads that much", o.MaxBytes)
 	}
-	f.Body = data
 	return f, nil
 }
 

@@ -90,6 +90,11 @@ type Config struct {
 	// instead of hanging it. 0 means DefaultIdleTimeout. Ignored with
 	// HTTPClient.
 	IdleTimeout time.Duration
+	// OnSilence, when set, is told every few seconds that a request has
+	// had no answer for silent of the limit (IdleTimeout), so a frozen
+	// server is reported while it is frozen. It must be safe for
+	// concurrent use. Ignored with HTTPClient.
+	OnSilence func(silent, limit time.Duration)
 	// ConnectTimeout bounds opening a connection; 0 means
 	// DefaultConnectTimeout. Ignored with HTTPClient.
 	ConnectTimeout time.Duration
@@ -201,7 +206,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 			WithDialerOptions(func(d *net.Dialer) { d.Timeout = connect }).
 			WithTransportOptions(func(t *http.Transport) {
 				t.ResponseHeaderTimeout = timeout
-				t.DialContext = idleDialer(t.DialContext, idle)
+				t.DialContext = idleDialer(t.DialContext, &stallWatch{idle: idle, onSilence: cfg.OnSilence})
 			})))
 	}
 	if cfg.Credentials != nil {

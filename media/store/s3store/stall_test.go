@@ -3,6 +3,7 @@ package s3store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"strings"
 	"sync"
@@ -73,7 +74,7 @@ func checkOneLine(t *testing.T, err error, parts ...string) {
 // left publish silent for minutes. Now no bytes moving for IdleTimeout
 // fails the Put, without retrying into the same silence, in one line
 // naming the object and the server; the multipart upload it could not
-// abort is removed by CleanStale once the server is back.
+// abort is removed by CleanStale once the server is back (the next run).
 func TestFrozenServer(t *testing.T) {
 	srv := s3test.StartShared(t)
 	const idle = time.Second
@@ -119,6 +120,9 @@ func TestFrozenServer(t *testing.T) {
 			if !strings.Contains(err.Error(), "stays on the server") {
 				t.Errorf("the unaborted upload is not mentioned: %v", err)
 			}
+			// This store took the server for frozen (its later requests
+			// fail at once); the next run's store finds it back.
+			s = newTestStore(t, cfg)
 			if len(uploads(t, srv, s)) == 0 {
 				t.Fatal("no incomplete upload to clean: the test lost its point")
 			}
@@ -208,5 +212,50 @@ func TestCleanStaleAge(t *testing.T) {
 	}
 	if got := uploads(t, srv, s); len(got) != 0 {
 		t.Errorf("uploads left: %q", got)
+	}
+}
+
+// A store that found the server frozen fails its later requests at once
+// with the same error, instead of waiting another idle period for each
+// (the abort, the lock's release, the manifest): a publish against a frozen
+// server ends within one timeout. While a request waits, OnSilence is told.
+func TestFrozenServerLatches(t *testing.T) {
+	srv := s3test.StartShared(t)
+	fp := s3test.NewFaultProxy(t, srv.Endpoint)
+	cfg := testConfig(t, srv)
+	cfg.Endpoint = fp.Endpoint()
+	cfg.IdleTimeout = 7 * time.Second // past one OnSilence step
+	var mu sync.Mutex
+	var told []time.Duration
+	cfg.OnSilence = func(silent, limit time.Duration) {
+		mu.Lock()
+		told = append(told, silent)
+		mu.Unlock()
+	}
+	s := newTestStore(t, cfg)
+	if _, err := s.Put(t.Context(), "a.txt", strings.NewReader("a"), store.PutOptions{Size: 1}); err != nil {
+		t.Fatal(err)
+	}
+	fp.Freeze()
+	defer fp.Thaw()
+	_, err := s.Stat(t.Context(), "a.txt")
+	var stall *StallError
+	if !errors.As(err, &stall) {
+		t.Fatalf("Stat on a frozen server: %v", err)
+	}
+	mu.Lock()
+	n := len(told)
+	mu.Unlock()
+	if n == 0 {
+		t.Error("OnSilence was not told of the wait")
+	}
+	// Later requests meet the latch: they fail with the stall at once,
+	// which a request that waited again could not do before the limit.
+	ctx, cancel := context.WithTimeout(t.Context(), cfg.IdleTimeout/2)
+	defer cancel()
+	for _, key := range []string{"a.txt", "b.txt"} {
+		if _, err := s.Stat(ctx, key); !errors.As(err, &stall) || ctx.Err() != nil {
+			t.Errorf("Stat %s after the stall: %v (ctx %v); want the stall at once", key, err, ctx.Err())
+		}
 	}
 }

@@ -1,14 +1,16 @@
-// Command readme rewrites the rule table in the repository's README.md
-// from the registry in config/diag, between the markers
-// "<!-- rules:begin -->" and "<!-- rules:end -->". It runs from
-// `go generate ./config/diag`; a test in config/diag fails when the README
-// is not what it would write.
+// Command readme rewrites the generated parts of the repository's
+// README.md: the rule table from the registry in config/diag (between
+// "<!-- rules:begin -->" and "<!-- rules:end -->") and the config
+// reference from config/reference.yaml (between the config markers). It
+// runs from `go generate ./config/diag`; tests in config/diag and config
+// fail when the README is not what it would write.
 package main
 
 import (
 	"fmt"
 	"os"
 
+	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 )
 
@@ -23,6 +25,9 @@ func main() {
 		os.Exit(1)
 	}
 	out, err := diag.WithRuleTable(data)
+	if err == nil {
+		out, err = config.WithReference(out)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "readme: %s: %v\n", path, err)
 		os.Exit(1)

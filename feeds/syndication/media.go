@@ -1,0 +1,83 @@
+package syndication
+
+import (
+	"html"
+	"strconv"
+
+	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/xmltext"
+)
+
+// NSMedia is Media RSS, which RSS and Atom readers know for video: a
+// video link is written with it, since it is no enclosure.
+const NSMedia = "http://search.yahoo.com/mrss/"
+
+// mediaNS is the Media RSS declaration for the root element when an item
+// carries a video link, else "": a feed without one keeps the bytes it had
+// before video links existed, so an upgrade republishes nothing.
+func mediaNS(items []*feeds.Entry) string {
+	for _, e := range items {
+		if e.VideoLink != nil {
+			return NSMedia
+		}
+	}
+	return ""
+}
+
+// mediaContent is Media RSS's media:content for a video link: the page
+// where it plays, the player to embed, the title and the still. Its
+// children are written inside it, so they describe that video only.
+type mediaContent struct {
+	URL       string      `xml:"url,attr"`
+	Type      string      `xml:"type,attr"`
+	Medium    string      `xml:"medium,attr"`
+	Duration  string      `xml:"duration,attr,omitempty"`
+	Player    mediaURL    `xml:"media:player"`
+	Title     *mediaTitle `xml:"media:title"`
+	Thumbnail *mediaURL   `xml:"media:thumbnail"`
+}
+
+type mediaURL struct {
+	URL string `xml:"url,attr"`
+}
+
+type mediaTitle struct {
+	Type string `xml:"type,attr"`
+	Text string `xml:",chardata"`
+}
+
+// videoContent is the media:content of the entry's video link, or nil.
+func videoContent(e *feeds.Entry) *mediaContent {
+	v := e.VideoLink
+	if v == nil {
+		return nil
+	}
+	page := xmltext.Clean(v.Page)
+	mc := &mediaContent{URL: page, Type: "text/html", Medium: "video", Player: mediaURL{URL: page}}
+	if embed := xmltext.Clean(v.Embed); embed != "" {
+		mc.Player.URL = embed
+	}
+	if d := seconds(v.Duration); d > 0 {
+		mc.Duration = strconv.FormatInt(d, 10)
+	}
+	if t := xmltext.Line(v.Title); t != "" {
+		mc.Title = &mediaTitle{Type: "plain", Text: t}
+	}
+	if th := xmltext.Clean(v.Thumbnail); th != "" {
+		mc.Thumbnail = &mediaURL{URL: th}
+	}
+	return mc
+}
+
+// reviewHTML is the entry's review as the review feeds carry it: its safe
+// HTML, then a link to its video, if any. Readers drop iframes, so the
+// player is a link, in every reader, rather than an embed in few.
+func reviewHTML(e *feeds.Entry) string {
+	h := e.SafeHTML()
+	v := e.VideoLink
+	if h == "" || v == nil {
+		return h
+	}
+	return h + "\n<p>Watch the video review: <a href=\"" + html.EscapeString(xmltext.Clean(v.Page)) + "\">" +
+		html.EscapeString(xmltext.Line(v.Title)) + "</a></p>"
+}
