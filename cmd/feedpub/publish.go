@@ -384,7 +384,12 @@ func checkCopies(ctx context.Context, sess *publish.Session, res *site.Result) (
 	bad, err := sess.CheckCopies(ctx, res.Files)
 	var ps diag.Problems
 	for _, b := range bad {
-		ps.Errorf("FP301", b.File.Source, 0, "", "%s", b.Msg)
+		p, ok := res.Refs[b.File.Source]
+		if !ok {
+			p.File = b.File.Source
+		}
+		p.Severity, p.Rule, p.Msg = diag.Error, "FP301", b.Msg
+		ps.Add(p)
 	}
 	return ps, err
 }

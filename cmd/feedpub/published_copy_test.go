@@ -89,7 +89,7 @@ func TestMissingMediaUsesThePublishedCopy(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := feedpub(t, "publish", "--config", cfg)
-		if r.code != 1 || !strings.Contains(r.stderr, "media/heroine.mp3: not here, and its published copy media/heroine.mp3 ") ||
+		if r.code != 1 || !strings.Contains(r.stderr, "error: reviews/heroine.md:11: audio.file: media/heroine.mp3: not here, and its published copy media/heroine.mp3 ") ||
 			!strings.Contains(r.stderr, c.words) || !strings.Contains(r.stderr, "[FP301]") {
 			t.Errorf("%s copy: exit %d, want 1 with FP301 saying %q\n%s", c.name, r.code, c.words, r.stderr)
 		}

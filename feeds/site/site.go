@@ -92,6 +92,10 @@ type Result struct {
 	// EntryCache says which entries were parsed and which came from the
 	// entry cache.
 	EntryCache EntryCacheStats
+	// Refs says where each referenced file (by its site key) is first
+	// named, for a problem found with it later, such as a published copy
+	// the target no longer holds.
+	Refs map[string]diag.Problem
 
 	spool string // the rendered feeds' folder, removed by Close
 }
@@ -149,7 +153,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	ps.Add(bps...)
 	ps.Add(feeds.Lint(cfg, cat, entries, opt.Now, liveFeeds(opt.Published))...)
 	res := &Result{Catalog: cat, Entries: entries, Skipped: skipped, Assets: assets,
-		Identity: &publish.Identity{Entries: cat.Records, FeedIDs: cat.FeedIDs}}
+		Identity: &publish.Identity{Entries: cat.Records, FeedIDs: cat.FeedIDs}, Refs: refsOf(reqs)}
 	// The feeds are rendered and checked even after errors, so one run
 	// reports everything; they are published only without any.
 	spool, err := os.MkdirTemp("", "feedpub-feeds-")
@@ -204,6 +208,17 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	}
 	ps.Add(collisions(cfg, res.Files, reqs, fm)...)
 	return res, ps
+}
+
+// refsOf maps each requested file to where it is first named.
+func refsOf(reqs []media.Request) map[string]diag.Problem {
+	refs := make(map[string]diag.Problem, len(reqs))
+	for _, r := range reqs {
+		if _, ok := refs[r.Key]; !ok {
+			refs[r.Key] = r.Ref
+		}
+	}
+	return refs
 }
 
 // probeMedia reads every referenced file, local or on another host (a
