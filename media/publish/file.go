@@ -6,9 +6,10 @@ import (
 	"os"
 )
 
-// File is one object of the published tree as built locally: either a file
-// on disk (media, artwork, chapters, transcripts) or bytes rendered in
-// memory (feeds).
+// File is one object of the published tree as built locally: a file on
+// disk (media, artwork, chapters, transcripts, and the feeds, which the
+// build renders to temporary files of its own), or bytes in memory for a
+// small generated file (the preview page published as index.html).
 type File struct {
 	Key          string
 	Kind         FileKind
