@@ -64,9 +64,10 @@ type Skipped struct {
 	Reason string // "draft" or "scheduled for 2026-12-01T09:00:00Z"
 }
 
-// Build merges content and media into the Catalog. It is pure and
-// deterministic: the same Input gives the same Catalog, items sorted newest
-// first with the slug breaking ties.
+// Build merges content and media into the Catalog, deterministically: the
+// same Input gives the same Catalog, items sorted newest first with the slug
+// breaking ties. It is not pure: making an entry's feed HTML forms fills
+// the feeds.Prepared that the site's entry cache shares with the entry.
 func Build(in Input) (*Catalog, []Skipped, diag.Problems) {
 	var ps diag.Problems
 	cfg := in.Config

@@ -132,7 +132,7 @@ func TestCheckMemoryDoesNotGrowWithTheFeed(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "3000 items with 3000 enclosures") {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if got := peak.Load(); got > uint64(fi.Size())/3 {
+	if got := peak.Load(); got > uint64(fi.Size())/2 { // read whole, the bytes alone would be all of it
 		t.Errorf("the heap grew by %d MB checking a %d MB feed: it is held, not streamed", got>>20, fi.Size()>>20)
 	}
 }

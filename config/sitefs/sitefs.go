@@ -5,9 +5,10 @@
 // never end), only inside the site folder once every symlink is resolved (a
 // symlink within the site is fine), and only up to a size limit.
 //
-// It lives under config/ because config is the lowest layer that every
-// reader of site files (config itself, content, media) already imports; a
-// home under media/ would make config depend on media to read its own file.
+// It lives under config/ because config reads feedpub.yaml with it and is
+// the lowest layer: content and media import it (sitefs alone, not config),
+// and a home under media/ would make config depend on media to read its own
+// file.
 package sitefs
 
 import (

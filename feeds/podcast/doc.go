@@ -3,8 +3,9 @@
 // feed (podcast:medium "podcast") and the video feed ("video"); an entry that
 // has both versions offers the other one in podcast:alternateEnclosure.
 //
-// The encoder uses typed encoding/xml structs, so every value is escaped by
-// construction; feeds/xmltext removes characters XML forbids, wraps HTML in
+// The encoder writes the XML itself (write.go), an item at a time, escaping
+// every value as it writes it, so a feed of any length takes the memory of
+// one item; feeds/xmltext removes characters XML forbids, wraps HTML in
 // CDATA and cuts values to Apple's limits, and each cut is returned as a
 // Warning naming the entry.
 package podcast

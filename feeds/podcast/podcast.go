@@ -51,11 +51,13 @@ var ErrNoEnclosure = errors.New("no enclosure for the feed's medium")
 // (feeds.Build applied the site's fallbacks); an empty required one is a
 // warning, not a guess. The output is deterministic: the same show gives the same bytes.
 //
-// Render returns an error, and writes nothing, when the show cannot make a
-// valid feed: a nil show, an unknown medium, a category not in Apple's list,
-// or an item without an enclosure for the medium. Values cut to Apple's
-// limits, and Apple requirements the show does not meet, come back as
-// warnings; the feed is still written.
+// Render returns an error when the show cannot make a valid feed: a nil
+// show, an unknown medium, a category not in Apple's list, or an item
+// without an enclosure for the medium. Items are written as they are made,
+// so what was written before the error is part of a feed, not a feed: the
+// caller writes to a file it throws away on error (feeds/site does). Values
+// cut to Apple's limits, and Apple requirements the show does not meet,
+// come back as warnings; the feed is still written.
 func Render(w io.Writer, s *feeds.Show) ([]Warning, error) {
 	warns, _, err := RenderLayout(w, s)
 	return warns, err

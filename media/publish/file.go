@@ -9,9 +9,10 @@ import (
 	"github.com/feedpub/feedpub/media/probe"
 )
 
-// File is one object of the published tree as built locally: either a file
-// on disk (media, artwork, chapters, transcripts) or bytes rendered in
-// memory (feeds).
+// File is one object of the published tree as built locally: a file on
+// disk (media, artwork, chapters, transcripts, and the feeds, which the
+// build renders to temporary files of its own), or bytes in memory for a
+// small generated file (the preview page published as index.html).
 type File struct {
 	Key          string
 	Kind         FileKind

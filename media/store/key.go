@@ -20,9 +20,9 @@ const MaxKeyLen = 1024
 // CheckKey reports whether key can name an object in every store: a clean,
 // relative, slash-separated path of valid UTF-8 without control characters,
 // backslashes, or empty, "." and ".." elements. It is the one rule for keys:
-// config checks the feed paths with it, and both stores check every key
-// they are given, so a key that works on a folder works on S3 and the
-// reverse.
+// the build checks the feed paths with it (feeds/site, FP116), and both
+// stores check every key they are given, so a key that works on a folder
+// works on S3 and the reverse.
 func CheckKey(key string) error {
 	switch {
 	case key == "":

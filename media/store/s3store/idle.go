@@ -87,8 +87,9 @@ func (c *idleConn) Read(p []byte) (int, error) {
 		last := max(start, c.wrote.Load(), c.read.Load())
 		silent := time.Duration(time.Now().UnixNano() - last)
 		step := c.w.idle - silent
+		final := true // this wait, timed out, reaches the limit
 		if c.w.onSilence != nil && step > silenceStep {
-			step = silenceStep
+			step, final = silenceStep, false
 		}
 		c.Conn.SetReadDeadline(time.Now().Add(step))
 		n, err := c.Conn.Read(p)
@@ -98,10 +99,12 @@ func (c *idleConn) Read(p []byte) (int, error) {
 		if err == nil || n > 0 || !errors.Is(err, os.ErrDeadlineExceeded) {
 			return n, err
 		}
-		silent = time.Duration(time.Now().UnixNano() - max(start, c.wrote.Load(), c.read.Load()))
 		waiting := c.wrote.Load() > c.read.Load()
-		if silent < c.w.idle {
-			if waiting && c.w.onSilence != nil {
+		// Bytes sent since the deadline was set (a body going up) push
+		// the limit on; the slack absorbs the clock between the two.
+		silent = time.Duration(time.Now().UnixNano() - max(start, c.wrote.Load(), c.read.Load()))
+		if !final || silent+50*time.Millisecond < c.w.idle {
+			if waiting && c.w.onSilence != nil && silent >= silenceStep {
 				c.w.onSilence(silent.Round(time.Second), c.w.idle)
 			}
 			continue // a timed-out read leaves a TCP connection usable
