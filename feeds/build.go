@@ -148,8 +148,8 @@ func URL(base, key string) string {
 // key returns the published key of a referenced file: its own key, or a
 // content-versioned one when it replaced a published file.
 func (in *Input) key(siteKey string) string {
-	if m, ok := in.Media[siteKey]; ok && m.Key != "" {
-		return m.Key
+	if m, ok := in.Media[siteKey]; ok && (m.Key != "" || m.URL != "") {
+		return m.Key // "" for a file on another host: nothing to publish
 	}
 	return siteKey
 }
@@ -157,6 +157,9 @@ func (in *Input) key(siteKey string) string {
 func (in *Input) assetURL(siteKey string) string {
 	if siteKey == "" {
 		return ""
+	}
+	if m := in.Media[siteKey]; m.URL != "" {
+		return m.URL
 	}
 	return URL(in.Config.Site.BaseURL, in.key(siteKey))
 }
@@ -243,10 +246,10 @@ func (in *Input) episode(ce *content.Entry, field string, m *content.Media, ps *
 	if m.Explicit != nil {
 		ep.Explicit = *m.Explicit
 	}
-	if a, ok := in.Media[m.File]; ok {
+	if a, ok := in.Media[m.Source()]; ok {
 		ep.Enclosure = Enclosure{
 			Key:      a.Key,
-			URL:      URL(in.Config.Site.BaseURL, a.Key),
+			URL:      in.assetURL(m.Source()),
 			Type:     a.Type,
 			Length:   a.Size,
 			Duration: a.Duration,
@@ -261,7 +264,7 @@ func (in *Input) episode(ce *content.Entry, field string, m *content.Media, ps *
 		d := time.Duration(m.Duration * float64(time.Second))
 		if got := ep.Enclosure.Duration; got > 0 && absDur(got-d) > 2*time.Second {
 			ps.Warnf("FP218", ce.File, ce.Line(field+".duration"), field+".duration",
-				"%v s differs from the %.1f s read from %s; the front matter wins, but is it right?", m.Duration, got.Seconds(), m.File)
+				"%v s differs from the %.1f s read from %s; the front matter wins, but is it right?", m.Duration, got.Seconds(), m.Name())
 		}
 		ep.Enclosure.Duration = d
 	}

@@ -23,12 +23,12 @@ func (in *Input) identities() []identity.Entry {
 			GUID: ce.GUID, GUIDLine: ce.Line("guid"),
 		}
 		if ce.Audio != nil {
-			out[i].AudioSHA256 = in.Media[ce.Audio.File].SHA256
-			out[i].MediaKeys = append(out[i].MediaKeys, ce.Audio.File)
+			out[i].AudioSHA256 = in.Media[ce.Audio.Source()].SHA256
+			out[i].MediaKeys = append(out[i].MediaKeys, ce.Audio.Source())
 		}
 		if ce.Video != nil {
-			out[i].VideoSHA256 = in.Media[ce.Video.File].SHA256
-			out[i].MediaKeys = append(out[i].MediaKeys, ce.Video.File)
+			out[i].VideoSHA256 = in.Media[ce.Video.Source()].SHA256
+			out[i].MediaKeys = append(out[i].MediaKeys, ce.Video.Source())
 		}
 	}
 	return out
@@ -157,10 +157,10 @@ func (in *Input) record(cat *Catalog, built []*Entry, matches []identity.Match, 
 		r.Date = identity.FormatTime(ce.Date)
 		r.AudioSHA256, r.VideoSHA256 = "", ""
 		if ce.Audio != nil {
-			r.AudioSHA256 = in.Media[ce.Audio.File].SHA256
+			r.AudioSHA256 = in.Media[ce.Audio.Source()].SHA256
 		}
 		if ce.Video != nil {
-			r.VideoSHA256 = in.Media[ce.Video.File].SHA256
+			r.VideoSHA256 = in.Media[ce.Video.Source()].SHA256
 		}
 		r.Feeds = nil
 		if e != nil {

@@ -36,7 +36,10 @@ type Catalog struct {
 // be published. The composition root fills it from the probed file; the
 // model needs nothing else from the media packages.
 type Media struct {
-	Key      string // published object key (versioned when content changed)
+	Key string // published object key (versioned when content changed)
+	// URL is set for a file on another host: the feeds name it as given,
+	// and it is not published (Key is "").
+	URL      string
 	Type     string // MIME type as the feeds state it
 	Size     int64
 	SHA256   string

@@ -27,6 +27,7 @@ import (
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/media/probe"
+	"github.com/feedpub/feedpub/media/remote"
 	"github.com/feedpub/feedpub/media/store"
 )
 
@@ -70,6 +71,8 @@ type Request struct {
 	// Ref locates the reference for messages: the file (and line) that names
 	// this asset, e.g. "reviews/heroine.md:14 audio.file".
 	Ref diag.Problem
+	// Remote marks a file on another host: Key is its URL.
+	Remote bool
 	// Alternate marks a video that is only an alternate enclosure (there is
 	// no video feed): a codec Apple devices cannot play is then a warning,
 	// as apps fall back to the main enclosure.
@@ -86,8 +89,24 @@ type Asset struct {
 	SHA256  string // lower-case hex
 	MIME    string // from the content, or by extension for text formats
 	Info    probe.Info
+	// Copy marks a file that is not here, described by the target's record
+	// of the copy published earlier (Options.Copy); Path is then "".
+	Copy bool
+	// URL is set for a file on another host (Request.Remote): Key is then
+	// the URL as written, Path is "" and SHA256 is "" unless it was hashed.
+	URL string
 
 	root string // the site folder, for reading the file again
+	data []byte // a remote chapters or transcript file, read whole
+}
+
+// Name is the file as messages name it: its key, or for a remote file its
+// URL without the query, which may hold a token.
+func (a *Asset) Name() string {
+	if a.URL != "" {
+		return remote.Redact(a.URL)
+	}
+	return a.Key
 }
 
 // Options tune ProbeAll.
@@ -99,6 +118,13 @@ type Options struct {
 	Cache *Cache
 	// Stats, when not nil, counts the files and bytes read.
 	Stats *Stats
+	// Copy, when not nil, is asked about a referenced file that does not
+	// exist: an Asset with Copy set (the target's record of the file,
+	// published earlier) is used in its place, an error is reported as the
+	// missing file's, and (nil, nil) means there is no copy.
+	Copy func(Request) (*Asset, error)
+	// Remote reads the files on other hosts; nil refuses them.
+	Remote *remote.Reader
 }
 
 // Stats counts the reading ProbeAll did; safe for concurrent use.
@@ -142,7 +168,18 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 				results[i].err = err
 				return nil
 			}
-			a, err := readAsset(ctx, root, key, byKey[key][0].Kind, opt)
+			var a *Asset
+			var err error
+			if req := byKey[key][0]; req.Remote {
+				a, err = readRemote(ctx, req, opt.Remote)
+			} else {
+				a, err = readAsset(ctx, root, key, req.Kind, opt)
+			}
+			if errors.Is(err, ErrNotFound) && opt.Copy != nil {
+				if c, cerr := opt.Copy(byKey[key][0]); cerr != nil || c != nil {
+					a, err = c, cerr
+				}
+			}
 			results[i] = result{a, err}
 			return nil
 		})
@@ -158,10 +195,19 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 			if r.err != nil {
 				ref.Severity, ref.Rule = diag.Error, "FP301"
 				ref.Msg = fmt.Sprintf("%s %s: %v", req.Kind, key, r.err)
+				if req.Remote { // the error names the URL, without its query
+					ref.Msg = fmt.Sprintf("%s: %v", req.Kind, r.err)
+				}
 				ps.Add(ref)
 				continue
 			}
 			ps.Add(check(r.a, req)...)
+		}
+		if r.err == nil && r.a.Copy {
+			// Said once per file, however many entries name it.
+			ref := byKey[key][0].Ref
+			ref.Severity, ref.Rule, ref.Msg = diag.Notice, "FP320", key+": not here; using the published copy"
+			ps.Add(ref)
 		}
 		if r.err == nil {
 			assets[key] = r.a
@@ -286,13 +332,19 @@ func check(a *Asset, req Request) diag.Problems {
 		p.Severity, p.Rule, p.Msg = sev, rule, msg
 		ps.Add(p)
 	}
-	extErr := probe.CheckExtension(a.Key, a.Info)
+	name := a.Name()
+	var extErr error
+	if a.URL == "" || path.Ext(name) != "" {
+		// A URL without an extension (a host's download link) says
+		// nothing the content could contradict.
+		extErr = probe.CheckExtension(name, a.Info)
+	}
 	for _, w := range a.Info.Warnings {
 		if extErr != nil && w == extErr.Error() {
 			continue // reported below as an error
 		}
-		if !strings.HasPrefix(w, a.Key+": ") {
-			w = a.Key + ": " + w
+		if !strings.HasPrefix(w, name+": ") {
+			w = name + ": " + w
 		}
 		at(diag.Warning, "FP306", w)
 	}
@@ -302,42 +354,42 @@ func check(a *Asset, req Request) diag.Problems {
 			at(diag.Error, "FP302", extErr.Error())
 		}
 		if a.Info.Format == "" {
-			at(diag.Error, "FP303", fmt.Sprintf("%s: not a media file podcast apps can play (want MP3, M4A, MP4, M4V or MOV)", a.Key))
+			at(diag.Error, "FP303", fmt.Sprintf("%s: not a media file podcast apps can play (want MP3, M4A, MP4, M4V or MOV)", name))
 			break
 		}
 		if req.Kind == KindVideo && !a.Info.HasVideo {
-			at(diag.Warning, "FP304", fmt.Sprintf("%s: has no video track, but is the entry's video", a.Key))
+			at(diag.Warning, "FP304", fmt.Sprintf("%s: has no video track, but is the entry's video", name))
 		}
 		if a.Info.Duration <= 0 {
-			at(diag.Warning, "FP305", fmt.Sprintf("%s: duration could not be read; set duration: in the front matter", a.Key))
+			at(diag.Warning, "FP305", fmt.Sprintf("%s: duration could not be read; set duration: in the front matter", name))
 		}
 		if req.Kind == KindVideo && a.Info.HasVideo {
 			for _, msg := range probe.AppleVideoProblems(a.Info.Codecs) {
 				if req.Alternate {
-					at(diag.Warning, "FP311", a.Key+": "+msg+" (only the alternate enclosure; apps fall back to the audio)")
+					at(diag.Warning, "FP311", name+": "+msg+" (only the alternate enclosure; apps fall back to the audio)")
 				} else {
-					at(diag.Error, "FP310", a.Key+": "+msg)
+					at(diag.Error, "FP310", name+": "+msg)
 				}
 			}
 		}
 		if req.Kind == KindAudio {
 			errs, warns := probe.AudioProblems(a.Info)
 			for _, e := range errs {
-				at(diag.Error, "FP315", a.Key+": "+e)
+				at(diag.Error, "FP315", name+": "+e)
 			}
 			for _, w := range warns {
 				rule := "FP314"
 				if strings.HasPrefix(w, "MP3") {
 					rule = "FP313"
 				}
-				at(diag.Warning, rule, a.Key+": "+w)
+				at(diag.Warning, rule, name+": "+w)
 			}
 		}
 	case KindArtwork:
 		if extErr != nil {
 			at(diag.Error, "FP302", extErr.Error())
 		}
-		errs, warns := probe.CheckArtwork(a.Key, a.Info, a.Size)
+		errs, warns := probe.CheckArtwork(name, a.Info, a.Size)
 		for _, e := range errs {
 			at(diag.Error, "FP307", e.Error())
 		}
@@ -364,25 +416,28 @@ func CheckTimed(a *Asset, ref diag.Problem, duration time.Duration) diag.Problem
 	if root == "" { // an Asset not made by ProbeAll
 		root, name = filepath.Dir(a.Path), a.Path
 	}
-	data, err := sitefs.ReadFile(root, name, maxSize(a.Kind))
+	data, err := a.data, error(nil)
+	if data == nil {
+		data, err = sitefs.ReadFile(root, name, maxSize(a.Kind))
+	}
 	var ps diag.Problems
 	if err != nil {
-		ref.Severity, ref.Rule, ref.Msg = diag.Error, "FP301", fmt.Sprintf("%s: %v", a.Key, err)
+		ref.Severity, ref.Rule, ref.Msg = diag.Error, "FP301", fmt.Sprintf("%s: %v", a.Name(), err)
 		return append(ps, ref)
 	}
 	var errs []error
 	rule := "FP309"
 	if a.Kind == KindChapters {
 		rule = "FP308"
-		errs = probe.CheckChapters(a.Key, data, duration)
+		errs = probe.CheckChapters(a.Name(), data, duration)
 	} else {
-		errs = probe.CheckTranscript(a.Key, data, duration)
+		errs = probe.CheckTranscript(a.Name(), data, duration)
 	}
 	for _, e := range errs {
 		// The file's own location is more useful than the reference's, and
 		// located in the fields (not the text) it sorts by line and is
 		// reported once when two entries share the file.
-		p := diag.Problem{Severity: diag.Error, Rule: rule, File: a.Key, Msg: e.Error()}
+		p := diag.Problem{Severity: diag.Error, Rule: rule, File: a.Name(), Msg: e.Error()}
 		var fe *probe.FileError
 		if errors.As(e, &fe) {
 			p.File, p.Line, p.Msg = fe.File, fe.Line, fe.Err.Error()

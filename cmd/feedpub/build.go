@@ -24,6 +24,8 @@ type buildOptions struct {
 	NoCache   bool
 	AcceptNew bool
 	Break     bool
+	// HashRemote reads remote media whole for its SHA-256.
+	HashRemote bool
 }
 
 func newBuildCmd(ro *rootOptions) *cobra.Command {
@@ -44,6 +46,7 @@ as they do across publishes.`,
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file, parse every entry and check every feed item again: feedpub's caches are neither read nor written")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was built with")
 	cmd.Flags().BoolVar(&opts.Break, "break-lock", false, "remove the lock of a build or publish to this folder that died (only when no other is running)")
+	cmd.Flags().BoolVar(&opts.HashRemote, "hash-remote", false, hashRemoteUsage)
 	addOutputFlags(cmd, ro)
 	return cmd
 }
@@ -76,7 +79,7 @@ func (o *buildOptions) build(ctx context.Context) (string, error) {
 		LocalTarget: true,
 		Owner:       owner(),
 		Log:         o.root.debugf,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Rehearsal: true, Strict: o.root.Strict}, func(res *site.Result) error {
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Rehearsal: true, Strict: o.root.Strict, HashRemote: o.HashRemote}, func(res *site.Result) error {
 		_, err := o.outDir(cfg, res)
 		return err
 	})
@@ -115,7 +118,7 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 		inputs, ferr = site.Fingerprint(cfg, version, os.Environ())
 	}
 	last, known := state.Targets[st.String()]
-	fast := ferr == nil && known && !po.BreakLock && !so.NoCache && !so.AcceptNewGUIDs &&
+	fast := ferr == nil && known && !po.BreakLock && !so.NoCache && !so.AcceptNewGUIDs && !so.HashRemote &&
 		(!po.Prune || last.Orphans == 0) && last.Unchanged(inputs, now)
 	if fast {
 		if etag, err := publish.PeekManifest(ctx, st); err == nil && etag != "" && etag == last.Manifest {
@@ -145,6 +148,12 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 	}
 	if ps.HasErrors() {
 		return res, sess.Report(), ps, stop(errReported)
+	}
+	if cps, err := checkCopies(ctx, sess, res); err != nil || len(cps) > 0 {
+		if err == nil {
+			err = errReported
+		}
+		return res, sess.Report(), append(ps, cps...), stop(err)
 	}
 	if guard != nil {
 		if err := guard(res); err != nil {

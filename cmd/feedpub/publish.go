@@ -29,6 +29,10 @@ type publishOptions struct {
 	AcceptNew bool
 	NoNotify  bool
 	NoVerify  bool
+	// RequireMedia refuses to use the published copy of a file that is
+	// not here.
+	RequireMedia bool
+	HashRemote   bool
 }
 
 func newPublishCmd(ro *rootOptions) *cobra.Command {
@@ -56,6 +60,8 @@ records them.`,
 	cmd.Flags().BoolVar(&opts.Break, "break-lock", false, "remove the lock of a publish that died (only when no other publish is running)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read every media file, parse every entry and check every feed item again: feedpub's caches are neither read nor written")
 	cmd.Flags().BoolVar(&opts.AcceptNew, "accept-new-guids", false, "let a guid: in the front matter replace the GUID an entry was published with")
+	cmd.Flags().BoolVar(&opts.RequireMedia, "require-media", false, "fail (FP301) when a referenced file is not here, rather than use the copy the target's manifest records")
+	cmd.Flags().BoolVar(&opts.HashRemote, "hash-remote", false, hashRemoteUsage)
 	addOutputFlags(cmd, ro)
 	cmd.Flags().BoolVar(&opts.NoVerify, "no-verify", false, "do not fetch the published feeds and new enclosures as a listener would")
 	cmd.Flags().BoolVar(&opts.NoNotify, "no-notify", false, "tell no CDN, hub, index or webhook about the changed feeds (publish.notify, publish.cdn)")
@@ -140,7 +146,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		Owner:       owner(),
 		Log:         logf,
 		Progress:    progress,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Strict: ro.Strict, ReadOnly: o.DryRun}, func(res *site.Result) error {
+	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Strict: ro.Strict, ReadOnly: o.DryRun, PublishedCopies: !o.RequireMedia, HashRemote: o.HashRemote}, func(res *site.Result) error {
 		_, err := resolveTarget(cfg, inputsOf(res)...)
 		return err
 	})
@@ -370,4 +376,20 @@ func feedURLs(cfg *config.Config) []feedURL {
 		add("reviews-json", cfg.Reviews.JSON)
 	}
 	return out
+}
+
+// checkCopies reports, as a missing file is (FP301), each published copy
+// the build uses that the target no longer holds as recorded.
+func checkCopies(ctx context.Context, sess *publish.Session, res *site.Result) (diag.Problems, error) {
+	bad, err := sess.CheckCopies(ctx, res.Files)
+	var ps diag.Problems
+	for _, b := range bad {
+		p, ok := res.Refs[b.File.Source]
+		if !ok {
+			p.File = b.File.Source
+		}
+		p.Severity, p.Rule, p.Msg = diag.Error, "FP301", b.Msg
+		ps.Add(p)
+	}
+	return ps, err
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func newValidateCmd(ro *rootOptions) *cobra.Command {
+	var hashRemote bool
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check the config, the content, the media and the feeds, reporting every problem",
@@ -24,15 +25,20 @@ A problem in the config does not stop the content and media checks: one run
 reports every problem, each with its rule ID (see the README's rule table).
 It exits 1 if any is an error, or with --strict any is a warning.`,
 		Args: maxArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error { return runValidate(cmd.Context(), ro) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runValidate(cmd.Context(), ro, hashRemote) },
 	}
+	cmd.Flags().BoolVar(&hashRemote, "hash-remote", false, hashRemoteUsage)
 	addOutputFlags(cmd, ro)
 	return cmd
 }
 
-func runValidate(ctx context.Context, ro *rootOptions) error {
+// hashRemoteUsage is the --hash-remote flag's help, alike in build,
+// validate and publish.
+const hashRemoteUsage = "read each media file on another host (audio.url, video.url) whole, once, for the SHA-256 that podcast:integrity states"
+
+func runValidate(ctx context.Context, ro *rootOptions, hashRemote bool) error {
 	return ro.runWithReport(func() (string, error) {
-		summary, next, err := validateSite(ctx, ro)
+		summary, next, err := validateSite(ctx, ro, hashRemote)
 		if next != nil {
 			sep := "\n"
 			if ro.Format == "json" {
@@ -47,12 +53,12 @@ func runValidate(ctx context.Context, ro *rootOptions) error {
 // validateSite checks everything and reports the problems; it returns the
 // summary line and the entry scheduled next, and errReported when any
 // problem is an error.
-func validateSite(ctx context.Context, ro *rootOptions) (string, *site.Scheduled, error) {
+func validateSite(ctx context.Context, ro *rootOptions, hashRemote bool) (string, *site.Scheduled, error) {
 	cfg, cps, err := ro.loadConfigAll()
 	if err != nil {
 		return "", nil, err
 	}
-	res, ps := site.Build(ctx, cfg, site.Options{ReadOnly: true, Strict: ro.Strict, Now: ro.env.Now(), Generator: "feedpub " + version})
+	res, ps := site.Build(ctx, cfg, site.Options{ReadOnly: true, Strict: ro.Strict, Now: ro.env.Now(), Generator: "feedpub " + version, HashRemote: hashRemote})
 	defer res.Close()
 	ps = append(cps, ps...)
 	if !cfg.Invalid("publish.target") {

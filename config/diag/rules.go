@@ -107,6 +107,7 @@ var rules = []Rule{
 	{"FP314", Warning, "audio sample rate is not 44.1 or 48 kHz", "resample to 44.1 kHz or 48 kHz"},
 	{"FP315", Error, "an M4A file is not AAC", "encode AAC-LC or HE-AAC in the M4A"},
 	{"FP316", Error, "two files would be published at one key", "give each file its own path"},
+	{"FP320", Notice, "a referenced file is not here; the target's published copy is used", "nothing, if the file was published from elsewhere (publish --require-media refuses)"},
 	{"FP330", Error, "a video link's thumbnail is not a JPEG or PNG image", "export the thumbnail as JPEG or PNG, or link one by URL"},
 
 	// Podcast feeds (audio and video): the model and the rendered RSS.

@@ -95,6 +95,15 @@ type Media struct {
 	Thumbnail string `yaml:"thumbnail"`
 }
 
+// Source is what the media is read from: its file in the site, or the URL
+// of a file on another host.
+func (m *Media) Source() string {
+	if m.File != "" {
+		return m.File
+	}
+	return m.URL
+}
+
 // Transcript is one transcript file of a media version.
 type Transcript struct {
 	File     string `yaml:"file"`
@@ -468,9 +477,7 @@ func checkMedia(ps *diag.Problems, file, name string, m *Media, lines map[string
 		}
 		return lines[name]
 	}
-	if strings.TrimSpace(m.File) == "" {
-		ps.Errorf("FP207", file, line(name), name+".file", "required inside %s: the media file, e.g. media/episode.mp3", name)
-	}
+	checkSource(ps, file, name, m, line)
 	switch m.EpisodeType {
 	case "":
 		m.EpisodeType = "full"
@@ -504,6 +511,8 @@ func checkMedia(ps *diag.Problems, file, name string, m *Media, lines map[string
 		f := fmt.Sprintf("%s.transcripts[%d]", name, i)
 		if strings.TrimSpace(t.File) == "" {
 			ps.Errorf("FP207", file, line(f), f+".file", "required")
+		} else if badURL(ps, file, f+".file", t.File, line) {
+			m.Transcripts[i].File = ""
 		}
 		if t.Rel != "" && t.Rel != "captions" {
 			ps.Errorf("FP210", file, line(f+".rel"), f+".rel", "%q: want captions or nothing", t.Rel)

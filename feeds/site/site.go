@@ -23,6 +23,7 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/podcast"
@@ -31,6 +32,7 @@ import (
 	"github.com/feedpub/feedpub/media"
 	"github.com/feedpub/feedpub/media/probe"
 	"github.com/feedpub/feedpub/media/publish"
+	"github.com/feedpub/feedpub/media/remote"
 	"github.com/feedpub/feedpub/media/store"
 	"golang.org/x/sync/errgroup"
 )
@@ -55,6 +57,14 @@ type Options struct {
 	// for validate): published entries keep their GUIDs and Atom ids, and a
 	// file whose content changed gets a new key.
 	Published *publish.Published
+	// PublishedCopies lets a referenced file that is not here be taken
+	// from Published, when its record says what was read from it (a
+	// publish from a checkout without the media; not build, which has no
+	// target, nor publish --require-media).
+	PublishedCopies bool
+	// HashRemote reads every media file on another host whole, once, for
+	// the SHA-256 podcast:integrity states (--hash-remote).
+	HashRemote bool
 	// AcceptNewGUIDs lets a front matter guid: replace a published GUID.
 	AcceptNewGUIDs bool
 	// Drafts and Future put drafts and scheduled entries in the feeds (the
@@ -82,6 +92,10 @@ type Result struct {
 	// EntryCache says which entries were parsed and which came from the
 	// entry cache.
 	EntryCache EntryCacheStats
+	// Refs says where each referenced file (by its site key) is first
+	// named, for a problem found with it later, such as a published copy
+	// the target no longer holds.
+	Refs map[string]diag.Problem
 
 	spool string // the rendered feeds' folder, removed by Close
 }
@@ -110,22 +124,12 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	ps.Add(eps...)
 
 	reqs, timed := requests(cfg, entries, opt.Drafts)
-	var cache *media.Cache
-	if !opt.NoCache {
-		cache = media.OpenCache(filepath.Join(cfg.Dir, StateDir, "probe-cache.json"))
-	}
-	assets, mps := media.ProbeAll(ctx, cfg.Dir, reqs, media.Options{Cache: cache})
+	assets, mps := probeMedia(ctx, cfg, opt, reqs)
 	ps.Add(mps...)
-	if cache != nil && !opt.ReadOnly {
-		cache.Prune(assets)
-		if err := cache.Save(); err != nil {
-			ps.Warnf("FP131", filepath.Join(StateDir, "probe-cache.json"), 0, "", "cannot save the probe cache: %v", err)
-		}
-	}
 	for _, t := range timed {
 		a := assets[t.key]
-		if a == nil {
-			continue
+		if a == nil || a.Copy {
+			continue // a published copy was checked when it was published
 		}
 		var d time.Duration
 		if m := assets[t.media]; m != nil {
@@ -149,7 +153,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	ps.Add(bps...)
 	ps.Add(feeds.Lint(cfg, cat, entries, opt.Now, liveFeeds(opt.Published))...)
 	res := &Result{Catalog: cat, Entries: entries, Skipped: skipped, Assets: assets,
-		Identity: &publish.Identity{Entries: cat.Records, FeedIDs: cat.FeedIDs}}
+		Identity: &publish.Identity{Entries: cat.Records, FeedIDs: cat.FeedIDs}, Refs: refsOf(reqs)}
 	// The feeds are rendered and checked even after errors, so one run
 	// reports everything; they are published only without any.
 	spool, err := os.MkdirTemp("", "feedpub-feeds-")
@@ -206,6 +210,43 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	return res, ps
 }
 
+// refsOf maps each requested file to where it is first named.
+func refsOf(reqs []media.Request) map[string]diag.Problem {
+	refs := make(map[string]diag.Problem, len(reqs))
+	for _, r := range reqs {
+		if _, ok := refs[r.Key]; !ok {
+			refs[r.Key] = r.Ref
+		}
+	}
+	return refs
+}
+
+// probeMedia reads every referenced file, local or on another host (a
+// missing one from the target's record, when allowed), through the caches,
+// which it saves unless the build is read-only.
+func probeMedia(ctx context.Context, cfg *config.Config, opt Options, reqs []media.Request) (map[string]*media.Asset, diag.Problems) {
+	var cache *media.Cache
+	if !opt.NoCache {
+		cache = media.OpenCache(filepath.Join(cfg.Dir, StateDir, "probe-cache.json"))
+	}
+	rc := remoteReader(cfg, opt)
+	mo := media.Options{Cache: cache, Remote: rc}
+	if opt.PublishedCopies {
+		mo.Copy = publishedCopy(opt.Published)
+	}
+	assets, ps := media.ProbeAll(ctx, cfg.Dir, reqs, mo)
+	if cache != nil && !opt.ReadOnly {
+		cache.Prune(assets)
+		if err := cache.Save(); err != nil {
+			ps.Warnf("FP131", filepath.Join(StateDir, "probe-cache.json"), 0, "", "cannot save the probe cache: %v", err)
+		}
+		if err := rc.Cache.Save(); err != nil {
+			ps.Warnf("FP131", filepath.Join(StateDir, remoteCacheFile), 0, "", "cannot save the cache of remote media: %v", err)
+		}
+	}
+	return assets, ps
+}
+
 // landingKey is the key of the page publish.preview adds to the tree.
 const landingKey = "index.html"
 
@@ -242,8 +283,13 @@ func feedMedia(assets map[string]*media.Asset, pub *publish.Published) map[strin
 	out := make(map[string]feeds.Media, len(assets))
 	for k, a := range assets {
 		m := feeds.Media{
-			Key: pub.Key(k, a.Size, a.SHA256), Type: feedType(a), Size: a.Size, SHA256: a.SHA256,
+			Type: feedType(a), Size: a.Size, SHA256: a.SHA256,
 			Duration: a.Info.Duration, Bitrate: a.Info.Bitrate, Codecs: a.Info.Codecs,
+		}
+		if a.URL != "" {
+			m.URL = a.URL // never published: the feeds name it where it is
+		} else {
+			m.Key = pub.Key(k, a.Size, a.SHA256)
 		}
 		if a.Info.HasVideo {
 			m.Width, m.Height = a.Info.Width, a.Info.Height
@@ -257,7 +303,11 @@ func feedMedia(assets map[string]*media.Asset, pub *publish.Published) map[strin
 // expects for the extension (so a .m4v is video/x-m4v), which the media
 // checks already matched to the content.
 func feedType(a *media.Asset) string {
-	if t := probe.MIMEForExtension(path.Ext(a.Key)); t != "" && t != "application/octet-stream" {
+	name := a.Key
+	if a.URL != "" {
+		name = remote.Name(a.URL)
+	}
+	if t := probe.MIMEForExtension(path.Ext(name)); t != "" && t != "application/octet-stream" {
 		return t
 	}
 	return a.MIME
@@ -337,17 +387,20 @@ func requests(cfg *config.Config, entries []*content.Entry, drafts bool) ([]medi
 			kind media.Kind
 			m    *content.Media
 		}{{"audio", media.KindAudio, e.Audio}, {"video", media.KindVideo, e.Video}} {
-			if m.m == nil || m.m.File == "" {
+			if m.m == nil || m.m.Source() == "" { // a video link is not here (content.VideoLink)
 				continue
 			}
-			f := m.name + ".file"
-			reqs = append(reqs, media.Request{Key: m.m.File, Kind: m.kind, Ref: ref(e.File, e.Line(f), f), Alternate: m.kind == media.KindVideo && !cfg.Video.Enabled})
+			src, f := m.m.Source(), m.name+".file"
+			if m.m.File == "" {
+				f = m.name + ".url"
+			}
+			reqs = append(reqs, media.Request{Key: src, Remote: m.m.File == "", Kind: m.kind, Ref: ref(e.File, e.Line(f), f), Alternate: m.kind == media.KindVideo && !cfg.Video.Enabled})
 			dur := time.Duration(m.m.Duration * float64(time.Second))
 			if c := m.m.Chapters; c != "" {
 				f := m.name + ".chapters"
 				r := ref(e.File, e.Line(f), f)
-				reqs = append(reqs, media.Request{Key: c, Kind: media.KindChapters, Ref: r})
-				timed = append(timed, timedReq{key: c, media: m.m.File, duration: dur, ref: r})
+				reqs = append(reqs, media.Request{Key: c, Remote: safehttp.LooksLikeURL(c), Kind: media.KindChapters, Ref: r})
+				timed = append(timed, timedReq{key: c, media: src, duration: dur, ref: r})
 			}
 			for i, t := range m.m.Transcripts {
 				if t.File == "" {
@@ -355,8 +408,8 @@ func requests(cfg *config.Config, entries []*content.Entry, drafts bool) ([]medi
 				}
 				f := fmt.Sprintf("%s.transcripts[%d].file", m.name, i)
 				r := ref(e.File, e.Line(fmt.Sprintf("%s.transcripts[%d]", m.name, i)), f)
-				reqs = append(reqs, media.Request{Key: t.File, Kind: media.KindTranscript, Ref: r})
-				timed = append(timed, timedReq{key: t.File, media: m.m.File, duration: dur, ref: r})
+				reqs = append(reqs, media.Request{Key: t.File, Remote: safehttp.LooksLikeURL(t.File), Kind: media.KindTranscript, Ref: r})
+				timed = append(timed, timedReq{key: t.File, media: src, duration: dur, ref: r})
 			}
 		}
 	}
@@ -385,10 +438,17 @@ func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media
 	out := make([]publish.File, 0, len(keys))
 	for _, k := range keys {
 		a := used[k]
-		out = append(out, publish.File{
+		info := a.Info
+		info.MIME = a.MIME
+		f := publish.File{
 			Key: k, Kind: publish.KindMedia, Path: a.Path, Size: a.Size, SHA256: a.SHA256,
 			ContentType: contentType(a), CacheControl: cfg.Publish.CacheControl.Media,
-		})
+			Source: a.Key, Info: &info,
+		}
+		// A copy is never uploaded; a change of its settings (a new
+		// cache_control) is applied in place, which needs no bytes.
+		f.Copy = a.Copy
+		out = append(out, f)
 	}
 	return out
 }

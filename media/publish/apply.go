@@ -295,7 +295,7 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 		next.Identity = *id
 	}
 	record := func(f File) {
-		next.Objects[f.Key] = Recorded{Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, CacheControl: f.CacheControl, ACL: opt.ACL}
+		next.Objects[f.Key] = Recorded{Size: f.Size, SHA256: f.SHA256, ContentType: f.ContentType, CacheControl: f.CacheControl, ACL: opt.ACL, Source: f.Source, Info: f.Info}
 	}
 	for _, a := range plan.Unchanged {
 		record(a.File)

@@ -2,8 +2,11 @@ package publish
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
+
+	"github.com/feedpub/feedpub/media/probe"
 )
 
 // File is one object of the published tree as built locally: a file on
@@ -19,6 +22,14 @@ type File struct {
 	SHA256       string // lower-case hex
 	ContentType  string
 	CacheControl string
+	// Source is the site file a media object comes from, and Info what was
+	// read from it: the manifest keeps both, so a later publish without
+	// the file can use the published copy.
+	Source string
+	Info   *probe.Info
+	// Copy marks a file that is not here: only the target's copy exists,
+	// described by its manifest record. It is never uploaded.
+	Copy bool
 }
 
 // FileKind orders publishing: every media file is in place before any feed
@@ -33,6 +44,9 @@ const (
 
 // Open returns the file's content.
 func (f File) Open() (io.ReadSeekCloser, error) {
+	if f.Copy {
+		return nil, fmt.Errorf("%s is only the published copy of %s, which is not here: add the file to publish it again", f.Key, f.Source)
+	}
 	if f.Path == "" {
 		return nopCloser{bytes.NewReader(f.Body)}, nil
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/feedpub/feedpub/feeds/identity"
+	"github.com/feedpub/feedpub/media/probe"
 	"github.com/feedpub/feedpub/media/store"
 )
 
@@ -68,6 +69,11 @@ type Recorded struct {
 	// ACL is the canned ACL it was written with ("" for none); manifests
 	// older than this field read as "".
 	ACL string `json:"acl,omitempty"`
+	// Source and Info are the site file a media object was published from
+	// and what was read from it (absent in manifests of older versions):
+	// a publish without that file uses this record instead.
+	Source string      `json:"source,omitempty"`
+	Info   *probe.Info `json:"info,omitempty"`
 }
 
 // NewManifest returns an empty manifest.

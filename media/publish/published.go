@@ -2,6 +2,7 @@ package publish
 
 import (
 	"path"
+	"sort"
 	"strings"
 )
 
@@ -48,4 +49,23 @@ func VersionedKey(key, sha string) string {
 		ext = ""
 	}
 	return strings.TrimSuffix(key, ext) + "." + sha[:min(8, len(sha))] + ext
+}
+
+// Copies indexes the objects whose record says which site file they were
+// published from and what was read from it, by that file: what a publish
+// can use when the file is not here. Each list is sorted by key.
+func (p *Published) Copies() map[string][]string {
+	out := map[string][]string{}
+	if p == nil {
+		return out
+	}
+	for k, r := range p.Objects {
+		if r.Source != "" && r.Info != nil {
+			out[r.Source] = append(out[r.Source], k)
+		}
+	}
+	for _, ks := range out {
+		sort.Strings(ks)
+	}
+	return out
 }
