@@ -216,6 +216,11 @@ func TestCheckRefusesWhatItCannotHonour(t *testing.T) {
 	if r := feedpub(t, "check", "--timeout", "0s", "feed.xml"); r.code != 2 {
 		t.Errorf("--timeout 0s: exit %d, want 2", r.code)
 	}
+	for _, args := range [][]string{{"--concurrency", "0"}, {"--timeout", "0s"}, {"--max-file-bytes", "0"}, {"--max-feed-bytes", "-1"}, {"--max-total-bytes", "0"}} {
+		if r := feedpub(t, append([]string{"import", "feed.xml", "--into", t.TempDir()}, args...)...); r.code != 2 {
+			t.Errorf("import %v: exit %d, want a usage error\n%s", args, r.code, r.stderr)
+		}
+	}
 	for _, u := range []string{"file:///etc/passwd", "ftp://example.com/feed.xml"} {
 		r := feedpub(t, "check", u)
 		scheme, _, _ := strings.Cut(u, ":")

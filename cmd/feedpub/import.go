@@ -53,6 +53,12 @@ item by item; --verify does only that. Exit 1 when an item could not be
 imported or the new feeds would show an episode as new.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			switch {
+			case o.Concurrency < 1:
+				return usageError{fmt.Errorf("--concurrency %d: want 1 or more", o.Concurrency)}
+			case o.Timeout <= 0:
+				return usageError{fmt.Errorf("--timeout %v: want a duration above 0, such as 30s", o.Timeout)}
+			case o.MaxFeed < 1 || o.MaxFile < 1 || o.MaxTotal < 1:
+				return usageError{fmt.Errorf("--max-feed-bytes, --max-file-bytes and --max-total-bytes: want sizes in bytes, 1 or more")}
 			case o.Write && o.VideoChannel == "":
 				return usageError{fmt.Errorf("--write goes with --video-channel")}
 			case o.VideoChannel != "" && len(args) > 0:
