@@ -16,10 +16,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -229,4 +231,30 @@ func Redact(u *url.URL) string {
 	c.RawQuery, c.ForceQuery = "", false
 	c.Fragment, c.RawFragment = "", ""
 	return c.String()
+}
+
+// ServedLength is the whole length of what a response serves: the
+// Content-Length of a 200, the total in a 206's Content-Range; -1 when the
+// server does not say.
+func ServedLength(resp *http.Response) int64 {
+	if resp.StatusCode == http.StatusPartialContent {
+		cr := resp.Header.Get("Content-Range")
+		if i := strings.LastIndexByte(cr, '/'); i >= 0 {
+			if n, err := strconv.ParseInt(cr[i+1:], 10, 64); err == nil && n >= 0 {
+				return n
+			}
+		}
+		return -1
+	}
+	return resp.ContentLength
+}
+
+// MediaType is a Content-Type without its parameters, lower case, for
+// comparing what a server says with what a feed states.
+func MediaType(s string) string {
+	t, _, err := mime.ParseMediaType(s)
+	if err != nil {
+		return strings.ToLower(strings.TrimSpace(s))
+	}
+	return t
 }

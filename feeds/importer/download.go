@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"mime"
 	"net/http"
 	"net/url"
 	"os"
@@ -245,7 +244,7 @@ func (f *fetcher) compare(out *outcome, feed string, j job, served string) {
 	if j.Length > 0 && out.Size != j.Length {
 		out.ps.Warnf("FP445", feed, 0, j.Where, "%s is %d bytes, the feed states %d: feedpub will state %d", shown(j.URL), out.Size, j.Length, out.Size)
 	}
-	if got := mediaType(served); got != "" && j.Type != "" && got != mediaType(j.Type) && got != "application/octet-stream" {
+	if got := safehttp.MediaType(served); got != "" && j.Type != "" && got != safehttp.MediaType(j.Type) && got != "application/octet-stream" {
 		out.ps.Warnf("FP446", feed, 0, j.Where, "%s is served as %s, the feed states %s", shown(j.URL), got, j.Type)
 	}
 }
@@ -268,17 +267,6 @@ func rangeStart(resp *http.Response) int64 {
 		return -1
 	}
 	return n
-}
-
-func mediaType(s string) string {
-	if s == "" {
-		return ""
-	}
-	t, _, err := mime.ParseMediaType(s)
-	if err != nil {
-		return strings.ToLower(strings.TrimSpace(s))
-	}
-	return t
 }
 
 // capped reads at most left bytes, and stops the whole run past max.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/safehttp"
 )
 
 // episode is one item of an old feed, read and checked: what the new
@@ -215,7 +216,7 @@ func mediaExt(rawURL, typ string, fallback string) string {
 		".jpg", ".jpeg", ".png", ".json", ".vtt", ".srt", ".txt", ".html":
 		return ext
 	}
-	switch mediaType(typ) {
+	switch safehttp.MediaType(typ) {
 	case "audio/mpeg":
 		return ".mp3"
 	case "audio/x-m4a", "audio/mp4", "audio/m4a":

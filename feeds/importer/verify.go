@@ -9,6 +9,7 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/feeds/site"
 )
 
@@ -159,7 +160,7 @@ func differences(o, n *Item) []string {
 	if ol, err := strconv.ParseInt(oe.Length, 10, 64); err != nil || ol != atoi64(ne.Length) {
 		diff("enclosure length", oe.Length, ne.Length)
 	}
-	diff("enclosure type", mediaType(oe.Type), mediaType(ne.Type))
+	diff("enclosure type", safehttp.MediaType(oe.Type), safehttp.MediaType(ne.Type))
 	odur, ook := ParseDuration(o.Duration)
 	ndur, nok := ParseDuration(n.Duration)
 	if ook != nok || (odur-ndur).Abs() > time.Second {

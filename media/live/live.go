@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -142,7 +141,7 @@ func fetchFeed(ctx context.Context, f Feed, o Options) Check {
 	if bad, ok := c.status(resp, o); !ok {
 		return bad
 	}
-	if t := mediaType(resp.Header.Get("Content-Type")); t != "" && !strings.Contains(t, "xml") && !strings.Contains(t, "json") {
+	if t := safehttp.MediaType(resp.Header.Get("Content-Type")); t != "" && !strings.Contains(t, "xml") && !strings.Contains(t, "json") {
 		return c.fail(Mismatch, resp.StatusCode, "served as %s: apps want the feed as XML or JSON (the web server's type for the file)", t)
 	}
 	if !f.Changed && !resp.Uncompressed && resp.ContentLength >= 0 {
@@ -182,10 +181,10 @@ func checkEnclosure(ctx context.Context, e Enclosure, o Options) Check {
 	if bad, ok := c.status(resp, o); !ok {
 		return bad
 	}
-	if n := servedLength(resp); n >= 0 && e.Length > 0 && n != e.Length {
+	if n := safehttp.ServedLength(resp); n >= 0 && e.Length > 0 && n != e.Length {
 		return c.fail(Mismatch, resp.StatusCode, "served %d bytes, the feed states %d: apps stop or fail at the difference", n, e.Length)
 	}
-	if t := mediaType(resp.Header.Get("Content-Type")); t != "" && e.Type != "" && t != mediaType(e.Type) {
+	if t := safehttp.MediaType(resp.Header.Get("Content-Type")); t != "" && e.Type != "" && t != safehttp.MediaType(e.Type) {
 		return c.fail(Mismatch, resp.StatusCode, "served as %s, the feed states %s: some apps will not play it", t, e.Type)
 	}
 	return c.ok(resp.StatusCode)
@@ -242,28 +241,4 @@ func (c Check) ok(code int) Check {
 func (c Check) fail(result string, code int, format string, args ...any) Check {
 	c.Status, c.Result, c.Message = code, result, fmt.Sprintf(format, args...)
 	return c
-}
-
-// servedLength is the file's full length: Content-Length of a 200, the
-// total of a 206's Content-Range; -1 when the server does not say.
-func servedLength(resp *http.Response) int64 {
-	if resp.StatusCode == http.StatusPartialContent {
-		var n int64
-		cr := resp.Header.Get("Content-Range")
-		if i := strings.LastIndexByte(cr, '/'); i >= 0 {
-			if _, err := fmt.Sscan(cr[i+1:], &n); err == nil {
-				return n
-			}
-		}
-		return -1
-	}
-	return resp.ContentLength
-}
-
-func mediaType(s string) string {
-	t, _, err := mime.ParseMediaType(s)
-	if err != nil {
-		return strings.ToLower(strings.TrimSpace(s))
-	}
-	return t
 }

@@ -12,7 +12,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -202,10 +201,10 @@ func checkOne(ctx context.Context, file string, e feedcheck.Enclosure, o Options
 		ps.Errorf("FP448", file, 0, field, "%s: the server answered %s", e.URL, resp.Status)
 		return ps
 	}
-	if n := servedLength(resp); n >= 0 && e.Length > 0 && n != e.Length {
+	if n := safehttp.ServedLength(resp); n >= 0 && e.Length > 0 && n != e.Length {
 		ps.Errorf("FP445", file, 0, field, "%s: served %d bytes, the feed states %d: apps stop or fail at the difference", e.URL, n, e.Length)
 	}
-	if got := mediaType(resp.Header.Get("Content-Type")); got != "" && e.Type != "" && got != mediaType(e.Type) {
+	if got := safehttp.MediaType(resp.Header.Get("Content-Type")); got != "" && e.Type != "" && got != safehttp.MediaType(e.Type) {
 		ps.Warnf("FP446", file, 0, field, "%s: served as %s, the feed states %s", e.URL, got, e.Type)
 	}
 	if !strings.Contains(strings.ToLower(resp.Header.Get("Accept-Ranges")), "bytes") && resp.StatusCode != http.StatusPartialContent {
@@ -231,28 +230,4 @@ func rangedGet(ctx context.Context, o Options, url string) (*http.Response, []st
 	}
 	req.Header.Set("Range", "bytes=0-0")
 	return send(ctx, o, req)
-}
-
-// servedLength is the full length of the file: Content-Length of a 200, or
-// the total of a 206's Content-Range; -1 when the server does not say.
-func servedLength(resp *http.Response) int64 {
-	if resp.StatusCode == http.StatusPartialContent {
-		cr := resp.Header.Get("Content-Range")
-		if i := strings.LastIndexByte(cr, '/'); i >= 0 {
-			var n int64
-			if _, err := fmt.Sscan(cr[i+1:], &n); err == nil {
-				return n
-			}
-		}
-		return -1
-	}
-	return resp.ContentLength
-}
-
-func mediaType(s string) string {
-	t, _, err := mime.ParseMediaType(s)
-	if err != nil {
-		return strings.ToLower(strings.TrimSpace(s))
-	}
-	return t
 }
