@@ -15,6 +15,7 @@ import (
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/identity"
+	"github.com/feedpub/feedpub/feeds/internal/spec"
 )
 
 // entryNamespace is the UUIDv5 namespace of feedpub's item GUIDs. It is a
@@ -269,7 +270,7 @@ func (in *Input) episode(ce *content.Entry, field string, m *content.Media, ps *
 		ep.Enclosure.Duration = d
 	}
 	if m.Chapters != "" {
-		ep.Chapters = &Link{Key: in.key(m.Chapters), URL: in.assetURL(m.Chapters), Type: "application/json+chapters"}
+		ep.Chapters = &Link{Key: in.key(m.Chapters), URL: in.assetURL(m.Chapters), Type: spec.ChaptersType}
 	}
 	for _, t := range m.Transcripts {
 		ep.Transcripts = append(ep.Transcripts, Transcript{

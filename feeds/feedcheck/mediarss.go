@@ -2,10 +2,12 @@ package feedcheck
 
 import (
 	"strconv"
+
+	"github.com/feedpub/feedpub/feeds/internal/spec"
 )
 
 // nsMediaRSS is Media RSS, which the review feeds use for a video link.
-const nsMediaRSS = "http://search.yahoo.com/mrss/"
+const nsMediaRSS = spec.NSMedia
 
 // mediaRSS checks the Media RSS elements of an RSS item or Atom entry
 // (kind, which names the rules):

@@ -16,20 +16,21 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/internal/spec"
 )
 
 // Namespaces a podcast feed must declare on <rss>, by prefix.
 var podcastNamespaces = map[string]string{
-	"itunes":  "http://www.itunes.com/dtds/podcast-1.0.dtd",
-	"podcast": "https://podcastindex.org/namespace/1.0",
-	"atom":    "http://www.w3.org/2005/Atom",
-	"content": "http://purl.org/rss/1.0/modules/content/",
+	"itunes":  spec.NSiTunes,
+	"podcast": spec.NSPodcast,
+	"atom":    spec.NSAtom,
+	"content": spec.NSContent,
 }
 
 const (
-	nsITunes  = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-	nsPodcast = "https://podcastindex.org/namespace/1.0"
-	nsAtom    = "http://www.w3.org/2005/Atom"
+	nsITunes  = spec.NSiTunes
+	nsPodcast = spec.NSPodcast
+	nsAtom    = spec.NSAtom
 )
 
 // EnclosureTypes maps the media extensions Apple accepts to the MIME types
@@ -315,7 +316,7 @@ func (pi *podcastItems) check(path []*node, it *node) bool {
 			r.add(iw, "item.podcast:transcript", "want a url and a transcript type, got %q", t.attrOr("type"))
 		}
 	}
-	if c := it.first(nsPodcast, "chapters"); c != nil && (!isHTTP(c.attrOr("url")) || c.attrOr("type") != "application/json+chapters") {
+	if c := it.first(nsPodcast, "chapters"); c != nil && (!isHTTP(c.attrOr("url")) || c.attrOr("type") != spec.ChaptersType) {
 		r.add(iw, "item.podcast:chapters", "want a url and type application/json+chapters")
 	}
 	defaults := 0

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/feedpub/feedpub/feeds/internal/spec"
 )
 
 var rssAuthorRE = regexp.MustCompile(`^[^\s@()]+@[^\s@()]+\.[^\s@()]+( \(.+\))?$`)
@@ -101,7 +103,7 @@ func (ri *rssItems) check(path []*node, it *node) bool {
 	return true
 }
 
-const nsAtomFeed = "http://www.w3.org/2005/Atom"
+const nsAtomFeed = spec.NSAtom
 
 // CheckAtom checks an Atom 1.0 feed (RFC 4287): feed and entry id (IRIs,
 // unique), title, updated (RFC 3339), rel="self" link, an author for every

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/feedpub/feedpub/feeds/internal/spec"
 )
 
 // LiveFeed is what a published feed says about identity: its feed-level id
@@ -163,7 +165,7 @@ func parseXMLFeed(key string, r io.Reader) (LiveFeed, error) {
 	return f, nil
 }
 
-const podcastNS = "https://podcastindex.org/namespace/1.0"
+const podcastNS = spec.NSPodcast
 
 func (it xmlItem) live(atom bool) LiveItem {
 	li := LiveItem{ID: strings.TrimSpace(it.GUID), Title: strings.TrimSpace(it.Title)}

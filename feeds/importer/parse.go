@@ -18,12 +18,14 @@ import (
 	"time"
 
 	"golang.org/x/net/html/charset"
+
+	"github.com/feedpub/feedpub/feeds/internal/spec"
 )
 
 // XML namespaces of the tags the importer reads.
 const (
-	nsItunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-	nsAtom   = "http://www.w3.org/2005/Atom"
+	nsItunes = spec.NSiTunes
+	nsAtom   = spec.NSAtom
 )
 
 // Feed is a foreign feed as read: the channel and its items, in the feed's

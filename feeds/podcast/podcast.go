@@ -15,15 +15,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/internal/spec"
 	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
 // Namespaces declared on <rss>, exactly as Apple and Podcasting 2.0 spell them.
 const (
-	NSiTunes  = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-	NSPodcast = "https://podcastindex.org/namespace/1.0"
-	NSAtom    = "http://www.w3.org/2005/Atom"
-	NSContent = "http://purl.org/rss/1.0/modules/content/"
+	NSiTunes  = spec.NSiTunes
+	NSPodcast = spec.NSPodcast
+	NSAtom    = spec.NSAtom
+	NSContent = spec.NSContent
 )
 
 // Apple's limits.
@@ -32,7 +33,7 @@ const (
 	MaxShowDescription = 4000  // bytes in the channel description
 	MaxEpisodeDescr    = 10000 // characters in an item description
 	maxTrailerTitle    = 128   // podcast:trailer node value
-	ChaptersType       = "application/json+chapters"
+	ChaptersType       = spec.ChaptersType
 	xmlHeader          = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 	rfc2822            = time.RFC1123Z
 )

@@ -26,6 +26,7 @@ import (
 	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
+	"github.com/feedpub/feedpub/feeds/internal/spec"
 	"github.com/feedpub/feedpub/feeds/podcast"
 	"github.com/feedpub/feedpub/feeds/preview"
 	"github.com/feedpub/feedpub/feeds/syndication"
@@ -38,8 +39,9 @@ import (
 )
 
 // StateDir is the folder, inside the site folder, where feedpub keeps its
-// own state (the probe cache, the entry cache). It is never published.
-const StateDir = ".feedpub"
+// own state (the probe cache, the entry cache): the store's, which no key
+// of the published tree may enter, so it is never published.
+const StateDir = store.StateDir
 
 // Options tune Build.
 type Options struct {
@@ -456,7 +458,7 @@ func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media
 func contentType(a *media.Asset) string {
 	switch a.Kind {
 	case media.KindChapters:
-		return "application/json+chapters"
+		return spec.ChaptersType
 	case media.KindTranscript:
 		if a.MIME != "" {
 			return a.MIME + "; charset=utf-8"

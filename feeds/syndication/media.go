@@ -5,12 +5,13 @@ import (
 	"strconv"
 
 	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/internal/spec"
 	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
 // NSMedia is Media RSS, which RSS and Atom readers know for video: a
 // video link is written with it, since it is no enclosure.
-const NSMedia = "http://search.yahoo.com/mrss/"
+const NSMedia = spec.NSMedia
 
 // mediaNS is the Media RSS declaration for the root element when an item
 // carries a video link, else "": a feed without one keeps the bytes it had

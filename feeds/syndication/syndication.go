@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/internal/spec"
 	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
@@ -20,8 +21,8 @@ type Warning = xmltext.Warning
 
 // Namespaces used by the RSS and Atom feeds.
 const (
-	NSAtom    = "http://www.w3.org/2005/Atom"
-	NSContent = "http://purl.org/rss/1.0/modules/content/"
+	NSAtom    = spec.NSAtom
+	NSContent = spec.NSContent
 	// JSONFeedVersion is the JSON Feed version URL written in "version".
 	JSONFeedVersion = "https://jsonfeed.org/version/1.1"
 )
