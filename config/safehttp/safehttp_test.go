@@ -76,8 +76,7 @@ func TestRedirectIntoPrivateRefused(t *testing.T) {
 }
 
 func TestRedirectLoopsAndLimits(t *testing.T) {
-	var s *httptest.Server
-	s = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/a":
 			http.Redirect(w, r, "/b", http.StatusFound)

@@ -58,7 +58,7 @@ func Parse(raw, siteDir string) (Target, error) {
 		return parseS3(s)
 	case len(s) > 3 && strings.EqualFold(s[:3], "s3:") && !strings.HasPrefix(s[3:], "//"):
 		// s3:/show or s3:show would otherwise be a folder named "s3:".
-		return Target{}, fmt.Errorf("%q: want s3://bucket/prefix, with two slashes after s3:", s)
+		return Target{}, fmt.Errorf("%q: want s3://bucket/prefix (two slashes after the scheme)", s)
 	case strings.HasPrefix(s, "file:"):
 		p, err := parseFileURL(s)
 		if err != nil {
