@@ -23,7 +23,6 @@ var funcLenExceptions = map[string]bool{
 	"cmd/feedpub/new.go (*newOptions).run":             true,
 	"config/load.go (*Config).Validate":                true,
 	"feeds/build.go (*Input).show":                     true,
-	"feeds/content/content.go Parse":                   true,
 	"feeds/feedcheck/podcast.go (*podcastItems).check": true,
 	"feeds/feedcheck/podcast.go checkPodcast":          true,
 	"feeds/feedcheck/syndication.go CheckJSONFeed":     true,
