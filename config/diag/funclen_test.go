@@ -25,7 +25,6 @@ var funcLenExceptions = map[string]bool{
 	"feeds/feedcheck/podcast.go (*podcastItems).check": true,
 	"feeds/feedcheck/podcast.go checkPodcast":          true,
 	"feeds/feedcheck/syndication.go CheckJSONFeed":     true,
-	"feeds/podcast/podcast.go (*renderer).head":        true,
 	"feeds/podcast/write.go (*channel).write":          true,
 	"feeds/preview/page.go newView":                    true,
 	"feeds/xmltext/simplehtml.go scanSimple":           true,

@@ -279,6 +279,20 @@ func (r *renderer) head() (*rssDoc, error) {
 	} else {
 		ch.PLocked = &locked{Value: yesNo(s.Locked)}
 	}
+	if err := r.podcasting(&ch); err != nil {
+		return nil, err
+	}
+	return &rssDoc{
+		Version: "2.0", NSiTunes: NSiTunes, NSPodcast: NSPodcast, NSAtom: NSAtom, NSContent: NSContent,
+		Channel: ch,
+	}, nil
+}
+
+// podcasting fills the channel's Podcasting 2.0 tags beyond guid, medium
+// and locked: funding, persons, txt, license, trailers and update frequency.
+// A trailer without an enclosure is an error, as for an episode.
+func (r *renderer) podcasting(ch *channel) error {
+	s := r.show
 	for _, f := range s.Funding {
 		ch.PFunding = append(ch.PFunding, funding{URL: xmltext.Clean(f.URL), Text: r.text(nil, "podcast:funding", f.Text, 128)})
 	}
@@ -292,7 +306,7 @@ func (r *renderer) head() (*rssDoc, error) {
 	for _, e := range s.Trailers {
 		v := e.Version(s.Medium)
 		if v == nil || v.Enclosure.URL == "" {
-			return nil, fmt.Errorf("trailer %s (%s): %w", e.GUID, e.Source, ErrNoEnclosure)
+			return fmt.Errorf("trailer %s (%s): %w", e.GUID, e.Source, ErrNoEnclosure)
 		}
 		t := trailer{
 			URL:     xmltext.Clean(feeds.PrefixURL(s.EnclosurePrefix, v.Enclosure.URL)),
@@ -318,10 +332,7 @@ func (r *renderer) head() (*rssDoc, error) {
 		}
 		ch.PUpdateFrequency = f
 	}
-	return &rssDoc{
-		Version: "2.0", NSiTunes: NSiTunes, NSPodcast: NSPodcast, NSAtom: NSAtom, NSContent: NSContent,
-		Channel: ch,
-	}, nil
+	return nil
 }
 
 // showDescription is the show's description as plain text: Apple accepts
