@@ -27,7 +27,6 @@ var funcLenExceptions = map[string]bool{
 	"feeds/feedcheck/syndication.go CheckJSONFeed":     true,
 	"feeds/podcast/write.go (*channel).write":          true,
 	"feeds/preview/page.go newView":                    true,
-	"feeds/xmltext/simplehtml.go scanSimple":           true,
 	"media/probe/flac.go parseFLACFrameHeader":         true,
 	"media/probe/mp4.go parseTraf":                     true,
 	"media/probe/mp4.go probeMP4":                      true,
