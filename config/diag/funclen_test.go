@@ -28,8 +28,6 @@ var funcLenExceptions = map[string]bool{
 	"feeds/podcast/write.go (*channel).write":          true,
 	"feeds/preview/page.go newView":                    true,
 	"media/probe/flac.go parseFLACFrameHeader":         true,
-	"media/probe/mp4.go parseTraf":                     true,
-	"media/probe/mp4.go probeMP4":                      true,
 	"media/probe/wav.go probeWAV":                      true,
 	"media/publish/apply.go (*Session).Apply":          true,
 	"media/store/s3store/errors.go (*Store).explain":   true,
