@@ -332,32 +332,8 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 		}
 	}
 	if opt.Prune {
-		// Multipart uploads abandoned by publishes that died long enough
-		// ago that they cannot still be running.
-		if c, ok := s.raw.(store.Cleaner); ok && !opt.LocalTarget {
-			if n, err := c.CleanStale(ctx, max(opt.LockTTL, StaleUploadAge)); err != nil {
-				s.warn(fmt.Sprintf("could not abort the incomplete uploads of earlier publishes: %v", err))
-			} else if n > 0 {
-				logf("aborted %d incomplete uploads of earlier publishes", n)
-			}
-		}
-		for _, a := range plan.Orphans {
-			ok, err := ours(ctx, st, a.File.Key, m.Objects[a.File.Key])
-			if err != nil {
-				return rep, fmt.Errorf("delete %s: %w", a.File.Key, err)
-			}
-			if !ok {
-				// Not what feedpub wrote: someone else's now. Forget it, keep it.
-				delete(next.Objects, a.File.Key)
-				s.warn(fmt.Sprintf("kept %s: it is not the file feedpub published there (size or checksum differs), so it is no longer feedpub's to delete", a.File.Key))
-				continue
-			}
-			if err := st.Delete(ctx, a.File.Key); err != nil {
-				return rep, fmt.Errorf("delete %s: %w", a.File.Key, err)
-			}
-			delete(next.Objects, a.File.Key)
-			rep.Deleted++
-			logf("deleted %s (orphaned)", a.File.Key)
+		if err := s.prune(ctx, plan, next); err != nil {
+			return rep, err
 		}
 	}
 	etag, err := writeManifest(ctx, st, m, next, opt.ACL)
@@ -366,6 +342,42 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 	}
 	rep.ManifestETag = etag
 	return rep, nil
+}
+
+// prune aborts stale multipart uploads and deletes the plan's orphans from
+// the store and from next, but only objects that are still what feedpub
+// wrote there.
+func (s *Session) prune(ctx context.Context, plan *Plan, next *Manifest) error {
+	opt, st, rep, m := s.opt, s.st, s.rep, s.m
+	logf := opt.Log
+	// Multipart uploads abandoned by publishes that died long enough
+	// ago that they cannot still be running.
+	if c, ok := s.raw.(store.Cleaner); ok && !opt.LocalTarget {
+		if n, err := c.CleanStale(ctx, max(opt.LockTTL, StaleUploadAge)); err != nil {
+			s.warn(fmt.Sprintf("could not abort the incomplete uploads of earlier publishes: %v", err))
+		} else if n > 0 {
+			logf("aborted %d incomplete uploads of earlier publishes", n)
+		}
+	}
+	for _, a := range plan.Orphans {
+		ok, err := ours(ctx, st, a.File.Key, m.Objects[a.File.Key])
+		if err != nil {
+			return fmt.Errorf("delete %s: %w", a.File.Key, err)
+		}
+		if !ok {
+			// Not what feedpub wrote: someone else's now. Forget it, keep it.
+			delete(next.Objects, a.File.Key)
+			s.warn(fmt.Sprintf("kept %s: it is not the file feedpub published there (size or checksum differs), so it is no longer feedpub's to delete", a.File.Key))
+			continue
+		}
+		if err := st.Delete(ctx, a.File.Key); err != nil {
+			return fmt.Errorf("delete %s: %w", a.File.Key, err)
+		}
+		delete(next.Objects, a.File.Key)
+		rep.Deleted++
+		logf("deleted %s (orphaned)", a.File.Key)
+	}
+	return nil
 }
 
 // setMeta gives published objects whose bytes are unchanged the settings
