@@ -151,6 +151,8 @@ func (s *Store) explain(err error) (kind error, msg string) {
 
 // explainResponse explains a server's answer by its error code, else by its
 // HTTP status; ok is false for an answer it has no words for.
+//
+//lint:ignore ST1008 as explain: kind is the sentinel callers wrap, msg only words
 func (s *Store) explainResponse(code string, status int, apiErr smithy.APIError, respErr *smithyhttp.ResponseError, bucket, endpoint string) (kind error, msg string, ok bool) {
 	switch code {
 	case "NoSuchKey", "NotFound", "NoSuchUpload":
