@@ -206,9 +206,8 @@ func (r *report) categories(w string, ch *node) {
 // title show, its type typ, which may come after the items) once all is
 // read, in item order, the items left out included.
 func (pi *podcastItems) crossCheck(show, typ string) {
-	items, known := pi, pi.known
-	all := items.facts
-	for i, f := range known.Items {
+	all := pi.facts
+	for i, f := range pi.known.Items {
 		all = append(all, laterItem{index: i, ItemFacts: f})
 	}
 	sort.Slice(all, func(a, b int) bool { return all[a].index < all[b].index })
@@ -216,17 +215,17 @@ func (pi *podcastItems) crossCheck(show, typ string) {
 	titles := map[string]int{}
 	for _, it := range all {
 		where := itemWhere("item", it.index, it.GUID, it.Title)
-		items.r.item, items.r.at = it.GUID, it.at
+		pi.r.item, pi.r.at = it.GUID, it.at
 		if it.GUID != "" && seen[it.GUID] {
-			items.r.add(where, "item.guid.unique", "guid %q repeats", it.GUID)
+			pi.r.add(where, "item.guid.unique", "guid %q repeats", it.GUID)
 		}
 		seen[it.GUID] = true
-		items.r.episodeTitle(where, it.index, it.Title, show, titles)
+		pi.r.episodeTitle(where, it.index, it.Title, show, titles)
 		if typ == "serial" && !it.Numbered {
-			items.r.add(where, "item.itunes:episode.serial", "a serial show needs itunes:episode on every item")
+			pi.r.add(where, "item.itunes:episode.serial", "a serial show needs itunes:episode on every item")
 		}
 	}
-	items.r.item, items.r.at = "", nil
+	pi.r.item, pi.r.at = "", nil
 }
 
 // podcastItems checks a podcast feed's items one at a time.
