@@ -263,16 +263,8 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 		ctx = lctx
 	}
 	logf := opt.Log
-	plan, err := MakePlan(ctx, st, files, m, s.remote, opt.ACL)
+	plan, err := s.plan(ctx, files, id)
 	if err != nil {
-		return rep, err
-	}
-	rep.Plan = plan
-	rep.Skipped, rep.SkippedBytes = len(plan.Unchanged), Bytes(plan.Unchanged)
-	if opt.Prune && len(plan.Orphans) > opt.MaxDeletes && !opt.Force {
-		return rep, fmt.Errorf("%w: --prune would delete %d objects, more than publish.max_deletes (%d); check the plan with --dry-run, then raise max_deletes or pass --force", ErrRefused, len(plan.Orphans), opt.MaxDeletes)
-	}
-	if err := s.checkLiveItems(id); err != nil {
 		return rep, err
 	}
 	if opt.DryRun {
@@ -282,14 +274,7 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 	if p, ok := opt.Progress.(interface{ Planned(int, int64) }); ok {
 		p.Planned(len(plan.Uploads), Bytes(plan.Uploads))
 	}
-	var media, feedFiles []Action
-	for _, a := range plan.Uploads {
-		if a.File.Kind == KindFeed {
-			feedFiles = append(feedFiles, a)
-		} else {
-			media = append(media, a)
-		}
-	}
+	media, feedFiles := splitUploads(plan.Uploads)
 	next := cloneManifest(m)
 	if id != nil {
 		next.Identity = *id
@@ -342,6 +327,39 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 	}
 	rep.ManifestETag = etag
 	return rep, nil
+}
+
+// plan makes the plan and puts it in the report, then refuses, before
+// anything is written, a prune over publish.max_deletes (without --force)
+// and what checkLiveItems refuses.
+func (s *Session) plan(ctx context.Context, files []File, id *Identity) (*Plan, error) {
+	opt, rep := s.opt, s.rep
+	plan, err := MakePlan(ctx, s.st, files, s.m, s.remote, opt.ACL)
+	if err != nil {
+		return nil, err
+	}
+	rep.Plan = plan
+	rep.Skipped, rep.SkippedBytes = len(plan.Unchanged), Bytes(plan.Unchanged)
+	if opt.Prune && len(plan.Orphans) > opt.MaxDeletes && !opt.Force {
+		return nil, fmt.Errorf("%w: --prune would delete %d objects, more than publish.max_deletes (%d); check the plan with --dry-run, then raise max_deletes or pass --force", ErrRefused, len(plan.Orphans), opt.MaxDeletes)
+	}
+	if err := s.checkLiveItems(id); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// splitUploads separates the media uploads from the feed uploads: the
+// feeds go only once all media is in place.
+func splitUploads(uploads []Action) (media, feedFiles []Action) {
+	for _, a := range uploads {
+		if a.File.Kind == KindFeed {
+			feedFiles = append(feedFiles, a)
+		} else {
+			media = append(media, a)
+		}
+	}
+	return media, feedFiles
 }
 
 // prune aborts stale multipart uploads and deletes the plan's orphans from
