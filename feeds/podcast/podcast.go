@@ -258,19 +258,11 @@ func (r *renderer) head() (*rssDoc, error) {
 	if ownerEmail == "" {
 		r.warn(nil, "itunes:owner", "no owner email: the W3C validator requires itunes:email")
 	}
-	if len(s.Categories) == 0 {
-		r.warn(nil, "itunes:category", "required by Apple: none")
+	cats, err := r.categories()
+	if err != nil {
+		return nil, err
 	}
-	for _, c := range s.Categories {
-		if err := feeds.ValidateCategory(c); err != nil {
-			return nil, fmt.Errorf("itunes:category: %w", err)
-		}
-		cat := category{Text: c.Name}
-		if c.Sub != "" {
-			cat.Sub = &category{Text: c.Sub}
-		}
-		ch.ICategories = append(ch.ICategories, cat)
-	}
+	ch.ICategories = cats
 	if s.Type != "" && s.Type != "episodic" && s.Type != "serial" {
 		return nil, fmt.Errorf("itunes:type %q: want episodic or serial", s.Type)
 	}
@@ -286,6 +278,26 @@ func (r *renderer) head() (*rssDoc, error) {
 		Version: "2.0", NSiTunes: NSiTunes, NSPodcast: NSPodcast, NSAtom: NSAtom, NSContent: NSContent,
 		Channel: ch,
 	}, nil
+}
+
+// categories gives the show's itunes:category elements; a category not in
+// Apple's list is an error, none at all a warning.
+func (r *renderer) categories() ([]category, error) {
+	var out []category
+	if len(r.show.Categories) == 0 {
+		r.warn(nil, "itunes:category", "required by Apple: none")
+	}
+	for _, c := range r.show.Categories {
+		if err := feeds.ValidateCategory(c); err != nil {
+			return nil, fmt.Errorf("itunes:category: %w", err)
+		}
+		cat := category{Text: c.Name}
+		if c.Sub != "" {
+			cat.Sub = &category{Text: c.Sub}
+		}
+		out = append(out, cat)
+	}
+	return out, nil
 }
 
 // podcasting fills the channel's Podcasting 2.0 tags beyond guid, medium
