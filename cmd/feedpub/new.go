@@ -124,27 +124,12 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 
-	var ps diag.Problems
 	// A draft until the editor writes the show notes over the placeholder
 	// (publish refuses a live entry that still has it: FP225).
 	fm := newentry.FrontMatter{Title: title, Date: date.Format(time.RFC3339), Slug: slug, Draft: true}
-	var jobs []copyJob
-	for _, m := range []*newMedia{audio, video} {
-		if m == nil {
-			continue
-		}
-		block, mjobs, mps := o.prepare(ctx, cfg, m, slug, entries)
-		ps.Add(mps...)
-		jobs = append(jobs, mjobs...)
-		if m.video {
-			fm.Video = block
-		} else {
-			fm.Audio = block
-		}
-	}
-	ro.report(ps)
-	if ps.HasErrors() {
-		return errReported
+	jobs, err := o.prepareAll(ctx, cfg, &fm, entries, audio, video)
+	if err != nil {
+		return err
 	}
 
 	body := content.PlaceholderReview
@@ -178,6 +163,32 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 		o.removeOriginals(jobs)
 	}
 	return o.announce(cfg, entryRel, entryPath, first != nil)
+}
+
+// prepareAll checks the entry's media files and plans their copies, filling
+// in fm's media blocks; it reports the problems of all of them, and any
+// error stops new before it writes anything.
+func (o *newOptions) prepareAll(ctx context.Context, cfg *config.Config, fm *newentry.FrontMatter, entries []*content.Entry, ms ...*newMedia) ([]copyJob, error) {
+	var ps diag.Problems
+	var jobs []copyJob
+	for _, m := range ms {
+		if m == nil {
+			continue
+		}
+		block, mjobs, mps := o.prepare(ctx, cfg, m, fm.Slug, entries)
+		ps.Add(mps...)
+		jobs = append(jobs, mjobs...)
+		if m.video {
+			fm.Video = block
+		} else {
+			fm.Audio = block
+		}
+	}
+	o.root.report(ps)
+	if ps.HasErrors() {
+		return nil, errReported
+	}
+	return jobs, nil
 }
 
 // mediaArgs sorts the media files named on the command line (and --video)
