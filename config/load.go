@@ -312,34 +312,7 @@ func (c *Config) Validate() diag.Problems {
 		if !s.show.Enabled {
 			continue
 		}
-		sh := s.show
-		if sh.Type != "episodic" && sh.Type != "serial" {
-			c.errorf(&ps, "FP113", s.name+".type", "%q: want episodic or serial", sh.Type)
-		}
-		if sh.ItemDescription != "full" && sh.ItemDescription != "summary" {
-			c.errorf(&ps, "FP113", s.name+".item_description", "%q: want full or summary", sh.ItemDescription)
-		}
-		if sh.SizeBudget < 0 {
-			c.errorf(&ps, "FP112", s.name+".size_budget", "want a size in bytes, 0 for no budget, got %d", sh.SizeBudget)
-		}
-		if sh.Limit < 0 {
-			c.errorf(&ps, "FP112", s.name+".limit", "want 0 (all) or a positive number, got %d", sh.Limit)
-		}
-		c.checkKey(&ps, s.name+".path", sh.Path)
-		c.checkEmail(&ps, s.name+".email", sh.Email)
-		c.checkURL(&ps, s.name+".new_feed_url", sh.NewFeedURL)
-		for i, f := range sh.Funding {
-			c.checkURL(&ps, fmt.Sprintf("%s.funding[%d].url", s.name, i), f.URL)
-		}
-		for i, p := range sh.Persons {
-			if strings.TrimSpace(p.Name) == "" {
-				key := fmt.Sprintf("%s.persons[%d]", s.name, i)
-				c.errorf(&ps, "FP103", key+".name", "required")
-			}
-		}
-		if sh.Locked && sh.Email == "" && c.Site.Email == "" {
-			c.errorf(&ps, "FP114", s.name+".locked", "podcast:locked needs an owner email: set site.email")
-		}
+		c.checkShow(&ps, s.name, s.show)
 	}
 	// Every feed needs a file of its own; letter case counts, as on a
 	// case-insensitive disk or bucket listing two such keys collide.
@@ -353,20 +326,7 @@ func (c *Config) Validate() diag.Problems {
 		first[k] = o.Field
 	}
 	if c.Reviews.Enabled {
-		c.checkKey(&ps, "reviews.rss", c.Reviews.RSS)
-		c.checkKey(&ps, "reviews.atom", c.Reviews.Atom)
-		c.checkKey(&ps, "reviews.json", c.Reviews.JSON)
-		if c.Reviews.Limit < 0 {
-			c.errorf(&ps, "FP112", "reviews.limit", "want 0 (all) or a positive number, got %d", c.Reviews.Limit)
-		}
-		if id := c.Reviews.AtomID; id != "" {
-			if u, err := url.Parse(id); err != nil || u.Scheme == "" {
-				c.errorf(&ps, "FP117", "reviews.atom_id", "%q: want a permanent IRI such as tag:example.com,2026:reviews", id)
-			}
-		}
-		if c.Reviews.Link != "" {
-			c.checkURL(&ps, "reviews.link", strings.ReplaceAll(c.Reviews.Link, "{slug}", "x"))
-		}
+		c.checkReviews(&ps)
 	}
 	if c.Publish.Concurrency < 1 {
 		c.errorf(&ps, "FP112", "publish.concurrency", "want 1 or more, got %d", c.Publish.Concurrency)
@@ -391,6 +351,56 @@ func (c *Config) Validate() diag.Problems {
 	c.checkPlaceholders(&ps)
 	diag.CheckIgnore(&ps, c.Ignore, c.File, "ignore", func(i int) int { return lineOf(c.lines, fmt.Sprintf("ignore[%d]", i)) })
 	return ps
+}
+
+// checkShow checks the settings of an enabled podcast or video section,
+// named name in the messages.
+func (c *Config) checkShow(ps *diag.Problems, name string, sh *Show) {
+	if sh.Type != "episodic" && sh.Type != "serial" {
+		c.errorf(ps, "FP113", name+".type", "%q: want episodic or serial", sh.Type)
+	}
+	if sh.ItemDescription != "full" && sh.ItemDescription != "summary" {
+		c.errorf(ps, "FP113", name+".item_description", "%q: want full or summary", sh.ItemDescription)
+	}
+	if sh.SizeBudget < 0 {
+		c.errorf(ps, "FP112", name+".size_budget", "want a size in bytes, 0 for no budget, got %d", sh.SizeBudget)
+	}
+	if sh.Limit < 0 {
+		c.errorf(ps, "FP112", name+".limit", "want 0 (all) or a positive number, got %d", sh.Limit)
+	}
+	c.checkKey(ps, name+".path", sh.Path)
+	c.checkEmail(ps, name+".email", sh.Email)
+	c.checkURL(ps, name+".new_feed_url", sh.NewFeedURL)
+	for i, f := range sh.Funding {
+		c.checkURL(ps, fmt.Sprintf("%s.funding[%d].url", name, i), f.URL)
+	}
+	for i, p := range sh.Persons {
+		if strings.TrimSpace(p.Name) == "" {
+			key := fmt.Sprintf("%s.persons[%d]", name, i)
+			c.errorf(ps, "FP103", key+".name", "required")
+		}
+	}
+	if sh.Locked && sh.Email == "" && c.Site.Email == "" {
+		c.errorf(ps, "FP114", name+".locked", "podcast:locked needs an owner email: set site.email")
+	}
+}
+
+// checkReviews checks the settings of the enabled reviews section.
+func (c *Config) checkReviews(ps *diag.Problems) {
+	c.checkKey(ps, "reviews.rss", c.Reviews.RSS)
+	c.checkKey(ps, "reviews.atom", c.Reviews.Atom)
+	c.checkKey(ps, "reviews.json", c.Reviews.JSON)
+	if c.Reviews.Limit < 0 {
+		c.errorf(ps, "FP112", "reviews.limit", "want 0 (all) or a positive number, got %d", c.Reviews.Limit)
+	}
+	if id := c.Reviews.AtomID; id != "" {
+		if u, err := url.Parse(id); err != nil || u.Scheme == "" {
+			c.errorf(ps, "FP117", "reviews.atom_id", "%q: want a permanent IRI such as tag:example.com,2026:reviews", id)
+		}
+	}
+	if c.Reviews.Link != "" {
+		c.checkURL(ps, "reviews.link", strings.ReplaceAll(c.Reviews.Link, "{slug}", "x"))
+	}
 }
 
 // StarterDomain is the domain of the addresses feedpub init writes, so

@@ -330,23 +330,7 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 	if s.GUID == "" {
 		s.GUID = PodcastGUID(s.URL)
 	}
-	cats, catKey := sc.Categories, name
-	if len(cats) == 0 && m == Video && cfg.Podcast.Enabled {
-		// A video feed of the same show usually shares its categories.
-		cats, catKey = cfg.Podcast.Categories, "podcast"
-	}
-	for i, c := range cats {
-		key := fmt.Sprintf("%s.categories[%d]", catKey, i)
-		cat, err := ParseCategory(c)
-		if err != nil {
-			cfg.Errorf(ps, "FP122", key, "%v", err)
-			continue
-		}
-		s.Categories = append(s.Categories, cat)
-	}
-	if len(cats) == 0 {
-		cfg.Errorf(ps, "FP123", name+".categories", "Apple Podcasts requires at least one category, e.g. [\"TV & Film > Film Reviews\"]")
-	}
+	s.Categories = showCategories(cfg, name, sc, m, ps)
 	if s.Image == "" {
 		cfg.Errorf(ps, "FP124", name+".image", "Apple Podcasts requires show art: set site.image or %s.image (square JPEG or PNG, 1400–3000 px)", name)
 	}
@@ -370,7 +354,40 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 			s.UpdateFrequency.DTStart = t.UTC()
 		}
 	}
+	addItems(s, name, sc.Limit, entries, ps)
+	return s
+}
 
+// showCategories parses the show's categories; a video show without its
+// own takes the podcast's, as a video feed of the same show usually shares
+// them. Apple requires at least one.
+func showCategories(cfg *config.Config, name string, sc *config.Show, m Medium, ps *diag.Problems) []Category {
+	var out []Category
+	cats, catKey := sc.Categories, name
+	if len(cats) == 0 && m == Video && cfg.Podcast.Enabled {
+		// A video feed of the same show usually shares its categories.
+		cats, catKey = cfg.Podcast.Categories, "podcast"
+	}
+	for i, c := range cats {
+		key := fmt.Sprintf("%s.categories[%d]", catKey, i)
+		cat, err := ParseCategory(c)
+		if err != nil {
+			cfg.Errorf(ps, "FP122", key, "%v", err)
+			continue
+		}
+		out = append(out, cat)
+	}
+	if len(cats) == 0 {
+		cfg.Errorf(ps, "FP123", name+".categories", "Apple Podcasts requires at least one category, e.g. [\"TV & Film > Film Reviews\"]")
+	}
+	return out
+}
+
+// addItems puts the entries with a version for s's medium into s, up to
+// limit (0: all), with its trailers and latest date; an episode number
+// used twice, or missing in a serial show, is an error.
+func addItems(s *Show, name string, limit int, entries []*Entry, ps *diag.Problems) {
+	m := s.Medium
 	seen := map[[2]int]*Entry{}
 	for _, e := range entries {
 		ep := e.Version(m)
@@ -389,8 +406,8 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 		}
 		s.Items = append(s.Items, e)
 	}
-	if sc.Limit > 0 && len(s.Items) > sc.Limit {
-		s.Items = s.Items[:sc.Limit]
+	if limit > 0 && len(s.Items) > limit {
+		s.Items = s.Items[:limit]
 	}
 	for _, e := range s.Items {
 		if e.Version(m).Type == "trailer" {
@@ -400,7 +417,6 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 			s.Updated = e.Date
 		}
 	}
-	return s
 }
 
 func (in *Input) reviews(entries []*Entry) *ReviewFeed {

@@ -95,23 +95,9 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 	if o.Season < 0 {
 		return usageError{fmt.Errorf("--season %d: want a positive number", o.Season)}
 	}
-	var audio, video *newMedia
-	for _, a := range args {
-		m := &newMedia{src: a, video: strings.HasPrefix(probe.MIMEForExtension(filepath.Ext(a)), "video/")}
-		slot := &audio
-		if m.video {
-			slot = &video
-		}
-		if *slot != nil {
-			return usageError{fmt.Errorf("%s and %s: an entry has one audio and one video file", (*slot).src, a)}
-		}
-		*slot = m
-	}
-	if o.Video != "" {
-		if video != nil {
-			return usageError{fmt.Errorf("--video %s and %s: an entry has one video file", o.Video, video.src)}
-		}
-		video = &newMedia{src: o.Video, video: true}
+	audio, video, err := o.mediaArgs(args)
+	if err != nil {
+		return err
 	}
 	first := audio
 	if first == nil {
@@ -138,27 +124,12 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 
-	var ps diag.Problems
 	// A draft until the editor writes the show notes over the placeholder
 	// (publish refuses a live entry that still has it: FP225).
 	fm := newentry.FrontMatter{Title: title, Date: date.Format(time.RFC3339), Slug: slug, Draft: true}
-	var jobs []copyJob
-	for _, m := range []*newMedia{audio, video} {
-		if m == nil {
-			continue
-		}
-		block, mjobs, mps := o.prepare(ctx, cfg, m, slug, entries)
-		ps.Add(mps...)
-		jobs = append(jobs, mjobs...)
-		if m.video {
-			fm.Video = block
-		} else {
-			fm.Audio = block
-		}
-	}
-	ro.report(ps)
-	if ps.HasErrors() {
-		return errReported
+	jobs, err := o.prepareAll(ctx, cfg, &fm, entries, audio, video)
+	if err != nil {
+		return err
 	}
 
 	body := content.PlaceholderReview
@@ -176,6 +147,76 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 		return errReported
 	}
 	entryPath := cfg.Resolve(entryRel)
+	if err := checkFree(cfg, jobs, entryPath); err != nil {
+		return err
+	}
+	restore, err := o.enableFeeds(cfg, audio != nil, video != nil)
+	if err != nil {
+		return err
+	}
+	if err := o.write(ctx, cfg, jobs, entryRel, entryPath, data, restore); err != nil {
+		return err
+	}
+	if o.Move {
+		// Only now, with the entry written: a failure before leaves the
+		// editor's files where they were.
+		o.removeOriginals(jobs)
+	}
+	return o.announce(cfg, entryRel, entryPath, first != nil)
+}
+
+// prepareAll checks the entry's media files and plans their copies, filling
+// in fm's media blocks; it reports the problems of all of them, and any
+// error stops new before it writes anything.
+func (o *newOptions) prepareAll(ctx context.Context, cfg *config.Config, fm *newentry.FrontMatter, entries []*content.Entry, ms ...*newMedia) ([]copyJob, error) {
+	var ps diag.Problems
+	var jobs []copyJob
+	for _, m := range ms {
+		if m == nil {
+			continue
+		}
+		block, mjobs, mps := o.prepare(ctx, cfg, m, fm.Slug, entries)
+		ps.Add(mps...)
+		jobs = append(jobs, mjobs...)
+		if m.video {
+			fm.Video = block
+		} else {
+			fm.Audio = block
+		}
+	}
+	o.root.report(ps)
+	if ps.HasErrors() {
+		return nil, errReported
+	}
+	return jobs, nil
+}
+
+// mediaArgs sorts the media files named on the command line (and --video)
+// into the entry's one audio and one video file by their extension.
+func (o *newOptions) mediaArgs(args []string) (audio, video *newMedia, err error) {
+	for _, a := range args {
+		m := &newMedia{src: a, video: strings.HasPrefix(probe.MIMEForExtension(filepath.Ext(a)), "video/")}
+		slot := &audio
+		if m.video {
+			slot = &video
+		}
+		if *slot != nil {
+			return nil, nil, usageError{fmt.Errorf("%s and %s: an entry has one audio and one video file", (*slot).src, a)}
+		}
+		*slot = m
+	}
+	if o.Video != "" {
+		if video != nil {
+			return nil, nil, usageError{fmt.Errorf("--video %s and %s: an entry has one video file", o.Video, video.src)}
+		}
+		video = &newMedia{src: o.Video, video: true}
+	}
+	return audio, video, nil
+}
+
+// checkFree refuses before anything is written when a destination exists
+// (new never overwrites) or lies outside the site.
+func checkFree(cfg *config.Config, jobs []copyJob, entryPath string) error {
 	for _, p := range append(destinations(jobs), entryPath) {
 		if _, err := os.Lstat(p); err == nil {
 			return fmt.Errorf("%s already exists: new never overwrites; choose another --title or move the file away", relTo(cfg.Dir, p))
@@ -184,10 +225,12 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	restore, err := o.enableFeeds(cfg, audio != nil, video != nil)
-	if err != nil {
-		return err
-	}
+	return nil
+}
+
+// write copies the media and writes the entry, then checks the result;
+// on failure it undoes all of it, so nothing is left half made.
+func (o *newOptions) write(ctx context.Context, cfg *config.Config, jobs []copyJob, entryRel, entryPath string, data []byte, restore func()) error {
 	done, err := o.transfer(jobs)
 	if err == nil {
 		err = writeNew(entryPath, data)
@@ -205,17 +248,26 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 		restore()
 		return err
 	}
-	if o.Move {
-		// Only now, with the entry written: a failure before leaves the
-		// editor's files where they were.
-		var left diag.Problems
-		for _, j := range jobs {
-			if err := os.Remove(j.src); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				left.Warnf("FP132", j.src, 0, "", "copied into the site, but not removed: %v", diag.BareError(err))
-			}
+	return nil
+}
+
+// removeOriginals removes the editor's files after a --move; one that
+// cannot be removed is a warning, as the copy is already in the site.
+func (o *newOptions) removeOriginals(jobs []copyJob) {
+	ro := o.root
+	var left diag.Problems
+	for _, j := range jobs {
+		if err := os.Remove(j.src); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			left.Warnf("FP132", j.src, 0, "", "copied into the site, but not removed: %v", diag.BareError(err))
 		}
-		ro.report(left)
 	}
+	ro.report(left)
+}
+
+// announce prints the new entry's path (or keeps it for the JSON summary)
+// and what the editor does next.
+func (o *newOptions) announce(cfg *config.Config, entryRel, entryPath string, media bool) error {
+	ro := o.root
 	shown := entryPath
 	if !filepath.IsAbs(cfg.Content.Dir) {
 		shown = filepath.Join(filepath.Dir(ro.Config), filepath.FromSlash(entryRel))
@@ -226,7 +278,7 @@ func (o *newOptions) run(ctx context.Context, args []string) error {
 	}
 	// Printed even with --quiet: scripts open the new file.
 	fmt.Fprintln(ro.env.Stdout, shown)
-	fmt.Fprintf(ro.env.Stderr, "a draft: write the %s in place of the placeholder, then remove draft: true (feedpub serve --drafts previews it)\n", map[bool]string{true: "show notes", false: "review"}[first != nil])
+	fmt.Fprintf(ro.env.Stderr, "a draft: write the %s in place of the placeholder, then remove draft: true (feedpub serve --drafts previews it)\n", map[bool]string{true: "show notes", false: "review"}[media])
 	return nil
 }
 

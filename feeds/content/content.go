@@ -287,59 +287,110 @@ func NewMarkdown() goldmark.Markdown {
 // cannot be used at all.
 func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*Entry, diag.Problems) {
 	var ps diag.Problems
-	if !diag.CheckUTF8(&ps, "FP206", file, data) {
+	e, fm, bad, fmText, body, fmLine := readFrontMatter(&ps, file, data)
+	if e == nil {
 		return nil, ps
 	}
-	fmText, body, fmLine, err := splitFrontMatter(data)
-	if err != nil {
-		ps.Errorf("FP205", file, 1, "", "%v", err)
-		return nil, ps
-	}
-	if len(fmText) > MaxFrontMatter {
-		ps.Errorf("FP205", file, fmLine, "", "the front matter is %s; the limit is %s: move long text into the body", sitefs.Human(int64(len(fmText))), sitefs.Human(MaxFrontMatter))
-		return nil, ps
-	}
-	var node yaml.Node
-	if err := yaml.Unmarshal(fmText, &node); err != nil {
-		line, msg := diag.YAMLError(err, fmText, fmLine-1)
-		ps.Errorf("FP205", file, max(line, fmLine), "", "%s%s", msg, flowURLHint(fmText, line-fmLine+1))
-		return nil, ps
-	}
-	e := &Entry{File: file, lines: map[string]int{}}
-	if len(node.Content) == 0 {
-		ps.Errorf("FP205", file, fmLine, "", "front matter is empty; title and date are required")
-		return nil, ps
-	}
-	root := node.Content[0]
-	if root.Kind != yaml.MappingNode {
-		ps.Errorf("FP205", file, fmLine, "", "front matter must be a mapping of fields (title: ..., date: ...)")
-		return nil, ps
-	}
-	bad := map[string]bool{}
-	sc := schema.Checker{File: file, Offset: fmLine - 1, Tag: "yaml", Lines: e.lines, Bad: bad,
-		Rules: schema.Rules{Unknown: "FP201", Type: "FP202", Duplicate: "FP204", Structure: "FP205"}}
-	sc.Check(root, reflect.TypeOf(frontMatter{}), &ps)
-	if bad[""] {
-		return nil, ps // the document as a whole is unusable
-	}
-	// A field reported above is left out, so the rest of the entry (its
-	// media above all) is still checked in this run.
-	for f := range bad {
-		schema.Drop(root, f)
-	}
-	var fm frontMatter
-	if err := root.Decode(&fm); err != nil {
-		// The schema check passed, so this is a case it does not know.
-		ps.Errorf("FP205", file, fmLine, "", "cannot read the front matter: %s", strings.TrimPrefix(err.Error(), "yaml: "))
-		return nil, ps
-	}
-
 	line := func(f string) int {
 		if l := e.lines[f]; l > 0 {
 			return l
 		}
 		return fmLine
 	}
+	e.takeFields(&ps, fm, bad, line, c)
+
+	src := bytes.TrimSpace(body)
+	if len(src) > 0 {
+		var buf bytes.Buffer
+		buf.Grow(len(src) + len(src)/4)
+		doc := md.Parser().Parse(text.NewReader(src))
+		if err := md.Renderer().Render(&buf, src, doc); err != nil {
+			ps.Errorf("FP221", file, 0, "body", "cannot render Markdown: %v", err)
+		}
+		e.HTML = strings.TrimSpace(buf.String())
+		if fm.Summary == "" {
+			e.Summary = firstParagraph(doc, src)
+		}
+	}
+	if fm.Summary != "" {
+		e.Summary = strings.TrimSpace(fm.Summary)
+	}
+	if len(src) == 0 && e.Audio == nil && e.Video == nil {
+		if e.VideoLink != nil {
+			ps.Errorf("FP211", file, fmLine, "", "nothing to publish: a video link goes with a written review, and the entry has no review text, no audio and no video file")
+		} else {
+			ps.Errorf("FP211", file, fmLine, "", "nothing to publish: the entry has no review text, no audio and no video")
+		}
+	} else if len(src) == 0 && e.VideoLink != nil {
+		ps.Warnf("FP232", file, line("video.url"), "video.url", "the video link is in no feed: the review feeds carry it with the review text, and the entry has none (the podcast feeds never carry a link)")
+	}
+	if ph := placeholderIn(src); ph != "" && !e.Draft {
+		// The body starts after the closing ---.
+		at := fmLine + bytes.Count(fmText, []byte("\n")) + 1 + bytes.Count(body[:bytes.Index(body, []byte(ph))], []byte("\n"))
+		ps.Errorf("FP225", file, at, "body", "still has the placeholder %q that feedpub wrote: replace it with the review or the show notes (or mark the entry draft: true)", ph)
+	}
+	return e, ps
+}
+
+// readFrontMatter splits data into front matter and body, checks the front
+// matter against the schema and decodes it; a nil entry means the document
+// is unusable and the problems say why. A field reported as bad is dropped
+// before decoding, so the rest of the entry is still checked in this run.
+func readFrontMatter(ps *diag.Problems, file string, data []byte) (*Entry, *frontMatter, map[string]bool, []byte, []byte, int) {
+	if !diag.CheckUTF8(ps, "FP206", file, data) {
+		return nil, nil, nil, nil, nil, 0
+	}
+	fmText, body, fmLine, err := splitFrontMatter(data)
+	if err != nil {
+		ps.Errorf("FP205", file, 1, "", "%v", err)
+		return nil, nil, nil, nil, nil, 0
+	}
+	if len(fmText) > MaxFrontMatter {
+		ps.Errorf("FP205", file, fmLine, "", "the front matter is %s; the limit is %s: move long text into the body", sitefs.Human(int64(len(fmText))), sitefs.Human(MaxFrontMatter))
+		return nil, nil, nil, nil, nil, 0
+	}
+	var node yaml.Node
+	if err := yaml.Unmarshal(fmText, &node); err != nil {
+		line, msg := diag.YAMLError(err, fmText, fmLine-1)
+		ps.Errorf("FP205", file, max(line, fmLine), "", "%s%s", msg, flowURLHint(fmText, line-fmLine+1))
+		return nil, nil, nil, nil, nil, 0
+	}
+	e := &Entry{File: file, lines: map[string]int{}}
+	if len(node.Content) == 0 {
+		ps.Errorf("FP205", file, fmLine, "", "front matter is empty; title and date are required")
+		return nil, nil, nil, nil, nil, 0
+	}
+	root := node.Content[0]
+	if root.Kind != yaml.MappingNode {
+		ps.Errorf("FP205", file, fmLine, "", "front matter must be a mapping of fields (title: ..., date: ...)")
+		return nil, nil, nil, nil, nil, 0
+	}
+	bad := map[string]bool{}
+	sc := schema.Checker{File: file, Offset: fmLine - 1, Tag: "yaml", Lines: e.lines, Bad: bad,
+		Rules: schema.Rules{Unknown: "FP201", Type: "FP202", Duplicate: "FP204", Structure: "FP205"}}
+	sc.Check(root, reflect.TypeOf(frontMatter{}), ps)
+	if bad[""] {
+		return nil, nil, nil, nil, nil, 0 // the document as a whole is unusable
+	}
+	// A field reported above is left out, so the rest of the entry (its
+	// media above all) is still checked in this run.
+	for f := range bad {
+		schema.Drop(root, f)
+	}
+	fm := &frontMatter{}
+	if err := root.Decode(fm); err != nil {
+		// The schema check passed, so this is a case it does not know.
+		ps.Errorf("FP205", file, fmLine, "", "cannot read the front matter: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, nil, nil, nil, nil, 0
+	}
+	return e, fm, bad, fmText, body, fmLine
+}
+
+// takeFields copies the decoded front matter into e, checking each field
+// (dates, slug, rating, film year, media, ignore list) and reporting every
+// problem at the field's line.
+func (e *Entry) takeFields(ps *diag.Problems, fm *frontMatter, bad map[string]bool, line func(string) int, c config.Content) {
+	file := e.File
 	e.Title = strings.TrimSpace(fm.Title)
 	if e.Title == "" {
 		if !bad["title"] {
@@ -396,7 +447,7 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 	if e.Film != nil && e.Film.Year != 0 && (e.Film.Year < 1870 || e.Film.Year > 2200) {
 		ps.Errorf("FP203", file, line("film.year"), "film.year", "want a year such as 2017, got %d", e.Film.Year)
 	}
-	e.VideoLink = takeVideoLink(&ps, file, &fm, e.lines, c)
+	e.VideoLink = takeVideoLink(ps, file, fm, e.lines, c)
 	for _, m := range []struct {
 		name string
 		m    *Media
@@ -404,43 +455,11 @@ func Parse(file string, data []byte, md goldmark.Markdown, c config.Content) (*E
 		if m.m == nil {
 			continue
 		}
-		checkMedia(&ps, file, m.name, m.m, e.lines, bad, c)
+		checkMedia(ps, file, m.name, m.m, e.lines, bad, c)
 	}
 	e.Audio, e.Video = fm.Audio, fm.Video
 	e.Ignore = fm.Ignore
-	diag.CheckIgnore(&ps, fm.Ignore, file, "ignore", func(i int) int { return line(fmt.Sprintf("ignore[%d]", i)) })
-
-	src := bytes.TrimSpace(body)
-	if len(src) > 0 {
-		var buf bytes.Buffer
-		buf.Grow(len(src) + len(src)/4)
-		doc := md.Parser().Parse(text.NewReader(src))
-		if err := md.Renderer().Render(&buf, src, doc); err != nil {
-			ps.Errorf("FP221", file, 0, "body", "cannot render Markdown: %v", err)
-		}
-		e.HTML = strings.TrimSpace(buf.String())
-		if fm.Summary == "" {
-			e.Summary = firstParagraph(doc, src)
-		}
-	}
-	if fm.Summary != "" {
-		e.Summary = strings.TrimSpace(fm.Summary)
-	}
-	if len(src) == 0 && e.Audio == nil && e.Video == nil {
-		if e.VideoLink != nil {
-			ps.Errorf("FP211", file, fmLine, "", "nothing to publish: a video link goes with a written review, and the entry has no review text, no audio and no video file")
-		} else {
-			ps.Errorf("FP211", file, fmLine, "", "nothing to publish: the entry has no review text, no audio and no video")
-		}
-	} else if len(src) == 0 && e.VideoLink != nil {
-		ps.Warnf("FP232", file, line("video.url"), "video.url", "the video link is in no feed: the review feeds carry it with the review text, and the entry has none (the podcast feeds never carry a link)")
-	}
-	if ph := placeholderIn(src); ph != "" && !e.Draft {
-		// The body starts after the closing ---.
-		at := fmLine + bytes.Count(fmText, []byte("\n")) + 1 + bytes.Count(body[:bytes.Index(body, []byte(ph))], []byte("\n"))
-		ps.Errorf("FP225", file, at, "body", "still has the placeholder %q that feedpub wrote: replace it with the review or the show notes (or mark the entry draft: true)", ph)
-	}
-	return e, ps
+	diag.CheckIgnore(ps, fm.Ignore, file, "ignore", func(i int) int { return line(fmt.Sprintf("ignore[%d]", i)) })
 }
 
 // Placeholder texts feedpub writes into the entries it makes (init's

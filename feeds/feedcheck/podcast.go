@@ -141,23 +141,7 @@ func checkPodcast(rd io.Reader, known Known, foreign bool) []error {
 	if l := ch.first("", "language"); l == nil || !languageRE.MatchString(l.text) {
 		r.add(w, "channel.language", "want an ISO 639 language code such as en-gb")
 	}
-	cats := ch.all(nsITunes, "category")
-	if len(cats) == 0 {
-		r.add(w, "channel.itunes:category", "required by Apple")
-	}
-	for _, c := range cats {
-		cat := feeds.Category{Name: c.attrOr("text")}
-		subs := c.all(nsITunes, "category")
-		if len(subs) > 1 {
-			r.add(w, "channel.itunes:category", "%q has %d subcategories; Apple reads one", cat.Name, len(subs))
-		}
-		if len(subs) > 0 {
-			cat.Sub = subs[0].attrOr("text")
-		}
-		if err := feeds.ValidateCategory(cat); err != nil {
-			r.add(w, "channel.itunes:category", "%v", err)
-		}
-	}
+	r.categories(w, ch)
 	r.explicit(w, ch, true)
 	r.selfLink(w, ch, "application/rss+xml")
 	if o := ch.first(nsITunes, "owner"); o == nil || !isEmail(textOf(o.first(nsITunes, "email"))) {
@@ -192,31 +176,56 @@ func checkPodcast(rd io.Reader, known Known, foreign bool) []error {
 	if len(items.facts)+len(known.Items) == 0 {
 		r.add(w, "channel.items", "no episodes: Apple Podcasts refuses an empty feed")
 	}
-	// What compares items, or depends on the channel (its title, its type,
-	// which may come after the items), is checked once all is read, in
-	// item order, the items left out included.
-	all := items.facts
-	for i, f := range known.Items {
+	items.crossCheck(textOf(ch.first("", "title")), typ)
+	return append(r.errs, items.r.errs...)
+}
+
+// categories checks the channel's itunes:category elements against
+// Apple's list, with at most one subcategory each.
+func (r *report) categories(w string, ch *node) {
+	cats := ch.all(nsITunes, "category")
+	if len(cats) == 0 {
+		r.add(w, "channel.itunes:category", "required by Apple")
+	}
+	for _, c := range cats {
+		cat := feeds.Category{Name: c.attrOr("text")}
+		subs := c.all(nsITunes, "category")
+		if len(subs) > 1 {
+			r.add(w, "channel.itunes:category", "%q has %d subcategories; Apple reads one", cat.Name, len(subs))
+		}
+		if len(subs) > 0 {
+			cat.Sub = subs[0].attrOr("text")
+		}
+		if err := feeds.ValidateCategory(cat); err != nil {
+			r.add(w, "channel.itunes:category", "%v", err)
+		}
+	}
+}
+
+// crossCheck checks what compares items or depends on the channel (its
+// title show, its type typ, which may come after the items) once all is
+// read, in item order, the items left out included.
+func (pi *podcastItems) crossCheck(show, typ string) {
+	all := pi.facts
+	for i, f := range pi.known.Items {
 		all = append(all, laterItem{index: i, ItemFacts: f})
 	}
 	sort.Slice(all, func(a, b int) bool { return all[a].index < all[b].index })
-	show := textOf(ch.first("", "title"))
 	seen := map[string]bool{}
 	titles := map[string]int{}
 	for _, it := range all {
 		where := itemWhere("item", it.index, it.GUID, it.Title)
-		items.r.item, items.r.at = it.GUID, it.at
+		pi.r.item, pi.r.at = it.GUID, it.at
 		if it.GUID != "" && seen[it.GUID] {
-			items.r.add(where, "item.guid.unique", "guid %q repeats", it.GUID)
+			pi.r.add(where, "item.guid.unique", "guid %q repeats", it.GUID)
 		}
 		seen[it.GUID] = true
-		items.r.episodeTitle(where, it.index, it.Title, show, titles)
+		pi.r.episodeTitle(where, it.index, it.Title, show, titles)
 		if typ == "serial" && !it.Numbered {
-			items.r.add(where, "item.itunes:episode.serial", "a serial show needs itunes:episode on every item")
+			pi.r.add(where, "item.itunes:episode.serial", "a serial show needs itunes:episode on every item")
 		}
 	}
-	items.r.item, items.r.at = "", nil
-	return append(r.errs, items.r.errs...)
+	pi.r.item, pi.r.at = "", nil
 }
 
 // podcastItems checks a podcast feed's items one at a time.
@@ -281,24 +290,7 @@ func (pi *podcastItems) check(path []*node, it *node) bool {
 	if d := it.first(nsITunes, "duration"); d != nil && !digitsRE.MatchString(d.text) && !(r.foreign && clockRE.MatchString(d.text)) {
 		r.add(iw, "item.itunes:duration", "want whole seconds, got %q", d.text)
 	}
-	if t := it.first(nsITunes, "episodeType"); t != nil {
-		switch t.text {
-		case "full", "trailer", "bonus":
-		default:
-			r.add(iw, "item.itunes:episodeType", "want full, trailer or bonus, got %q", t.text)
-		}
-	}
-	for _, name := range []string{"season", "episode"} {
-		if n := it.first(nsITunes, name); n != nil && !positive(n.text) {
-			r.add(iw, "item.itunes:"+name, "want a positive integer, got %q", n.text)
-		}
-	}
-	if n := it.first(nsPodcast, "season"); n != nil && !positive(n.text) {
-		r.add(iw, "item.podcast:season", "want a positive integer, got %q", n.text)
-	}
-	if n := it.first(nsPodcast, "episode"); n != nil && !decimalRE.MatchString(n.text) {
-		r.add(iw, "item.podcast:episode", "want a decimal number, got %q", n.text)
-	}
+	r.episodeNumbers(iw, it)
 	if d := it.first("", "description"); d != nil {
 		if n := utf8.RuneCountInString(d.text); n > 10000 {
 			r.add(iw, "item.description.length", "%d characters, Apple allows 10,000", n)
@@ -319,6 +311,36 @@ func (pi *podcastItems) check(path []*node, it *node) bool {
 	if c := it.first(nsPodcast, "chapters"); c != nil && (!isHTTP(c.attrOr("url")) || c.attrOr("type") != spec.ChaptersType) {
 		r.add(iw, "item.podcast:chapters", "want a url and type application/json+chapters")
 	}
+	r.alternates(iw, it)
+	return true
+}
+
+// episodeNumbers checks an item's episode type and its iTunes and
+// Podcasting 2.0 season and episode numbers.
+func (r *report) episodeNumbers(iw string, it *node) {
+	if t := it.first(nsITunes, "episodeType"); t != nil {
+		switch t.text {
+		case "full", "trailer", "bonus":
+		default:
+			r.add(iw, "item.itunes:episodeType", "want full, trailer or bonus, got %q", t.text)
+		}
+	}
+	for _, name := range []string{"season", "episode"} {
+		if n := it.first(nsITunes, name); n != nil && !positive(n.text) {
+			r.add(iw, "item.itunes:"+name, "want a positive integer, got %q", n.text)
+		}
+	}
+	if n := it.first(nsPodcast, "season"); n != nil && !positive(n.text) {
+		r.add(iw, "item.podcast:season", "want a positive integer, got %q", n.text)
+	}
+	if n := it.first(nsPodcast, "episode"); n != nil && !decimalRE.MatchString(n.text) {
+		r.add(iw, "item.podcast:episode", "want a decimal number, got %q", n.text)
+	}
+}
+
+// alternates checks an item's podcast:alternateEnclosure elements: a type,
+// sources with a uri, a valid length, and at most one default.
+func (r *report) alternates(iw string, it *node) {
 	defaults := 0
 	for _, a := range it.all(nsPodcast, "alternateEnclosure") {
 		srcs := a.all(nsPodcast, "source")
@@ -344,7 +366,6 @@ func (pi *podcastItems) check(path []*node, it *node) bool {
 	if defaults > 1 {
 		r.add(iw, "item.podcast:alternateEnclosure", "%d alternates say default=\"true\"", defaults)
 	}
-	return true
 }
 
 // MaxText is Apple's limit, in characters, on titles, authors and names.

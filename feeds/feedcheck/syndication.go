@@ -318,47 +318,59 @@ func CheckJSONFeed(data []byte) []error {
 				}
 			}
 		}
-		if tags, ok := it["tags"]; ok {
-			arr, ok := tags.([]any)
-			for _, tag := range arr {
-				if s, isStr := tag.(string); !isStr || s == "" {
-					ok = false
-				}
-			}
-			if !ok {
-				r.add(iw, "item.tags", "want an array of non-empty strings")
+		jsonTags(&r, iw, it)
+		jsonAuthors(&r, iw, "item.authors", it["authors"])
+		jsonAttachments(&r, iw, it)
+	}
+	return r.errs
+}
+
+// jsonTags checks an item's tags, if any: an array of non-empty strings.
+func jsonTags(r *report, iw string, it map[string]any) {
+	if tags, ok := it["tags"]; ok {
+		arr, ok := tags.([]any)
+		for _, tag := range arr {
+			if s, isStr := tag.(string); !isStr || s == "" {
+				ok = false
 			}
 		}
-		jsonAuthors(&r, iw, "item.authors", it["authors"])
-		if atts, ok := it["attachments"]; ok {
-			arr, isArr := atts.([]any)
-			if !isArr {
-				r.add(iw, "item.attachments", "want an array")
+		if !ok {
+			r.add(iw, "item.tags", "want an array of non-empty strings")
+		}
+	}
+}
+
+// jsonAttachments checks an item's attachments, if any: each with an
+// http(s) URL, a MIME type and, when given, a positive size and a duration
+// of 0 or more.
+func jsonAttachments(r *report, iw string, it map[string]any) {
+	if atts, ok := it["attachments"]; ok {
+		arr, isArr := atts.([]any)
+		if !isArr {
+			r.add(iw, "item.attachments", "want an array")
+		}
+		for j, a := range arr {
+			am, _ := a.(map[string]any)
+			aw := fmt.Sprintf("%s attachment %d", iw, j+1)
+			if u, _ := am["url"].(string); !isHTTP(u) {
+				r.add(aw, "item.attachments.url", "want an absolute http(s) URL")
 			}
-			for j, a := range arr {
-				am, _ := a.(map[string]any)
-				aw := fmt.Sprintf("%s attachment %d", iw, j+1)
-				if u, _ := am["url"].(string); !isHTTP(u) {
-					r.add(aw, "item.attachments.url", "want an absolute http(s) URL")
+			if m, _ := am["mime_type"].(string); !strings.Contains(m, "/") {
+				r.add(aw, "item.attachments.mime_type", "want a MIME type, got %v", am["mime_type"])
+			}
+			if v, ok := am["size_in_bytes"]; ok {
+				if n, isNum := v.(json.Number); !isNum || !positive(n.String()) {
+					r.add(aw, "item.attachments.size_in_bytes", "want a positive integer, got %v", v)
 				}
-				if m, _ := am["mime_type"].(string); !strings.Contains(m, "/") {
-					r.add(aw, "item.attachments.mime_type", "want a MIME type, got %v", am["mime_type"])
-				}
-				if v, ok := am["size_in_bytes"]; ok {
-					if n, isNum := v.(json.Number); !isNum || !positive(n.String()) {
-						r.add(aw, "item.attachments.size_in_bytes", "want a positive integer, got %v", v)
-					}
-				}
-				if v, ok := am["duration_in_seconds"]; ok {
-					n, isNum := v.(json.Number)
-					if f, err := n.Float64(); !isNum || err != nil || f < 0 {
-						r.add(aw, "item.attachments.duration_in_seconds", "want a number >= 0, got %v", v)
-					}
+			}
+			if v, ok := am["duration_in_seconds"]; ok {
+				n, isNum := v.(json.Number)
+				if f, err := n.Float64(); !isNum || err != nil || f < 0 {
+					r.add(aw, "item.attachments.duration_in_seconds", "want a number >= 0, got %v", v)
 				}
 			}
 		}
 	}
-	return r.errs
 }
 
 func jsonAuthors(r *report, where, rule string, v any) {

@@ -258,19 +258,11 @@ func (r *renderer) head() (*rssDoc, error) {
 	if ownerEmail == "" {
 		r.warn(nil, "itunes:owner", "no owner email: the W3C validator requires itunes:email")
 	}
-	if len(s.Categories) == 0 {
-		r.warn(nil, "itunes:category", "required by Apple: none")
+	cats, err := r.categories()
+	if err != nil {
+		return nil, err
 	}
-	for _, c := range s.Categories {
-		if err := feeds.ValidateCategory(c); err != nil {
-			return nil, fmt.Errorf("itunes:category: %w", err)
-		}
-		cat := category{Text: c.Name}
-		if c.Sub != "" {
-			cat.Sub = &category{Text: c.Sub}
-		}
-		ch.ICategories = append(ch.ICategories, cat)
-	}
+	ch.ICategories = cats
 	if s.Type != "" && s.Type != "episodic" && s.Type != "serial" {
 		return nil, fmt.Errorf("itunes:type %q: want episodic or serial", s.Type)
 	}
@@ -279,6 +271,40 @@ func (r *renderer) head() (*rssDoc, error) {
 	} else {
 		ch.PLocked = &locked{Value: yesNo(s.Locked)}
 	}
+	if err := r.podcasting(&ch); err != nil {
+		return nil, err
+	}
+	return &rssDoc{
+		Version: "2.0", NSiTunes: NSiTunes, NSPodcast: NSPodcast, NSAtom: NSAtom, NSContent: NSContent,
+		Channel: ch,
+	}, nil
+}
+
+// categories gives the show's itunes:category elements; a category not in
+// Apple's list is an error, none at all a warning.
+func (r *renderer) categories() ([]category, error) {
+	var out []category
+	if len(r.show.Categories) == 0 {
+		r.warn(nil, "itunes:category", "required by Apple: none")
+	}
+	for _, c := range r.show.Categories {
+		if err := feeds.ValidateCategory(c); err != nil {
+			return nil, fmt.Errorf("itunes:category: %w", err)
+		}
+		cat := category{Text: c.Name}
+		if c.Sub != "" {
+			cat.Sub = &category{Text: c.Sub}
+		}
+		out = append(out, cat)
+	}
+	return out, nil
+}
+
+// podcasting fills the channel's Podcasting 2.0 tags beyond guid, medium
+// and locked: funding, persons, txt, license, trailers and update frequency.
+// A trailer without an enclosure is an error, as for an episode.
+func (r *renderer) podcasting(ch *channel) error {
+	s := r.show
 	for _, f := range s.Funding {
 		ch.PFunding = append(ch.PFunding, funding{URL: xmltext.Clean(f.URL), Text: r.text(nil, "podcast:funding", f.Text, 128)})
 	}
@@ -292,7 +318,7 @@ func (r *renderer) head() (*rssDoc, error) {
 	for _, e := range s.Trailers {
 		v := e.Version(s.Medium)
 		if v == nil || v.Enclosure.URL == "" {
-			return nil, fmt.Errorf("trailer %s (%s): %w", e.GUID, e.Source, ErrNoEnclosure)
+			return fmt.Errorf("trailer %s (%s): %w", e.GUID, e.Source, ErrNoEnclosure)
 		}
 		t := trailer{
 			URL:     xmltext.Clean(feeds.PrefixURL(s.EnclosurePrefix, v.Enclosure.URL)),
@@ -318,10 +344,7 @@ func (r *renderer) head() (*rssDoc, error) {
 		}
 		ch.PUpdateFrequency = f
 	}
-	return &rssDoc{
-		Version: "2.0", NSiTunes: NSiTunes, NSPodcast: NSPodcast, NSAtom: NSAtom, NSContent: NSContent,
-		Channel: ch,
-	}, nil
+	return nil
 }
 
 // showDescription is the show's description as plain text: Apple accepts

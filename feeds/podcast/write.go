@@ -231,6 +231,23 @@ func (c *channel) write(x *xmlWriter) {
 	x.elemOpt("itunes:new-feed-url", c.INewFeedURL)
 	x.elemOpt("itunes:block", c.IBlock)
 	x.elemOpt("itunes:complete", c.IComplete)
+	c.writePodcasting(x)
+	write := func(it *item) {
+		start := x.offset()
+		it.write(x)
+		x.spans = append(x.spans, Span{start, x.offset()})
+	}
+	// Items is for the encoding/xml reference the tests compare with; the
+	// writer makes each item as it writes it.
+	if c.items != nil {
+		x.err = c.items(write)
+	}
+	x.close("channel")
+}
+
+// writePodcasting writes the channel's Podcasting 2.0 tags, in the order
+// the golden feeds fix.
+func (c *channel) writePodcasting(x *xmlWriter) {
 	x.elemOpt("podcast:guid", c.PGUID)
 	if l := c.PLocked; l != nil {
 		x.open("podcast:locked")
@@ -282,17 +299,6 @@ func (c *channel) write(x *xmlWriter) {
 		x.escape(u.Text, true)
 		x.close("podcast:updateFrequency")
 	}
-	write := func(it *item) {
-		start := x.offset()
-		it.write(x)
-		x.spans = append(x.spans, Span{start, x.offset()})
-	}
-	// Items is for the encoding/xml reference the tests compare with; the
-	// writer makes each item as it writes it.
-	if c.items != nil {
-		x.err = c.items(write)
-	}
-	x.close("channel")
 }
 
 func (h *hrefElem) write(x *xmlWriter, name string) {

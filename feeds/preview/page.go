@@ -188,7 +188,24 @@ func newView(p Page) (*view, error) {
 			}
 		}
 	}
+	marks := entryMarks(p)
+	for _, e := range entries(c) {
+		ev := entryView{Entry: e, ID: "entry-" + e.Slug, Art: e.Image, Marks: marks[e.Source],
+			Findings: claim(func(pr diag.Problem) bool { return pr.File == e.Source })}
+		if ev.Art == "" {
+			ev.Art = c.Site.Image
+		}
+		ev.In = feedsOf(c, e)
+		ev.Versions = versions(p, e, ev.ID)
+		v.Entries = append(v.Entries, ev)
+	}
+	v.Findings = claim(func(diag.Problem) bool { return true })
+	return v, nil
+}
 
+// entryMarks gives the marks shown beside an entry, by file: a draft, or
+// scheduled for a date after the page's now.
+func entryMarks(p Page) map[string][]string {
 	marks := map[string][]string{}
 	for _, e := range p.Entries {
 		if e.Draft {
@@ -198,46 +215,50 @@ func newView(p Page) (*view, error) {
 			marks[e.File] = append(marks[e.File], "Scheduled for "+e.Date.UTC().Format("Mon 2 Jan 2006, 15:04 MST"))
 		}
 	}
-	for _, e := range entries(c) {
-		ev := entryView{Entry: e, ID: "entry-" + e.Slug, Art: e.Image, Marks: marks[e.Source],
-			Findings: claim(func(pr diag.Problem) bool { return pr.File == e.Source })}
-		if ev.Art == "" {
-			ev.Art = c.Site.Image
+	return marks
+}
+
+// feedsOf names the feeds that carry e.
+func feedsOf(c *feeds.Catalog, e *feeds.Entry) []string {
+	var in []string
+	for _, s := range []struct {
+		name string
+		show *feeds.Show
+	}{{"Podcast", c.Podcast}, {"Video podcast", c.Video}} {
+		if s.show != nil && contains(s.show.Items, e) {
+			in = append(in, s.name)
 		}
-		for _, s := range []struct {
-			name string
-			show *feeds.Show
-		}{{"Podcast", c.Podcast}, {"Video podcast", c.Video}} {
-			if s.show != nil && contains(s.show.Items, e) {
-				ev.In = append(ev.In, s.name)
-			}
-		}
-		if c.Reviews != nil && contains(c.Reviews.Items, e) {
-			ev.In = append(ev.In, "Reviews")
-		}
-		for _, m := range []feeds.Medium{feeds.Audio, feeds.Video} {
-			ep := e.Version(m)
-			if ep == nil || ep.Enclosure.URL == "" {
-				continue
-			}
-			vv := versionView{Episode: ep, Name: "Audio", Video: m == feeds.Video, PlayerID: ev.ID + "-" + string(m)}
-			if vv.Video {
-				vv.Name = "Video"
-			}
-			if ep.Chapters != nil {
-				vv.Chapters, vv.ChaptersErr = chapters(p.ReadFile, ep.Chapters.Key)
-			}
-			for _, t := range ep.Transcripts {
-				if strings.HasPrefix(t.Type, "text/vtt") || path.Ext(t.Key) == ".vtt" {
-					vv.Captions = append(vv.Captions, t)
-				}
-			}
-			ev.Versions = append(ev.Versions, vv)
-		}
-		v.Entries = append(v.Entries, ev)
 	}
-	v.Findings = claim(func(diag.Problem) bool { return true })
-	return v, nil
+	if c.Reviews != nil && contains(c.Reviews.Items, e) {
+		in = append(in, "Reviews")
+	}
+	return in
+}
+
+// versions describes e's audio and video versions that have an enclosure,
+// with their chapters and captions, for the page's players.
+func versions(p Page, e *feeds.Entry, id string) []versionView {
+	var out []versionView
+	for _, m := range []feeds.Medium{feeds.Audio, feeds.Video} {
+		ep := e.Version(m)
+		if ep == nil || ep.Enclosure.URL == "" {
+			continue
+		}
+		vv := versionView{Episode: ep, Name: "Audio", Video: m == feeds.Video, PlayerID: id + "-" + string(m)}
+		if vv.Video {
+			vv.Name = "Video"
+		}
+		if ep.Chapters != nil {
+			vv.Chapters, vv.ChaptersErr = chapters(p.ReadFile, ep.Chapters.Key)
+		}
+		for _, t := range ep.Transcripts {
+			if strings.HasPrefix(t.Type, "text/vtt") || path.Ext(t.Key) == ".vtt" {
+				vv.Captions = append(vv.Captions, t)
+			}
+		}
+		out = append(out, vv)
+	}
+	return out
 }
 
 func (v *view) live() bool { return v.Live != "" }

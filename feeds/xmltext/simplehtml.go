@@ -141,61 +141,8 @@ func scanSimple(s string) ([]token, bool) {
 			return nil, false
 		}
 		t := token{typ: html.StartTagToken, a: a}
-		rest := tag[i:]
-		for {
-			if rest == "" {
-				break
-			}
-			if rest == "/" || rest == " /" {
-				if !simpleVoid[a] {
-					return nil, false
-				}
-				t.typ = html.SelfClosingTagToken
-				break
-			}
-			if rest[0] != ' ' {
-				return nil, false
-			}
-			eq := strings.Index(rest, `="`)
-			if eq < 0 {
-				return nil, false
-			}
-			key := rest[1:eq]
-			if !simpleAttrs[key] {
-				return nil, false
-			}
-			for _, o := range t.attrs {
-				if o.Key == key {
-					return nil, false
-				}
-			}
-			rest = rest[eq+2:]
-			q := strings.IndexByte(rest, '"')
-			if q < 0 {
-				return nil, false
-			}
-			v, ok := decodeSimple(rest[:q])
-			if !ok || (key == "href" || key == "src") && unsafeURL(v) {
-				return nil, false
-			}
-			t.attrs = append(t.attrs, html.Attribute{Key: key, Val: v})
-			rest = rest[q+1:]
-		}
-		// Where the tag may go: the parser builds exactly this nesting.
-		if simpleBlocks[a] && inline > 0 {
+		if !readAttrs(&t, tag[i:]) || !fitsAt(a, stack, inline) {
 			return nil, false
-		}
-		if a == atom.Li {
-			if top := topOf(stack); top != atom.Ul && top != atom.Ol {
-				return nil, false
-			}
-		}
-		if a == atom.A {
-			for _, o := range stack {
-				if o == atom.A {
-					return nil, false
-				}
-			}
 		}
 		toks = append(toks, t)
 		if !simpleVoid[a] {
@@ -209,6 +156,75 @@ func scanSimple(s string) ([]token, bool) {
 		return nil, false
 	}
 	return toks, true
+}
+
+// readAttrs reads the attributes after a start tag's name into t: only
+// the attributes the fast path knows, double-quoted, each once, with no
+// unsafe URL; false sends the text to the full parser.
+func readAttrs(t *token, rest string) bool {
+	a := t.a
+	for {
+		if rest == "" {
+			break
+		}
+		if rest == "/" || rest == " /" {
+			if !simpleVoid[a] {
+				return false
+			}
+			t.typ = html.SelfClosingTagToken
+			break
+		}
+		if rest[0] != ' ' {
+			return false
+		}
+		eq := strings.Index(rest, `="`)
+		if eq < 0 {
+			return false
+		}
+		key := rest[1:eq]
+		if !simpleAttrs[key] {
+			return false
+		}
+		for _, o := range t.attrs {
+			if o.Key == key {
+				return false
+			}
+		}
+		rest = rest[eq+2:]
+		q := strings.IndexByte(rest, '"')
+		if q < 0 {
+			return false
+		}
+		v, ok := decodeSimple(rest[:q])
+		if !ok || (key == "href" || key == "src") && unsafeURL(v) {
+			return false
+		}
+		t.attrs = append(t.attrs, html.Attribute{Key: key, Val: v})
+		rest = rest[q+1:]
+	}
+	return true
+}
+
+// fitsAt reports whether a start tag a may open where it is: the parser
+// builds exactly this nesting only then (no block in an inline element, li
+// only in a list, no a inside an a).
+func fitsAt(a atom.Atom, stack []atom.Atom, inline int) bool {
+	if simpleBlocks[a] && inline > 0 {
+		return false
+	}
+	if a == atom.Li {
+		if top := topOf(stack); top != atom.Ul && top != atom.Ol {
+			return false
+		}
+	}
+	if a == atom.A {
+		for _, o := range stack {
+			if o == atom.A {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func topOf(stack []atom.Atom) atom.Atom {

@@ -289,46 +289,9 @@ func parseFLACFrameHeader(b []byte, want *flacFrame, st streamInfo) (f flacFrame
 	if want != nil && (f.variable != want.variable || sr != want.rateCode || ss != want.sizeCode) {
 		return f, false, false
 	}
-	// The frame or sample number, UTF-8 style: up to 6 bytes for a frame
-	// number (31 bits), 7 for a sample number (36 bits).
-	i := 4
-	if i >= len(b) {
-		return f, false, true
-	}
-	c := b[i]
-	extra := 0
-	var num uint64
-	switch {
-	case c < 0x80:
-		num = uint64(c)
-	case c&0xE0 == 0xC0:
-		num, extra = uint64(c&0x1F), 1
-	case c&0xF0 == 0xE0:
-		num, extra = uint64(c&0x0F), 2
-	case c&0xF8 == 0xF0:
-		num, extra = uint64(c&0x07), 3
-	case c&0xFC == 0xF8:
-		num, extra = uint64(c&0x03), 4
-	case c&0xFE == 0xFC:
-		num, extra = uint64(c&0x01), 5
-	case c == 0xFE:
-		num, extra = 0, 6
-	default:
-		return f, false, false
-	}
-	if extra == 6 && !f.variable {
-		return f, false, false
-	}
-	i++
-	for range extra {
-		if i >= len(b) {
-			return f, false, true
-		}
-		if b[i]&0xC0 != 0x80 {
-			return f, false, false
-		}
-		num = num<<6 | uint64(b[i]&0x3F)
-		i++
+	num, i, ok, short := flacCodedNumber(b, f.variable)
+	if !ok {
+		return f, false, short
 	}
 	switch {
 	case bs == 1:
@@ -371,6 +334,52 @@ func parseFLACFrameHeader(b []byte, want *flacFrame, st streamInfo) (f flacFrame
 		f.firstSample = num * st.maxBlock
 	}
 	return f, true, false
+}
+
+// flacCodedNumber reads the frame or sample number that starts at b[4],
+// UTF-8 style: up to 6 bytes for a frame number (31 bits), 7 for a sample
+// number (36 bits, only in a variable block size stream). i is the offset
+// after it; short means b ends before it does.
+func flacCodedNumber(b []byte, variable bool) (num uint64, i int, ok, short bool) {
+	i = 4
+	if i >= len(b) {
+		return 0, 0, false, true
+	}
+	c := b[i]
+	extra := 0
+	switch {
+	case c < 0x80:
+		num = uint64(c)
+	case c&0xE0 == 0xC0:
+		num, extra = uint64(c&0x1F), 1
+	case c&0xF0 == 0xE0:
+		num, extra = uint64(c&0x0F), 2
+	case c&0xF8 == 0xF0:
+		num, extra = uint64(c&0x07), 3
+	case c&0xFC == 0xF8:
+		num, extra = uint64(c&0x03), 4
+	case c&0xFE == 0xFC:
+		num, extra = uint64(c&0x01), 5
+	case c == 0xFE:
+		num, extra = 0, 6
+	default:
+		return 0, 0, false, false
+	}
+	if extra == 6 && !variable {
+		return 0, 0, false, false
+	}
+	i++
+	for range extra {
+		if i >= len(b) {
+			return 0, 0, false, true
+		}
+		if b[i]&0xC0 != 0x80 {
+			return 0, 0, false, false
+		}
+		num = num<<6 | uint64(b[i]&0x3F)
+		i++
+	}
+	return num, i, true, false
 }
 
 // flacCRC8Table and flacCRC16Table are the FLAC header and frame CRCs

@@ -230,7 +230,13 @@ func probeMP4(s *src) (Info, error) {
 	if !m.fragmented && len(mdats) == 0 && allMdats && !m.allExternal() {
 		return Info{}, s.errorf("%w: no mdat box: the movie is not fragmented, so its media data must be in one", ErrCorrupt)
 	}
+	return mp4Info(s, m, brand), nil
+}
 
+// mp4Info describes a parsed movie: its first audio and video tracks give
+// the codecs, picture size and sample rate, and the ftyp brand (with whether
+// there is video) the format and MIME type.
+func mp4Info(s *src, m *movie, brand string) Info {
 	info := Info{Fragmented: m.fragmented}
 	var codecs []string
 	var audio, video *track
@@ -282,7 +288,7 @@ func probeMP4(s *src) (Info, error) {
 	if info.Duration == 0 {
 		info.Warnings = append(info.Warnings, "duration unknown")
 	}
-	return info, nil
+	return info
 }
 
 // total is the movie duration: mvhd unless 0 (or all ones, "unknown"), then
@@ -851,57 +857,12 @@ func parseTraf(s *src, traf box, moofOff, next int64, byID map[uint32]*track) (i
 	err := eachBox(s, traf.payload(), traf.end(), func(b box) (bool, error) {
 		switch b.typ {
 		case "tfhd":
-			p, err := readPayload(s, b)
-			if err != nil {
-				return false, err
-			}
-			if len(p) < 8 {
-				return false, s.errorf("short tfhd at %d", b.off)
-			}
-			flags := binary.BigEndian.Uint32(p) & 0xFFFFFF
-			t = byID[binary.BigEndian.Uint32(p[4:])]
-			if t == nil {
-				return false, nil // a track the moov does not declare
-			}
-			defaultDur, defaultSize = t.defaultDur, t.defaultSize
-			field := func(i, n int) (uint64, bool) {
-				if i+n > len(p) {
-					return 0, false
-				}
-				if n == 8 {
-					return binary.BigEndian.Uint64(p[i:]), true
-				}
-				return uint64(binary.BigEndian.Uint32(p[i:])), true
-			}
-			i := 8
-			switch {
-			case flags&0x01 != 0: // base-data-offset-present
-				v, ok := field(i, 8)
-				if ok && v > uint64(s.size) {
-					return false, s.errorf("%w: the tfhd at %d puts track %d's data at %d, past the end of the file at %d %s", ErrTruncated, b.off, t.id, v, s.size, bytesMissing("at least ", v-uint64(s.size)))
-				}
-				if ok {
-					base = int64(v)
-				}
-				i += 8
-			case flags&0x020000 != 0: // default-base-is-moof
-				base = moofOff
+			var err error
+			t, defaultDur, defaultSize, base, err = readTfhd(s, b, byID, moofOff, base)
+			if err != nil || t == nil {
+				return false, err // t nil: a track the moov does not declare
 			}
 			pos = base
-			if flags&0x02 != 0 {
-				i += 4
-			}
-			if flags&0x08 != 0 {
-				if v, ok := field(i, 4); ok {
-					defaultDur = uint32(v)
-				}
-				i += 4
-			}
-			if flags&0x10 != 0 {
-				if v, ok := field(i, 4); ok {
-					defaultSize = uint32(v)
-				}
-			}
 		case "tfdt":
 			p, err := readPayload(s, b)
 			if err != nil {
@@ -949,6 +910,64 @@ func parseTraf(s *src, traf box, moofOff, next int64, byID map[uint32]*track) (i
 		t.fragTicks += sum
 	}
 	return pos, nil
+}
+
+// readTfhd reads a track fragment header: its track, the sample duration
+// and size defaults (the track's, unless the header sets them) and the
+// base that trun data offsets count from, which may lie past the end of a
+// truncated file (an error). A nil track is one the moov does not declare.
+func readTfhd(s *src, b box, byID map[uint32]*track, moofOff, base int64) (t *track, defaultDur, defaultSize uint32, _ int64, _ error) {
+	p, err := readPayload(s, b)
+	if err != nil {
+		return nil, 0, 0, base, err
+	}
+	if len(p) < 8 {
+		return t, 0, 0, base, s.errorf("short tfhd at %d", b.off)
+	}
+	flags := binary.BigEndian.Uint32(p) & 0xFFFFFF
+	t = byID[binary.BigEndian.Uint32(p[4:])]
+	if t == nil {
+		return nil, 0, 0, base, nil
+	}
+	defaultDur, defaultSize = t.defaultDur, t.defaultSize
+	field := func(i, n int) (uint64, bool) {
+		if i+n > len(p) {
+			return 0, false
+		}
+		if n == 8 {
+			return binary.BigEndian.Uint64(p[i:]), true
+		}
+		return uint64(binary.BigEndian.Uint32(p[i:])), true
+	}
+	i := 8
+	switch {
+	case flags&0x01 != 0: // base-data-offset-present
+		v, ok := field(i, 8)
+		if ok && v > uint64(s.size) {
+			return t, 0, 0, base, s.errorf("%w: the tfhd at %d puts track %d's data at %d, past the end of the file at %d %s", ErrTruncated, b.off, t.id, v, s.size, bytesMissing("at least ", v-uint64(s.size)))
+		}
+		if ok {
+			base = int64(v)
+		}
+		i += 8
+	case flags&0x020000 != 0: // default-base-is-moof
+		base = moofOff
+	}
+	if flags&0x02 != 0 {
+		i += 4
+	}
+	if flags&0x08 != 0 {
+		if v, ok := field(i, 4); ok {
+			defaultDur = uint32(v)
+		}
+		i += 4
+	}
+	if flags&0x10 != 0 {
+		if v, ok := field(i, 4); ok {
+			defaultSize = uint32(v)
+		}
+	}
+	return t, defaultDur, defaultSize, base, nil
 }
 
 // trunSummary is what a trun box adds up to.

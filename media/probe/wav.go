@@ -41,43 +41,16 @@ func probeWAV(s *src) (Info, error) {
 			}
 			ds64Data = binary.LittleEndian.Uint64(d[8:])
 		case "fmt ":
-			var f [16]byte
-			if n < 16 {
-				return Info{}, s.errorf("fmt chunk of %d bytes", n)
-			}
-			if err := s.readInto(f[:], body); err != nil {
-				return Info{}, s.errorf("fmt: %w", err)
+			var err error
+			if tag, channels, rate, byteRate, err = readWAVFmt(s, n, body); err != nil {
+				return Info{}, err
 			}
 			haveFmt = true
-			tag = binary.LittleEndian.Uint16(f[0:])
-			channels = int(binary.LittleEndian.Uint16(f[2:]))
-			rate = binary.LittleEndian.Uint32(f[4:])
-			byteRate = binary.LittleEndian.Uint32(f[8:])
-			if tag == 0xFFFE && n >= 40 {
-				// WAVE_FORMAT_EXTENSIBLE: the real tag opens the subformat GUID.
-				var g [2]byte
-				if s.readInto(g[:], body+24) == nil {
-					tag = binary.LittleEndian.Uint16(g[:])
-				}
-			}
 		case "data":
-			declared, what := uint64(n), "the data chunk"
-			if rf64 && n == 0xFFFFFFFF {
-				declared, what = ds64Data, "the ds64 chunk"
+			var err error
+			if dataSize, err = wavDataSize(s, n, body, rf64, ds64Data); err != nil {
+				return Info{}, err
 			}
-			avail := uint64(s.size - body)
-			switch {
-			case declared == 0 || declared == 0xFFFFFFFF && !rf64:
-				// Streaming writers leave 0 or 0xFFFFFFFF: the data runs
-				// to the end of the file.
-				declared = avail
-			case declared > avail:
-				// The pad byte after an odd size may be missing; the
-				// data itself may not.
-				return Info{}, s.errorf("%w: %s declares %d bytes of audio data at %d, the file holds %d of them %s",
-					ErrTruncated, what, declared, body, avail, bytesMissing("", declared-avail))
-			}
-			dataSize = int64(declared)
 		}
 		if haveFmt && dataSize >= 0 {
 			break
@@ -106,4 +79,51 @@ func probeWAV(s *src) (Info, error) {
 		info.Duration = durationOf(uint64(dataSize), uint64(byteRate))
 	}
 	return info, nil
+}
+
+// readWAVFmt reads the fmt chunk of n bytes at body: the format tag (the
+// subformat's, for WAVE_FORMAT_EXTENSIBLE), channels, sample and byte rate.
+func readWAVFmt(s *src, n, body int64) (tag uint16, channels int, rate, byteRate uint32, err error) {
+	var f [16]byte
+	if n < 16 {
+		return 0, 0, 0, 0, s.errorf("fmt chunk of %d bytes", n)
+	}
+	if err := s.readInto(f[:], body); err != nil {
+		return 0, 0, 0, 0, s.errorf("fmt: %w", err)
+	}
+	tag = binary.LittleEndian.Uint16(f[0:])
+	channels = int(binary.LittleEndian.Uint16(f[2:]))
+	rate = binary.LittleEndian.Uint32(f[4:])
+	byteRate = binary.LittleEndian.Uint32(f[8:])
+	if tag == 0xFFFE && n >= 40 {
+		// WAVE_FORMAT_EXTENSIBLE: the real tag opens the subformat GUID.
+		var g [2]byte
+		if s.readInto(g[:], body+24) == nil {
+			tag = binary.LittleEndian.Uint16(g[:])
+		}
+	}
+	return tag, channels, rate, byteRate, nil
+}
+
+// wavDataSize gives the size of the audio data in the data chunk of n
+// bytes at body (for RF64, as the ds64 chunk gives it); a size that runs
+// past the end of the file is an error.
+func wavDataSize(s *src, n, body int64, rf64 bool, ds64Data uint64) (int64, error) {
+	declared, what := uint64(n), "the data chunk"
+	if rf64 && n == 0xFFFFFFFF {
+		declared, what = ds64Data, "the ds64 chunk"
+	}
+	avail := uint64(s.size - body)
+	switch {
+	case declared == 0 || declared == 0xFFFFFFFF && !rf64:
+		// Streaming writers leave 0 or 0xFFFFFFFF: the data runs
+		// to the end of the file.
+		declared = avail
+	case declared > avail:
+		// The pad byte after an odd size may be missing; the
+		// data itself may not.
+		return 0, s.errorf("%w: %s declares %d bytes of audio data at %d, the file holds %d of them %s",
+			ErrTruncated, what, declared, body, avail, bytesMissing("", declared-avail))
+	}
+	return int64(declared), nil
 }

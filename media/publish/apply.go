@@ -263,16 +263,8 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 		ctx = lctx
 	}
 	logf := opt.Log
-	plan, err := MakePlan(ctx, st, files, m, s.remote, opt.ACL)
+	plan, err := s.plan(ctx, files, id)
 	if err != nil {
-		return rep, err
-	}
-	rep.Plan = plan
-	rep.Skipped, rep.SkippedBytes = len(plan.Unchanged), Bytes(plan.Unchanged)
-	if opt.Prune && len(plan.Orphans) > opt.MaxDeletes && !opt.Force {
-		return rep, fmt.Errorf("%w: --prune would delete %d objects, more than publish.max_deletes (%d); check the plan with --dry-run, then raise max_deletes or pass --force", ErrRefused, len(plan.Orphans), opt.MaxDeletes)
-	}
-	if err := s.checkLiveItems(id); err != nil {
 		return rep, err
 	}
 	if opt.DryRun {
@@ -282,14 +274,7 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 	if p, ok := opt.Progress.(interface{ Planned(int, int64) }); ok {
 		p.Planned(len(plan.Uploads), Bytes(plan.Uploads))
 	}
-	var media, feedFiles []Action
-	for _, a := range plan.Uploads {
-		if a.File.Kind == KindFeed {
-			feedFiles = append(feedFiles, a)
-		} else {
-			media = append(media, a)
-		}
-	}
+	media, feedFiles := splitUploads(plan.Uploads)
 	next := cloneManifest(m)
 	if id != nil {
 		next.Identity = *id
@@ -332,32 +317,8 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 		}
 	}
 	if opt.Prune {
-		// Multipart uploads abandoned by publishes that died long enough
-		// ago that they cannot still be running.
-		if c, ok := s.raw.(store.Cleaner); ok && !opt.LocalTarget {
-			if n, err := c.CleanStale(ctx, max(opt.LockTTL, StaleUploadAge)); err != nil {
-				s.warn(fmt.Sprintf("could not abort the incomplete uploads of earlier publishes: %v", err))
-			} else if n > 0 {
-				logf("aborted %d incomplete uploads of earlier publishes", n)
-			}
-		}
-		for _, a := range plan.Orphans {
-			ok, err := ours(ctx, st, a.File.Key, m.Objects[a.File.Key])
-			if err != nil {
-				return rep, fmt.Errorf("delete %s: %w", a.File.Key, err)
-			}
-			if !ok {
-				// Not what feedpub wrote: someone else's now. Forget it, keep it.
-				delete(next.Objects, a.File.Key)
-				s.warn(fmt.Sprintf("kept %s: it is not the file feedpub published there (size or checksum differs), so it is no longer feedpub's to delete", a.File.Key))
-				continue
-			}
-			if err := st.Delete(ctx, a.File.Key); err != nil {
-				return rep, fmt.Errorf("delete %s: %w", a.File.Key, err)
-			}
-			delete(next.Objects, a.File.Key)
-			rep.Deleted++
-			logf("deleted %s (orphaned)", a.File.Key)
+		if err := s.prune(ctx, plan, next); err != nil {
+			return rep, err
 		}
 	}
 	etag, err := writeManifest(ctx, st, m, next, opt.ACL)
@@ -366,6 +327,75 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 	}
 	rep.ManifestETag = etag
 	return rep, nil
+}
+
+// plan makes the plan and puts it in the report, then refuses, before
+// anything is written, a prune over publish.max_deletes (without --force)
+// and what checkLiveItems refuses.
+func (s *Session) plan(ctx context.Context, files []File, id *Identity) (*Plan, error) {
+	opt, rep := s.opt, s.rep
+	plan, err := MakePlan(ctx, s.st, files, s.m, s.remote, opt.ACL)
+	if err != nil {
+		return nil, err
+	}
+	rep.Plan = plan
+	rep.Skipped, rep.SkippedBytes = len(plan.Unchanged), Bytes(plan.Unchanged)
+	if opt.Prune && len(plan.Orphans) > opt.MaxDeletes && !opt.Force {
+		return nil, fmt.Errorf("%w: --prune would delete %d objects, more than publish.max_deletes (%d); check the plan with --dry-run, then raise max_deletes or pass --force", ErrRefused, len(plan.Orphans), opt.MaxDeletes)
+	}
+	if err := s.checkLiveItems(id); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// splitUploads separates the media uploads from the feed uploads: the
+// feeds go only once all media is in place.
+func splitUploads(uploads []Action) (media, feedFiles []Action) {
+	for _, a := range uploads {
+		if a.File.Kind == KindFeed {
+			feedFiles = append(feedFiles, a)
+		} else {
+			media = append(media, a)
+		}
+	}
+	return media, feedFiles
+}
+
+// prune aborts stale multipart uploads and deletes the plan's orphans from
+// the store and from next, but only objects that are still what feedpub
+// wrote there.
+func (s *Session) prune(ctx context.Context, plan *Plan, next *Manifest) error {
+	opt, st, rep, m := s.opt, s.st, s.rep, s.m
+	logf := opt.Log
+	// Multipart uploads abandoned by publishes that died long enough
+	// ago that they cannot still be running.
+	if c, ok := s.raw.(store.Cleaner); ok && !opt.LocalTarget {
+		if n, err := c.CleanStale(ctx, max(opt.LockTTL, StaleUploadAge)); err != nil {
+			s.warn(fmt.Sprintf("could not abort the incomplete uploads of earlier publishes: %v", err))
+		} else if n > 0 {
+			logf("aborted %d incomplete uploads of earlier publishes", n)
+		}
+	}
+	for _, a := range plan.Orphans {
+		ok, err := ours(ctx, st, a.File.Key, m.Objects[a.File.Key])
+		if err != nil {
+			return fmt.Errorf("delete %s: %w", a.File.Key, err)
+		}
+		if !ok {
+			// Not what feedpub wrote: someone else's now. Forget it, keep it.
+			delete(next.Objects, a.File.Key)
+			s.warn(fmt.Sprintf("kept %s: it is not the file feedpub published there (size or checksum differs), so it is no longer feedpub's to delete", a.File.Key))
+			continue
+		}
+		if err := st.Delete(ctx, a.File.Key); err != nil {
+			return fmt.Errorf("delete %s: %w", a.File.Key, err)
+		}
+		delete(next.Objects, a.File.Key)
+		rep.Deleted++
+		logf("deleted %s (orphaned)", a.File.Key)
+	}
+	return nil
 }
 
 // setMeta gives published objects whose bytes are unchanged the settings

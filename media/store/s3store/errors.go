@@ -134,49 +134,8 @@ func (s *Store) explain(err error) (kind error, msg string) {
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)) {
 		return nil, fmt.Sprintf("the connection to %s broke during the request (network trouble or a server restart); run publish again", endpoint)
 	}
-	switch code {
-	case "NoSuchKey", "NotFound", "NoSuchUpload":
-		return store.ErrNotExist, "object does not exist"
-	case "NoSuchBucket":
-		return nil, fmt.Sprintf("%s does not exist (create it, or check the bucket name and the endpoint)", bucket)
-	case "PreconditionFailed", "ConditionalRequestConflict":
-		return store.ErrPrecondition, "precondition failed: the object exists or has changed"
-	case "NotImplemented":
-		return store.ErrConditionalUnsupported, fmt.Sprintf("%s does not implement this request (%s)", endpoint, apiErr.ErrorMessage())
-	case "InvalidAccessKeyId", "XAdminUserNotFound": // versitygw: 404 XAdminUserNotFound
-		return nil, fmt.Sprintf("the access key ID is not known to %s (check the credentials)", endpoint)
-	case "SignatureDoesNotMatch":
-		return nil, "signature mismatch: the secret access key is wrong (check the credentials)"
-	case "RequestTimeTooSkewed":
-		return nil, "this computer's clock is too far from the server's (set the system time)"
-	case "ExpiredToken", "TokenRefreshRequired", "InvalidToken":
-		return nil, "the session token is invalid or has expired (log in again, e.g. aws sso login)"
-	case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException":
-		return nil, s.wrongRegion(respErr)
-	case "AccessDenied", "AllAccessDisabled", "AccountProblem":
-		return nil, fmt.Sprintf("access denied to %s (check the credentials' permissions)", bucket)
-	case "SlowDown":
-		return nil, "the server is throttling requests (SlowDown; lower the upload concurrency)"
-	case "BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch", "InvalidChecksum":
-		return nil, fmt.Sprintf("the server received different bytes than were sent (%s); the object was not changed", code)
-	}
-	// Responses without a body (HEAD) have only a status, and the SDK makes
-	// a code of its text, such as "NotFound"; other codes are specific.
-	byStatus := status
-	if code != "" && code != "UnknownError" && code != strings.ReplaceAll(http.StatusText(status), " ", "") {
-		byStatus = 0
-	}
-	switch byStatus {
-	case http.StatusNotFound:
-		return store.ErrNotExist, "object does not exist"
-	case http.StatusPreconditionFailed:
-		return store.ErrPrecondition, "precondition failed: the object exists or has changed"
-	case http.StatusNotImplemented:
-		return store.ErrConditionalUnsupported, fmt.Sprintf("%s does not implement this request", endpoint)
-	case http.StatusMovedPermanently, http.StatusTemporaryRedirect:
-		return nil, s.wrongRegion(respErr)
-	case http.StatusForbidden:
-		return nil, fmt.Sprintf("access denied to %s (check the credentials and their permissions)", bucket)
+	if kind, msg, ok := s.explainResponse(code, status, apiErr, respErr, bucket, endpoint); ok {
+		return kind, msg
 	}
 	if apiErr != nil {
 		if status != 0 {
@@ -188,6 +147,58 @@ func (s *Store) explain(err error) (kind error, msg string) {
 		return nil, fmt.Sprintf("HTTP %d from %s", status, endpoint)
 	}
 	return nil, err.Error()
+}
+
+// explainResponse explains a server's answer by its error code, else by its
+// HTTP status; ok is false for an answer it has no words for.
+//
+//lint:ignore ST1008 as explain: kind is the sentinel callers wrap, msg only words
+func (s *Store) explainResponse(code string, status int, apiErr smithy.APIError, respErr *smithyhttp.ResponseError, bucket, endpoint string) (kind error, msg string, ok bool) {
+	switch code {
+	case "NoSuchKey", "NotFound", "NoSuchUpload":
+		return store.ErrNotExist, "object does not exist", true
+	case "NoSuchBucket":
+		return nil, fmt.Sprintf("%s does not exist (create it, or check the bucket name and the endpoint)", bucket), true
+	case "PreconditionFailed", "ConditionalRequestConflict":
+		return store.ErrPrecondition, "precondition failed: the object exists or has changed", true
+	case "NotImplemented":
+		return store.ErrConditionalUnsupported, fmt.Sprintf("%s does not implement this request (%s)", endpoint, apiErr.ErrorMessage()), true
+	case "InvalidAccessKeyId", "XAdminUserNotFound": // versitygw: 404 XAdminUserNotFound
+		return nil, fmt.Sprintf("the access key ID is not known to %s (check the credentials)", endpoint), true
+	case "SignatureDoesNotMatch":
+		return nil, "signature mismatch: the secret access key is wrong (check the credentials)", true
+	case "RequestTimeTooSkewed":
+		return nil, "this computer's clock is too far from the server's (set the system time)", true
+	case "ExpiredToken", "TokenRefreshRequired", "InvalidToken":
+		return nil, "the session token is invalid or has expired (log in again, e.g. aws sso login)", true
+	case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException":
+		return nil, s.wrongRegion(respErr), true
+	case "AccessDenied", "AllAccessDisabled", "AccountProblem":
+		return nil, fmt.Sprintf("access denied to %s (check the credentials' permissions)", bucket), true
+	case "SlowDown":
+		return nil, "the server is throttling requests (SlowDown; lower the upload concurrency)", true
+	case "BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch", "InvalidChecksum":
+		return nil, fmt.Sprintf("the server received different bytes than were sent (%s); the object was not changed", code), true
+	}
+	// Responses without a body (HEAD) have only a status, and the SDK makes
+	// a code of its text, such as "NotFound"; other codes are specific.
+	byStatus := status
+	if code != "" && code != "UnknownError" && code != strings.ReplaceAll(http.StatusText(status), " ", "") {
+		byStatus = 0
+	}
+	switch byStatus {
+	case http.StatusNotFound:
+		return store.ErrNotExist, "object does not exist", true
+	case http.StatusPreconditionFailed:
+		return store.ErrPrecondition, "precondition failed: the object exists or has changed", true
+	case http.StatusNotImplemented:
+		return store.ErrConditionalUnsupported, fmt.Sprintf("%s does not implement this request", endpoint), true
+	case http.StatusMovedPermanently, http.StatusTemporaryRedirect:
+		return nil, s.wrongRegion(respErr), true
+	case http.StatusForbidden:
+		return nil, fmt.Sprintf("access denied to %s (check the credentials and their permissions)", bucket), true
+	}
+	return nil, "", false
 }
 
 // server names the server for messages: "the server at URL", or S3.

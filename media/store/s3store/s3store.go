@@ -158,7 +158,41 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("s3store: endpoint %q is not a URL such as https://host:port", redactURL(cfg.Endpoint))
 		}
 	}
+	awsCfg, err := config.LoadDefaultConfig(ctx, loadOptions(cfg)...)
+	if err != nil {
+		return nil, explainConfig(cfg, err)
+	}
+	if awsCfg.Region == "" {
+		awsCfg.Region = "us-east-1"
+	}
+	if awsCfg.Credentials != nil {
+		awsCfg.Credentials = credentialGuard{awsCfg.Credentials}
+	}
+	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+		if cfg.Endpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.Endpoint)
+		}
+		o.UsePathStyle = cfg.PathStyle
+		// Composite (multipart) checksums cannot be checked on download;
+		// that is expected, not worth a warning on every Get.
+		o.DisableLogOutputChecksumValidationSkipped = true
+	})
+	aborts := &abortRecorder{Client: client, failed: map[string]error{}}
+	tm := transfermanager.New(aborts, func(o *transfermanager.Options) {
+		o.PartSizeBytes = cfg.PartSize
+		o.Concurrency = cfg.Concurrency
+		o.MultipartUploadThreshold = cfg.MultipartThreshold
+		o.ChecksumAlgorithm = tmtypes.ChecksumAlgorithmSha256
+		// Abort a failed upload on a fresh context, also after Ctrl-C,
+		// but not for long: a frozen server would hold the exit.
+		o.FailTimeout = abortTimeout
+	})
+	return &Store{cfg: cfg, client: client, tm: tm, aborts: aborts}, nil
+}
 
+// loadOptions gives the SDK's config options for cfg: retries (none after a
+// stall), region, profile, credentials and an HTTP client with deadlines.
+func loadOptions(cfg Config) []func(*config.LoadOptions) error {
 	attempts := 0 // the SDK's default
 	switch {
 	case cfg.MaxRetries < 0:
@@ -212,36 +246,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Credentials != nil {
 		opts = append(opts, config.WithCredentialsProvider(cfg.Credentials))
 	}
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, explainConfig(cfg, err)
-	}
-	if awsCfg.Region == "" {
-		awsCfg.Region = "us-east-1"
-	}
-	if awsCfg.Credentials != nil {
-		awsCfg.Credentials = credentialGuard{awsCfg.Credentials}
-	}
-	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
-		if cfg.Endpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.Endpoint)
-		}
-		o.UsePathStyle = cfg.PathStyle
-		// Composite (multipart) checksums cannot be checked on download;
-		// that is expected, not worth a warning on every Get.
-		o.DisableLogOutputChecksumValidationSkipped = true
-	})
-	aborts := &abortRecorder{Client: client, failed: map[string]error{}}
-	tm := transfermanager.New(aborts, func(o *transfermanager.Options) {
-		o.PartSizeBytes = cfg.PartSize
-		o.Concurrency = cfg.Concurrency
-		o.MultipartUploadThreshold = cfg.MultipartThreshold
-		o.ChecksumAlgorithm = tmtypes.ChecksumAlgorithmSha256
-		// Abort a failed upload on a fresh context, also after Ctrl-C,
-		// but not for long: a frozen server would hold the exit.
-		o.FailTimeout = abortTimeout
-	})
-	return &Store{cfg: cfg, client: client, tm: tm, aborts: aborts}, nil
+	return opts
 }
 
 // normalisePrefix drops empty path elements and ends a non-empty prefix
