@@ -114,7 +114,10 @@ func checkPodcast(rd io.Reader, known Known, foreign bool) []error {
 	if root == nil {
 		return append(r.errs, items.r.errs...)
 	}
-	for prefix, want := range podcastNamespaces {
+	// In a fixed order, at the <rss> tag: the same feed, the same report.
+	r.at = &node{line: root.line, col: root.col}
+	for _, prefix := range []string{"atom", "content", "itunes", "podcast"} {
+		want := podcastNamespaces[prefix]
 		if got, ok := root.nsDecl(prefix); !ok || got != want {
 			r.add("rss", "namespace", "xmlns:%s = %q, want %q", prefix, got, want)
 		}

@@ -89,3 +89,29 @@ func TestCheckAtomAuthorAfterEntries(t *testing.T) {
 		}
 	}
 }
+
+// The namespace findings come in one order, placed at the <rss> tag: the
+// same feed gives the same report every time.
+func TestNamespaceFindingsInOneOrder(t *testing.T) {
+	feed := []byte("<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel><title>x</title></channel></rss>")
+	var first []string
+	for i := 0; i < 20; i++ {
+		var got []string
+		for _, err := range feedcheck.CheckPodcast(feed) {
+			if p := err.(*feedcheck.Problem); p.Rule == "namespace" {
+				if p.Line != 2 {
+					t.Fatalf("namespace finding at line %d, want 2 (the <rss> tag)", p.Line)
+				}
+				got = append(got, p.Msg)
+			}
+		}
+		if len(got) != 4 {
+			t.Fatalf("%d namespace findings, want 4: %q", len(got), got)
+		}
+		if first == nil {
+			first = got
+		} else if strings.Join(got, "|") != strings.Join(first, "|") {
+			t.Fatalf("order changed between runs: %q, then %q", first, got)
+		}
+	}
+}
