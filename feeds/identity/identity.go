@@ -266,15 +266,7 @@ type FeedChange struct {
 // loses items, how many it had and which entries (by slug) leave it. Feeds
 // are sorted by key.
 func Dropped(before, after []Record) []FeedChange {
-	now := map[string]map[string]bool{} // feed → GUIDs after
-	for _, r := range after {
-		for f, id := range r.Feeds {
-			if now[f] == nil {
-				now[f] = map[string]bool{}
-			}
-			now[f][id] = true
-		}
-	}
+	now := FeedIDs(after)
 	byFeed := map[string]*FeedChange{}
 	for _, r := range before {
 		for f, id := range r.Feeds {
