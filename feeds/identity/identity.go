@@ -193,11 +193,19 @@ func describe(r *Record) string {
 }
 
 func titleKey(title, date string) string {
-	title = strings.ToLower(strings.Join(strings.Fields(title), " "))
+	title = FoldTitle(title)
 	if title == "" || date == "" {
 		return ""
 	}
 	return date + "\x00" + title
+}
+
+// FoldTitle is the form two titles are compared in: lower-cased, with every
+// run of white space one space and none at either end, so "Heroine " and
+// "HEROINE" are the same title. Matching an entry to its record, the lint's
+// and the checker's duplicate-title rules all fold titles with it.
+func FoldTitle(title string) string {
+	return strings.ToLower(strings.Join(strings.Fields(title), " "))
 }
 
 func dateOnly(rfc3339 string) string {

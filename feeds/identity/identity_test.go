@@ -141,3 +141,16 @@ func TestFeedIDs(t *testing.T) {
 		t.Errorf("FeedIDs(nil) = %v, want none", got)
 	}
 }
+
+func TestFoldTitle(t *testing.T) {
+	for in, want := range map[string]string{
+		"  Heroine\t(Review)\n": "heroine (review)",
+		"HEROINE  (review)":     "heroine (review)",
+		"Dune: Part Three":      "dune: part three",
+		" \t ":                  "",
+	} {
+		if got := identity.FoldTitle(in); got != want {
+			t.Errorf("FoldTitle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
