@@ -9,6 +9,14 @@
 // entry's audio or video, then date and title. A matched entry keeps its
 // recorded ids whatever happened to its file name, slug, title or date; only
 // an entry never published gets ids from the derivation rule.
+//
+// What lives here: the derivation rules for what was never published
+// (EntryGUID, TagURI and TagAuthority for Atom ids, PodcastGUID), the
+// Record and the matching (Resolve), the ids each feed carries (FeedIDs)
+// and what a publish drops (Dropped), the title folding every duplicate
+// and match check uses (FoldTitle), and records rebuilt from the live feeds
+// when the manifest is lost (ParseLive, Recover). Package feeds applies the
+// matched records to its model; media/publish stores them in the manifest.
 package identity
 
 import (
