@@ -9,26 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/feeds/internal/spec"
 )
-
-// entryNamespace is the UUIDv5 namespace of feedpub's item GUIDs. It is a
-// constant forever: changing it would change every published GUID.
-var entryNamespace = uuid.MustParse("5b1e8c0e-6f7d-5a63-9c1a-8f1d2e3c4b5a")
-
-// EntryGUID derives the GUID of an entry never published from its slug and
-// its date. Once published, the GUID is recorded and comes from the record
-// (feeds/identity), so neither a later slug nor a corrected date changes it;
-// titles, URLs, base_url and media file names never play a part.
-func EntryGUID(slug string, date time.Time) string {
-	return uuid.NewSHA1(entryNamespace, []byte(slug+"/"+date.UTC().Format("2006-01-02"))).String()
-}
 
 // Input is what Build works from. Every field is already loaded and checked.
 type Input struct {
@@ -184,7 +170,7 @@ func (in *Input) entry(ce *content.Entry, m identity.Match, ps *diag.Problems) *
 		ImageKey:    in.key(ce.Image),
 	}
 	if e.GUID == "" {
-		e.GUID = EntryGUID(ce.Slug, ce.Date)
+		e.GUID = identity.EntryGUID(ce.Slug, ce.Date)
 	}
 	if e.Author == "" {
 		e.Author = clean(cfg.Site.Author)
@@ -198,7 +184,7 @@ func (in *Input) entry(ce *content.Entry, m identity.Match, ps *diag.Problems) *
 	if e.Link == "" {
 		e.Link = cfg.Site.Link
 	}
-	e.AtomID = tagURI(cfg.Site.Link, e.Date, "reviews/"+ce.Slug)
+	e.AtomID = identity.TagURI(cfg.Site.Link, e.Date, "reviews/"+ce.Slug)
 	if r := m.Record; r != nil {
 		in.keepIdentity(ce, e, m, ps)
 	}
@@ -328,7 +314,7 @@ func (in *Input) show(name string, sc *config.Show, m Medium, entries []*Entry, 
 		s.GUID = in.FeedIDs[s.Key]
 	}
 	if s.GUID == "" {
-		s.GUID = PodcastGUID(s.URL)
+		s.GUID = identity.PodcastGUID(s.URL)
 	}
 	s.Categories = showCategories(cfg, name, sc, m, ps)
 	if s.Image == "" {
@@ -469,28 +455,13 @@ func (in *Input) reviews(entries []*Entry) *ReviewFeed {
 	return r
 }
 
-// tagURI builds a permanent RFC 4151 tag: URI from the site's host and the
-// entry's first-publish date.
-func tagURI(link string, date time.Time, specific string) string {
-	return "tag:" + host(link) + "," + date.UTC().Format("2006-01-02") + ":" + specific
-}
-
-// tagAuthority dates a new feed's tag: ID by the oldest entry. Once
-// published the id is recorded; reviews.atom_id pins it in the config.
+// tagAuthority dates a new feed's tag: ID by the oldest entry.
 func tagAuthority(link string, entries []*Entry) string {
 	year := 2000
 	if len(entries) > 0 {
 		year = entries[len(entries)-1].Date.Year()
 	}
-	return host(link) + "," + strconv.Itoa(year)
-}
-
-func host(link string) string {
-	u, err := url.Parse(link)
-	if err != nil || u.Hostname() == "" {
-		return "feedpub.invalid"
-	}
-	return strings.ToLower(u.Hostname())
+	return identity.TagAuthority(link, year)
 }
 
 // EntryHTML is the HTML the feeds carry for a content entry (Entry.HTML):

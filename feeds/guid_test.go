@@ -9,25 +9,6 @@ import (
 	_ "github.com/feedpub/feedpub/feeds/feedtest" // accepts go test ./feeds/... -update
 )
 
-func TestPodcastGUID(t *testing.T) {
-	const want = "9b024349-ccf0-5f69-a609-6b82873eab3c"
-	for _, in := range []string{
-		"https://podnews.net/rss",
-		"http://podnews.net/rss",
-		"feed://podnews.net/rss",
-		"https://podnews.net/rss/",
-		"https://podnews.net/rss//",
-		"podnews.net/rss",
-	} {
-		if got := feeds.PodcastGUID(in); got != want {
-			t.Errorf("feeds.PodcastGUID(%q) = %s, want %s", in, got, want)
-		}
-	}
-	if got := feeds.PodcastGUID("https://reelverdicts.example/podcast.xml"); got == want {
-		t.Errorf("different URLs gave the same GUID %s", got)
-	}
-}
-
 func TestParseCategory(t *testing.T) {
 	for in, want := range map[string]feeds.Category{
 		"TV & Film > Film Reviews":    {Name: "TV & Film", Sub: "Film Reviews"},

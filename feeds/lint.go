@@ -9,6 +9,7 @@ import (
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/content"
+	"github.com/feedpub/feedpub/feeds/identity"
 )
 
 // episodeNumberRE finds an episode number written into a title: "Ep. 12",
@@ -78,7 +79,7 @@ func Lint(cfg *config.Config, cat *Catalog, entries []*content.Entry, now time.T
 			if TitleHasNumber(title) {
 				ps.Warnf("FP403", e.Source, line, field, "%q carries the episode number: set %s.episode instead", title, s.show.Medium)
 			}
-			k := strings.ToLower(strings.Join(strings.Fields(title), " "))
+			k := identity.FoldTitle(title)
 			if prev, ok := seen[k]; ok {
 				ps.Warnf("FP404", e.Source, line, field, "%q is also the title of %s in the %s feed", title, prev, s.name)
 			} else {

@@ -169,14 +169,7 @@ func changeOf(cfg *config.Config, res *site.Result, rep *publish.Report) (notify
 	}
 	before := map[string]map[string]bool{} // feed key → GUIDs it carried
 	if rep.Manifest != nil {
-		for _, r := range rep.Manifest.Entries {
-			for feed, id := range r.Feeds {
-				if before[feed] == nil {
-					before[feed] = map[string]bool{}
-				}
-				before[feed][id] = true
-			}
-		}
+		before = identity.FeedIDs(rep.Manifest.Entries)
 	}
 	if res.Identity != nil {
 		for _, f := range c.Feeds {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/feeds/internal/spec"
 )
 
@@ -577,7 +578,7 @@ func (r *report) episodeTitle(where string, i int, title, show string, titles ma
 	if feeds.TitleHasNumber(title) {
 		r.add(where, "item.title.number", "%q carries the episode number; put it in itunes:episode", title)
 	}
-	k := strings.ToLower(strings.Join(strings.Fields(title), " "))
+	k := identity.FoldTitle(title)
 	if j, ok := titles[k]; ok {
 		r.add(where, "item.title.unique", "%q is also the title of item %d", title, j+1)
 	} else {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/identity"
 )
 
 // Base is the site URL of both test catalogs.
@@ -84,7 +85,7 @@ func show(s feeds.Site, m feeds.Medium, items []*feeds.Entry) *feeds.Show {
 		Image:       s.Image,
 		Categories:  []feeds.Category{{Name: "TV & Film", Sub: "Film Reviews"}},
 		Type:        "episodic",
-		GUID:        feeds.PodcastGUID(s.BaseURL + key),
+		GUID:        identity.PodcastGUID(s.BaseURL + key),
 		Locked:      true,
 		Items:       items,
 		Generator:   s.Generator,

@@ -9,6 +9,14 @@
 // entry's audio or video, then date and title. A matched entry keeps its
 // recorded ids whatever happened to its file name, slug, title or date; only
 // an entry never published gets ids from the derivation rule.
+//
+// What lives here: the derivation rules for what was never published
+// (EntryGUID, TagURI and TagAuthority for Atom ids, PodcastGUID), the
+// Record and the matching (Resolve), the ids each feed carries (FeedIDs)
+// and what a publish drops (Dropped), the title folding every duplicate
+// and match check uses (FoldTitle), and records rebuilt from the live feeds
+// when the manifest is lost (ParseLive, Recover). Package feeds applies the
+// matched records to its model; media/publish stores them in the manifest.
 package identity
 
 import (
@@ -193,11 +201,19 @@ func describe(r *Record) string {
 }
 
 func titleKey(title, date string) string {
-	title = strings.ToLower(strings.Join(strings.Fields(title), " "))
+	title = FoldTitle(title)
 	if title == "" || date == "" {
 		return ""
 	}
 	return date + "\x00" + title
+}
+
+// FoldTitle is the form two titles are compared in: lower-cased, with every
+// run of white space one space and none at either end, so "Heroine " and
+// "HEROINE" are the same title. Matching an entry to its record, the lint's
+// and the checker's duplicate-title rules all fold titles with it.
+func FoldTitle(title string) string {
+	return strings.ToLower(strings.Join(strings.Fields(title), " "))
 }
 
 func dateOnly(rfc3339 string) string {
@@ -266,15 +282,7 @@ type FeedChange struct {
 // loses items, how many it had and which entries (by slug) leave it. Feeds
 // are sorted by key.
 func Dropped(before, after []Record) []FeedChange {
-	now := map[string]map[string]bool{} // feed → GUIDs after
-	for _, r := range after {
-		for f, id := range r.Feeds {
-			if now[f] == nil {
-				now[f] = map[string]bool{}
-			}
-			now[f][id] = true
-		}
-	}
+	now := FeedIDs(after)
 	byFeed := map[string]*FeedChange{}
 	for _, r := range before {
 		for f, id := range r.Feeds {

@@ -1,6 +1,7 @@
 package identity_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -121,5 +122,35 @@ func TestDropped(t *testing.T) {
 	}
 	if d := identity.Dropped(before, before); len(d) != 0 {
 		t.Errorf("nothing dropped, got %+v", d)
+	}
+}
+
+func TestFeedIDs(t *testing.T) {
+	a, b, c := rec("alpha", "a.md"), rec("bravo", "b.md"), rec("charlie", "c.md")
+	a.Feeds["reviews.atom"] = "tag:x,2026:reviews/alpha"
+	c.Feeds = nil // a draft again: in no feed
+	got := identity.FeedIDs([]identity.Record{a, b, c})
+	want := map[string]map[string]bool{
+		"podcast.xml":  {"guid-alpha": true, "guid-bravo": true},
+		"reviews.atom": {"tag:x,2026:reviews/alpha": true},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("FeedIDs = %v, want %v", got, want)
+	}
+	if got := identity.FeedIDs(nil); len(got) != 0 {
+		t.Errorf("FeedIDs(nil) = %v, want none", got)
+	}
+}
+
+func TestFoldTitle(t *testing.T) {
+	for in, want := range map[string]string{
+		"  Heroine\t(Review)\n": "heroine (review)",
+		"HEROINE  (review)":     "heroine (review)",
+		"Dune: Part Three":      "dune: part three",
+		" \t ":                  "",
+	} {
+		if got := identity.FoldTitle(in); got != want {
+			t.Errorf("FoldTitle(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -19,7 +19,7 @@ import (
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/safehttp"
-	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/feeds/importer"
 )
 
@@ -303,7 +303,7 @@ func TestImportAppleSample(t *testing.T) {
 	res, ps := run(t, o)
 	wantFound(t, "import problems", found(ps, importRules...), nil)
 	cfg := read(t, filepath.Join(into, "feedpub.yaml"))
-	for _, s := range []string{"type: serial", "- Sports > Wilderness", "guid: " + feeds.PodcastGUID(h.url("/apple-sample.xml")), "title: Hiking Treks", "email: mountainscape@icloud.com"} {
+	for _, s := range []string{"type: serial", "- Sports > Wilderness", "guid: " + identity.PodcastGUID(h.url("/apple-sample.xml")), "title: Hiking Treks", "email: mountainscape@icloud.com"} {
 		if !strings.Contains(cfg, s) {
 			t.Errorf("feedpub.yaml lacks %q:\n%s", s, cfg)
 		}
@@ -515,7 +515,7 @@ func TestImport2000Items(t *testing.T) {
 	vs := verify(t, into, res)
 	wantFound(t, "differences", found(vs, "FP605", "FP606"), nil)
 	cfg := read(t, filepath.Join(into, "feedpub.yaml"))
-	for _, g := range []string{feeds.PodcastGUID(h.url("/big.xml")), feeds.PodcastGUID(h.url("/bigvideo.xml"))} {
+	for _, g := range []string{identity.PodcastGUID(h.url("/big.xml")), identity.PodcastGUID(h.url("/bigvideo.xml"))} {
 		if !strings.Contains(cfg, "guid: "+g) {
 			t.Errorf("feedpub.yaml lacks the old feed URL's podcast:guid %s", g)
 		}

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/config/diag"
-	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/identity"
 )
 
 // plan is one file an import writes (an entry, or feedpub.yaml) and the
@@ -384,7 +384,7 @@ func derivedGUID(f *Feed) string {
 	if u == "" {
 		return ""
 	}
-	return feeds.PodcastGUID(u)
+	return identity.PodcastGUID(u)
 }
 
 func firstOf(vals ...string) string {

@@ -10,6 +10,7 @@ import (
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/feedcheck"
+	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/feeds/podcast"
 	"github.com/feedpub/feedpub/media/publish"
 	"golang.org/x/sync/errgroup"
@@ -157,10 +158,8 @@ func liveFeeds(pub *publish.Published) map[string]bool {
 	if pub == nil {
 		return live
 	}
-	for _, r := range pub.Entries {
-		for k := range r.Feeds {
-			live[k] = true
-		}
+	for k := range identity.FeedIDs(pub.Entries) {
+		live[k] = true
 	}
 	return live
 }
