@@ -4,20 +4,19 @@ import (
 	"context"
 	"fmt"
 	"os"
-
-	"github.com/feedpub/feedpub/config/safehttp"
-	"github.com/feedpub/feedpub/feeds/identity"
-	"github.com/feedpub/feedpub/media/store"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/safehttp"
+	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/notify"
 	"github.com/feedpub/feedpub/media/notify/cloudfront"
 	"github.com/feedpub/feedpub/media/publish"
+	"github.com/feedpub/feedpub/media/store"
 	"github.com/feedpub/feedpub/media/store/target"
 )
 
