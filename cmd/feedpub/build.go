@@ -189,7 +189,7 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 // no longer produces, which in such a folder would be a source file.
 func (o *buildOptions) outDir(cfg *config.Config, res *site.Result) (string, error) {
 	tg, err := target.Parse(o.Out, cfg.Dir)
-	if err == nil && tg.Scheme != "file" {
+	if err == nil && tg.Scheme != target.SchemeFile {
 		err = fmt.Errorf("%q: want a folder; build writes only to this computer (publish uploads)", o.Out)
 	}
 	if err == nil {

@@ -55,13 +55,13 @@ func initSite(ro *rootOptions, dir string) error {
 			return fmt.Errorf("init: %w", err)
 		}
 	}
+	// Checked above so that nothing is written when one file is there;
+	// written with O_EXCL (writeNew, as new writes) so that a file made
+	// since is still never overwritten.
 	for _, f := range files {
 		p := filepath.Join(dir, filepath.FromSlash(f.name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return fmt.Errorf("init: %w", err)
-		}
-		if err := os.WriteFile(p, f.data, 0o644); err != nil {
-			return fmt.Errorf("init: %w", err)
+		if err := writeNew(p, f.data); err != nil {
+			return fmt.Errorf("init: %s: %w", p, err)
 		}
 		ro.infof("wrote %s", p)
 	}

@@ -194,7 +194,7 @@ func keysOf(c notify.Change) []string {
 // targetPrefix is the key prefix of an s3:// target: where the feeds sit
 // under the distribution's origin. A folder target has none.
 func targetPrefix(cfg *config.Config) string {
-	if tg, err := target.Parse(cfg.Publish.Target, cfg.Dir); err == nil && tg.Scheme == "s3" {
+	if tg, err := target.Parse(cfg.Publish.Target, cfg.Dir); err == nil && tg.Scheme == target.SchemeS3 {
 		return tg.Prefix
 	}
 	return ""

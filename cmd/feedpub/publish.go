@@ -142,7 +142,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		Force:       o.Force,
 		BreakLock:   o.Break,
 		ACL:         cfg.Publish.ACL,
-		LocalTarget: out.Target != nil && out.Target.Scheme == "file",
+		LocalTarget: out.Target != nil && out.Target.Scheme == target.SchemeFile,
 		Owner:       owner(),
 		Log:         logf,
 		Progress:    progress,

@@ -24,7 +24,7 @@ func resolveTarget(cfg *config.Config, inputs ...string) (target.Target, error) 
 	if err != nil {
 		return tg, targetError{cfg, err}
 	}
-	if tg.Scheme == "s3" {
+	if tg.Scheme == target.SchemeS3 {
 		tg.Endpoint = target.Redact(cfg.Publish.S3.Endpoint)
 		tg.Region = cfg.Publish.S3.Region
 		return tg, nil
@@ -90,7 +90,7 @@ func openTarget(ctx context.Context, cfg *config.Config, log io.Writer, inputs .
 	if err != nil {
 		return nil, err
 	}
-	if tg.Scheme == "s3" {
+	if tg.Scheme == target.SchemeS3 {
 		return openS3(ctx, cfg, tg, log)
 	}
 	return localstore.New(tg.Path)

@@ -12,6 +12,7 @@ import (
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/live"
 	"github.com/feedpub/feedpub/media/publish"
+	"github.com/feedpub/feedpub/media/store/target"
 )
 
 // The live check's bounds: each request waits at most liveHeaderTimeout
@@ -55,7 +56,7 @@ func (o *publishOptions) checkLive(ctx context.Context, cfg *config.Config, stat
 	if len(fs)+len(encs) == 0 {
 		return nil
 	}
-	local := out.Target != nil && out.Target.Scheme == "file"
+	local := out.Target != nil && out.Target.Scheme == target.SchemeFile
 	client := o.root.env.HTTP // a test's, trusting its TLS server
 	if client == nil {
 		client = safehttp.NewClient(safehttp.Options{HeaderTimeout: liveHeaderTimeout, UserAgent: "feedpub/" + version})

@@ -32,8 +32,14 @@ import (
 
 // Target is a parsed publish target. Its fields are meant for
 // machine-readable output (publish --json); none holds a secret.
+// The schemes of a Target.
+const (
+	SchemeFile = "file" // a local folder
+	SchemeS3   = "s3"   // an S3-compatible bucket and prefix
+)
+
 type Target struct {
-	// Scheme is "file" for a local folder or "s3".
+	// Scheme is SchemeFile or SchemeS3.
 	Scheme string `json:"scheme"`
 	// Path is the folder of a file target: absolute and clean (not yet
 	// resolved through symlinks; CheckLocal compares real paths).
@@ -64,7 +70,7 @@ func Parse(raw, siteDir string) (Target, error) {
 		if err != nil {
 			return Target{}, err
 		}
-		return Target{Scheme: "file", Path: p}, nil
+		return Target{Scheme: SchemeFile, Path: p}, nil
 	case strings.Contains(s, "://"):
 		return Target{}, fmt.Errorf("%q: want a folder, file:///path or s3://bucket/prefix", s)
 	case s == "~" || strings.HasPrefix(s, "~/"):
@@ -72,7 +78,7 @@ func Parse(raw, siteDir string) (Target, error) {
 		if err != nil {
 			return Target{}, fmt.Errorf("%q: %w", s, err)
 		}
-		return Target{Scheme: "file", Path: filepath.Join(home, filepath.FromSlash(s[1:]))}, nil
+		return Target{Scheme: SchemeFile, Path: filepath.Join(home, filepath.FromSlash(s[1:]))}, nil
 	case strings.HasPrefix(s, "~"):
 		user, _, _ := strings.Cut(s, "/")
 		return Target{}, fmt.Errorf("%q: %s (another user's home folder) is not supported; write the full path", s, user)
@@ -81,7 +87,7 @@ func Parse(raw, siteDir string) (Target, error) {
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(siteDir, p)
 	}
-	return Target{Scheme: "file", Path: filepath.Clean(p)}, nil
+	return Target{Scheme: SchemeFile, Path: filepath.Clean(p)}, nil
 }
 
 // homeDir is $HOME, required to be set: a literal "~" folder in the site is
@@ -135,7 +141,7 @@ func parseS3(s string) (Target, error) {
 		}
 		prefix += "/"
 	}
-	return Target{Scheme: "s3", Bucket: bucket, Prefix: prefix}, nil
+	return Target{Scheme: SchemeS3, Bucket: bucket, Prefix: prefix}, nil
 }
 
 // CheckBucket reports whether name follows S3's bucket naming rules, so
@@ -186,7 +192,7 @@ func Redact(endpoint string) string {
 // String describes the target for messages: the folder, or s3://bucket/prefix
 // and the endpoint's host. It never contains a secret.
 func (t Target) String() string {
-	if t.Scheme != "s3" {
+	if t.Scheme != SchemeS3 {
 		return t.Path
 	}
 	s := "s3://" + t.Bucket + "/" + t.Prefix
