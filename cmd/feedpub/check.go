@@ -146,16 +146,12 @@ func (o *checkOptions) checkFeed(ctx context.Context, name string, ropt remote.O
 		open = func() (io.ReadCloser, error) { return os.Open(spool.Name()) }
 	} else {
 		abs, err := filepath.Abs(name)
-		if err == nil {
-			var f *os.File
-			if f, err = sitefs.Open(filepath.Dir(abs), abs, o.MaxBytes); err == nil {
-				f.Close()
-			}
-		}
 		if err != nil {
-			ps.Errorf("FP450", name, 0, "", "%v", diag.BareError(err))
+			ps.Errorf("FP450", name, 0, "", "%v", err)
 			return ps, ""
 		}
+		// Its errors (missing, a FIFO, too large) come from the first
+		// open, reported below like the checker's.
 		open = func() (io.ReadCloser, error) { return sitefs.Open(filepath.Dir(abs), abs, o.MaxBytes) }
 	}
 	// Each read stops as soon as ctx ends (Ctrl-C, SIGTERM).
@@ -182,8 +178,8 @@ func (o *checkOptions) checkFeed(ctx context.Context, name string, ropt remote.O
 		if r, ok := diag.Lookup(fp.ID); ok {
 			sev = r.Severity
 		}
-		if warning, note, ok := feedcheck.ForeignSeverity(fp.Rule); ok && sev == diag.Error {
-			sev = map[bool]diag.Severity{true: diag.Warning, false: diag.Notice}[warning && !note]
+		if foreign, ok := feedcheck.ForeignSeverity(fp.Rule); ok && sev == diag.Error {
+			sev = foreign
 		}
 		ps.Add(diag.Problem{Severity: sev, Rule: fp.ID, File: name, Line: fp.Line, Col: fp.Col, Field: fp.Rule, Msg: fp.Where + ": " + fp.Msg})
 	}

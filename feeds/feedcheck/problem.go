@@ -3,6 +3,8 @@ package feedcheck
 import (
 	"fmt"
 	"strings"
+
+	"github.com/feedpub/feedpub/config/diag"
 )
 
 // Problem is one rule a feed breaks.
@@ -64,16 +66,16 @@ func (r *report) add(where, rule, format string, args ...any) {
 // here are feedpub's own standard for what it writes (Podcasting 2.0 tags,
 // a self link, tidy text): for another feed, a warning or a note. ok is
 // false for the rules that stay as the registry has them.
-func ForeignSeverity(rule string) (warning, note bool, ok bool) {
+func ForeignSeverity(rule string) (sev diag.Severity, ok bool) {
 	switch rule {
 	case "namespace", "text.whitespace", "channel.podcast:medium", "item.description.html":
-		return false, true, true
+		return diag.Notice, true
 	case "channel.podcast:guid", "channel.podcast:locked", "channel.atom:link", "channel.itunes:owner",
 		"channel.itunes:type", "item.pubDate", "item.itunes:duration", "text.length",
 		"item.description.length", "channel.lastBuildDate", "feed.link.self", "feed.feed_url":
-		return true, false, true
+		return diag.Warning, true
 	}
-	return false, false, false
+	return 0, false
 }
 
 // IDs maps each check's family and Rule name to its registry ID. Several
