@@ -6,11 +6,12 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/feedpub/feedpub/feeds/feedtest"
 )
 
 // maxFuncLines is the project rule: no production function spans more than
@@ -21,7 +22,7 @@ const maxFuncLines = 100
 // testdata, not hidden folders) and fails for each function whose
 // declaration, from func to the closing brace, spans more than maxFuncLines.
 func TestNoLongFunctions(t *testing.T) {
-	root := moduleRoot(t)
+	root := feedtest.ModuleRoot(t)
 	fset := token.NewFileSet()
 	var long []string
 	files := 0
@@ -122,23 +123,4 @@ func recvType(e ast.Expr) string {
 		return e.Name
 	}
 	return "?"
-}
-
-// moduleRoot finds the directory holding go.mod above the test's directory.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
 }

@@ -12,7 +12,7 @@ import (
 // folder, so a test may change the site freely.
 func CopyExample(t testing.TB) string {
 	t.Helper()
-	src := filepath.Join(moduleRoot(t), "examples", "reelverdicts")
+	src := filepath.Join(ModuleRoot(t), "examples", "reelverdicts")
 	dst := t.TempDir()
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -37,8 +37,8 @@ func CopyExample(t testing.TB) string {
 	return dst
 }
 
-// moduleRoot finds the folder of go.mod above the test's working folder.
-func moduleRoot(t testing.TB) string {
+// ModuleRoot finds the folder of go.mod above the test's working folder.
+func ModuleRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
