@@ -3,7 +3,8 @@
 // reported) and asks the server about every enclosure (HEAD, concurrently
 // and bounded), comparing the length and type it serves with what the feed
 // states and checking that it serves byte ranges, which Apple Podcasts
-// requires. The HTTP client is injected, so tests run against httptest.
+// requires. The HTTP client is injected, so tests run against httptest;
+// FetchTo writes the feed to a file, so a large one is never held.
 package remote
 
 import (
@@ -25,7 +26,10 @@ import (
 
 // Options bound what a check sends and reads.
 type Options struct {
-	// Client sends every request; nil means a client with Timeout.
+	// Client sends every request; nil means config/safehttp's client with
+	// Timeout (no redirect from a public address into a private one). A
+	// client's own CheckRedirect still applies, before the chain is
+	// recorded.
 	Client *http.Client
 	// UserAgent is sent with every request; some hosts refuse Go's.
 	UserAgent string
