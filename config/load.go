@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"math"
 	"net/mail"
-	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,16 +13,15 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
-	"golang.org/x/net/idna"
 
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/config/schema"
 	"github.com/feedpub/feedpub/config/sitefs"
 )
@@ -465,36 +463,9 @@ func (c *Config) checkURL(ps *diag.Problems, key, val string) {
 		c.errorf(ps, "FP107", key, "%q is not an absolute http(s) URL", redact(val, u))
 		return
 	}
-	if msg := hostProblem(u); msg != "" {
+	if msg := safehttp.HostProblem(u); msg != "" {
 		c.errorf(ps, "FP107", key, "%q has %s", redact(val, u), msg)
 	}
-}
-
-// hostProblem says what is wrong with a URL's host and port, which
-// url.Parse lets through: a port outside 1-65535, a name that is not a
-// valid (internationalised) host name.
-func hostProblem(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return fmt.Sprintf("port %s, outside 1 to 65535", p)
-		}
-	}
-	if strings.HasSuffix(u.Host, ":") {
-		return "an empty port (leave out the colon)"
-	}
-	h := u.Hostname()
-	if _, err := netip.ParseAddr(h); err == nil {
-		return ""
-	}
-	ascii, err := idna.Lookup.ToASCII(h)
-	switch {
-	case err != nil || h == "" || strings.Contains(h, "%"):
-		return fmt.Sprintf("a host %q that is not a host name (letters, digits and hyphens, such as media.example.com)", h)
-	case ascii != h:
-		// Feeds carry URIs, which are ASCII: say the form to write.
-		return fmt.Sprintf("a host %q that feeds must carry as %q", h, ascii)
-	}
-	return ""
 }
 
 // checkBaseURL holds base_url to what every media and feed URL can be built
@@ -511,7 +482,7 @@ func (c *Config) checkBaseURL(ps *diag.Problems) {
 		return
 	}
 	var wrong []string
-	if msg := hostProblem(u); msg != "" {
+	if msg := safehttp.HostProblem(u); msg != "" {
 		wrong = append(wrong, msg)
 	}
 	if strings.ContainsFunc(val, func(r rune) bool { return r <= ' ' || r == 0x7f }) {

@@ -50,6 +50,14 @@ var configCases = []configCase{
 		errors: 1,
 	},
 	{
+		name: "base_url with an empty label in its host",
+		setup: func(t *testing.T, dir string) {
+			editConfig(t, dir, "base_url: https://media.reelverdicts.example/", `base_url: "https://media..reelverdicts.example/"`)
+		},
+		want:   []string{"site.base_url:", `a host "media..reelverdicts.example" that is not a host name`, "[FP108]"},
+		errors: 1,
+	},
+	{
 		name: "base_url with a non-ASCII host names its ASCII form",
 		setup: func(t *testing.T, dir string) {
 			editConfig(t, dir, "base_url: https://media.reelverdicts.example/", `base_url: "https://médias.example/"`)

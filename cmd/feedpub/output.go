@@ -90,11 +90,15 @@ func (o *rootOptions) annotationPath(file string) string {
 	if file == "" || strings.Contains(file, "://") {
 		return file
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return file
+	if o.wd == "" {
+		// Once per run, not per annotation: a run may print thousands.
+		wd, err := os.Getwd()
+		if err != nil {
+			return file
+		}
+		o.wd = wd
 	}
-	abs := file
+	wd, abs := o.wd, file
 	switch {
 	case filepath.IsAbs(file):
 	case file == o.confFile || o.siteDir == "":

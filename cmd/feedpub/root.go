@@ -65,6 +65,7 @@ type rootOptions struct {
 	// resolves from the repository root.
 	siteDir  string
 	confFile string
+	wd       string // the working folder, read at the first annotation
 }
 
 // usageError marks errors that exit with status 2.

@@ -23,6 +23,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"golang.org/x/net/idna"
 	"time"
 )
 
@@ -257,4 +259,33 @@ func MediaType(s string) string {
 		return strings.ToLower(strings.TrimSpace(s))
 	}
 	return t
+}
+
+// HostProblem says what is wrong with a URL's host and port, which
+// url.Parse lets through: a port outside 1-65535, a name that is not a
+// valid (internationalised) host name; "" when
+// there is nothing wrong.
+func HostProblem(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Sprintf("port %s, outside 1 to 65535", p)
+		}
+	}
+	if strings.HasSuffix(u.Host, ":") {
+		return "an empty port (leave out the colon)"
+	}
+	h := u.Hostname()
+	if _, err := netip.ParseAddr(h); err == nil {
+		return ""
+	}
+	ascii, err := idna.Lookup.ToASCII(h)
+	switch {
+	case err != nil || h == "" || strings.Contains(h, "%") || strings.Contains(strings.TrimSuffix("."+h, "."), ".."):
+		// IDNA lets an empty label (a..b, .a) through; DNS does not.
+		return fmt.Sprintf("a host %q that is not a host name (letters, digits and hyphens, such as media.example.com)", h)
+	case ascii != h:
+		// Feeds carry URIs, which are ASCII: say the form to write.
+		return fmt.Sprintf("a host %q that feeds must carry as %q", h, ascii)
+	}
+	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -164,5 +165,29 @@ func TestRedact(t *testing.T) {
 	u, _ := CheckURL("https://user:pw@example.com/purge?token=s3cret#x")
 	if got := Redact(u); got != "https://example.com/purge" {
 		t.Errorf("Redact = %q", got)
+	}
+}
+
+func TestHostProblem(t *testing.T) {
+	for _, c := range []struct{ raw, want string }{
+		{"https://media.example.com/", ""},
+		{"https://media.example.com./", ""}, // a fully qualified name
+		{"https://127.0.0.1:8080/", ""},
+		{"https://[::1]/", ""},
+		{"https://media.example.com:0/", "port 0, outside 1 to 65535"},
+		{"https://media.example.com:/", "an empty port"},
+		{"https://media..example.com/", "is not a host name"},
+		{"https://.example.com/", "is not a host name"},
+		{"https://under_score.example/", "is not a host name"},
+		{"https://médias.example/", `feeds must carry as "xn--mdias-bsa.example"`},
+	} {
+		u, err := url.Parse(c.raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := HostProblem(u)
+		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+			t.Errorf("%s: got %q, want %q", c.raw, got, c.want)
+		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/feedpub/feedpub/config/safehttp"
 )
 
 // Platforms of a Link.
@@ -68,6 +70,9 @@ func Parse(raw string, page bool) (Link, error) {
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.User != nil {
 		return Link{}, fmt.Errorf("%q: want an absolute http(s) URL such as https://www.youtube.com/watch?v=ID", raw)
+	}
+	if msg := safehttp.HostProblem(u); msg != "" {
+		return Link{}, fmt.Errorf("%q has %s", raw, msg)
 	}
 	l := Link{Page: raw, Platform: platformHosts[strings.ToLower(u.Hostname())]}
 	switch l.Platform {

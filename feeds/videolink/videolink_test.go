@@ -50,6 +50,11 @@ func TestParseRefuses(t *testing.T) {
 		{"www.youtube.com/watch?v=dQw4w9WgXcQ", false, "want an absolute http(s) URL"},
 		{"https://www.you tube.com/", false, "is not a URL"},
 		{"https://user:pw@vimeo.com/1", false, "want an absolute http(s) URL"},
+		// A page's host is held to what the feeds' other URLs are.
+		{"https://reviews.example.com:99999/film", true, "port 99999, outside 1 to 65535"},
+		{"https://reviews..example.com/film", true, "is not a host name"},
+		{"https://bücher.example/film", true, `feeds must carry as "xn--bcher-kva.example"`},
+		{"https://reviews.example.com:/film", true, "an empty port"},
 	} {
 		_, err := Parse(c.raw, c.page)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
