@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/mediatype"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/internal/spec"
 )
@@ -33,17 +34,6 @@ const (
 	nsPodcast = spec.NSPodcast
 	nsAtom    = spec.NSAtom
 )
-
-// EnclosureTypes maps the media extensions Apple accepts to the MIME types
-// allowed for them.
-var EnclosureTypes = map[string][]string{
-	".mp3": {"audio/mpeg"},
-	".m4a": {"audio/x-m4a", "audio/mp4"},
-	".mp4": {"video/mp4"},
-	".m4v": {"video/x-m4v"},
-	".mov": {"video/quicktime"},
-	".pdf": {"application/pdf"},
-}
 
 var (
 	uuidRE     = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -322,7 +312,7 @@ func (pi *podcastItems) check(path []*node, it *node) bool {
 		}
 	}
 	if c := it.first(nsPodcast, "chapters"); c != nil && (!isHTTP(c.attrOr("url")) || c.attrOr("type") != spec.ChaptersType) {
-		r.add(iw, "item.podcast:chapters", "want a url and type application/json+chapters")
+		r.add(iw, "item.podcast:chapters", "want a url and type %s", spec.ChaptersType)
 	}
 	r.alternates(iw, it)
 	return true
@@ -510,8 +500,8 @@ func (r *report) enclosure(where string, e *node, strict bool) {
 	if pu != nil {
 		ext = strings.ToLower(path.Ext(pu.Path))
 	}
-	allowed, ok := EnclosureTypes[ext]
-	if !ok {
+	allowed := mediatype.Lookup(ext).Enclosure
+	if allowed == nil {
 		r.add(where, "item.enclosure.url", "extension %q: Apple accepts .mp3 .m4a .mp4 .m4v .mov .pdf", ext)
 		return
 	}

@@ -27,6 +27,7 @@ func RenderAtom(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 // atomHead is the feed without its entries.
 func atomHead(f *feeds.ReviewFeed) atomFeed {
 	feed := atomFeed{
+		XMLName:  xml.Name{Space: NSAtom, Local: "feed"},
 		Lang:     xmltext.Line(f.Language),
 		ID:       atomFeedID(f),
 		Title:    atomText{Type: "text", Text: xmltext.Line(f.Title)},
@@ -100,7 +101,7 @@ func optText(s string) *atomText {
 // writer's reference.
 
 type atomFeed struct {
-	XMLName   xml.Name       `xml:"http://www.w3.org/2005/Atom feed"`
+	XMLName   xml.Name       // feed, in the Atom namespace
 	NSMedia   string         `xml:"xmlns:media,attr,omitempty"`
 	Lang      string         `xml:"xml:lang,attr,omitempty"`
 	ID        string         `xml:"id"`
@@ -166,7 +167,7 @@ func atomFeedID(f *feeds.ReviewFeed) string {
 // write writes the feed with n entries, made one at a time by entry.
 func (d *atomFeed) write(x *xmlw.Writer, n int, entry func(i int) *atomEntry) {
 	x.Open("feed")
-	x.Attr("xmlns", NSAtom) // the default namespace XMLName declares
+	x.Attr("xmlns", d.XMLName.Space)
 	x.AttrOpt("xmlns:media", d.NSMedia)
 	x.AttrOpt("xml:lang", d.Lang)
 	x.Gt()
