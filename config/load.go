@@ -342,7 +342,7 @@ func (c *Config) Validate() diag.Problems {
 	if d := c.Publish.S3.Timeout; d < 0 || d > 0 && d < time.Second {
 		c.errorf(&ps, "FP112", "publish.s3.timeout", "want a duration of at least 1s, such as 60s, got %v", d)
 	}
-	if u, err := url.Parse(c.Site.BaseURL); err == nil && u.Scheme == "http" && !c.Invalid("site.base_url") {
+	if PlainHTTP(c.Site.BaseURL) && !c.Invalid("site.base_url") {
 		// Checked once here rather than on every enclosure built on it.
 		ps.Warnf("FP405", c.File, lineOf(c.lines, "site.base_url"), "site.base_url", "%q is http: Apple Podcasts and most apps want media over https", c.Site.BaseURL)
 	}
@@ -466,6 +466,14 @@ func (c *Config) checkURL(ps *diag.Problems, key, val string) {
 	if msg := safehttp.HostProblem(u); msg != "" {
 		c.errorf(ps, "FP107", key, "%q has %s", redact(val, u), msg)
 	}
+}
+
+// PlainHTTP reports whether u is an http: URL, which rule FP405 warns of
+// wherever media URLs come from (the config, an imported feed, a feed
+// feedpub check reads): Apple Podcasts and most apps want https.
+func PlainHTTP(u string) bool {
+	const http = "http://"
+	return len(u) >= len(http) && strings.EqualFold(u[:len(http)], http)
 }
 
 // checkBaseURL holds base_url to what every media and feed URL can be built

@@ -81,7 +81,7 @@ func (c *Config) checkAfterPublish(ps *diag.Problems) {
 		}
 		key := s.name + ".enclosure_prefix"
 		c.checkURL(ps, key, p)
-		if strings.HasPrefix(p, "http://") {
+		if PlainHTTP(p) {
 			c.Warnf(ps, "FP405", key, "%q is http: Apple Podcasts and most apps want media over https", p)
 		}
 		if !strings.HasSuffix(p, "/") {

@@ -28,6 +28,40 @@ func TitleRepeatsShow(title, show string) bool {
 	return len(show) >= 4 && strings.Contains(strings.ToLower(title), strings.ToLower(show))
 }
 
+// EpisodeTitles applies Apple's asks for a feed's episode titles, one
+// title at a time in feed order: FP402 (not the show's name), FP403 (not
+// the episode number) and FP404 (no two alike, compared folded). Lint
+// applies them to the model and feedcheck to a feed's bytes, each in its
+// own words; the rules themselves are here only.
+type EpisodeTitles struct {
+	show string
+	seen map[string]int // folded title → index of its first item
+}
+
+// NewEpisodeTitles returns the title rules of the show titled show.
+func NewEpisodeTitles(show string) *EpisodeTitles {
+	return &EpisodeTitles{show: show, seen: map[string]int{}}
+}
+
+// TitleFindings is what EpisodeTitles.Check found in one title.
+type TitleFindings struct {
+	RepeatsShow bool // FP402
+	HasNumber   bool // FP403
+	Same        int  // FP404: the index of an earlier item titled alike, else -1
+}
+
+// Check applies the rules to the title of the item at index i.
+func (t *EpisodeTitles) Check(i int, title string) TitleFindings {
+	f := TitleFindings{RepeatsShow: TitleRepeatsShow(title, t.show), HasNumber: TitleHasNumber(title), Same: -1}
+	k := identity.FoldTitle(title)
+	if j, ok := t.seen[k]; ok {
+		f.Same = j
+	} else {
+		t.seen[k] = i
+	}
+	return f
+}
+
 // Lint checks what only the whole catalog shows: an empty podcast feed
 // (Apple refuses it), episode titles Apple asks to change (the show's name
 // or the episode number in them, or two alike), and entries scheduled so
@@ -62,8 +96,8 @@ func Lint(cfg *config.Config, cat *Catalog, entries []*content.Entry, now time.T
 			}
 			cfg.Errorf(&ps, "FP401", s.name, "the %s feed has no episodes: Apple Podcasts refuses an empty feed (%s)", s.name, why)
 		}
-		seen := map[string]string{}
-		for _, e := range s.show.Items {
+		titles := NewEpisodeTitles(s.show.Title)
+		for i, e := range s.show.Items {
 			ep := e.Version(s.show.Medium)
 			title, field := e.Title, "title"
 			if ep.Title != "" {
@@ -73,17 +107,15 @@ func Lint(cfg *config.Config, cat *Catalog, entries []*content.Entry, now time.T
 			if ce := bySource[e.Source]; ce != nil {
 				line = ce.Line(field)
 			}
-			if TitleRepeatsShow(title, s.show.Title) {
+			f := titles.Check(i, title)
+			if f.RepeatsShow {
 				ps.Warnf("FP402", e.Source, line, field, "%q repeats the show name %q: apps show it next to every episode", title, s.show.Title)
 			}
-			if TitleHasNumber(title) {
+			if f.HasNumber {
 				ps.Warnf("FP403", e.Source, line, field, "%q carries the episode number: set %s.episode instead", title, s.show.Medium)
 			}
-			k := identity.FoldTitle(title)
-			if prev, ok := seen[k]; ok {
-				ps.Warnf("FP404", e.Source, line, field, "%q is also the title of %s in the %s feed", title, prev, s.name)
-			} else {
-				seen[k] = e.Source
+			if f.Same >= 0 {
+				ps.Warnf("FP404", e.Source, line, field, "%q is also the title of %s in the %s feed", title, s.show.Items[f.Same].Source, s.name)
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store"
@@ -97,7 +98,7 @@ func (o *buildOptions) build(ctx context.Context) (string, error) {
 	}
 	return fmt.Sprintf("built %s: %s, %s written (%s), %s unchanged, %s removed",
 		relTo(cfg.Dir, out), plural(len(res.Files), "file"), plural(rep.Uploaded, "file"),
-		publish.HumanBytes(rep.UploadedBytes), plural(rep.Skipped, "file"), plural(rep.Deleted, "file")), nil
+		sitefs.Human(rep.UploadedBytes), plural(rep.Skipped, "file"), plural(rep.Deleted, "file")), nil
 }
 
 // publishSite runs one publish session: it takes the target's lock and

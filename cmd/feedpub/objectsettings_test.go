@@ -36,7 +36,7 @@ func TestChangedCacheControlAppliesToPublishedObjects(t *testing.T) {
 	r := mustRun(t, "publish", "--config", cfg, "--dry-run")
 	for _, want := range []string{
 		`update  podcast.xml                              changed: cache-control "public, max-age=300" → "public, max-age=60" (in place, no upload)`,
-		"would upload 0 files (0 B), update the settings of 5 files in place",
+		"would upload 0 files (0 bytes), update the settings of 5 files in place",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, r.stdout)
@@ -69,7 +69,7 @@ func TestChangedCacheControlAppliesToPublishedObjects(t *testing.T) {
 	if !strings.Contains(string(m), `"cache_control": "public, max-age=60"`) {
 		t.Error("the manifest does not record the new cache control")
 	}
-	if r := mustRun(t, "publish", "--config", cfg, "--dry-run"); !strings.Contains(r.stdout, "would upload 0 files (0 B), skip") {
+	if r := mustRun(t, "publish", "--config", cfg, "--dry-run"); !strings.Contains(r.stdout, "would upload 0 files (0 bytes), skip") {
 		t.Errorf("the settings are planned again after they were applied:\n%s", r.stdout)
 	}
 }

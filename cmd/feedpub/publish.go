@@ -11,6 +11,7 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/live"
@@ -197,7 +198,7 @@ func (o *publishOptions) printPublished(cfg *config.Config, st string, rep *publ
 			updated = ", " + plural(rep.Updated, "file") + " updated in place (settings only)"
 		}
 		ro.infof("published to %s: %s copied (%s)%s, %s unchanged, %s deleted",
-			st, plural(rep.Uploaded, "file"), publish.HumanBytes(rep.UploadedBytes), updated, plural(rep.Skipped, "file"), plural(rep.Deleted, "file"))
+			st, plural(rep.Uploaded, "file"), sitefs.Human(rep.UploadedBytes), updated, plural(rep.Skipped, "file"), plural(rep.Deleted, "file"))
 	}
 	if n := len(rep.Plan.Orphans); n > 0 && !prune {
 		ro.infof("%s published earlier no longer produced; publish --prune removes them", plural(n, "file"))
@@ -226,7 +227,7 @@ func (o *publishOptions) printPlan(rep *publish.Report, prune bool) {
 		if a.Detail != "" {
 			d = ": " + a.Detail
 		}
-		ro.infof("upload  %-40s %s%s, %s", a.File.Key, a.Reason, d, publish.HumanBytes(a.File.Size))
+		ro.infof("upload  %-40s %s%s, %s", a.File.Key, a.Reason, d, sitefs.Human(a.File.Size))
 	}
 	for _, a := range p.Updates {
 		ro.infof("update  %-40s %s: %s (in place, no upload)", a.File.Key, a.Reason, a.Detail)
@@ -246,14 +247,14 @@ func (o *publishOptions) printPlan(rep *publish.Report, prune bool) {
 	// The summary counts every line listed above it.
 	orphans := fmt.Sprintf("keep %s orphaned (--prune deletes them)", plural(len(p.Orphans), "file"))
 	if prune {
-		orphans = fmt.Sprintf("delete %s (%s)", plural(len(p.Orphans), "file"), publish.HumanBytes(publish.Bytes(p.Orphans)))
+		orphans = fmt.Sprintf("delete %s (%s)", plural(len(p.Orphans), "file"), sitefs.Human(publish.Bytes(p.Orphans)))
 	}
 	updates := ""
 	if len(p.Updates) > 0 {
 		updates = ", update the settings of " + plural(len(p.Updates), "file") + " in place"
 	}
 	ro.infof("dry run: would upload %s (%s)%s, skip %s unchanged, %s", plural(len(p.Uploads), "file"),
-		publish.HumanBytes(publish.Bytes(p.Uploads)), updates, plural(len(p.Unchanged), "file"), orphans)
+		sitefs.Human(publish.Bytes(p.Uploads)), updates, plural(len(p.Unchanged), "file"), orphans)
 }
 
 // summary is publish's --json document.

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/feeds/site"
-	"github.com/feedpub/feedpub/media/publish"
 )
 
 func newValidateCmd(ro *rootOptions) *cobra.Command {
@@ -77,7 +77,7 @@ func validateSite(ctx context.Context, ro *rootOptions, hashRemote bool) (string
 	size := func(key string) string {
 		for _, f := range res.Files {
 			if f.Key == key {
-				return " (" + publish.HumanBytes(f.Size) + ")"
+				return " (" + sitefs.Human(f.Size) + ")"
 			}
 		}
 		return ""

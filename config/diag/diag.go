@@ -379,3 +379,15 @@ func (ps Problems) Capped() Problems {
 	}
 	return out
 }
+
+// Plural is n and word, made plural unless n is 1 ("1 file", "3 files",
+// "2 tries"): the one wording of a count in every message feedpub prints.
+func Plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	if strings.HasSuffix(word, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -102,3 +102,14 @@ func TestCappedPerFile(t *testing.T) {
 		t.Error("Capped changed its receiver")
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for _, c := range []struct {
+		n          int
+		word, want string
+	}{{0, "file", "0 files"}, {1, "file", "1 file"}, {2, "entry", "2 entries"}, {1, "try", "1 try"}, {3, "try", "3 tries"}} {
+		if got := diag.Plural(c.n, c.word); got != c.want {
+			t.Errorf("Plural(%d, %q) = %q, want %q", c.n, c.word, got, c.want)
+		}
+	}
+}

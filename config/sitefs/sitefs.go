@@ -242,19 +242,26 @@ func bare(err error) error {
 	return err
 }
 
-// Human formats a byte count for messages: "512 bytes", "2.5 MB", "10 MB".
+// Human formats a byte count for every message feedpub prints, in one
+// convention: units of 1,024, named as the limits in the README and the
+// config are ("512 bytes", "2 KB", "2.5 MB", "10 MB", "1.2 GB"), the
+// fraction to one decimal and left out when it is .0.
 func Human(n int64) string {
-	const mb = 1 << 20
+	const kb = 1 << 10
 	switch {
-	case n < 1<<10:
+	case n < kb:
 		return fmt.Sprintf("%d bytes", n)
-	case n < mb:
+	case n < kb<<10:
 		return fmt.Sprintf("%d KB", n>>10)
-	case n%mb == 0:
-		return fmt.Sprintf("%d MB", n/mb)
-	default:
-		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/mb), ".0") + " MB"
 	}
+	unit, name := int64(kb<<10), "MB"
+	if n >= kb<<20 {
+		unit, name = kb<<20, "GB"
+	}
+	if n%unit == 0 {
+		return fmt.Sprintf("%d %s", n/unit, name)
+	}
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/float64(unit)), ".0") + " " + name
 }
 
 // WriteFile replaces the file at path with data atomically (a temporary

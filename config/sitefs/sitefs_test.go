@@ -115,7 +115,8 @@ func TestReadFile(t *testing.T) {
 }
 
 func TestHuman(t *testing.T) {
-	for n, want := range map[int64]string{12: "12 bytes", 2048: "2 KB", 10 << 20: "10 MB", 5<<19 + 1: "2.5 MB", 2<<20 + 3: "2 MB"} {
+	for n, want := range map[int64]string{0: "0 bytes", 12: "12 bytes", 2048: "2 KB", 10 << 20: "10 MB", 5<<19 + 1: "2.5 MB", 2<<20 + 3: "2 MB",
+		4 << 30: "4 GB", 5<<29 + 1: "2.5 GB", 1023 << 20: "1023 MB"} {
 		if got := Human(n); got != want {
 			t.Errorf("Human(%d) = %q, want %q", n, got, want)
 		}

@@ -209,3 +209,37 @@ func TestCheckPodcastEmptyFeed(t *testing.T) {
 		t.Errorf("feed with items: %v", rs)
 	}
 }
+
+// TestModelCheckedRulesRunOnce: a build checks FP401-FP405 on the model it
+// renders from (feeds.Lint, the config), each at its line; told so,
+// CheckPodcastFrom leaves them out, and runs every other rule, so each
+// runs once. feedpub check, which has only the bytes, gets them all.
+func TestModelCheckedRulesRunOnce(t *testing.T) {
+	modelRules := []string{"item.title.show", "item.title.number", "item.title.unique", "item.enclosure.https"}
+	doc := renderPodcast(t)
+	for _, m := range []mutation{
+		{"item.title.show", "<itunes:title>Heroine</itunes:title>", "<itunes:title>Reel Verdicts: Heroine</itunes:title>"},
+		{"item.title.number", "<itunes:title>Heroine</itunes:title>", "<itunes:title>Ep. 12: Heroine</itunes:title>"},
+		{"item.title.unique", "<itunes:title>Heroine</itunes:title>", "<itunes:title>Dune: Part Three</itunes:title>"},
+		{"item.enclosure.https", `enclosure url="https://reelverdicts.example/media/heroine.mp3"`, `enclosure url="HTTP://reelverdicts.example/media/heroine.mp3"`},
+		{"item.itunes:duration", "<itunes:duration>1966</itunes:duration>", "<itunes:duration>19:6</itunes:duration>"},
+	} {
+		bad := replace(t, doc, m)
+		if rs := feedcheck.Rules(feedcheck.CheckPodcastFrom(bytes.NewReader(bad), feedcheck.Known{})); !slices.Contains(rs, m.rule) {
+			t.Errorf("%s: on the bytes alone, got %v", m.rule, rs)
+		}
+		rs := feedcheck.Rules(feedcheck.CheckPodcastFrom(bytes.NewReader(bad), feedcheck.Known{ModelChecked: true}))
+		if want := !slices.Contains(modelRules, m.rule); slices.Contains(rs, m.rule) != want {
+			t.Errorf("%s: model checked, got %v", m.rule, rs)
+		}
+	}
+	c := feedtest.ExampleCatalog()
+	c.Podcast.Items, c.Podcast.Trailers = nil, nil
+	var buf bytes.Buffer
+	if _, err := podcast.Render(&buf, c.Podcast); err != nil {
+		t.Fatal(err)
+	}
+	if rs := feedcheck.Rules(feedcheck.CheckPodcastFrom(&buf, feedcheck.Known{ModelChecked: true})); slices.Contains(rs, "channel.items") {
+		t.Errorf("empty feed, model checked: %v", rs)
+	}
+}

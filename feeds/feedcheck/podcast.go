@@ -15,8 +15,9 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/config/mediatype"
 	"github.com/feedpub/feedpub/feeds"
-	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/feeds/internal/spec"
 )
 
@@ -33,17 +34,6 @@ const (
 	nsPodcast = spec.NSPodcast
 	nsAtom    = spec.NSAtom
 )
-
-// EnclosureTypes maps the media extensions Apple accepts to the MIME types
-// allowed for them.
-var EnclosureTypes = map[string][]string{
-	".mp3": {"audio/mpeg"},
-	".m4a": {"audio/x-m4a", "audio/mp4"},
-	".mp4": {"video/mp4"},
-	".m4v": {"video/x-m4v"},
-	".mov": {"video/quicktime"},
-	".pdf": {"application/pdf"},
-}
 
 var (
 	uuidRE     = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -98,6 +88,13 @@ type Known struct {
 	// facts, and whether it broke no rule of its own (rules comparing it
 	// with other items aside), so the caller can remember it.
 	Read func(i int, f ItemFacts, clean bool)
+	// ModelChecked says the caller checked the rules a feed's model shows
+	// (FP401 an empty feed, FP402-FP404 episode titles, FP405 http media)
+	// on the model it rendered the feed from, where each finding is located
+	// at the line that causes it (feeds.Lint, the config): a build. They
+	// are not checked again on the bytes, so each runs once; feedpub check,
+	// which has only the bytes, runs them here.
+	ModelChecked bool
 }
 
 // CheckPodcastFrom is CheckPodcast reading the feed from rd, which may
@@ -177,7 +174,7 @@ func checkPodcast(rd io.Reader, known Known, foreign bool) []error {
 		}
 	}
 
-	if len(items.facts)+len(known.Items) == 0 {
+	if len(items.facts)+len(known.Items) == 0 && !known.ModelChecked {
 		r.add(w, "channel.items", "no episodes: Apple Podcasts refuses an empty feed")
 	}
 	items.crossCheck(textOf(ch.first("", "title")), typ)
@@ -216,7 +213,7 @@ func (pi *podcastItems) crossCheck(show, typ string) {
 	}
 	sort.Slice(all, func(a, b int) bool { return all[a].index < all[b].index })
 	seen := map[string]bool{}
-	titles := map[string]int{}
+	titles := feeds.NewEpisodeTitles(show)
 	for _, it := range all {
 		where := itemWhere("item", it.index, it.GUID, it.Title)
 		pi.r.item, pi.r.at = it.GUID, it.at
@@ -224,7 +221,9 @@ func (pi *podcastItems) crossCheck(show, typ string) {
 			pi.r.add(where, "item.guid.unique", "guid %q repeats", it.GUID)
 		}
 		seen[it.GUID] = true
-		pi.r.episodeTitle(where, it.index, it.Title, show, titles)
+		if !pi.known.ModelChecked {
+			pi.r.episodeTitle(where, it.index, it.Title, show, titles)
+		}
 		if typ == "serial" && !it.Numbered {
 			pi.r.add(where, "item.itunes:episode.serial", "a serial show needs itunes:episode on every item")
 		}
@@ -285,7 +284,7 @@ func (pi *podcastItems) check(path []*node, it *node) bool {
 		r.add(iw, "item.guid", "required: without it Apple keys episodes on the enclosure URL")
 	}
 	r.enclosure(iw, it.first("", "enclosure"), true)
-	if e := it.first("", "enclosure"); e != nil && strings.HasPrefix(e.attrOr("url"), "http://") {
+	if e := it.first("", "enclosure"); e != nil && !pi.known.ModelChecked && config.PlainHTTP(e.attrOr("url")) {
 		r.add(iw, "item.enclosure.https", "%s is http: Apple Podcasts and most apps want media over https", e.attrOr("url"))
 	}
 	if p := it.first("", "pubDate"); p == nil || !isRFC2822(p.text) {
@@ -313,7 +312,7 @@ func (pi *podcastItems) check(path []*node, it *node) bool {
 		}
 	}
 	if c := it.first(nsPodcast, "chapters"); c != nil && (!isHTTP(c.attrOr("url")) || c.attrOr("type") != spec.ChaptersType) {
-		r.add(iw, "item.podcast:chapters", "want a url and type application/json+chapters")
+		r.add(iw, "item.podcast:chapters", "want a url and type %s", spec.ChaptersType)
 	}
 	r.alternates(iw, it)
 	return true
@@ -501,8 +500,8 @@ func (r *report) enclosure(where string, e *node, strict bool) {
 	if pu != nil {
 		ext = strings.ToLower(path.Ext(pu.Path))
 	}
-	allowed, ok := EnclosureTypes[ext]
-	if !ok {
+	allowed := mediatype.Lookup(ext).Enclosure
+	if allowed == nil {
 		r.add(where, "item.enclosure.url", "extension %q: Apple accepts .mp3 .m4a .mp4 .m4v .mov .pdf", ext)
 		return
 	}
@@ -565,24 +564,21 @@ func disallowedHTML(s string) string {
 	}
 }
 
-// episodeTitle applies Apple's asks for episode titles: neither the show's
-// name nor the episode number (apps show both already), and no two alike.
-// titles maps each title seen, folded, to its item index.
-func (r *report) episodeTitle(where string, i int, title, show string, titles map[string]int) {
+// episodeTitle reports what Apple's asks for episode titles
+// (feeds.EpisodeTitles) find in the title of the item at index i.
+func (r *report) episodeTitle(where string, i int, title, show string, titles *feeds.EpisodeTitles) {
 	if title == "" {
 		return
 	}
-	if feeds.TitleRepeatsShow(title, show) {
+	f := titles.Check(i, title)
+	if f.RepeatsShow {
 		r.add(where, "item.title.show", "%q repeats the show name %q", title, show)
 	}
-	if feeds.TitleHasNumber(title) {
+	if f.HasNumber {
 		r.add(where, "item.title.number", "%q carries the episode number; put it in itunes:episode", title)
 	}
-	k := identity.FoldTitle(title)
-	if j, ok := titles[k]; ok {
-		r.add(where, "item.title.unique", "%q is also the title of item %d", title, j+1)
-	} else {
-		titles[k] = i
+	if f.Same >= 0 {
+		r.add(where, "item.title.unique", "%q is also the title of item %d", title, f.Same+1)
 	}
 }
 

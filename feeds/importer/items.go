@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/safehttp"
 )
@@ -129,7 +130,7 @@ func checkEnclosure(feed string, ep *episode, ps *diag.Problems) {
 	default:
 		ep.size = n
 	}
-	if strings.HasPrefix(strings.ToLower(ep.enc.URL), "http://") {
+	if config.PlainHTTP(ep.enc.URL) {
 		ps.Warnf("FP405", feed, it.Line, ep.where+" enclosure.url", "%s is not https: some apps refuse it", shown(ep.enc.URL))
 	}
 	if ep.enc.Type == "" {

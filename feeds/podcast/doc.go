@@ -3,9 +3,10 @@
 // feed (podcast:medium "podcast") and the video feed ("video"); an entry that
 // has both versions offers the other one in podcast:alternateEnclosure.
 //
-// The encoder writes the XML itself (write.go), an item at a time, escaping
-// every value as it writes it, so a feed of any length takes the memory of
-// one item; feeds/xmltext removes characters XML forbids, wraps HTML in
+// The encoder writes the XML with feeds/internal/xmlw (write.go), the writer
+// every XML feed shares, an item at a time, escaping every value as it
+// writes it, so a feed of any length takes the memory of one item;
+// feeds/xmltext removes characters XML forbids, wraps HTML in
 // CDATA and cuts values to Apple's limits, and each cut is returned as a
 // Warning naming the entry.
 package podcast

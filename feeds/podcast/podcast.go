@@ -16,6 +16,7 @@ import (
 
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/internal/spec"
+	"github.com/feedpub/feedpub/feeds/internal/xmlw"
 	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
@@ -34,7 +35,6 @@ const (
 	MaxEpisodeDescr    = 10000 // characters in an item description
 	maxTrailerTitle    = 128   // podcast:trailer node value
 	ChaptersType       = spec.ChaptersType
-	xmlHeader          = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 	rfc2822            = time.RFC1123Z
 )
 
@@ -95,8 +95,8 @@ func RenderLayout(w io.Writer, s *feeds.Show) ([]Warning, []Span, error) {
 	}
 	cw := &countingWriter{w: w}
 	bw := bufio.NewWriterSize(cw, 64<<10)
-	x := &xmlWriter{w: bw, offset: func() int64 { return cw.n + int64(bw.Buffered()) }}
-	bw.WriteString(xmlHeader)
+	x := &xmlWriter{Writer: xmlw.New(bw, true), offset: func() int64 { return cw.n + int64(bw.Buffered()) }}
+	bw.WriteString(xmlw.Header)
 	doc.write(x)
 	if x.err != nil {
 		return nil, nil, fmt.Errorf("podcast: %s: %w", s.Key, x.err)

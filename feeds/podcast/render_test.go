@@ -11,6 +11,7 @@ import (
 
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/feedtest"
+	"github.com/feedpub/feedpub/feeds/internal/xmlw"
 	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
@@ -25,7 +26,7 @@ func renderReference(t testing.TB, s *feeds.Show) []byte {
 		t.Fatalf("document: %v", err)
 	}
 	var buf bytes.Buffer
-	buf.WriteString(xmlHeader)
+	buf.WriteString(xmlw.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(doc); err != nil {
@@ -72,26 +73,8 @@ func TestWriterMatchesEncodingXML(t *testing.T) {
 	}
 }
 
-// pieces are fragments random strings are made of: markup, references,
-// CDATA ends, XML-forbidden and invalid bytes, white space, non-ASCII.
-var pieces = []string{
-	"a", "film", " ", "  ", "\t", "\n", "\r\n", "&", "&amp;", "&lt;", "&#x26;", "&quot;", "<", ">", "\"", "'",
-	"]]>", "]]", "]", "<![CDATA[", "<p>", "</p>", "<b>", "</b>", "<a href=\"https://e.x/?a=1&amp;b=2\">", "</a>",
-	"<script>x()</script>", "<ul><li>", "</li></ul>", "<br>", "<h2>", "</h2>", "<em>", "<img src=x>",
-	"\x00", "\x01", "\x0b", "\x1f", "\x7f", "\xff", "\xc3", "\xed\xa0\x80", "\uFFFD", "\uFFFE", "\uFFFF",
-	"é", "日本語", "العربية", "🎬", "e\u0301", "👩\u200d👩", "\U0010FFFF",
-}
-
-func randomString(r *rand.Rand, n int) string {
-	var b strings.Builder
-	for range r.IntN(n + 1) {
-		b.WriteString(pieces[r.IntN(len(pieces))])
-	}
-	return b.String()
-}
-
 func randomShow(r *rand.Rand, n int, audio bool) *feeds.Show {
-	str := func(k int) string { return randomString(r, k) }
+	str := func(k int) string { return feedtest.RandomString(r, k) }
 	start := time.Date(2001, 2, 3, 4, 5, 6, 0, time.FixedZone("", -5*3600))
 	s := &feeds.Show{
 		Medium: feeds.Audio, Key: "podcast.xml", URL: "https://e.x/podcast.xml?" + str(4),

@@ -129,14 +129,14 @@ func (c *itemCache) save() error {
 // items lie at spans, reading only the items c has not seen checked clean
 // and remembering those found clean now. Without a usable layout it checks
 // the whole file.
-func checkPodcastFile(f publish.File, spans []podcast.Span, c *itemCache) []error {
+func checkPodcastFile(f publish.File, spans []podcast.Span, c *itemCache, model bool) []error {
 	file, err := os.Open(f.Path)
 	if err != nil {
 		return []error{err}
 	}
 	defer file.Close()
 	if c == nil || !adjacent(spans, f.Size) {
-		return feedcheck.CheckPodcastFrom(file, feedcheck.Known{})
+		return feedcheck.CheckPodcastFrom(file, feedcheck.Known{ModelChecked: model})
 	}
 	head := make([]byte, spans[0].Start)
 	if _, err := file.ReadAt(head, 0); err != nil {
@@ -184,7 +184,8 @@ func checkPodcastFile(f publish.File, spans []podcast.Span, c *itemCache) []erro
 	last := spans[len(spans)-1].End
 	parts = append(parts, io.NewSectionReader(file, last, f.Size-last))
 	return feedcheck.CheckPodcastFrom(io.MultiReader(parts...), feedcheck.Known{
-		Items: known,
+		Items:        known,
+		ModelChecked: model,
 		Read: func(i int, facts feedcheck.ItemFacts, clean bool) {
 			if clean && i < len(keys) {
 				c.put(keys[i], facts)

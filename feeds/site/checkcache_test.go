@@ -57,7 +57,7 @@ func TestCheckedItemsCache(t *testing.T) {
 	cacheFile := filepath.Join(t.TempDir(), ".feedpub", itemCacheFile)
 	c := openItemCache(cacheFile, "feedpub test")
 	f, spans := renderedExample(t, nil)
-	if errs := checkPodcastFile(f, spans, c); len(errs) > 0 {
+	if errs := checkPodcastFile(f, spans, c, false); len(errs) > 0 {
 		t.Fatalf("the example's feed: %v", errs)
 	}
 	if len(c.items) != len(spans) {
@@ -73,7 +73,7 @@ func TestCheckedItemsCache(t *testing.T) {
 	for k := range c.items {
 		c.items[k] = feedcheck.ItemFacts{GUID: "same", Title: "Same"}
 	}
-	rules := feedcheck.Rules(checkPodcastFile(f, spans, c))
+	rules := feedcheck.Rules(checkPodcastFile(f, spans, c, false))
 	if !slices.Contains(rules, "item.guid.unique") || !slices.Contains(rules, "item.title.unique") {
 		t.Errorf("remembered facts: rules %v, want item.guid.unique and item.title.unique", rules)
 	}
@@ -84,11 +84,11 @@ func TestCheckedItemsCache(t *testing.T) {
 		return strings.Replace(s, "<itunes:duration>1966</itunes:duration>", "<itunes:duration>19:6</itunes:duration>", 1)
 	})
 	c = openItemCache(cacheFile, "feedpub test")
-	first := messages(checkPodcastFile(bad, spans, c))
+	first := messages(checkPodcastFile(bad, spans, c, false))
 	if len(first) != 1 || !strings.Contains(first[0], "item 2 \"") || !strings.Contains(first[0], "itunes:duration") {
 		t.Fatalf("findings %q, want one about item 2's itunes:duration", first)
 	}
-	again := messages(checkPodcastFile(bad, spans, c))
+	again := messages(checkPodcastFile(bad, spans, c, false))
 	if !slices.Equal(first, again) {
 		t.Errorf("read again: %q, first %q", again, first)
 	}
@@ -110,7 +110,7 @@ func TestCheckedItemsCache(t *testing.T) {
 	})
 	c = openItemCache(cacheFile, "feedpub test")
 	before := len(c.items)
-	checkPodcastFile(renamed, spans, c)
+	checkPodcastFile(renamed, spans, c, false)
 	if got := len(c.items) - before; got != len(spans) {
 		t.Errorf("new root element: %d items checked afresh, want all %d", got, len(spans))
 	}
@@ -126,7 +126,7 @@ func TestCheckedItemsBadLayout(t *testing.T) {
 		"from zero":    {{Start: 0, End: spans[0].End}, spans[1]},
 	} {
 		c := openItemCache(filepath.Join(t.TempDir(), itemCacheFile), "feedpub test")
-		if errs := checkPodcastFile(f, sp, c); len(errs) > 0 || len(c.items) != 0 {
+		if errs := checkPodcastFile(f, sp, c, false); len(errs) > 0 || len(c.items) != 0 {
 			t.Errorf("%s: %v, %d remembered", name, errs, len(c.items))
 		}
 	}

@@ -16,11 +16,6 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// modelRules are feed rules feeds.Lint and the config already check with
-// the line that causes them; their rendered-feed twins (which exist for
-// `feedpub check`) would only repeat them.
-var modelRules = map[string]bool{"FP401": true, "FP402": true, "FP403": true, "FP404": true, "FP405": true}
-
 // CheckFeeds runs the feed rules (feedcheck) on the rendered feeds and
 // locates each finding at its cause: an item's entry file, or the config
 // for the channel. prior are the problems found so far: a finding about a
@@ -43,7 +38,12 @@ func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, la
 		if s == nil {
 			continue
 		}
-		checks[s.Key], section[s.Key] = func(f publish.File) []error { return checkPodcastFile(f, layouts[f.Key], checked) }, string(s.Medium)
+		// The rules the model shows (FP401-FP405) ran on it, in feeds.Lint and
+		// the config, where each finding has the entry's or the config's line
+		// and FP401 the drafts that would fill the feed: the rendered-feed
+		// copies, which exist for feedpub check, are not run again.
+		check := func(f publish.File) []error { return checkPodcastFile(f, layouts[f.Key], checked, true) }
+		checks[s.Key], section[s.Key] = check, string(s.Medium)
 		if s.Medium == feeds.Audio {
 			section[s.Key] = "podcast"
 		}
@@ -99,9 +99,6 @@ func CheckFeeds(cfg *config.Config, cat *feeds.Catalog, files []publish.File, la
 			fp, ok := err.(*feedcheck.Problem)
 			if !ok {
 				ps.Errorf("FP406", f.Key, 0, "", "cannot check the rendered feed: %v", err)
-				continue
-			}
-			if modelRules[fp.ID] {
 				continue
 			}
 			file, line := cfg.File, cfg.Line(section[f.Key])

@@ -24,6 +24,7 @@ import (
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/safehttp"
+	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/internal/spec"
@@ -613,7 +614,7 @@ func overBudget(cfg *config.Config, cat *feeds.Catalog, files []publish.File) di
 				hint += ", or " + sh.name + ".item_description: summary to keep each full review only in content:encoded"
 			}
 			ps.Warnf("FP451", cfg.File, cfg.Line(sh.name), sh.name+".size_budget", "%s is %s, over the budget of %s: podcast apps download the whole feed on every refresh; set %s",
-				f.Key, publish.HumanBytes(f.Size), publish.HumanBytes(sh.sc.SizeBudget), hint)
+				f.Key, sitefs.Human(f.Size), sitefs.Human(sh.sc.SizeBudget), hint)
 		}
 	}
 	return ps

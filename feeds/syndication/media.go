@@ -6,6 +6,7 @@ import (
 
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/internal/spec"
+	"github.com/feedpub/feedpub/feeds/internal/xmlw"
 	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
@@ -68,6 +69,29 @@ func videoContent(e *feeds.Entry) *mediaContent {
 		mc.Thumbnail = &mediaURL{URL: th}
 	}
 	return mc
+}
+
+func (mc *mediaContent) write(x *xmlw.Writer) {
+	x.Open("media:content")
+	x.Attr("url", mc.URL)
+	x.Attr("type", mc.Type)
+	x.Attr("medium", mc.Medium)
+	x.AttrOpt("duration", mc.Duration)
+	x.Gt()
+	x.Open("media:player")
+	x.Attr("url", mc.Player.URL)
+	x.Gt()
+	x.Close("media:player")
+	if t := mc.Title; t != nil {
+		x.TextElem("media:title", "type", t.Type, t.Text)
+	}
+	if th := mc.Thumbnail; th != nil {
+		x.Open("media:thumbnail")
+		x.Attr("url", th.URL)
+		x.Gt()
+		x.Close("media:thumbnail")
+	}
+	x.Close("media:content")
 }
 
 // reviewHTML is the entry's review as the review feeds carry it: its safe

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/feeds"
+	"github.com/feedpub/feedpub/feeds/internal/xmlw"
 	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
@@ -23,7 +24,25 @@ func RenderRSS(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 	if f == nil {
 		return nil, fmt.Errorf("syndication: rss: %w", errNilFeed)
 	}
-	var warns []Warning
+	m := &rssMaker{f: f}
+	doc := m.doc()
+	// The items, and their warnings, are made as they are written.
+	err := writeXML(w, "rss", true, func(x *xmlw.Writer) {
+		doc.write(x, len(f.Items), func(i int) *rssItem { return m.item(f.Items[i]) })
+	})
+	return m.warns, err
+}
+
+// rssMaker makes the RSS document's values from the model, collecting the
+// warnings of the items it makes.
+type rssMaker struct {
+	f     *feeds.ReviewFeed
+	warns []Warning
+}
+
+// doc is the document without its items.
+func (m *rssMaker) doc() rssDoc {
+	f := m.f
 	ch := rssChannel{
 		Title:         xmltext.Line(f.Title),
 		Link:          xmltext.Clean(f.Link),
@@ -40,46 +59,43 @@ func RenderRSS(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 	if img := xmltext.Clean(f.Image); img != "" && ch.Link != "" {
 		ch.Image = &rssImage{URL: img, Title: ch.Title, Link: ch.Link}
 	}
-	item := func(i int) any {
-		e := f.Items[i]
-		it := rssItem{
-			Title:   xmltext.Line(e.Title),
-			Link:    xmltext.Clean(e.Link),
-			GUID:    rssGUID{IsPermaLink: "false", Value: xmltext.Line(e.GUID)},
-			PubDate: rfc2822(e.Date),
-		}
-		if email := xmltext.Line(e.AuthorEmail); email != "" {
-			it.Author = email
-			if name := xmltext.Line(e.Author); name != "" {
-				it.Author += " (" + name + ")"
-			}
-		} else if e.Author != "" {
-			warns = append(warns, Warning{Source: e.Source, GUID: e.GUID, Field: "rss author",
-				Msg: "left out: RSS needs an email address and the entry has none"})
-		}
-		for _, t := range e.Tags {
-			if t = xmltext.Line(t); t != "" {
-				it.Categories = append(it.Categories, t)
-			}
-		}
-		if s := xmltext.Clean(e.Summary); s != "" {
-			// description is HTML in RSS; the summary is plain text.
-			it.Description = &rssCDATA{html.EscapeString(s)}
-		}
-		if h := reviewHTML(e); h != "" {
-			it.Content = &rssCDATA{h}
-		}
-		it.Media = videoContent(e)
-		if vs := versions(e); len(vs) > 0 {
-			enc := vs[0].Enclosure
-			it.Enclosure = &rssEnclosure{URL: xmltext.Clean(enc.URL), Length: strconv.FormatInt(enc.Length, 10), Type: xmltext.Line(enc.Type)}
-		}
-		return it
+	return rssDoc{Version: "2.0", NSAtom: NSAtom, NSContent: NSContent, NSMedia: mediaNS(f.Items), Channel: ch}
+}
+
+func (m *rssMaker) item(e *feeds.Entry) *rssItem {
+	it := &rssItem{
+		Title:   xmltext.Line(e.Title),
+		Link:    xmltext.Clean(e.Link),
+		GUID:    rssGUID{IsPermaLink: "false", Value: xmltext.Line(e.GUID)},
+		PubDate: rfc2822(e.Date),
 	}
-	doc := rssDoc{Version: "2.0", NSAtom: NSAtom, NSContent: NSContent, NSMedia: mediaNS(f.Items), Channel: ch}
-	// The items, and their warnings, are made as they are written.
-	err := writeXML(w, "rss", doc, "\n  </channel>", "item", 2, len(f.Items), item, true)
-	return warns, err
+	if email := xmltext.Line(e.AuthorEmail); email != "" {
+		it.Author = email
+		if name := xmltext.Line(e.Author); name != "" {
+			it.Author += " (" + name + ")"
+		}
+	} else if e.Author != "" {
+		m.warns = append(m.warns, Warning{Source: e.Source, GUID: e.GUID, Field: "rss author",
+			Msg: "left out: RSS needs an email address and the entry has none"})
+	}
+	for _, t := range e.Tags {
+		if t = xmltext.Line(t); t != "" {
+			it.Categories = append(it.Categories, t)
+		}
+	}
+	if s := xmltext.Clean(e.Summary); s != "" {
+		// description is HTML in RSS; the summary is plain text.
+		it.Description = &rssCDATA{html.EscapeString(s)}
+	}
+	if h := reviewHTML(e); h != "" {
+		it.Content = &rssCDATA{h}
+	}
+	it.Media = videoContent(e)
+	if vs := versions(e); len(vs) > 0 {
+		enc := vs[0].Enclosure
+		it.Enclosure = &rssEnclosure{URL: xmltext.Clean(enc.URL), Length: strconv.FormatInt(enc.Length, 10), Type: xmltext.Line(enc.Type)}
+	}
+	return it
 }
 
 func rfc2822(t time.Time) string {
@@ -88,6 +104,11 @@ func rfc2822(t time.Time) string {
 	}
 	return t.Format(time.RFC1123Z)
 }
+
+// The structs below hold the document's values; write writes them in
+// this element order. The xml tags say what encoding/xml would make of
+// them: writer_test.go encodes the same structs with encoding/xml, the
+// writer's reference.
 
 type rssDoc struct {
 	XMLName   xml.Name   `xml:"rss"`
@@ -149,4 +170,76 @@ type rssEnclosure struct {
 	URL    string `xml:"url,attr"`
 	Length string `xml:"length,attr"`
 	Type   string `xml:"type,attr"`
+}
+
+// write writes the document with n items, made one at a time by item.
+func (d *rssDoc) write(x *xmlw.Writer, n int, item func(i int) *rssItem) {
+	x.Open("rss")
+	x.Attr("version", d.Version)
+	x.Attr("xmlns:atom", d.NSAtom)
+	x.Attr("xmlns:content", d.NSContent)
+	x.AttrOpt("xmlns:media", d.NSMedia)
+	x.Gt()
+	c := &d.Channel
+	x.Open("channel")
+	x.Gt()
+	x.Elem("title", c.Title)
+	x.Elem("link", c.Link)
+	x.Elem("description", c.Description)
+	x.ElemOpt("language", c.Language)
+	x.ElemOpt("copyright", c.Copyright)
+	x.ElemOpt("lastBuildDate", c.LastBuildDate)
+	x.ElemOpt("generator", c.Generator)
+	if im := c.Image; im != nil {
+		x.Open("image")
+		x.Gt()
+		x.Elem("url", im.URL)
+		x.Elem("title", im.Title)
+		x.Elem("link", im.Link)
+		x.Close("image")
+	}
+	for _, l := range c.AtomLinks {
+		x.Open("atom:link")
+		x.Attr("href", l.Href)
+		x.Attr("rel", l.Rel)
+		x.AttrOpt("type", l.Type)
+		x.Gt()
+		x.Close("atom:link")
+	}
+	for i := range n {
+		item(i).write(x)
+	}
+	x.Close("channel")
+	x.Close("rss")
+}
+
+func (it *rssItem) write(x *xmlw.Writer) {
+	x.Open("item")
+	x.Gt()
+	x.Elem("title", it.Title)
+	x.ElemOpt("link", it.Link)
+	x.TextElem("guid", "isPermaLink", it.GUID.IsPermaLink, it.GUID.Value)
+	x.ElemOpt("pubDate", it.PubDate)
+	x.ElemOpt("author", it.Author)
+	for _, c := range it.Categories {
+		x.Elem("category", c)
+	}
+	if d := it.Description; d != nil {
+		x.CDATAElem("description", d.Text)
+	}
+	if c := it.Content; c != nil {
+		x.CDATAElem("content:encoded", c.Text)
+	}
+	if e := it.Enclosure; e != nil {
+		x.Open("enclosure")
+		x.Attr("url", e.URL)
+		x.Attr("length", e.Length)
+		x.Attr("type", e.Type)
+		x.Gt()
+		x.Close("enclosure")
+	}
+	if mc := it.Media; mc != nil {
+		mc.write(x)
+	}
+	x.Close("item")
 }

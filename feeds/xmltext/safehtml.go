@@ -182,7 +182,9 @@ func collapseSpace(s string) string {
 // exactly the same; the RSS Profile (and the W3C validator) ask for
 // hexadecimal references in RSS text, since some RSS readers decode entities
 // in titles twice. Attribute values keep &amp;, which is what Apple documents
-// for itunes:category text="TV &amp; Film".
+// for itunes:category text="TV &amp; Film". The feeds are written with these
+// references directly (feeds/internal/xmlw); HexEscapes of encoding/xml's
+// output is the reference their tests compare with.
 func HexEscapes(doc []byte) []byte {
 	const open, end = "<![CDATA[", "]]>"
 	var out bytes.Buffer

@@ -22,6 +22,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/feedpub/feedpub/config/diag"
 )
 
 // Feed is one feed whose bytes a publish changed.
@@ -270,15 +272,8 @@ func (r Result) Warning() string {
 	if r.Tries == 0 {
 		return fmt.Sprintf("%s %s (%s) was not sent: %v", r.Request.Kind, r.Request.Endpoint, r.Request.About, r.Err)
 	}
-	return fmt.Sprintf("%s %s (%s) failed after %d %s: %v; the feeds are published, only this notification is missing",
-		r.Request.Kind, r.Request.Endpoint, r.Request.About, r.Tries, plural(r.Tries, "try", "tries"), r.Err)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return fmt.Sprintf("%s %s (%s) failed after %s: %v; the feeds are published, only this notification is missing",
+		r.Request.Kind, r.Request.Endpoint, r.Request.About, diag.Plural(r.Tries, "try"), r.Err)
 }
 
 // maxParallel bounds the requests in flight: a handful of endpoints, but

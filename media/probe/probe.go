@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/feedpub/feedpub/config/mediatype"
 )
 
 // Info is what a probe learns about one file.
@@ -232,45 +234,13 @@ func sniffOgg(head []byte) (string, string) {
 	return "ogg", "audio/ogg"
 }
 
-// extensions maps a lower-case extension to the MIME type Apple Podcasts and
-// browsers expect, and to the content formats a file so named may hold.
-var extensions = map[string]struct {
-	mime    string
-	formats []string
-}{
-	".mp3":  {"audio/mpeg", []string{"mp3"}},
-	".m4a":  {"audio/x-m4a", []string{"m4a"}},
-	".mp4":  {"video/mp4", []string{"mp4", "m4a"}},
-	".m4v":  {"video/x-m4v", []string{"mp4"}},
-	".mov":  {"video/quicktime", []string{"mov", "mp4"}},
-	".ogg":  {"audio/ogg", []string{"opus", "vorbis", "ogg"}},
-	".oga":  {"audio/ogg", []string{"opus", "vorbis", "ogg"}},
-	".opus": {"audio/opus", []string{"opus"}},
-	".flac": {"audio/flac", []string{"flac"}},
-	".wav":  {"audio/wav", []string{"wav"}},
-	".jpg":  {"image/jpeg", []string{"jpeg"}},
-	".jpeg": {"image/jpeg", []string{"jpeg"}},
-	".png":  {"image/png", []string{"png"}},
-	".vtt":  {"text/vtt", nil},
-	".srt":  {"application/x-subrip", nil},
-	".json": {"application/json", nil},
-}
-
 // MIMEForExtension returns the MIME type expected for a file extension
 // (with or without the dot, any case): audio/mpeg for .mp3, audio/x-m4a for
 // .m4a, video/mp4 for .mp4, video/x-m4v for .m4v, video/quicktime for .mov,
 // and so on for .ogg .opus .flac .wav .jpg .jpeg .png .vtt .srt .json. It
 // returns "" for an extension it does not know.
 func MIMEForExtension(ext string) string {
-	return extensions[normExt(ext)].mime
-}
-
-func normExt(ext string) string {
-	ext = strings.ToLower(ext)
-	if !strings.HasPrefix(ext, ".") {
-		ext = "." + ext
-	}
-	return ext
+	return mediatype.Lookup(ext).MIME
 }
 
 // CheckExtension returns an error when the content type in info and the
@@ -280,10 +250,11 @@ func normExt(ext string) string {
 // (Format "") is an error only when the extension names a media type.
 func CheckExtension(name string, info Info) error {
 	ext := strings.ToLower(path.Ext(name))
-	want, known := extensions[ext]
+	want := mediatype.Lookup(ext)
+	known := want.MIME != ""
 	if info.Format == "" {
-		if known && want.formats != nil {
-			return fmt.Errorf("%s: content is not a recognised media format (%s), but the extension %s says %s", name, orOctet(info.MIME), ext, want.mime)
+		if known && want.Formats != nil {
+			return fmt.Errorf("%s: content is not a recognised media format (%s), but the extension %s says %s", name, orOctet(info.MIME), ext, want.MIME)
 		}
 		return nil
 	}
@@ -293,12 +264,12 @@ func CheckExtension(name string, info Info) error {
 		}
 		return fmt.Errorf("%s: content is %s (%s), but the extension %s names no media type", name, formatLabel(info.Format), info.MIME, ext)
 	}
-	for _, f := range want.formats {
+	for _, f := range want.Formats {
 		if f == info.Format {
 			return nil
 		}
 	}
-	return fmt.Errorf("%s: content is %s (%s), but the extension %s says %s", name, formatLabel(info.Format), info.MIME, ext, want.mime)
+	return fmt.Errorf("%s: content is %s (%s), but the extension %s says %s", name, formatLabel(info.Format), info.MIME, ext, want.MIME)
 }
 
 func orOctet(m string) string {

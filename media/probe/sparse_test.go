@@ -6,25 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-)
 
-// topLevelBox returns the bytes of the first top-level box of type typ in
-// an MP4 file with 32-bit box sizes.
-func topLevelBox(t testing.TB, b []byte, typ string) []byte {
-	t.Helper()
-	for off := 0; off+8 <= len(b); {
-		n := int(binary.BigEndian.Uint32(b[off:]))
-		if n < 8 || off+n > len(b) {
-			t.Fatalf("bad box at %d", off)
-		}
-		if string(b[off+4:off+8]) == typ {
-			return b[off : off+n]
-		}
-		off += n
-	}
-	t.Fatalf("no %s box", typ)
-	return nil
-}
+	"github.com/feedpub/feedpub/media/probe/probetest"
+)
 
 const sparseMdat = 2 << 30 // 2 GiB
 
@@ -34,7 +18,7 @@ const sparseMdat = 2 << 30 // 2 GiB
 func writeSparseMP4(t testing.TB, dir string) (path string, size int64) {
 	t.Helper()
 	fix := readFixture(t, "mp4_h264_aac.mp4")
-	ftyp, moov := topLevelBox(t, fix, "ftyp"), topLevelBox(t, fix, "moov")
+	ftyp, moov := probetest.TopLevelBox(t, fix, "ftyp"), probetest.TopLevelBox(t, fix, "moov")
 	path = filepath.Join(dir, "sparse.mp4")
 	f, err := os.Create(path)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/media/store"
 )
@@ -298,7 +299,7 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 			rep.UploadedBytes += f.Size
 			record(f)
 			mu.Unlock()
-			logf("uploaded %s (%s, %s)", f.Key, as[i].Reason, HumanBytes(f.Size))
+			logf("uploaded %s (%s, %s)", f.Key, as[i].Reason, sitefs.Human(f.Size))
 			return nil
 		})
 	}
@@ -673,18 +674,4 @@ func (r *progressReader) Read(b []byte) (int, error) {
 		r.p.Add(r.key, int64(n))
 	}
 	return n, err
-}
-
-// HumanBytes formats a byte count for people, e.g. "1.5 MiB".
-func HumanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/config/safehttp"
+	"github.com/feedpub/feedpub/media/probe/probetest"
 )
 
 // served is one request the test server answered.
@@ -279,31 +280,15 @@ func (s *sparseMP4) Seek(off int64, whence int) (int64, error) {
 	return s.off, nil
 }
 
-func topLevelBox(t *testing.T, b []byte, typ string) []byte {
-	t.Helper()
-	for off := 0; off+8 <= len(b); {
-		n := int(binary.BigEndian.Uint32(b[off:]))
-		if n < 8 || off+n > len(b) {
-			t.Fatalf("bad box at %d", off)
-		}
-		if string(b[off+4:off+8]) == typ {
-			return b[off : off+n]
-		}
-		off += n
-	}
-	t.Fatalf("no %s box", typ)
-	return nil
-}
-
 func TestTwoGigabyteFileIsNeverReadWhole(t *testing.T) {
 	fix := fixture(t, "mp4_h264_aac.mp4")
 	var head bytes.Buffer
-	head.Write(topLevelBox(t, fix, "ftyp"))
+	head.Write(probetest.TopLevelBox(t, fix, "ftyp"))
 	const mdat = 2 << 30
 	binary.Write(&head, binary.BigEndian, uint32(1))
 	head.WriteString("mdat")
 	binary.Write(&head, binary.BigEndian, uint64(16+mdat))
-	sp := &sparseMP4{head: head.Bytes(), tail: topLevelBox(t, fix, "moov"), tailAt: int64(head.Len()) + mdat}
+	sp := &sparseMP4{head: head.Bytes(), tail: probetest.TopLevelBox(t, fix, "moov"), tailAt: int64(head.Len()) + mdat}
 	s := newServer(t)
 	s.files["/big.mp4"] = sp
 	s.etag["/big.mp4"] = `"big-1"`
