@@ -11,6 +11,7 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store"
@@ -125,7 +126,8 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 			return nil, &publish.Report{Unchanged: true, Plan: &publish.Plan{}, Skipped: last.Files, Requests: 1, ManifestETag: etag}, nil, nil
 		}
 	}
-	po.LiveFeeds, po.BaseURL, po.AcceptNewGUIDs = feedKeys(cfg), cfg.Site.BaseURL, so.AcceptNewGUIDs
+	keeper := &identity.Keeper{LiveFeeds: feedKeys(cfg), AcceptNewGUIDs: so.AcceptNewGUIDs, Force: po.Force, MaxDeletes: po.MaxDeletes}
+	po.Identity, po.BaseURL = keeper, cfg.Site.BaseURL
 	sess, err := publish.Open(ctx, st, po)
 	if err != nil {
 		// Still check the site, so one run reports every problem.
@@ -139,7 +141,7 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 		}
 		return err
 	}
-	so.Published = sess.Published()
+	so.Published, so.Identity = sess.Published(), keeper.Published()
 	res, ps := site.Build(ctx, cfg, so)
 	ec := res.EntryCache
 	o.debugf("entries: %d parsed, %d from the entry cache (%d cache files written, %d removed)", ec.Parsed, ec.Cached, ec.Written, ec.Removed)
@@ -160,7 +162,12 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 			return res, sess.Report(), ps, stop(err)
 		}
 	}
-	rep, err := sess.Apply(ctx, res.Files, res.Identity)
+	var id *publish.Identity
+	if res.Identity != nil {
+		entries, feedIDs := keeper.Record(res.Identity)
+		id = &publish.Identity{Entries: entries, FeedIDs: feedIDs}
+	}
+	rep, err := sess.Apply(ctx, res.Files, id)
 	if err != nil {
 		return res, rep, ps, stop(err)
 	}

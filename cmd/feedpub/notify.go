@@ -167,8 +167,11 @@ func changeOf(cfg *config.Config, res *site.Result, rep *publish.Report) (notify
 		sums = append(sums, file.SHA256)
 	}
 	before := map[string]map[string]bool{} // feed key → GUIDs it carried
-	if rep.Manifest != nil {
-		before = identity.FeedIDs(rep.Manifest.Entries)
+	if rep.Manifest != nil && len(c.Feeds) > 0 {
+		// As read (or rebuilt from the live feeds), so checked already.
+		if kept, err := identity.Decode(rep.Manifest.Entries, nil, nil); err == nil {
+			before = identity.FeedIDs(kept.Entries)
+		}
 	}
 	if res.Identity != nil {
 		for _, f := range c.Feeds {
