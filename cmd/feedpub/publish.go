@@ -11,7 +11,6 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
-	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/live"
 	"github.com/feedpub/feedpub/media/publish"
@@ -290,11 +289,9 @@ type targetJSON struct {
 	target.Target
 }
 
-type feedURL struct {
-	Name string `json:"name"` // podcast, video, reviews-rss, reviews-atom, reviews-json
-	Key  string `json:"key"`
-	URL  string `json:"url"`
-}
+// feedURL is a feed in --json's feeds.
+type feedURL = site.FeedURL
+
 
 type action struct {
 	Key    string `json:"key"`
@@ -355,41 +352,5 @@ func (o *publishOptions) printJSON(s *summary) {
 	_ = enc.Encode(s)
 }
 
-// feedURLs lists the public URL of every configured feed: what the editor
-// submits to Apple Podcasts and the other directories.
-func feedURLs(cfg *config.Config) []feedURL {
-	var out []feedURL
-	add := func(name, key string) {
-		if key != "" {
-			out = append(out, feedURL{name, key, feeds.URL(cfg.Site.BaseURL, key)})
-		}
-	}
-	if cfg.Podcast.Enabled {
-		add("podcast", cfg.Podcast.Path)
-	}
-	if cfg.Video.Enabled {
-		add("video", cfg.Video.Path)
-	}
-	if cfg.Reviews.Enabled {
-		add("reviews-rss", cfg.Reviews.RSS)
-		add("reviews-atom", cfg.Reviews.Atom)
-		add("reviews-json", cfg.Reviews.JSON)
-	}
-	return out
-}
-
-// checkCopies reports, as a missing file is (FP301), each published copy
-// the build uses that the target no longer holds as recorded.
-func checkCopies(ctx context.Context, sess *publish.Session, res *site.Result) (diag.Problems, error) {
-	bad, err := sess.CheckCopies(ctx, res.Files)
-	var ps diag.Problems
-	for _, b := range bad {
-		p, ok := res.Refs[b.File.Source]
-		if !ok {
-			p.File = b.File.Source
-		}
-		p.Severity, p.Rule, p.Msg = diag.Error, "FP301", b.Msg
-		ps.Add(p)
-	}
-	return ps, err
-}
+// feedURLs lists the public URL of every configured feed.
+func feedURLs(cfg *config.Config) []feedURL { return site.FeedURLs(cfg) }
