@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/feedpub/feedpub/config"
-	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store"
@@ -72,7 +71,7 @@ func (o *buildOptions) build(ctx context.Context) (string, error) {
 		return "", err
 	}
 	so := site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Rehearsal: true, Strict: o.root.Strict, HashRemote: o.HashRemote}
-	res, rep, ps, err := o.root.publishSite(ctx, cfg, st, publish.Options{
+	po, err := o.root.publishSite(ctx, cfg, st, publish.Options{
 		Concurrency: cfg.Publish.Concurrency,
 		Prune:       true,
 		Force:       true,
@@ -84,8 +83,9 @@ func (o *buildOptions) build(ctx context.Context) (string, error) {
 		_, err := o.outDir(cfg, res)
 		return err
 	})
+	res, rep := po.Result, po.Report
 	defer func() { _ = res.Close() }() // res may come with err: remove its feeds either way
-	ps = append(ps, targetWarnings(rep, o.root.Verbose)...)
+	ps := append(po.Problems, targetWarnings(rep, o.root.Verbose)...)
 	o.root.report(ps)
 	if err != nil {
 		if ps.HasErrors() || errors.Is(err, errReported) {
@@ -104,7 +104,7 @@ func (o *buildOptions) build(ctx context.Context) (string, error) {
 // publishSite runs one publish (site.Publish) with the command's clock,
 // version and --verbose lines. Problems are returned, not printed; err is
 // errReported when they hold errors.
-func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st store.Store, po publish.Options, so site.Options, guard func(*site.Result) error) (*site.Result, *publish.Report, diag.Problems, error) {
+func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st store.Store, po publish.Options, so site.Options, guard func(*site.Result) error) (*site.Outcome, error) {
 	so.Now = o.env.Now()
 	out, err := site.Publish(ctx, cfg, st, site.PublishOptions{
 		Publish: po, Build: so, Version: version, Environ: os.Environ(), Guard: guard, Debugf: o.debugf,
@@ -112,7 +112,7 @@ func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st st
 	if errors.Is(err, site.ErrProblems) {
 		err = errReported
 	}
-	return out.Result, out.Report, out.Problems, err
+	return out, err
 }
 
 // outDir resolves --out (the forms of a local publish.target) and refuses

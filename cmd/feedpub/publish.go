@@ -113,7 +113,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		ro.report(append(cps, ps...))
 		return errReported
 	}
-	out.Feeds = feedURLs(cfg)
+	out.Feeds = site.FeedURLs(cfg)
 	if tg, err := resolveTarget(cfg); err == nil {
 		out.Target = &targetJSON{URL: strings.TrimSpace(cfg.Publish.Target), Target: tg}
 	}
@@ -133,7 +133,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		logf = ro.debugf
 	}
 	progress, logf, finish := newProgress(ro.env, ro.Quiet || o.DryRun, logf)
-	res, rep, ps, err := ro.publishSite(ctx, cfg, st, publish.Options{
+	po, err := ro.publishSite(ctx, cfg, st, publish.Options{
 		Concurrency: cfg.Publish.Concurrency,
 		DryRun:      o.DryRun,
 		Prune:       prune,
@@ -150,6 +150,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		return err
 	})
 	finish()
+	res, rep, ps := po.Result, po.Report, po.Problems
 	defer res.Close()
 	out.NextScheduled = nextScheduled(res, site.LoadState(cfg), st.String(), ro.env.Now())
 	ps = append(cps, ps...)
@@ -168,14 +169,14 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	}
 	if o.DryRun {
 		o.printPlan(rep, prune)
-		o.afterPublish(ctx, cfg, st, res, rep)
+		o.afterPublish(ctx, cfg, st, po)
 		o.printScheduled(out)
 		return nil
 	}
 	// The CDN is cleared (and apps told) before the live check, which
 	// would otherwise find the cache's old feed.
-	o.afterPublish(ctx, cfg, st, res, rep)
-	if err := o.checkLive(ctx, cfg, st.String(), res, rep, out); err != nil {
+	o.afterPublish(ctx, cfg, st, po)
+	if err := o.checkLive(ctx, cfg, st.String(), po, out); err != nil {
 		o.printScheduled(out)
 		return err
 	}
@@ -204,8 +205,8 @@ func (o *publishOptions) printPublished(cfg *config.Config, st string, rep *publ
 	for _, f := range out.Feeds {
 		ro.infof("  %-8s %s", f.Name, f.URL)
 	}
-	if out.LiveCheck == liveNotServed {
-		ro.infof("%s", notServedLine(cfg))
+	if out.LiveCheck == site.LiveNotServed {
+		ro.infof("%s", site.NotServedLine(cfg))
 	}
 	o.printScheduled(out)
 }
@@ -292,7 +293,6 @@ type targetJSON struct {
 // feedURL is a feed in --json's feeds.
 type feedURL = site.FeedURL
 
-
 type action struct {
 	Key    string `json:"key"`
 	Action string `json:"action"` // upload, update, skip, delete or keep
@@ -345,12 +345,9 @@ func (o *publishOptions) printJSON(s *summary) {
 		s.Live = []live.Check{}
 	}
 	if s.LiveCheck == "" {
-		s.LiveCheck = liveNone
+		s.LiveCheck = site.LiveNone
 	}
 	enc := json.NewEncoder(o.root.env.Stdout)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(s)
 }
-
-// feedURLs lists the public URL of every configured feed.
-func feedURLs(cfg *config.Config) []feedURL { return site.FeedURLs(cfg) }

@@ -123,7 +123,6 @@ func unchanged(ctx context.Context, st store.Store, state *State, inputs string,
 	return nil
 }
 
-
 // debugBuild says, with --verbose, where the entries came from and which
 // were left out.
 func debugBuild(res *Result, debugf func(string, ...any)) {
