@@ -49,7 +49,8 @@ type Options struct {
 	// Identity reads the manifest's identity part, rebuilds it from the
 	// live feeds when it records nothing, and refuses a publish that would
 	// lose live items; nil keeps it as read. BaseURL is the feeds' public
-	// base, which the rules are told media URLs against.
+	// base: what follows it in a live feed's enclosure URL is the key of
+	// the object it names, whose checksum the rules are given.
 	Identity IdentityRules
 	BaseURL  string
 }
