@@ -43,8 +43,16 @@ func writeManifest(t *testing.T, dir string, m oldManifest) []byte {
 	return buf.Bytes()
 }
 
-// republish opens a publish of dir with a Keeper, and applies no files
-// with the identities the keeper read: what a publish of an unchanged site
+// extra is a file each test publishes, so that the manifest is written
+// again (an unchanged one is not).
+var extra = publish.File{Key: "extra.txt", Body: []byte("x"), Size: 1, ContentType: "text/plain", CacheControl: "no-cache",
+	SHA256: "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"}
+
+// extraRecord is extra as the manifest records it.
+var extraRecord = publish.Recorded{Size: 1, SHA256: extra.SHA256, ContentType: "text/plain", CacheControl: "no-cache"}
+
+// republish opens a publish of dir with a Keeper, and applies extra with
+// the identities the keeper read: what a publish that changes no entry
 // records.
 func republish(t *testing.T, dir string) *identity.Keeper {
 	t.Helper()
@@ -60,7 +68,7 @@ func republish(t *testing.T, dir string) *identity.Keeper {
 	}
 	defer sess.Close()
 	entries, ids := k.Record(k.Published())
-	if _, err := sess.Apply(ctx, nil, &publish.Identity{Entries: entries, FeedIDs: ids}); err != nil {
+	if _, err := sess.Apply(ctx, []publish.File{extra}, &publish.Identity{Entries: entries, FeedIDs: ids}); err != nil {
 		t.Fatal(err)
 	}
 	return k
@@ -71,7 +79,7 @@ func republish(t *testing.T, dir string) *identity.Keeper {
 // Keeper is the same bytes as before.
 func TestManifestIdentityRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	want := writeManifest(t, dir, oldManifest{
+	m := oldManifest{
 		Version: 2, Objects: map[string]publish.Recorded{"podcast.xml": {Size: 3, SHA256: "abc", ContentType: "application/rss+xml", CacheControl: "no-cache"}},
 		Entries: []identity.Record{
 			{GUID: "g1", AtomID: "tag:x.org,2026:reviews/a", Feeds: map[string]string{"podcast.xml": "g1", "reviews.atom": "tag:x.org,2026:reviews/a"}, Source: "reviews/a.md", Slug: "a", Title: "A <b> & c", Date: "2026-01-02T00:00:00Z", ContentHash: "h"},
@@ -79,8 +87,11 @@ func TestManifestIdentityRoundTrip(t *testing.T) {
 		},
 		FeedIDs: map[string]string{"podcast.xml": "pg", "reviews.atom": "tag:x.org,2026:reviews"},
 		Pending: []publish.Pending{{Kind: "webhook", Endpoint: "https://x.org/h", Feeds: []string{"podcast.xml"}, Since: "2026-01-02T00:00:00Z"}},
-	})
+	}
+	writeManifest(t, dir, m)
 	k := republish(t, dir)
+	m.Objects["extra.txt"] = extraRecord
+	want := writeManifest(t, t.TempDir(), m)
 	if got := k.Published(); len(got.Entries) != 2 || got.Entries[0].Title != "A <b> & c" || got.FeedIDs["podcast.xml"] != "pg" {
 		t.Errorf("read %+v", got)
 	}
@@ -94,7 +105,7 @@ func TestManifestIdentityRoundTrip(t *testing.T) {
 }
 
 // TestManifestVersion1Migrates: version 1's per-feed GUID maps become one
-// record per slug with every GUID and Atom id kept.
+// record per slug with every GUID and Atom id kept, written as version 2.
 func TestManifestVersion1Migrates(t *testing.T) {
 	dir := t.TempDir()
 	objects := map[string]publish.Recorded{"podcast.xml": {Size: 3, SHA256: "abc"}}
@@ -110,5 +121,14 @@ func TestManifestVersion1Migrates(t *testing.T) {
 	}
 	if got := k.Published().Entries; !reflect.DeepEqual(got, wantRecords) {
 		t.Errorf("migrated %+v, want %+v", got, wantRecords)
+	}
+	objects["extra.txt"] = extraRecord
+	want := writeManifest(t, t.TempDir(), oldManifest{Version: 2, Objects: objects, Entries: wantRecords})
+	got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(publish.ManifestKey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("migrated manifest:\n%s\nwant\n%s", got, want)
 	}
 }
