@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/content"
@@ -60,11 +59,7 @@ func (in *Input) date(ce *content.Entry, e *Entry, r *identity.Record) {
 	if r == nil {
 		return
 	}
-	up := identity.ParseTime(r.Updated)
-	if r.ContentHash != "" && r.ContentHash != e.contentHash() {
-		up = in.Now.UTC().Truncate(time.Second)
-	}
-	if up.After(e.Updated) {
+	if up := r.Edited(e.contentHash(), in.Now); up.After(e.Updated) {
 		e.Updated = up
 	}
 }

@@ -1,6 +1,10 @@
 package identity
 
-import "github.com/feedpub/feedpub/config/diag"
+import (
+	"time"
+
+	"github.com/feedpub/feedpub/config/diag"
+)
 
 // Keep decides what a published entry e keeps of the record m matched it
 // to: keepGUID says whether it takes the recorded GUID, atomID is the
@@ -24,4 +28,15 @@ func Keep(e Entry, m Match, acceptNew bool, ps *diag.Problems) (keepGUID bool, a
 		ps.Notef("FP223", e.Source, 0, "", "continues %q (published from %s, matched by %s): its GUIDs are kept", r.Slug, r.Source, m.How)
 	}
 	return keepGUID, r.AtomID
+}
+
+// Edited is when the entry of record r was last edited, as far as
+// publishes saw: the first publish that saw its content as it is now
+// (contentHash), which is now (to the second) when the content differs
+// from what r recorded. Zero when r records no time.
+func (r *Record) Edited(contentHash string, now time.Time) time.Time {
+	if r.ContentHash != "" && r.ContentHash != contentHash {
+		return now.UTC().Truncate(time.Second)
+	}
+	return ParseTime(r.Updated)
 }
