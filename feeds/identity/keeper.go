@@ -46,7 +46,15 @@ func (k *Keeper) Read(entries, feedIDs, guidsV1 json.RawMessage) (json.RawMessag
 		return nil, nil, err
 	}
 	k.kept = kept
-	e, f := kept.Encode()
+	// Kept as read unless migrated or empty: the manifest's encoder gives
+	// the same bytes, and 10,000 records are not encoded once more.
+	e, f := entries, feedIDs
+	if len(kept.Entries) == 0 || len(guidsV1) > 0 {
+		e, _ = kept.Encode() // nil when empty
+	}
+	if len(kept.FeedIDs) == 0 {
+		f = nil
+	}
 	return e, f, nil
 }
 
