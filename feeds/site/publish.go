@@ -21,8 +21,8 @@ type PublishOptions struct {
 	// Publish tunes the session with the target; Publish sets its
 	// Identity and BaseURL.
 	Publish publish.Options
-	// Build tunes the build; Publish sets its Now (from Now), Generator,
-	// Published and Identity.
+	// Build tunes the build, its Now being the publish's clock; Publish
+	// sets its Generator, Published and Identity.
 	Build Options
 	// Version is feedpub's, for the generator and the site's fingerprint;
 	// Environ the environment the fingerprint covers (os.Environ()).
