@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/feedpub/feedpub/config"
+	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/feeds/site"
 	fpublish "github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store/localstore"
@@ -58,14 +59,15 @@ func profileBuild(tb testing.TB, cfgPath, tree, dir string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	keeper := &identity.Keeper{Force: true}
 	sess, err := fpublish.Open(ctx, st, fpublish.Options{
-		Concurrency: cfg.Publish.Concurrency, Prune: true, Force: true, Owner: "bench profile",
+		Concurrency: cfg.Publish.Concurrency, Prune: true, Force: true, Owner: "bench profile", Identity: keeper,
 	})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	t1 := time.Now()
-	res, ps := site.Build(ctx, &cfg, site.Options{Now: time.Now(), Generator: "feedpub 0.1.0-dev" /* the CLI's own, so both share the site's caches */, Published: sess.Published()})
+	res, ps := site.Build(ctx, &cfg, site.Options{Now: time.Now(), Generator: "feedpub 0.1.0-dev" /* the CLI's own, so both share the site's caches */, Published: sess.Published(), Identity: keeper.Published()})
 	defer res.Close()
 	if ps.HasErrors() {
 		tb.Fatal(ps)
@@ -80,7 +82,8 @@ func profileBuild(tb testing.TB, cfgPath, tree, dir string) {
 	var mid runtime.MemStats
 	runtime.ReadMemStats(&mid)
 	t3 := time.Now()
-	rep, err := sess.Apply(ctx, res.Files, res.Identity)
+	entries, feedIDs := keeper.Record(res.Identity)
+	rep, err := sess.Apply(ctx, res.Files, &fpublish.Identity{Entries: entries, FeedIDs: feedIDs})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/content"
@@ -34,25 +33,15 @@ func (in *Input) identities() []identity.Entry {
 	return out
 }
 
-// keepIdentity gives a published entry its recorded ids. A guid: in the
-// front matter that differs from the recorded GUID is an error unless the
-// editor accepted new GUIDs: subscribers would see the entry again as new.
+// keepIdentity gives a published entry the ids identity.Keep says it
+// keeps of its record.
 func (in *Input) keepIdentity(ce *content.Entry, e *Entry, m identity.Match, ps *diag.Problems) {
-	r := m.Record
-	switch {
-	case ce.GUID != "" && ce.GUID != r.GUID && !in.AcceptNewGUIDs:
-		ps.Errorf("FP214", ce.File, ce.Line("guid"), "guid", "%q differs from %q, the GUID this entry was published with: podcast apps would show it again as a new episode and readers as a new review; remove the guid: line to keep the published GUID, or run publish --accept-new-guids to change it",
-			ce.GUID, r.GUID)
-	case ce.GUID != "" && ce.GUID != r.GUID:
-		ps.Notef("FP222", ce.File, ce.Line("guid"), "guid", "GUID changed from %q to %q as accepted: subscribers will see this entry as new", r.GUID, ce.GUID)
-	default:
-		e.GUID = r.GUID
+	keepGUID, atomID := identity.Keep(identity.Entry{Source: ce.File, GUID: ce.GUID, GUIDLine: ce.Line("guid")}, m, in.AcceptNewGUIDs, ps)
+	if keepGUID {
+		e.GUID = m.Record.GUID
 	}
-	if r.AtomID != "" {
-		e.AtomID = r.AtomID
-	}
-	if m.How != identity.BySource && r.Source != "" && r.Source != ce.File {
-		ps.Notef("FP223", ce.File, 0, "", "continues %q (published from %s, matched by %s): its GUIDs are kept", r.Slug, r.Source, m.How)
+	if atomID != "" {
+		e.AtomID = atomID
 	}
 }
 
@@ -70,11 +59,7 @@ func (in *Input) date(ce *content.Entry, e *Entry, r *identity.Record) {
 	if r == nil {
 		return
 	}
-	up := identity.ParseTime(r.Updated)
-	if r.ContentHash != "" && r.ContentHash != e.contentHash() {
-		up = in.Now.UTC().Truncate(time.Second)
-	}
-	if up.After(e.Updated) {
+	if up := r.Edited(e.contentHash(), in.Now); up.After(e.Updated) {
 		e.Updated = up
 	}
 }
@@ -182,16 +167,7 @@ func (in *Input) record(cat *Catalog, built []*Entry, matches []identity.Match, 
 		r.Removed, r.Feeds = true, nil
 		out = append(out, r)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Removed != b.Removed {
-			return !a.Removed
-		}
-		if a.Source != b.Source {
-			return a.Source < b.Source
-		}
-		return a.GUID < b.GUID
-	})
+	identity.Sort(out)
 	return out, ids
 }
 

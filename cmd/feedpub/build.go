@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/feedpub/feedpub/config"
-	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/publish"
@@ -72,7 +71,8 @@ func (o *buildOptions) build(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	res, rep, ps, err := o.root.publishSite(ctx, cfg, st, publish.Options{
+	so := site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Rehearsal: true, Strict: o.root.Strict, HashRemote: o.HashRemote}
+	po, err := o.root.publishSite(ctx, cfg, st, publish.Options{
 		Concurrency: cfg.Publish.Concurrency,
 		Prune:       true,
 		Force:       true,
@@ -80,12 +80,13 @@ func (o *buildOptions) build(ctx context.Context) (string, error) {
 		LocalTarget: true,
 		Owner:       owner(),
 		Log:         o.root.debugf,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Rehearsal: true, Strict: o.root.Strict, HashRemote: o.HashRemote}, func(res *site.Result) error {
+	}, so, func(res *site.Result) error {
 		_, err := o.outDir(cfg, res)
 		return err
 	})
+	res, rep := po.Result, po.Report
 	defer func() { _ = res.Close() }() // res may come with err: remove its feeds either way
-	ps = append(ps, targetWarnings(rep, o.root.Verbose)...)
+	ps := append(po.Problems, targetWarnings(rep, o.root.Verbose)...)
 	o.root.report(ps)
 	if err != nil {
 		if ps.HasErrors() || errors.Is(err, errReported) {
@@ -101,88 +102,18 @@ func (o *buildOptions) build(ctx context.Context) (string, error) {
 		sitefs.Human(rep.UploadedBytes), plural(rep.Skipped, "file"), plural(rep.Deleted, "file")), nil
 }
 
-// publishSite runs one publish session: it takes the target's lock and
-// reads what it holds, builds the site against it (published entries keep
-// their ids, changed media get new keys), lets guard refuse the target now
-// that the build's inputs are known, and applies the result. Problems are
-// returned, not printed; err is errReported when they hold errors.
-func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st store.Store, po publish.Options, so site.Options, guard func(*site.Result) error) (*site.Result, *publish.Report, diag.Problems, error) {
-	now := o.env.Now()
-	so.Now, so.Generator = now, "feedpub "+version
-	// An unchanged site is recognised from its files' metadata and one
-	// look at the target's manifest, before anything is parsed. A dry run
-	// neither uses nor records it.
-	state := site.LoadState(cfg)
-	var inputs string
-	ferr := errors.New("dry run")
-	if !po.DryRun {
-		inputs, ferr = site.Fingerprint(cfg, version, os.Environ())
+// publishSite runs one publish (site.Publish) with the command's clock,
+// version and --verbose lines. Problems are returned, not printed; err is
+// errReported when they hold errors.
+func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st store.Store, po publish.Options, so site.Options, guard func(*site.Result) error) (*site.Outcome, error) {
+	so.Now = o.env.Now()
+	out, err := site.Publish(ctx, cfg, st, site.PublishOptions{
+		Publish: po, Build: so, Version: version, Environ: os.Environ(), Guard: guard, Debugf: o.debugf,
+	})
+	if errors.Is(err, site.ErrProblems) {
+		err = errReported
 	}
-	last, known := state.Targets[st.String()]
-	fast := ferr == nil && known && !po.BreakLock && !so.NoCache && !so.AcceptNewGUIDs && !so.HashRemote &&
-		(!po.Prune || last.Orphans == 0) && last.Unchanged(inputs, now)
-	if fast {
-		if etag, err := publish.PeekManifest(ctx, st); err == nil && etag != "" && etag == last.Manifest {
-			return nil, &publish.Report{Unchanged: true, Plan: &publish.Plan{}, Skipped: last.Files, Requests: 1, ManifestETag: etag}, nil, nil
-		}
-	}
-	po.LiveFeeds, po.BaseURL, po.AcceptNewGUIDs = feedKeys(cfg), cfg.Site.BaseURL, so.AcceptNewGUIDs
-	sess, err := publish.Open(ctx, st, po)
-	if err != nil {
-		// Still check the site, so one run reports every problem.
-		res, ps := site.Build(ctx, cfg, so)
-		return res, sess.Report(), ps, err
-	}
-	// stop ends the session after err, saying also when the lock stayed.
-	stop := func(err error) error {
-		if cerr := sess.Close(); cerr != nil {
-			return fmt.Errorf("%w; %v", err, cerr)
-		}
-		return err
-	}
-	so.Published = sess.Published()
-	res, ps := site.Build(ctx, cfg, so)
-	ec := res.EntryCache
-	o.debugf("entries: %d parsed, %d from the entry cache (%d cache files written, %d removed)", ec.Parsed, ec.Cached, ec.Written, ec.Removed)
-	for _, s := range res.Skipped {
-		o.debugf("left out %s: %s", s.File, s.Reason)
-	}
-	if ps.HasErrors() {
-		return res, sess.Report(), ps, stop(errReported)
-	}
-	if cps, err := checkCopies(ctx, sess, res); err != nil || len(cps) > 0 {
-		if err == nil {
-			err = errReported
-		}
-		return res, sess.Report(), append(ps, cps...), stop(err)
-	}
-	if guard != nil {
-		if err := guard(res); err != nil {
-			return res, sess.Report(), ps, stop(err)
-		}
-	}
-	rep, err := sess.Apply(ctx, res.Files, res.Identity)
-	if err != nil {
-		return res, rep, ps, stop(err)
-	}
-	if cerr := sess.Close(); cerr != nil {
-		rep.Warnings = append(rep.Warnings, cerr.Error())
-	}
-	if !po.DryRun && ferr == nil {
-		ts := site.TargetState{Inputs: inputs, Manifest: rep.ManifestETag, Due: site.NextDue(res, now), Next: site.NextScheduled(res, now), Files: len(res.Files)}
-		if !po.Prune {
-			ts.Orphans = len(rep.Plan.Orphans)
-		}
-		if ts.Manifest == "" {
-			delete(state.Targets, st.String())
-		} else {
-			state.Targets[st.String()] = ts
-		}
-		if serr := state.Save(cfg); serr != nil {
-			o.debugf("could not save %s: %v", site.StateDir, serr)
-		}
-	}
-	return res, rep, ps, nil
+	return out, err
 }
 
 // outDir resolves --out (the forms of a local publish.target) and refuses

@@ -12,7 +12,6 @@ import (
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/sitefs"
-	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/live"
 	"github.com/feedpub/feedpub/media/publish"
@@ -115,7 +114,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		ro.report(append(cps, ps...))
 		return errReported
 	}
-	out.Feeds = feedURLs(cfg)
+	out.Feeds = site.FeedURLs(cfg)
 	if tg, err := resolveTarget(cfg); err == nil {
 		out.Target = &targetJSON{URL: strings.TrimSpace(cfg.Publish.Target), Target: tg}
 	}
@@ -135,7 +134,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		logf = ro.debugf
 	}
 	progress, logf, finish := newProgress(ro.env, ro.Quiet || o.DryRun, logf)
-	res, rep, ps, err := ro.publishSite(ctx, cfg, st, publish.Options{
+	po, err := ro.publishSite(ctx, cfg, st, publish.Options{
 		Concurrency: cfg.Publish.Concurrency,
 		DryRun:      o.DryRun,
 		Prune:       prune,
@@ -152,6 +151,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		return err
 	})
 	finish()
+	res, rep, ps := po.Result, po.Report, po.Problems
 	defer res.Close()
 	out.NextScheduled = nextScheduled(res, site.LoadState(cfg), st.String(), ro.env.Now())
 	ps = append(cps, ps...)
@@ -170,14 +170,14 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 	}
 	if o.DryRun {
 		o.printPlan(rep, prune)
-		o.afterPublish(ctx, cfg, st, res, rep)
+		o.afterPublish(ctx, cfg, st, po)
 		o.printScheduled(out)
 		return nil
 	}
 	// The CDN is cleared (and apps told) before the live check, which
 	// would otherwise find the cache's old feed.
-	o.afterPublish(ctx, cfg, st, res, rep)
-	if err := o.checkLive(ctx, cfg, st.String(), res, rep, out); err != nil {
+	o.afterPublish(ctx, cfg, st, po)
+	if err := o.checkLive(ctx, cfg, st.String(), po, out); err != nil {
 		o.printScheduled(out)
 		return err
 	}
@@ -206,8 +206,8 @@ func (o *publishOptions) printPublished(cfg *config.Config, st string, rep *publ
 	for _, f := range out.Feeds {
 		ro.infof("  %-8s %s", f.Name, f.URL)
 	}
-	if out.LiveCheck == liveNotServed {
-		ro.infof("%s", notServedLine(cfg))
+	if out.LiveCheck == site.LiveNotServed {
+		ro.infof("%s", site.NotServedLine(cfg))
 	}
 	o.printScheduled(out)
 }
@@ -291,11 +291,8 @@ type targetJSON struct {
 	target.Target
 }
 
-type feedURL struct {
-	Name string `json:"name"` // podcast, video, reviews-rss, reviews-atom, reviews-json
-	Key  string `json:"key"`
-	URL  string `json:"url"`
-}
+// feedURL is a feed in --json's feeds.
+type feedURL = site.FeedURL
 
 type action struct {
 	Key    string `json:"key"`
@@ -349,48 +346,9 @@ func (o *publishOptions) printJSON(s *summary) {
 		s.Live = []live.Check{}
 	}
 	if s.LiveCheck == "" {
-		s.LiveCheck = liveNone
+		s.LiveCheck = site.LiveNone
 	}
 	enc := json.NewEncoder(o.root.env.Stdout)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(s)
-}
-
-// feedURLs lists the public URL of every configured feed: what the editor
-// submits to Apple Podcasts and the other directories.
-func feedURLs(cfg *config.Config) []feedURL {
-	var out []feedURL
-	add := func(name, key string) {
-		if key != "" {
-			out = append(out, feedURL{name, key, feeds.URL(cfg.Site.BaseURL, key)})
-		}
-	}
-	if cfg.Podcast.Enabled {
-		add("podcast", cfg.Podcast.Path)
-	}
-	if cfg.Video.Enabled {
-		add("video", cfg.Video.Path)
-	}
-	if cfg.Reviews.Enabled {
-		add("reviews-rss", cfg.Reviews.RSS)
-		add("reviews-atom", cfg.Reviews.Atom)
-		add("reviews-json", cfg.Reviews.JSON)
-	}
-	return out
-}
-
-// checkCopies reports, as a missing file is (FP301), each published copy
-// the build uses that the target no longer holds as recorded.
-func checkCopies(ctx context.Context, sess *publish.Session, res *site.Result) (diag.Problems, error) {
-	bad, err := sess.CheckCopies(ctx, res.Files)
-	var ps diag.Problems
-	for _, b := range bad {
-		p, ok := res.Refs[b.File.Source]
-		if !ok {
-			p.File = b.File.Source
-		}
-		p.Severity, p.Rule, p.Msg = diag.Error, "FP301", b.Msg
-		ps.Add(p)
-	}
-	return ps, err
 }

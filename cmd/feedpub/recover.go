@@ -1,7 +1,6 @@
 package main
 
 import (
-	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/media/publish"
 )
@@ -18,14 +17,4 @@ func targetWarnings(rep *publish.Report, verbose bool) diag.Problems {
 		ps.Warnf("FP130", "", 0, "", "%s", w)
 	}
 	return ps
-}
-
-// feedKeys lists the keys of the configured feeds, where a publish without
-// a manifest looks for the live feeds to keep their GUIDs.
-func feedKeys(cfg *config.Config) []string {
-	var keys []string
-	for _, f := range feedURLs(cfg) {
-		keys = append(keys, f.Key)
-	}
-	return keys
 }

@@ -12,11 +12,19 @@
 //
 // What lives here: the derivation rules for what was never published
 // (EntryGUID, TagURI and TagAuthority for Atom ids, PodcastGUID), the
-// Record and the matching (Resolve), the ids each feed carries (FeedIDs)
-// and what a publish drops (Dropped), the title folding every duplicate
-// and match check uses (FoldTitle), and records rebuilt from the live feeds
-// when the manifest is lost (ParseLive, Recover). Package feeds applies the
-// matched records to its model; media/publish stores them in the manifest.
+// Record and the matching (Resolve), what a matched entry keeps of its
+// record (Keep: FP214, FP222, FP223), when it was last edited (Edited),
+// the order records are kept in (Sort), the ids each feed carries
+// (FeedIDs), the title folding every duplicate and match check uses
+// (FoldTitle), the manifest's identity part (Kept: Decode with the
+// migration of version 1's GUIDs, Migrate, and the check on read, Check),
+// records rebuilt from the live feeds when the manifest is lost
+// (ParseLive, Recover), and what a publish may drop (Dropped,
+// CheckDropped). Keeper applies these rules to one publish for
+// media/publish, which stores the identity part as JSON without reading
+// it, so media never imports feeds. Package feeds copies what Resolve,
+// Keep and Edited decide into its model, and records which feed carries
+// each entry under which id.
 package identity
 
 import (

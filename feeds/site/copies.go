@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/media"
 	"github.com/feedpub/feedpub/media/publish"
 )
@@ -14,7 +15,7 @@ import (
 // content-versioned keys); the entry's identity record, which keeps the
 // SHA-256 of its audio and video, says which one the entry publishes. A
 // choice it cannot settle is an error rather than a guess.
-func publishedCopy(pub *publish.Published) func(media.Request) (*media.Asset, error) {
+func publishedCopy(pub *publish.Published, id *identity.Kept) func(media.Request) (*media.Asset, error) {
 	copies := pub.Copies()
 	return func(req media.Request) (*media.Asset, error) {
 		keys := copies[req.Key]
@@ -23,7 +24,7 @@ func publishedCopy(pub *publish.Published) func(media.Request) (*media.Asset, er
 		}
 		key := keys[0]
 		if len(keys) > 1 {
-			key = entryCopy(pub, req, keys)
+			key = entryCopy(pub, id, req, keys)
 			if key == "" {
 				return nil, fmt.Errorf("%w; the target holds %d published copies of it (%s) and which one the entry means is unclear: add the file",
 					media.ErrNotFound, len(keys), strings.Join(keys, ", "))
@@ -37,8 +38,11 @@ func publishedCopy(pub *publish.Published) func(media.Request) (*media.Asset, er
 
 // entryCopy picks, among keys, the copy whose SHA-256 the identity record
 // of the referencing entry holds for its audio or video; "" if none does.
-func entryCopy(pub *publish.Published, req media.Request, keys []string) string {
-	for _, rec := range pub.Entries {
+func entryCopy(pub *publish.Published, id *identity.Kept, req media.Request, keys []string) string {
+	if id == nil {
+		return ""
+	}
+	for _, rec := range id.Entries {
 		if rec.Source != req.Ref.File {
 			continue
 		}

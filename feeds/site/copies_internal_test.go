@@ -26,13 +26,14 @@ func TestPublishedCopyChoosesTheEntrysVersion(t *testing.T) {
 	}}
 	req := media.Request{Key: "media/ep.mp3", Kind: media.KindAudio, Ref: diag.Problem{File: "reviews/ep.md"}}
 
-	a, err := publishedCopy(pub)(req)
+	id := &identity.Kept{}
+	a, err := publishedCopy(pub, id)(req)
 	if !errors.Is(err, media.ErrNotFound) || a != nil || !strings.Contains(err.Error(), "media/ep.bbbbbbbb.mp3") {
 		t.Errorf("no identity record: %v, %v; want an error naming both copies", a, err)
 	}
 
-	pub.Entries = []identity.Record{{Source: "reviews/ep.md", AudioSHA256: cur}}
-	a, err = publishedCopy(pub)(req)
+	id.Entries = []identity.Record{{Source: "reviews/ep.md", AudioSHA256: cur}}
+	a, err = publishedCopy(pub, id)(req)
 	if err != nil || a == nil || !a.Copy || a.SHA256 != cur || a.Size != 12 || a.Info.Duration != info.Duration {
 		t.Errorf("with the record: %+v, %v; want the 12-byte copy", a, err)
 	}
@@ -41,11 +42,11 @@ func TestPublishedCopyChoosesTheEntrysVersion(t *testing.T) {
 	}
 
 	for _, key := range []string{"media/art.jpg", "media/none.mp3"} {
-		if a, err := publishedCopy(pub)(media.Request{Key: key, Kind: media.KindArtwork}); a != nil || err != nil {
+		if a, err := publishedCopy(pub, id)(media.Request{Key: key, Kind: media.KindArtwork}); a != nil || err != nil {
 			t.Errorf("%s: %v, %v; want no copy", key, a, err)
 		}
 	}
-	if a, err := publishedCopy(pub)(media.Request{Key: "media/solo.mp3", Kind: media.KindAudio}); err != nil || a == nil || a.Size != 7 {
+	if a, err := publishedCopy(pub, id)(media.Request{Key: "media/solo.mp3", Kind: media.KindAudio}); err != nil || a == nil || a.Size != 7 {
 		t.Errorf("one copy: %+v, %v", a, err)
 	}
 }

@@ -150,12 +150,12 @@ func Build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 }
 
 // liveFeeds lists the feeds the target's manifest says carry entries.
-func liveFeeds(pub *publish.Published) map[string]bool {
+func liveFeeds(id *identity.Kept) map[string]bool {
 	live := map[string]bool{}
-	if pub == nil {
+	if id == nil {
 		return live
 	}
-	for k := range identity.FeedIDs(pub.Entries) {
+	for k := range identity.FeedIDs(id.Entries) {
 		live[k] = true
 	}
 	return live

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/feedpub/feedpub/feeds/identity"
-	"github.com/feedpub/feedpub/media/publish"
 )
 
 // TestLiveFeeds: the feeds the manifest says carry entries, and no feed
@@ -14,13 +13,13 @@ func TestLiveFeeds(t *testing.T) {
 	if got := liveFeeds(nil); len(got) != 0 {
 		t.Errorf("liveFeeds(nil) = %v, want none", got)
 	}
-	pub := &publish.Published{Identity: publish.Identity{Entries: []identity.Record{
+	id := &identity.Kept{Entries: []identity.Record{
 		{GUID: "g1", Feeds: map[string]string{"podcast.xml": "g1", "reviews.atom": "tag:x,2026:reviews/a"}},
 		{GUID: "g2", Feeds: map[string]string{"video.xml": "g2"}},
 		{GUID: "g3", Removed: true},
-	}}}
+	}}
 	want := map[string]bool{"podcast.xml": true, "reviews.atom": true, "video.xml": true}
-	if got := liveFeeds(pub); !reflect.DeepEqual(got, want) {
+	if got := liveFeeds(id); !reflect.DeepEqual(got, want) {
 		t.Errorf("liveFeeds = %v, want %v", got, want)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
+	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/feeds/internal/spec"
 	"github.com/feedpub/feedpub/feeds/podcast"
 	"github.com/feedpub/feedpub/feeds/preview"
@@ -57,9 +58,12 @@ type Options struct {
 	// ReadOnly leaves the caches unwritten (validate writes nothing).
 	ReadOnly bool
 	// Published is what the target holds (nil when there is no target, as
-	// for validate): published entries keep their GUIDs and Atom ids, and a
-	// file whose content changed gets a new key.
+	// for validate): a file whose content changed gets a new key.
 	Published *publish.Published
+	// Identity is what the target's manifest records of the published
+	// entries (nil when nothing is published): they keep their GUIDs and
+	// Atom ids.
+	Identity *identity.Kept
 	// PublishedCopies lets a referenced file that is not here be taken
 	// from Published, when its record says what was read from it (a
 	// publish from a checkout without the media; not build, which has no
@@ -91,7 +95,7 @@ type Result struct {
 	// sorted by key. It is exactly what build writes and publish uploads.
 	Files []publish.File
 	// Identity is what a publish records for the next build.
-	Identity *publish.Identity
+	Identity *identity.Kept
 	// EntryCache says which entries were parsed and which came from the
 	// entry cache.
 	EntryCache EntryCacheStats
@@ -149,14 +153,14 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 		Config: cfg, Entries: entries, Media: fm, Now: opt.Now, Generator: opt.Generator,
 		AcceptNewGUIDs: opt.AcceptNewGUIDs, Drafts: opt.Drafts, Future: opt.Future, Prepared: ec.prepared,
 	}
-	if opt.Published != nil {
-		in.Published, in.FeedIDs = opt.Published.Entries, opt.Published.FeedIDs
+	if opt.Identity != nil {
+		in.Published, in.FeedIDs = opt.Identity.Entries, opt.Identity.FeedIDs
 	}
 	cat, skipped, bps := feeds.Build(in)
 	ps.Add(bps...)
-	ps.Add(feeds.Lint(cfg, cat, entries, opt.Now, liveFeeds(opt.Published))...)
+	ps.Add(feeds.Lint(cfg, cat, entries, opt.Now, liveFeeds(opt.Identity))...)
 	res := &Result{Catalog: cat, Entries: entries, Skipped: skipped, Assets: assets,
-		Identity: &publish.Identity{Entries: cat.Records, FeedIDs: cat.FeedIDs}, Refs: refsOf(reqs)}
+		Identity: &identity.Kept{Entries: cat.Records, FeedIDs: cat.FeedIDs}, Refs: refsOf(reqs)}
 	// The feeds are rendered and checked even after errors, so one run
 	// reports everything; they are published only without any.
 	spool, err := os.MkdirTemp("", "feedpub-feeds-")
@@ -235,7 +239,7 @@ func probeMedia(ctx context.Context, cfg *config.Config, opt Options, reqs []med
 	rc := remoteReader(cfg, opt)
 	mo := media.Options{Cache: cache, Remote: rc}
 	if opt.PublishedCopies {
-		mo.Copy = publishedCopy(opt.Published)
+		mo.Copy = publishedCopy(opt.Published, opt.Identity)
 	}
 	assets, ps := media.ProbeAll(ctx, cfg.Dir, reqs, mo)
 	if cache != nil && !opt.ReadOnly {

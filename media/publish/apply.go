@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/feedpub/feedpub/config/sitefs"
-	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/media/store"
 )
 
@@ -49,13 +47,13 @@ type Options struct {
 	// incomplete upload might belong to a publish still running, so only
 	// Prune aborts those older than StaleUploadAge.
 	LocalTarget bool
-	// LiveFeeds are the keys of the site's feeds, and BaseURL their public
-	// base: without a manifest, the identities are rebuilt from the feeds
-	// found there. AcceptNewGUIDs lets such a publish drop live items no
-	// entry matched.
-	LiveFeeds      []string
-	BaseURL        string
-	AcceptNewGUIDs bool
+	// Identity reads the manifest's identity part, rebuilds it from the
+	// live feeds when it records nothing, and refuses a publish that would
+	// lose live items; nil keeps it as read. BaseURL is the feeds' public
+	// base: what follows it in a live feed's enclosure URL is the key of
+	// the object it names, whose checksum the rules are given.
+	Identity IdentityRules
+	BaseURL  string
 }
 
 // Progress receives upload progress. Calls may come from several
@@ -124,9 +122,8 @@ type Session struct {
 	rep    *Report
 	start  time.Time
 	// lostManifest says what became of a manifest that gave no
-	// identities; recovered holds the GUIDs then read from the live feeds.
+	// identities.
 	lostManifest string
-	recovered    map[string]bool
 }
 
 // Open starts a publish to st: it takes the lock (not for a dry run), reads
@@ -230,14 +227,13 @@ func (s *Session) Close() error {
 }
 
 // Published is what the target holds, as a build needs it: the objects
-// (to keep the keys of unchanged files and version the changed ones) and
-// the identities of the published entries.
+// (to keep the keys of unchanged files and version the changed ones). The
+// identities of the published entries are the IdentityRules' to give.
 func (s *Session) Published() *Published {
 	p := &Published{Objects: map[string]Recorded{}}
 	if s.m == nil {
 		return p
 	}
-	p.Identity = s.m.Identity
 	if s.remote != nil {
 		for k, o := range s.remote {
 			p.Objects[k] = Recorded{Size: o.Size, SHA256: o.SHA256}
@@ -332,7 +328,7 @@ func (s *Session) Apply(ctx context.Context, files []File, id *Identity) (*Repor
 
 // plan makes the plan and puts it in the report, then refuses, before
 // anything is written, a prune over publish.max_deletes (without --force)
-// and what checkLiveItems refuses.
+// and what the identity rules refuse.
 func (s *Session) plan(ctx context.Context, files []File, id *Identity) (*Plan, error) {
 	opt, rep := s.opt, s.rep
 	plan, err := MakePlan(ctx, s.st, files, s.m, s.remote, opt.ACL)
@@ -344,7 +340,7 @@ func (s *Session) plan(ctx context.Context, files []File, id *Identity) (*Plan, 
 	if opt.Prune && len(plan.Orphans) > opt.MaxDeletes && !opt.Force {
 		return nil, fmt.Errorf("%w: --prune would delete %d objects, more than publish.max_deletes (%d); check the plan with --dry-run, then raise max_deletes or pass --force", ErrRefused, len(plan.Orphans), opt.MaxDeletes)
 	}
-	if err := s.checkLiveItems(id); err != nil {
+	if err := s.refuse(id); err != nil {
 		return nil, err
 	}
 	return plan, nil
@@ -461,34 +457,6 @@ func hashObject(ctx context.Context, st store.Store, key string) (string, error)
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// checkDropped refuses a publish that would take more than maxDeletes items
-// out of a live feed, or empty one that has items: an emptied content
-// folder or a wrong config must not wipe what subscribers see.
-func checkDropped(before, after []identity.Record, maxDeletes int) error {
-	var errs []string
-	for _, c := range identity.Dropped(before, after) {
-		n := len(c.Dropped)
-		switch {
-		case n == c.Live:
-			errs = append(errs, fmt.Sprintf("%s would lose all of its %d items (%s)", c.Feed, c.Live, sample(c.Dropped)))
-		case n > maxDeletes:
-			errs = append(errs, fmt.Sprintf("%s would lose %d of its %d items, more than publish.max_deletes (%d) (%s)", c.Feed, n, c.Live, maxDeletes, sample(c.Dropped)))
-		}
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%w, nothing was changed: %s; if that is intended, publish again with --force", ErrRefused, strings.Join(errs, "; "))
-}
-
-// sample lists up to five names.
-func sample(names []string) string {
-	if len(names) <= 5 {
-		return strings.Join(names, ", ")
-	}
-	return strings.Join(names[:5], ", ") + fmt.Sprintf(" and %d more", len(names)-5)
 }
 
 func put(ctx context.Context, st store.Store, f File, opt Options) error {

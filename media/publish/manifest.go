@@ -13,9 +13,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 
-	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/media/probe"
 	"github.com/feedpub/feedpub/media/store"
 )
@@ -46,18 +44,43 @@ type Manifest struct {
 	Pending []Pending `json:"pending_notifications,omitempty"`
 
 	// GUIDs is version 1's record of published items (feed key → slug →
-	// GUID or Atom id), read only to migrate it into Entries.
-	GUIDs map[string]map[string]string `json:"guids,omitempty"`
+	// GUID or Atom id), read only to be migrated into Entries by the
+	// IdentityRules.
+	GUIDs json.RawMessage `json:"guids,omitempty"`
 
 	etag string // of the stored manifest; "" when there was none
 }
 
 // Identity is what a build records for the next: the identity of every
-// entry published (feeds/identity) and the feed-level ids.
+// entry published and the feed-level ids. publish keeps it as the JSON it
+// was read as, without reading it: IdentityRules (feeds/identity) do.
 type Identity struct {
-	Entries []identity.Record `json:"entries,omitempty"`
+	Entries json.RawMessage `json:"entries,omitempty"`
 	// FeedIDs maps a feed's key to its podcast:guid or Atom feed id.
-	FeedIDs map[string]string `json:"feed_ids,omitempty"`
+	FeedIDs json.RawMessage `json:"feed_ids,omitempty"`
+}
+
+// IdentityRules decide what a publish makes of the identity part of the
+// manifest, which publish stores without understanding it. feeds/identity's
+// Keeper implements them; the composition root passes one in Options.
+type IdentityRules interface {
+	// Read is given the identity part of the manifest as read (and a
+	// version 1 manifest's guids, nil when absent) and returns it as the
+	// manifest is to keep it. An encoding/json error makes the manifest
+	// unreadable (its identities are then rebuilt as for a missing one);
+	// any other refuses it.
+	Read(entries, feedIDs, guidsV1 json.RawMessage) (json.RawMessage, json.RawMessage, error)
+	// Recover is called by Open when the manifest records no entry (lost
+	// says what became of it): it rebuilds the identity part from the
+	// live feeds, which read opens (ok false for a missing one); media
+	// maps an enclosure URL to the key and SHA-256 of the object it
+	// names. Nil entries mean there was nothing to rebuild from; the
+	// warnings are the publish's.
+	Recover(lost string, read func(key string) (rc io.ReadCloser, ok bool, err error), media func(url string) (key, sha string)) (entries, feedIDs json.RawMessage, warnings []string, err error)
+	// Refuse is asked by Apply, once it has planned and before anything is
+	// written, whether the entries it is to record may replace the ones
+	// read or recovered; its error is returned wrapped in ErrRefused.
+	Refuse(entries json.RawMessage) error
 }
 
 // Recorded is one object as feedpub last wrote it.
@@ -86,9 +109,16 @@ func (m *Manifest) Exists() bool { return m.etag != "" }
 
 // ReadManifest reads the target's manifest; a target without one gives an
 // empty manifest and no error. One that is not JSON gives an empty manifest
-// carrying its ETag and an error wrapping ErrManifestUnreadable; one whose
-// identity records contradict themselves is refused.
+// carrying its ETag and an error wrapping ErrManifestUnreadable. Its
+// identity part is kept as read.
 func ReadManifest(ctx context.Context, st store.Store) (*Manifest, error) {
+	return readManifest(ctx, st, nil)
+}
+
+// readManifest is ReadManifest with rules to read the identity part by
+// (nil to keep it as read): one they cannot read is unreadable, one they
+// refuse is refused.
+func readManifest(ctx context.Context, st store.Store, rules IdentityRules) (*Manifest, error) {
 	rc, obj, err := st.Get(ctx, ManifestKey)
 	if errors.Is(err, store.ErrNotExist) {
 		return NewManifest(), nil
@@ -103,11 +133,7 @@ func ReadManifest(ctx context.Context, st store.Store) (*Manifest, error) {
 	}
 	m := NewManifest()
 	if err := json.Unmarshal(data, m); err != nil {
-		// Kept with its ETag, so the manifest written at the end replaces
-		// exactly this object; the caller rebuilds what it held.
-		bad := NewManifest()
-		bad.etag = or(obj.ETag, "unknown")
-		return bad, fmt.Errorf("%w: %s in %s is not a feedpub manifest (%v)", ErrManifestUnreadable, ManifestKey, st, err)
+		return unreadable(st, obj, err)
 	}
 	if m.Version > manifestVersion {
 		return nil, fmt.Errorf("%s in %s was written by a newer feedpub (version %d); upgrade feedpub", ManifestKey, st, m.Version)
@@ -115,9 +141,17 @@ func ReadManifest(ctx context.Context, st store.Store) (*Manifest, error) {
 	if m.Objects == nil {
 		m.Objects = map[string]Recorded{}
 	}
-	m.migrate()
-	if err := m.check(); err != nil {
-		return nil, fmt.Errorf("%s in %s is not used: %w; restore it from a backup, or move it away and publish again (the identities are then rebuilt from the live feeds)", ManifestKey, st, err)
+	if rules != nil {
+		var err error
+		m.Entries, m.FeedIDs, err = rules.Read(m.Entries, m.FeedIDs, m.GUIDs)
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return unreadable(st, obj, err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s in %s is not used: %w; restore it from a backup, or move it away and publish again (the identities are then rebuilt from the live feeds)", ManifestKey, st, err)
+		}
+		m.GUIDs = nil
 	}
 	m.Version = manifestVersion
 	m.etag = obj.ETag
@@ -125,6 +159,16 @@ func ReadManifest(ctx context.Context, st store.Store) (*Manifest, error) {
 		m.etag = "unknown"
 	}
 	return m, nil
+}
+
+// unreadable returns an empty manifest that keeps the unreadable one's
+// ETag, so the manifest written at the end replaces exactly that object
+// (the caller rebuilds what it held), and an error wrapping
+// ErrManifestUnreadable.
+func unreadable(st store.Store, obj store.Object, err error) (*Manifest, error) {
+	bad := NewManifest()
+	bad.etag = or(obj.ETag, "unknown")
+	return bad, fmt.Errorf("%w: %s in %s is not a feedpub manifest (%v)", ErrManifestUnreadable, ManifestKey, st, err)
 }
 
 // encode renders the manifest deterministically (encoding/json sorts map
@@ -145,40 +189,6 @@ func (m *Manifest) sortedKeys() []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// migrate turns version 1's per-feed GUID maps into identity records, one
-// per slug, so a target published by an older feedpub keeps every id. The
-// records have no source file: they are matched by slug.
-func (m *Manifest) migrate() {
-	if len(m.GUIDs) == 0 || len(m.Entries) > 0 {
-		m.GUIDs = nil
-		return
-	}
-	bySlug := map[string]*identity.Record{}
-	var slugs []string
-	for feed, items := range m.GUIDs {
-		for slug, id := range items {
-			r := bySlug[slug]
-			if r == nil {
-				r = &identity.Record{Slug: slug, Feeds: map[string]string{}}
-				bySlug[slug] = r
-				slugs = append(slugs, slug)
-			}
-			r.Feeds[feed] = id
-			// Version 1 kept Atom ids beside GUIDs; only they are tag: URIs.
-			if strings.HasPrefix(id, "tag:") {
-				r.AtomID = id
-			} else {
-				r.GUID = id
-			}
-		}
-	}
-	sort.Strings(slugs)
-	for _, s := range slugs {
-		m.Entries = append(m.Entries, *bySlug[s])
-	}
-	m.GUIDs = nil
 }
 
 // PeekManifest returns the ETag of the target's manifest ("" when there is

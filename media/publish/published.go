@@ -7,11 +7,9 @@ import (
 )
 
 // Published is what a target holds, as a build needs it: the objects
-// feedpub wrote (or, before the first manifest, found) and the identities of
-// the published entries.
+// feedpub wrote (or, before the first manifest, found).
 type Published struct {
 	Objects map[string]Recorded
-	Identity
 }
 
 // Key returns the key under which a file of the site (at key, size bytes,

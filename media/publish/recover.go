@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"sort"
 	"strings"
 
-	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/media/store"
 )
 
@@ -29,60 +27,11 @@ func or(a, b string) string {
 	return b
 }
 
-// check refuses a manifest whose identity records contradict themselves:
-// used as it is, it would publish two entries under one GUID, or one
-// podcast:guid for two feeds.
-func (m *Manifest) check() error {
-	var errs []string
-	bySource := map[string]*identity.Record{}
-	perFeed := map[string]map[string]*identity.Record{} // feed → id → record
-	for i := range m.Entries {
-		r := &m.Entries[i]
-		if r.Source != "" {
-			if prev, dup := bySource[r.Source]; dup {
-				errs = append(errs, fmt.Sprintf("two records (GUIDs %s and %s) have the source %s", prev.GUID, r.GUID, r.Source))
-			}
-			bySource[r.Source] = r
-		}
-		for _, f := range sortedMapKeys(r.Feeds) {
-			id := r.Feeds[f]
-			if perFeed[f] == nil {
-				perFeed[f] = map[string]*identity.Record{}
-			}
-			if prev, dup := perFeed[f][id]; dup {
-				errs = append(errs, fmt.Sprintf("%s carries %q for two entries (%q and %q)", f, id, or(prev.Source, prev.Slug), or(r.Source, r.Slug)))
-			}
-			perFeed[f][id] = r
-		}
-	}
-	byID := map[string]string{}
-	for _, f := range sortedMapKeys(m.FeedIDs) {
-		id := m.FeedIDs[f]
-		if prev, dup := byID[id]; dup {
-			errs = append(errs, fmt.Sprintf("the feeds %s and %s have the same id %q", prev, f, id))
-		}
-		byID[id] = f
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return errors.New(strings.Join(errs, "; "))
-}
-
-func sortedMapKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // readManifest reads the target's manifest for Open. An unreadable one is
 // not used, and said so; its identities are then rebuilt from the live
 // feeds like a missing one's.
 func (s *Session) readManifest(ctx context.Context) (*Manifest, error) {
-	m, err := ReadManifest(ctx, s.st)
+	m, err := readManifest(ctx, s.st, s.opt.Identity)
 	switch {
 	case errors.Is(err, ErrManifestUnreadable):
 		s.lostManifest = fmt.Sprintf("%s is unreadable (%v)", ManifestKey, errors.Unwrap(err))
@@ -99,61 +48,39 @@ func (s *Session) readManifest(ctx context.Context) (*Manifest, error) {
 	return m, nil
 }
 
-// recoverIdentity rebuilds the identity records from the live feeds when
-// the manifest holds none but the target holds feeds: each GUID, Atom id
-// and feed id the feeds carry becomes a record as a manifest would have
-// kept it, with the checksums of the media its enclosures name, so that
-// the entries match them as usual (media, then date and title). Without
-// this, a lost manifest gave every entry a newly derived GUID.
+// recoverIdentity has the identity records rebuilt from the live feeds
+// (IdentityRules.Recover) when the manifest holds none but the target holds
+// feeds; which feeds and what to make of them is the rules' business, the
+// reading is the store's.
 func (s *Session) recoverIdentity(ctx context.Context) error {
-	if len(s.m.Entries) > 0 || len(s.opt.LiveFeeds) == 0 {
+	rules := s.opt.Identity
+	if len(s.m.Entries) > 0 || rules == nil {
 		return nil
 	}
-	var feeds []identity.LiveFeed
-	var keys []string
-	for _, key := range s.opt.LiveFeeds {
-		f, ok, err := readLive(ctx, s.st, key)
-		if err != nil && s.opt.AcceptNewGUIDs {
-			s.warn(fmt.Sprintf("%s, and the GUIDs of a live feed cannot be kept (--accept-new-guids): %v", s.lostManifest, err))
-			continue
+	read := func(key string) (io.ReadCloser, bool, error) {
+		rc, _, err := s.st.Get(ctx, key)
+		if errors.Is(err, store.ErrNotExist) {
+			return nil, false, nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s, and the live feeds cannot be read to keep their GUIDs: %w; publish --accept-new-guids replaces them", s.lostManifest, err)
+			return nil, false, fmt.Errorf("read %s: %w", key, err)
 		}
-		if ok {
-			feeds, keys = append(feeds, f), append(keys, key)
-		}
+		return struct {
+			io.Reader
+			io.Closer
+		}{io.LimitReader(rc, maxLiveFeed), rc}, true, nil
 	}
-	if len(feeds) == 0 {
-		return nil // a first publish
-	}
-	recs, ids, orphans := identity.Recover(feeds, s.mediaOf(ctx))
-	s.m.Identity = Identity{Entries: recs, FeedIDs: ids}
-	s.recovered = map[string]bool{}
-	for _, r := range recs {
-		s.recovered[r.GUID] = true
-	}
-	s.warn(fmt.Sprintf("%s: rebuilt the identities of %d published entries from the live feeds (%s); the entries that match them by the key or checksum of their media, or by date and title, keep their GUIDs",
-		s.lostManifest, len(recs), strings.Join(keys, ", ")))
-	if len(orphans) > 0 {
-		s.warn(fmt.Sprintf("%d Atom entries of the live feeds match no item of the others, so their ids cannot be kept: %s", len(orphans), sample(orphans)))
-	}
-	return nil
-}
-
-// readLive reads and parses the live feed at key; ok is false when there
-// is none.
-func readLive(ctx context.Context, st store.Store, key string) (identity.LiveFeed, bool, error) {
-	rc, _, err := st.Get(ctx, key)
-	if errors.Is(err, store.ErrNotExist) {
-		return identity.LiveFeed{}, false, nil
+	entries, ids, warnings, err := rules.Recover(s.lostManifest, read, s.mediaOf(ctx))
+	for _, w := range warnings {
+		s.warn(w)
 	}
 	if err != nil {
-		return identity.LiveFeed{}, false, fmt.Errorf("read %s: %w", key, err)
+		return err
 	}
-	defer rc.Close()
-	f, err := identity.ParseLive(key, io.LimitReader(rc, maxLiveFeed))
-	return f, err == nil, err
+	if entries != nil {
+		s.m.Identity = Identity{Entries: entries, FeedIDs: ids}
+	}
+	return nil
 }
 
 // mediaOf maps an enclosure URL to the key and SHA-256 of the object it
@@ -197,39 +124,14 @@ func (s *Session) mediaOf(ctx context.Context) func(string) (string, string) {
 	}
 }
 
-// checkLiveItems refuses, before anything is written, a publish that would take
-// too much out of the live feeds (unless Force), or drop a live item that a
-// publish after a lost manifest could not match.
-func (s *Session) checkLiveItems(id *Identity) error {
-	if id == nil {
+// refuse asks the identity rules, before anything is written, whether
+// the publish may record id (nil keeps the manifest's identities).
+func (s *Session) refuse(id *Identity) error {
+	if id == nil || s.opt.Identity == nil {
 		return nil
 	}
-	if !s.opt.Force {
-		if err := checkDropped(s.m.Entries, id.Entries, s.opt.MaxDeletes); err != nil {
-			return err
-		}
+	if err := s.opt.Identity.Refuse(id.Entries); err != nil {
+		return fmt.Errorf("%w, nothing was changed: %w", ErrRefused, err)
 	}
-	return s.checkRecovered(id)
-}
-
-// checkRecovered refuses, unless AcceptNewGUIDs, a publish after a lost
-// manifest that would drop a live item no entry matched: its entry, if it
-// is still in the site, would go out under a new GUID.
-func (s *Session) checkRecovered(id *Identity) error {
-	if len(s.recovered) == 0 || s.opt.AcceptNewGUIDs {
-		return nil
-	}
-	var lost []string
-	for _, r := range id.Entries {
-		if r.Removed && s.recovered[r.GUID] {
-			lost = append(lost, fmt.Sprintf("%q (GUID %s)", r.Title, r.GUID))
-		}
-	}
-	if len(lost) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%w, nothing was changed: %s, and no entry of the site matches %d items of the live feeds by the key or checksum of its media, or by date and title: %s; "+
-		"an entry that continues one would go out under a new GUID, and subscribers would see it again as new. Set guid: in that entry to the GUID it continues, "+
-		"or, if these items were removed or new GUIDs are intended, publish again with --accept-new-guids",
-		ErrRefused, s.lostManifest, len(lost), sample(lost))
+	return nil
 }

@@ -1,4 +1,4 @@
-package main
+package site
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/feeds/identity"
-	"github.com/feedpub/feedpub/feeds/site"
 	"github.com/feedpub/feedpub/media/notify"
 	"github.com/feedpub/feedpub/media/publish"
 	"github.com/feedpub/feedpub/media/store"
@@ -39,8 +38,8 @@ func replan(cfg *config.Config, tg notify.Targets, pending []publish.Pending, cu
 			have[r.Kind+" "+r.Endpoint+" "+r.About] = true
 		}
 	}
-	feeds := map[string]feedURL{}
-	for _, f := range feedURLs(cfg) {
+	feeds := map[string]FeedURL{}
+	for _, f := range FeedURLs(cfg) {
 		feeds[f.Key] = f
 	}
 	var out retries
@@ -130,7 +129,7 @@ func pendingOf(r notify.Request, since string) publish.Pending {
 // failed, for the next publish to send again, and forgets those that went
 // out. While some are pending, the next publish on this machine does not
 // take the unchanged-site shortcut, which would skip them.
-func (o *publishOptions) savePending(ctx context.Context, cfg *config.Config, st store.Store, rep *publish.Report, before, failed []publish.Pending, warns *diag.Problems) {
+func savePending(ctx context.Context, cfg *config.Config, st store.Store, rep *publish.Report, before, failed []publish.Pending, warns *diag.Problems, debugf func(string, ...any)) {
 	if len(before) == 0 && len(failed) == 0 {
 		return
 	}
@@ -139,7 +138,7 @@ func (o *publishOptions) savePending(ctx context.Context, cfg *config.Config, st
 		warns.Warnf("FP129", "", 0, "", "%v: the failed notifications will not be sent again", err)
 		return
 	}
-	state := site.LoadState(cfg)
+	state := LoadState(cfg)
 	ts, ok := state.Targets[st.String()]
 	if !ok {
 		return
@@ -151,7 +150,7 @@ func (o *publishOptions) savePending(ctx context.Context, cfg *config.Config, st
 		state.Targets[st.String()] = ts
 	}
 	if err := state.Save(cfg); err != nil {
-		o.root.debugf("could not save %s: %v", site.StateDir, err)
+		debugf("could not save %s: %v", StateDir, err)
 	}
 }
 
