@@ -13,6 +13,7 @@ import (
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/feeds/importer"
+	"github.com/feedpub/feedpub/feeds/site"
 )
 
 type importOptions struct {
@@ -167,7 +168,15 @@ func (o *importOptions) verify(ctx context.Context, oldPodcast, oldVideo *import
 		return ps
 	}
 	ps = diag.Policy{Ignore: cfg.Ignore}.Apply(ps)
-	vs := importer.Verify(ctx, &cfg, o.root.env.Now(), oldPodcast, oldVideo)
+	// Built as build does, with nothing written: the feeds are rendered to
+	// temporary files.
+	res, built := site.Build(ctx, &cfg, site.Options{Now: o.root.env.Now(), ReadOnly: true, Generator: "feedpub import --verify"})
+	defer func() { _ = res.Close() }()
+	var open importer.Opener
+	if res != nil {
+		open = res.Open
+	}
+	vs := importer.Verify(&cfg, built, open, oldPodcast, oldVideo)
 	ps.Add(vs...)
 	if !vs.HasErrors() {
 		o.root.infof("verified: every episode of the old feeds keeps its GUID in the new ones")

@@ -21,6 +21,7 @@ import (
 	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/feeds/identity"
 	"github.com/feedpub/feedpub/feeds/importer"
+	"github.com/feedpub/feedpub/feeds/site"
 )
 
 func (h *host) options(into string) importer.Options {
@@ -54,7 +55,13 @@ func verify(t *testing.T, into string, res *importer.Result) diag.Problems {
 	if ps.HasErrors() {
 		t.Fatalf("the imported feedpub.yaml: %v", ps)
 	}
-	out := importer.Verify(context.Background(), &cfg, testNow, res.Podcast, res.VideoFeed)
+	built, bps := site.Build(context.Background(), &cfg, site.Options{Now: testNow, ReadOnly: true, Generator: "feedpub import --verify"})
+	t.Cleanup(func() { _ = built.Close() })
+	var open importer.Opener
+	if built != nil {
+		open = built.Open
+	}
+	out := importer.Verify(&cfg, bps, open, res.Podcast, res.VideoFeed)
 	if os.Getenv("IMPORT_DEBUG") != "" {
 		for _, p := range out {
 			t.Log(p.Severity, p.Rule, p.Error())

@@ -5,9 +5,10 @@
 // length and podcast:guid as the old feeds have them. What the old feeds get
 // wrong is reported with the feed rules' IDs, never mended in silence.
 //
-// Like feeds/site it is a composition root: it downloads (through
-// config/safehttp's client), probes (media/probe) and builds the imported
-// site (feeds/site) to compare the new feeds with the old.
+// It downloads through config/safehttp's client and compares the feeds of
+// the imported site, built by its caller (Verify takes an Opener of the
+// built files), with the old: it imports no media package and not the
+// composition root, feeds/site.
 package importer
 
 import (

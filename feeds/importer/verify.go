@@ -10,7 +10,6 @@ import (
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/safehttp"
-	"github.com/feedpub/feedpub/feeds/site"
 )
 
 // Load reads and parses an old feed (a URL or a file) as Run does, for a
@@ -23,15 +22,18 @@ func Load(ctx context.Context, name string, o Options) (*Feed, diag.Problems, er
 	return f, ps, err
 }
 
-// Verify builds the site of cfg as build does (nothing is written: the
-// feeds are rendered to temporary files) and compares its podcast feed
+// Opener opens a file of a built site by its key: what Verify reads the
+// new feeds through. The composition root (feeds/site, whose Result.Open is
+// one) builds the site, so the importer needs no media package.
+type Opener func(key string) (io.ReadCloser, error)
+
+// Verify compares the podcast feed of the site of cfg, as built (open),
 // with oldPodcast and its video feed with oldVideo (either may be nil).
-// The build's own problems come first; an error among them means the
-// comparison could not run.
-func Verify(ctx context.Context, cfg *config.Config, now time.Time, oldPodcast, oldVideo *Feed) diag.Problems {
-	res, ps := site.Build(ctx, cfg, site.Options{Now: now, ReadOnly: true, Generator: "feedpub import --verify"})
-	defer func() { _ = res.Close() }()
-	if ps.HasErrors() || res == nil {
+// built are the build's own problems, which come first; an error among
+// them means the comparison cannot run.
+func Verify(cfg *config.Config, built diag.Problems, open Opener, oldPodcast, oldVideo *Feed) diag.Problems {
+	ps := append(diag.Problems(nil), built...)
+	if ps.HasErrors() || open == nil {
 		return ps
 	}
 	for _, c := range []struct {
@@ -45,7 +47,7 @@ func Verify(ctx context.Context, cfg *config.Config, now time.Time, oldPodcast, 
 			ps.Errorf("FP605", cfg.File, 0, "", "the site has no feed for %s: every episode of it would be gone", c.old.Source)
 			continue
 		}
-		nf, err := builtFeed(res, c.show.Path)
+		nf, err := builtFeed(open, c.show.Path)
 		if err != nil {
 			ps.Errorf("FP605", c.show.Path, 0, "", "cannot read the built feed: %v", err)
 			continue
@@ -55,23 +57,17 @@ func Verify(ctx context.Context, cfg *config.Config, now time.Time, oldPodcast, 
 	return ps
 }
 
-func builtFeed(res *site.Result, key string) (*Feed, error) {
-	for _, f := range res.Files {
-		if f.Key != key {
-			continue
-		}
-		rd, err := f.Open()
-		if err != nil {
-			return nil, err
-		}
-		defer rd.Close()
-		data, err := io.ReadAll(rd)
-		if err != nil {
-			return nil, err
-		}
-		return ParseFeed(key, data)
+func builtFeed(open Opener, key string) (*Feed, error) {
+	rd, err := open(key)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("the build made no %s", key)
+	defer rd.Close()
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFeed(key, data)
 }
 
 // Compare reports, item by item (matched by GUID), how the new feed

@@ -110,6 +110,17 @@ type Result struct {
 // Close removes the rendered feeds (the Path of each feed in Files): call
 // it once the files are published or no longer needed. A nil Result, or
 // one closed already, is fine.
+// Open opens the built file of the given key: a feed is read from its
+// spooled file, as publish would upload it.
+func (r *Result) Open(key string) (io.ReadCloser, error) {
+	for _, f := range r.Files {
+		if f.Key == key {
+			return f.Open()
+		}
+	}
+	return nil, fmt.Errorf("the build made no %s", key)
+}
+
 func (r *Result) Close() error {
 	if r == nil || r.spool == "" {
 		return nil
