@@ -72,17 +72,21 @@ func (o *buildOptions) build(ctx context.Context) (string, error) {
 		return "", err
 	}
 	so := site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Rehearsal: true, Strict: o.root.Strict, HashRemote: o.HashRemote}
-	po, err := o.root.publishSite(ctx, cfg, st, publish.Options{
-		Concurrency: cfg.Publish.Concurrency,
-		Prune:       true,
-		Force:       true,
-		BreakLock:   o.Break,
-		LocalTarget: true,
-		Owner:       owner(),
-		Log:         o.root.debugf,
-	}, so, func(res *site.Result) error {
-		_, err := o.outDir(cfg, res)
-		return err
+	po, err := o.root.publishSite(ctx, cfg, st, site.PublishOptions{
+		Publish: publish.Options{
+			Concurrency: cfg.Publish.Concurrency,
+			Prune:       true,
+			Force:       true,
+			BreakLock:   o.Break,
+			LocalTarget: true,
+			Owner:       owner(),
+			Log:         o.root.debugf,
+		},
+		Build: so,
+		Guard: func(res *site.Result) error {
+			_, err := o.outDir(cfg, res)
+			return err
+		},
 	})
 	res, rep := po.Result, po.Report
 	defer func() { _ = res.Close() }() // res may come with err: remove its feeds either way
@@ -105,11 +109,9 @@ func (o *buildOptions) build(ctx context.Context) (string, error) {
 // publishSite runs one publish (site.Publish) with the command's clock,
 // version and --verbose lines. Problems are returned, not printed; err is
 // errReported when they hold errors.
-func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st store.Store, po publish.Options, so site.Options, guard func(*site.Result) error) (*site.Outcome, error) {
-	so.Now = o.env.Now()
-	out, err := site.Publish(ctx, cfg, st, site.PublishOptions{
-		Publish: po, Build: so, Version: version, Environ: os.Environ(), Guard: guard, Debugf: o.debugf,
-	})
+func (o *rootOptions) publishSite(ctx context.Context, cfg *config.Config, st store.Store, opt site.PublishOptions) (*site.Outcome, error) {
+	opt.Build.Now, opt.Version, opt.Environ, opt.Debugf = o.env.Now(), version, os.Environ(), o.debugf
+	out, err := site.Publish(ctx, cfg, st, opt)
 	if errors.Is(err, site.ErrProblems) {
 		err = errReported
 	}

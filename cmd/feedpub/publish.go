@@ -134,34 +134,74 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		logf = ro.debugf
 	}
 	progress, logf, finish := newProgress(ro.env, ro.Quiet || o.DryRun, logf)
-	po, err := ro.publishSite(ctx, cfg, st, publish.Options{
-		Concurrency: cfg.Publish.Concurrency,
-		DryRun:      o.DryRun,
-		Prune:       prune,
-		MaxDeletes:  cfg.Publish.MaxDeletes,
-		Force:       o.Force,
-		BreakLock:   o.Break,
-		ACL:         cfg.Publish.ACL,
-		LocalTarget: out.Target != nil && out.Target.Scheme == target.SchemeFile,
-		Owner:       owner(),
-		Log:         logf,
-		Progress:    progress,
-	}, site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Strict: ro.Strict, ReadOnly: o.DryRun, PublishedCopies: !o.RequireMedia, HashRemote: o.HashRemote}, func(res *site.Result) error {
-		_, err := resolveTarget(cfg, inputsOf(res)...)
-		return err
+	// report prints what the build found and the publish did, once: when
+	// the target holds the build (before anyone is told), or when the
+	// publish stopped before that.
+	reported := false
+	report := func(po *site.Outcome) {
+		if reported {
+			return
+		}
+		reported = true
+		finish()
+		rep, ps := po.Report, append(cps, po.Problems...)
+		out.NextScheduled = nextScheduled(po.Result, site.LoadState(cfg), st.String(), ro.env.Now())
+		if rep != nil && (!ro.Verbose || o.JSON) { // --verbose logged them already
+			for _, w := range rep.Warnings {
+				ps.Warnf("FP130", "", 0, "", "%s", w)
+			}
+		}
+		ro.report(ps)
+		out.fill(rep, o.DryRun, prune)
+	}
+	po, err := ro.publishSite(ctx, cfg, st, site.PublishOptions{
+		Publish: publish.Options{
+			Concurrency: cfg.Publish.Concurrency,
+			DryRun:      o.DryRun,
+			Prune:       prune,
+			MaxDeletes:  cfg.Publish.MaxDeletes,
+			Force:       o.Force,
+			BreakLock:   o.Break,
+			ACL:         cfg.Publish.ACL,
+			LocalTarget: out.Target != nil && out.Target.Scheme == target.SchemeFile,
+			Owner:       owner(),
+			Log:         logf,
+			Progress:    progress,
+		},
+		Build: site.Options{NoCache: o.NoCache, AcceptNewGUIDs: o.AcceptNew, Strict: ro.Strict, ReadOnly: o.DryRun, PublishedCopies: !o.RequireMedia, HashRemote: o.HashRemote},
+		Guard: func(res *site.Result) error {
+			_, err := resolveTarget(cfg, inputsOf(res)...)
+			return err
+		},
+		Applied: func(po *site.Outcome) {
+			report(po)
+			if o.DryRun {
+				o.printPlan(po.Report, prune)
+			}
+		},
+		Notify: &site.NotifyOptions{
+			Skip: o.NoNotify, DryRun: o.DryRun, Send: ro.env.Notify, Version: version, Now: ro.env.Now(),
+			Infof: ro.infof, Debugf: ro.debugf,
+		},
+		Live: &site.LiveOptions{
+			Skip:    o.NoVerify,
+			Client:  ro.env.HTTP, // a test's, trusting its TLS server
+			Version: version,
+			Local:   out.Target != nil && out.Target.Scheme == target.SchemeFile,
+			Debugf:  ro.debugf,
+		},
 	})
-	finish()
-	res, rep, ps := po.Result, po.Report, po.Problems
-	defer res.Close()
-	out.NextScheduled = nextScheduled(res, site.LoadState(cfg), st.String(), ro.env.Now())
-	ps = append(cps, ps...)
-	if rep != nil && (!ro.Verbose || o.JSON) { // --verbose logged them already
-		for _, w := range rep.Warnings {
-			ps.Warnf("FP130", "", 0, "", "%s", w)
+	defer po.Result.Close()
+	report(po)
+	ro.report(po.Notified)
+	if lc := po.Live; lc != nil {
+		out.LiveCheck, out.Live = lc.Status, lc.Checks
+		if err != nil && lc.Status == site.LiveFailed {
+			ro.report(lc.Problems)
+			o.printScheduled(out)
+			return err
 		}
 	}
-	ro.report(ps)
-	out.fill(rep, o.DryRun, prune)
 	if err != nil {
 		if errors.Is(err, errReported) {
 			return err
@@ -169,19 +209,10 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		return fmt.Errorf("publish to %s: %w", st, err)
 	}
 	if o.DryRun {
-		o.printPlan(rep, prune)
-		o.afterPublish(ctx, cfg, st, po)
 		o.printScheduled(out)
 		return nil
 	}
-	// The CDN is cleared (and apps told) before the live check, which
-	// would otherwise find the cache's old feed.
-	o.afterPublish(ctx, cfg, st, po)
-	if err := o.checkLive(ctx, cfg, st.String(), po, out); err != nil {
-		o.printScheduled(out)
-		return err
-	}
-	o.printPublished(cfg, st.String(), rep, out, prune)
+	o.printPublished(cfg, st.String(), po.Report, out, prune)
 	return nil
 }
 

@@ -33,6 +33,18 @@ type PublishOptions struct {
 	Guard func(*Result) error
 	// Debugf prints a line of --verbose detail; nil for none.
 	Debugf func(format string, args ...any)
+	// Applied, when set, is called once the target holds the build (or a
+	// dry run has planned it) and before anyone is told, so the caller can
+	// report what happened in order. A publish that stops earlier does not
+	// call it.
+	Applied func(*Outcome)
+	// Notify, when set, then tells the CDN, hubs, indexes and webhooks
+	// about the changed feeds (Outcome.Notify): a publish does, a build
+	// does not.
+	Notify *NotifyOptions
+	// Live, when set, last checks what the publish changed as a listener
+	// would (Outcome.VerifyLive); never in a dry run.
+	Live *LiveOptions
 }
 
 // Outcome is what one publish did. Result (the build) is nil when the site
@@ -45,6 +57,11 @@ type Outcome struct {
 	// (read, or rebuilt from its live feeds): what notifications compare
 	// the new feeds with.
 	Published *identity.Kept
+	// Notified are the warnings of telling others (never errors: the feeds
+	// are published whatever happens there).
+	Notified diag.Problems
+	// Live is what the live check found; nil when it did not run.
+	Live *LiveCheck
 }
 
 // Publish publishes the site to st in named steps: recognise an unchanged
@@ -52,10 +69,10 @@ type Outcome struct {
 // read what the target holds, build against it (published entries keep
 // their ids, changed media get new keys), check the build (its errors, the
 // published copies it uses, the guard), apply it, and record the site's
-// state for the next publish. Problems are returned in the Outcome, not
-// printed; err is ErrProblems when they hold errors. Telling listeners
-// (Notify) and checking as one (VerifyLive) follow, once the caller has
-// reported what happened.
+// state for the next publish; then (after Applied) tell others and check
+// as a listener, as opt asks. Problems are returned in the Outcome, not
+// printed; err is ErrProblems when they hold errors, and the live check's
+// error when listeners cannot fetch what was published.
 func Publish(ctx context.Context, cfg *config.Config, st store.Store, opt PublishOptions) (*Outcome, error) {
 	if opt.Debugf == nil {
 		opt.Debugf = func(string, ...any) {}
@@ -64,7 +81,8 @@ func Publish(ctx context.Context, cfg *config.Config, st store.Store, opt Publis
 	state := LoadState(cfg)
 	inputs, ferr := fingerprint(cfg, opt)
 	if rep := unchanged(ctx, st, state, inputs, ferr, opt); rep != nil {
-		return &Outcome{Report: rep}, nil
+		out := &Outcome{Report: rep}
+		return out, out.tell(ctx, cfg, st, opt)
 	}
 	keeper := &identity.Keeper{LiveFeeds: feedKeys(cfg), AcceptNewGUIDs: opt.Build.AcceptNewGUIDs, Force: opt.Publish.Force, MaxDeletes: opt.Publish.MaxDeletes}
 	po := opt.Publish
@@ -94,7 +112,25 @@ func Publish(ctx context.Context, cfg *config.Config, st store.Store, opt Publis
 	if !po.DryRun && ferr == nil {
 		saveState(cfg, state, st.String(), inputs, out, opt)
 	}
-	return out, nil
+	return out, out.tell(ctx, cfg, st, opt)
+}
+
+// tell ends a publish that applied: the caller reports it (Applied), then
+// the CDN is cleared and apps are told (Notify), before the live check,
+// which would otherwise find the cache's old feed.
+func (o *Outcome) tell(ctx context.Context, cfg *config.Config, st store.Store, opt PublishOptions) error {
+	if opt.Applied != nil {
+		opt.Applied(o)
+	}
+	if opt.Notify != nil {
+		o.Notified = o.Notify(ctx, cfg, st, *opt.Notify)
+	}
+	if opt.Live == nil || opt.Publish.DryRun {
+		return nil
+	}
+	lc, err := o.VerifyLive(ctx, cfg, st.String(), *opt.Live)
+	o.Live = lc
+	return err
 }
 
 // fingerprint is the site's inputs as the unchanged-site check knows them;
