@@ -38,20 +38,10 @@ func (c *channel) write(x *xmlWriter) {
 	x.ElemOpt("lastBuildDate", c.LastBuildDate)
 	x.ElemOpt("pubDate", c.PubDate)
 	if im := c.Image; im != nil {
-		x.Open("image")
-		x.Gt()
-		x.Elem("url", im.URL)
-		x.Elem("title", im.Title)
-		x.Elem("link", im.Link)
-		x.Close("image")
+		x.RSSImage(im.URL, im.Title, im.Link)
 	}
 	for _, l := range c.AtomLinks {
-		x.Open("atom:link")
-		x.Attr("href", l.Href)
-		x.Attr("rel", l.Rel)
-		x.AttrOpt("type", l.Type)
-		x.Gt()
-		x.Close("atom:link")
+		x.AtomLink(l.Href, l.Rel, l.Type)
 	}
 	x.ElemOpt("itunes:author", c.IAuthor)
 	if o := c.IOwner; o != nil {

@@ -191,20 +191,10 @@ func (d *rssDoc) write(x *xmlw.Writer, n int, item func(i int) *rssItem) {
 	x.ElemOpt("lastBuildDate", c.LastBuildDate)
 	x.ElemOpt("generator", c.Generator)
 	if im := c.Image; im != nil {
-		x.Open("image")
-		x.Gt()
-		x.Elem("url", im.URL)
-		x.Elem("title", im.Title)
-		x.Elem("link", im.Link)
-		x.Close("image")
+		x.RSSImage(im.URL, im.Title, im.Link)
 	}
 	for _, l := range c.AtomLinks {
-		x.Open("atom:link")
-		x.Attr("href", l.Href)
-		x.Attr("rel", l.Rel)
-		x.AttrOpt("type", l.Type)
-		x.Gt()
-		x.Close("atom:link")
+		x.AtomLink(l.Href, l.Rel, l.Type)
 	}
 	for i := range n {
 		item(i).write(x)

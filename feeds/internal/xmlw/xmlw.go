@@ -150,6 +150,28 @@ func (x *Writer) CDATAElem(name, text string) {
 	x.Close(name)
 }
 
+// RSSImage writes an RSS channel's <image>: the podcast and review feeds
+// write it alike.
+func (x *Writer) RSSImage(url, title, link string) {
+	x.Open("image")
+	x.Gt()
+	x.Elem("url", url)
+	x.Elem("title", title)
+	x.Elem("link", link)
+	x.Close("image")
+}
+
+// AtomLink writes an RSS channel's <atom:link> (its self link or a WebSub
+// hub); typ is left out when "".
+func (x *Writer) AtomLink(href, rel, typ string) {
+	x.Open("atom:link")
+	x.Attr("href", href)
+	x.Attr("rel", rel)
+	x.AttrOpt("type", typ)
+	x.Gt()
+	x.Close("atom:link")
+}
+
 // escapes indexes the replacement of each ASCII byte that needs one: column
 // 0 is encoding/xml's, column 1 what xmltext.HexEscapes makes of it.
 var escapes = func() (t [128][2]string) {
