@@ -223,7 +223,7 @@ func load(site *sitefs.Root, root, f string, limit int64, md goldmark.Markdown, 
 	if sc != nil {
 		var e *Entry
 		var ok bool
-		if e, ps, ok, st, read = known(sc, f, rel, inputs); ok {
+		if e, ps, ok, st, read = known(sc, f, rel, inputs, limit); ok {
 			return e, ps
 		}
 	}
@@ -254,12 +254,13 @@ func load(site *sitefs.Root, root, f string, limit int64, md goldmark.Markdown, 
 
 // known returns what the cache holds for the file f (rel in messages) if
 // its stat alone says it is the file the cache saw: a regular file, not a
-// link, unchanged since. Otherwise it returns the stat taken (nil for
-// anything but a regular file) and the time it was taken, for Saw.
-func known(sc StatCache, f, rel, inputs string) (e *Entry, ps diag.Problems, ok bool, st fs.FileInfo, read time.Time) {
+// link, within limit, unchanged since. Otherwise it returns the stat taken
+// (nil for anything the read must judge) and the time it was taken, for
+// Saw.
+func known(sc StatCache, f, rel, inputs string, limit int64) (e *Entry, ps diag.Problems, ok bool, st fs.FileInfo, read time.Time) {
 	read = time.Now()
 	st, err := os.Lstat(f)
-	if err != nil || !st.Mode().IsRegular() {
+	if err != nil || !st.Mode().IsRegular() || st.Size() > limit {
 		return nil, nil, false, nil, read
 	}
 	if key, hit := sc.Known(rel, inputs, st); hit {

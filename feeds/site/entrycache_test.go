@@ -528,4 +528,10 @@ func TestEntryCacheReadsOnlyFilesWhoseStatChanged(t *testing.T) {
 	if st.Parsed != 1 || st.Cached != n-1 || st.Unread != n-1 {
 		t.Errorf("after an edit that kept size and time: %+v, want it alone read and parsed", st)
 	}
+	// A file the index knows is still refused over content.max_file_size.
+	cfg.Content.MaxFileSize = fi.Size() - 1
+	want, _ = buildWith(t, cfg, site.Options{NoCache: true})
+	if got, _ := buildWith(t, cfg, site.Options{}); got != want || !strings.Contains(got, "FP206") {
+		t.Errorf("a file over the limit, known to the index:\n%s\nwant\n%s", got, want)
+	}
 }
