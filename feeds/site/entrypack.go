@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -175,7 +174,7 @@ func (p *entryPack) load(i int) *shard {
 			s.bad = !errors.Is(err, fs.ErrNotExist)
 			return
 		}
-		data, err := io.ReadAll(f)
+		data, err := readWhole(f)
 		payload, ok := p.st.Unseal(name, data)
 		if err != nil || !ok {
 			f.Close()
@@ -197,6 +196,22 @@ func (p *entryPack) load(i int) *shard {
 		}
 	})
 	return s
+}
+
+// readWhole reads the open file f from its start, in one buffer of its
+// size (a shard is megabytes: no growing and copying); a file that changed
+// size meanwhile fails its signature.
+func readWhole(f *os.File) ([]byte, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > maxShard {
+		return nil, errors.New("too large")
+	}
+	data := make([]byte, st.Size())
+	_, err = f.ReadAt(data, 0)
+	return data, err
 }
 
 // spill writes r's record to the spill file at once, and points r at it;
@@ -290,13 +305,19 @@ func (p *entryPack) writeShard(i int, recs []*entryRecord) (written int, err err
 	slices.SortFunc(recs, func(a, b *entryRecord) int { return bytes.Compare(a.name[:], b.name[:]) })
 	var old []byte
 	if f := p.shards[i].f; f != nil {
-		if data, err := io.ReadAll(io.NewSectionReader(f, 0, maxShard)); err == nil {
+		if data, err := readWhole(f); err == nil {
 			if _, ok := p.st.Unseal(shardFile(i), data); ok {
 				old = data
 			}
 		}
 	}
-	var payload []byte
+	size := 0
+	for _, r := range recs {
+		if r.raw != nil {
+			size += binary.MaxVarintLen64 + r.raw.n
+		}
+	}
+	payload := make([]byte, 0, size)
 	for _, r := range recs {
 		var b []byte
 		if !r.changed() {
