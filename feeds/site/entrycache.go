@@ -68,20 +68,19 @@ type entryCache struct {
 
 // entryRecord is one entry's record.
 type entryRecord struct {
-	name  [sha256.Size]byte
-	e     *content.Entry // nil for a file that cannot be used at all
-	ps    diag.Problems
-	html  string // feeds.EntryHTML of e, which e.HTML points into
-	fresh bool   // parsed by this build
+	name [sha256.Size]byte
+	e    *content.Entry // nil for a file that cannot be used at all
+	ps   diag.Problems
+	html string // feeds.EntryHTML of e, which e.HTML points into
 	// safeIsHTML: the stored safe form is the HTML as it is (set once
 	// shareHTML has made it).
 	safeIsHTML bool
 	// What the stored record held of the forms, to see what this build
 	// added.
 	hadSafe, hadApple bool
-	// raw is where the stored record's bytes are, to copy them as they
-	// are into a shard written again; nil for a record made or changed by
-	// this build.
+	// raw is where the record's bytes are (in its shard, or in the spill
+	// file for one this build made), to copy them as they are into a
+	// shard written again; nil for a record not written yet.
 	raw *packRef
 
 	mu       sync.Mutex // the forms below, made when first asked
@@ -181,7 +180,7 @@ func (c *entryCache) Get(key [sha256.Size]byte) (*content.Entry, diag.Problems, 
 // pack's spill file at once; the Apple form is then read back when a feed
 // item needs it, so even a first build never holds every review twice.
 func (c *entryCache) Put(key [sha256.Size]byte, e *content.Entry, ps diag.Problems) {
-	r := &entryRecord{name: c.name(key), e: e, ps: ps, fresh: true}
+	r := &entryRecord{name: c.name(key), e: e, ps: ps}
 	r.shareHTML()
 	if e != nil && c.write {
 		r.makeForms(r.both())
