@@ -39,10 +39,13 @@ type Input struct {
 	// feeds, for the preview (serve --drafts, --future); a publish never
 	// sets them.
 	Drafts, Future bool
-	// Prepared, when set, returns the forms of an entry's HTML that an
-	// earlier build made (the site's entry cache), or an empty Prepared
-	// to fill, or nil; Build checks them against the entry.
-	Prepared func(*content.Entry) *Prepared
+	// EntryHTML holds, for entries whose feed HTML (EntryHTML) the caller
+	// already made, that string, so the model shares it rather than making
+	// a copy; Build uses it only if it is what it would make.
+	EntryHTML map[*content.Entry]string
+	// Forms is every entry's Forms: where the encoders take the sanitised
+	// forms of its HTML from (nil: made with xmltext when asked).
+	Forms Forms
 }
 
 // Skipped names an entry left out of every feed, and why.
@@ -53,8 +56,9 @@ type Skipped struct {
 
 // Build merges content and media into the Catalog, deterministically: the
 // same Input gives the same Catalog, items sorted newest first with the slug
-// breaking ties. It is not pure: making an entry's feed HTML forms fills
-// the feeds.Prepared that the site's entry cache shares with the entry.
+// breaking ties. It is pure: it changes nothing it is given and writes
+// nowhere; the sanitised forms of each review are made later, by
+// in.Forms, when an encoder asks.
 func Build(in Input) (*Catalog, []Skipped, diag.Problems) {
 	var ps diag.Problems
 	cfg := in.Config
@@ -189,24 +193,15 @@ func (in *Input) entry(ce *content.Entry, m identity.Match, ps *diag.Problems) *
 		in.keepIdentity(ce, e, m, ps)
 	}
 	e.Film = film(ce.Film)
-	var p *Prepared
-	if in.Prepared != nil {
-		p = in.Prepared(ce)
-	}
 	if ce.HTML != "" {
 		head := filmHeader(e.Film, e.Rating)
-		if p != nil && len(p.HTML) == len(head)+len(ce.HTML) && p.HTML[:len(head)] == head && p.HTML[len(head):] == ce.HTML {
-			e.HTML = p.HTML // the site's copy, which ce.HTML shares
+		if h, ok := in.EntryHTML[ce]; ok && len(h) == len(head)+len(ce.HTML) && h[:len(head)] == head && h[len(head):] == ce.HTML {
+			e.HTML = h // the caller's copy, which ce.HTML shares
 		} else {
 			e.HTML = head + ce.HTML
-			if p != nil {
-				*p = Prepared{HTML: e.HTML}
-			}
 		}
 	}
-	if p != nil && p.HTML == e.HTML {
-		e.prep = p
-	}
+	e.Forms = in.Forms
 	if ce.Audio != nil {
 		e.Audio = in.episode(ce, "audio", ce.Audio, ps)
 	}

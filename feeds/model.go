@@ -11,7 +11,6 @@ package feeds
 import (
 	"math"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/feedpub/feedpub/feeds/identity"
@@ -227,104 +226,42 @@ type Entry struct {
 	// the podcast feeds do not; nil for none.
 	VideoLink *VideoLink
 
-	// The sanitised forms of HTML, made once however many feeds carry the
-	// entry (five at most, concurrently), or taken from prep: both in one
-	// pass for an entry in a podcast feed (formsOnce), the safe form alone
-	// for a review (safeOnce).
-	formsOnce sync.Once
-	formSafe  string
-	loadApple func() (string, bool) // instead of appleHTML, from prep
-	safeOnce  sync.Once
-	safeHTML  string
-	appleHTML string
-	prep      *Prepared // nil when Build had none for the entry
-	hash      string    // contentHash, once computed
+	// Forms is where the encoders take the sanitised forms of HTML from:
+	// the layer that keeps them across builds (feeds/site's entry cache),
+	// which Build copies from Input.Forms; nil makes each form with
+	// xmltext when asked.
+	Forms Forms
+
+	hash string // contentHash, once computed
 }
 
-// Prepared is an entry's HTML in the forms the feeds carry. Every form is
-// a function of the entry's content file alone, so the site keeps them
-// across builds (its entry cache) with what the file parsed into: Build
-// takes HTML from it, and SafeHTML and AppleHTML take their forms from it
-// or, when not there yet, record the forms they make.
-type Prepared struct {
-	HTML     string // EntryHTML of the content entry
-	Safe     string // SafeHTML of HTML, when HasSafe
-	Apple    string // AppleHTML of HTML with no limit, when HasApple and not LoadApple
-	HasSafe  bool
-	HasApple bool
-	// LoadApple, when set, reads the Apple form from where the site keeps
-	// it (the entry cache's file) each time it is asked for, so a catalogue
-	// of thousands does not hold every review a second time; ok is false
-	// when it cannot, and the form is then made anew.
-	LoadApple func() (apple string, ok bool)
+// Forms gives the sanitised forms of an entry's HTML that the feeds carry.
+// Each is a function of the HTML alone, so whoever keeps them (a cache
+// that reads them back, a memo) may hand out a kept copy, for an entry
+// whose HTML is the one it was made from; any other entry's it makes anew.
+// Implementations are safe for concurrent use: the feeds render at once.
+type Forms interface {
+	// Safe is xmltext.SafeHTML of e.HTML.
+	Safe(e *Entry) string
+	// Apple is xmltext.AppleHTML of e.HTML with no length limit.
+	Apple(e *Entry) string
 }
 
-// prepared returns the entry's prepared forms if they are of its HTML as
-// it is now (a caller may have set HTML since Build).
-func (e *Entry) prepared() *Prepared {
-	if e.prep == nil || e.prep.HTML != e.HTML {
-		return nil
-	}
-	return e.prep
-}
-
-// Make fills p's forms of p.HTML: the safe form, and with apple the Apple
-// form too, both in one pass (an entry in a podcast feed needs both, a
-// review alone only the safe one).
-func (p *Prepared) Make(apple bool) {
-	if apple {
-		p.Safe, p.Apple = xmltext.Forms(p.HTML)
-		p.HasSafe, p.HasApple, p.LoadApple = true, true, nil
-		return
-	}
-	p.Safe, p.HasSafe = xmltext.SafeHTML(p.HTML), true
-}
-
-// forms takes both sanitised forms of the entry's HTML from prep, or makes
-// them in one pass (recording them in prep, for the site to keep).
-func (e *Entry) forms() {
-	e.formsOnce.Do(func() {
-		p := e.prepared()
-		if p == nil {
-			p = &Prepared{HTML: e.HTML}
-		}
-		if !p.HasSafe || !p.HasApple {
-			p.Make(true)
-		}
-		e.formSafe, e.appleHTML, e.loadApple = p.Safe, p.Apple, p.LoadApple
-	})
-}
-
-// SafeHTML is xmltext.SafeHTML of the entry's HTML, computed once.
+// SafeHTML is xmltext.SafeHTML of the entry's HTML, from Forms when set.
 func (e *Entry) SafeHTML() string {
-	if e.Audio != nil || e.Video != nil {
-		e.forms()
-		return e.formSafe
+	if e.Forms != nil {
+		return e.Forms.Safe(e)
 	}
-	e.safeOnce.Do(func() {
-		p := e.prepared()
-		if p == nil {
-			p = &Prepared{HTML: e.HTML}
-		}
-		if !p.HasSafe {
-			p.Make(false)
-		}
-		e.safeHTML = p.Safe
-	})
-	return e.safeHTML
+	return xmltext.SafeHTML(e.HTML)
 }
 
 // AppleHTML is xmltext.AppleHTML of the entry's HTML with no length limit
-// (the podcast feeds' item description), computed once.
+// (the podcast feeds' item description), from Forms when set.
 func (e *Entry) AppleHTML() string {
-	e.forms()
-	if e.loadApple != nil {
-		if s, ok := e.loadApple(); ok {
-			return s
-		}
-		return xmltext.AppleHTML(e.HTML, math.MaxInt)
+	if e.Forms != nil {
+		return e.Forms.Apple(e)
 	}
-	return e.appleHTML
+	return xmltext.AppleHTML(e.HTML, math.MaxInt)
 }
 
 // Film is the reviewed film.

@@ -2,22 +2,20 @@ package media
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"sync"
 	"time"
 
-	"github.com/feedpub/feedpub/config/sitefs"
+	"github.com/feedpub/feedpub/config/state"
 	"github.com/feedpub/feedpub/media/probe"
 )
 
-// cacheVersion changes whenever the probes learn something new, so results
-// from an older feedpub are read again rather than trusted.
-const cacheVersion = 1
-
 // Cache remembers what was read from each file, keyed by path, size and
-// modification time, so an unchanged catalogue is not read again.
+// modification time, so an unchanged catalogue is not read again. It is
+// kept in the site's state store (config/state), which ties it to the
+// feedpub build that wrote it: probes that learn something new come with a
+// new build, which reads every file again.
 type Cache struct {
-	path    string
+	st      *state.Store
 	mu      sync.Mutex
 	entries map[string]cacheEntry
 	dirty   bool
@@ -31,28 +29,23 @@ type cacheEntry struct {
 	Info    probe.Info `json:"info"`
 }
 
-type cacheFile struct {
-	Version int                   `json:"version"`
-	Entries map[string]cacheEntry `json:"entries"`
-}
-
 // maxCacheFile bounds the cache file read: far more than a catalogue of
 // thousands of files needs.
 const maxCacheFile = 64 << 20
 
-// OpenCache loads the cache at path; a missing, unreadable or outdated cache
-// is simply empty, since the cache only saves time. It is read through
-// sitefs like any site file, so a FIFO or a symlink there cannot hang or
-// mislead the build.
-func OpenCache(path string) *Cache {
-	c := &Cache{path: path, entries: map[string]cacheEntry{}}
-	data, err := sitefs.ReadFile(filepath.Dir(path), path, maxCacheFile)
-	if err != nil {
+// OpenCache loads the cache from st; a missing, unreadable or foreign
+// cache, or one another feedpub build wrote, is simply empty, since the
+// cache only saves time. The store reads it as sitefs reads any site file,
+// so a FIFO or a symlink there cannot hang or mislead the build.
+func OpenCache(st *state.Store) *Cache {
+	c := &Cache{st: st, entries: map[string]cacheEntry{}}
+	data, ok := st.Read(state.ProbeFile, maxCacheFile)
+	if !ok {
 		return c
 	}
-	var f cacheFile
-	if json.Unmarshal(data, &f) == nil && f.Version == cacheVersion && f.Entries != nil {
-		c.entries = f.Entries
+	var entries map[string]cacheEntry
+	if json.Unmarshal(data, &entries) == nil && entries != nil {
+		c.entries = entries
 	}
 	return c
 }
@@ -90,11 +83,11 @@ func (c *Cache) Save() error {
 	if !c.dirty {
 		return nil
 	}
-	data, err := json.MarshalIndent(cacheFile{Version: cacheVersion, Entries: c.entries}, "", " ")
+	data, err := json.MarshalIndent(c.entries, "", " ")
 	if err != nil {
 		return err
 	}
-	if err := sitefs.WriteFile(c.path, data); err != nil {
+	if err := c.st.Write(state.ProbeFile, data); err != nil {
 		return err
 	}
 	c.dirty = false

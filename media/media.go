@@ -158,6 +158,9 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 		err error
 	}
 	results := make([]result, len(keys))
+	// One root for every file: the site folder's real path, and each
+	// folder's, resolved once.
+	site, siteErr := sitefs.NewRoot(root)
 	// Workers never fail the group: one bad file must not hide another's
 	// problem. Only cancellation (Ctrl-C) stops the remaining work.
 	var g errgroup.Group
@@ -173,7 +176,7 @@ func ProbeAll(ctx context.Context, root string, reqs []Request, opt Options) (ma
 			if req := byKey[key][0]; req.Remote {
 				a, err = readRemote(ctx, req, opt.Remote)
 			} else {
-				a, err = readAsset(ctx, root, key, req.Kind, opt)
+				a, err = readAsset(ctx, siteRoot{site, siteErr}, root, key, req.Kind, opt)
 			}
 			if errors.Is(err, ErrNotFound) && opt.Copy != nil {
 				if c, cerr := opt.Copy(byKey[key][0]); cerr != nil || c != nil {
@@ -259,7 +262,7 @@ func notFound(root, key string) error {
 	return ErrNotFound
 }
 
-func readAsset(ctx context.Context, root, key string, kind Kind, opt Options) (*Asset, error) {
+func readAsset(ctx context.Context, site siteRoot, root, key string, kind Kind, opt Options) (*Asset, error) {
 	cache, stats := opt.Cache, opt.Stats
 	if stats == nil {
 		stats = &Stats{}
@@ -267,7 +270,19 @@ func readAsset(ctx context.Context, root, key string, kind Kind, opt Options) (*
 	if err := store.CheckFileKey(key); err != nil {
 		return nil, err
 	}
-	f, err := sitefs.Open(root, key, maxSize(kind))
+	// A file the cache knows by its size and time is not even opened: a
+	// catalogue's build opens only the files that changed.
+	if cache != nil {
+		real, st, err := site.stat(key, maxSize(kind))
+		if err == nil {
+			if e, ok := cache.get(key, st.Size(), st.ModTime()); ok {
+				stats.CacheHits.Add(1)
+				return &Asset{Key: key, Path: real, Kind: kind, Size: st.Size(), ModTime: st.ModTime(), root: root,
+					SHA256: e.SHA256, MIME: e.MIME, Info: e.Info}, nil
+			}
+		}
+	}
+	f, err := site.open(key, maxSize(kind))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, notFound(root, key)
 	}
@@ -459,4 +474,25 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// siteRoot is the site folder's sitefs.Root, or the error making it gave,
+// which every file then fails with as sitefs.Open would.
+type siteRoot struct {
+	r   *sitefs.Root
+	err error
+}
+
+func (s siteRoot) stat(key string, limit int64) (string, fs.FileInfo, error) {
+	if s.err != nil {
+		return "", nil, s.err
+	}
+	return s.r.Stat(key, limit)
+}
+
+func (s siteRoot) open(key string, limit int64) (*os.File, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	return s.r.Open(key, limit)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/state"
 )
 
 // example is the example site's folder, whose media were made by ffmpeg.
@@ -92,11 +93,11 @@ func TestCacheSkipsUnchangedFiles(t *testing.T) {
 	root := t.TempDir()
 	copyFile(t, filepath.Join(example, "media/heroine.mp3"), filepath.Join(root, "a.mp3"))
 	copyFile(t, filepath.Join(example, "media/past-lives.mp3"), filepath.Join(root, "b.mp3"))
-	cachePath := filepath.Join(root, ".feedpub", "probe-cache.json")
 	reqs := []Request{req("a.mp3", KindAudio), req("b.mp3", KindAudio)}
+	id := "A"
 
 	run := func() (map[string]*Asset, *Stats) {
-		c := OpenCache(cachePath)
+		c := OpenCache(state.Open(root, state.Options{BuildID: id, Key: []byte("test key")}))
 		st := &Stats{}
 		assets, ps := ProbeAll(context.Background(), root, reqs, Options{Cache: c, Stats: st})
 		if ps.HasErrors() {
@@ -127,6 +128,11 @@ func TestCacheSkipsUnchangedFiles(t *testing.T) {
 	again, st := run()
 	if st.FilesRead.Load() != 1 || again["a.mp3"].SHA256 == cold["a.mp3"].SHA256 {
 		t.Errorf("changed file not re-read: %d files read", st.FilesRead.Load())
+	}
+	// Another feedpub build (new probes, say) reads every file again.
+	id = "B"
+	if _, st := run(); st.FilesRead.Load() != 2 || st.CacheHits.Load() != 0 {
+		t.Errorf("another build read %d files, %d from the cache; want 2 and 0", st.FilesRead.Load(), st.CacheHits.Load())
 	}
 }
 
@@ -162,7 +168,7 @@ func BenchmarkProbeCatalogue(b *testing.B) {
 		}
 		reqs = append(reqs, req(key, kind))
 	}
-	cachePath := filepath.Join(root, "cache.json")
+	cache := state.Open(root, state.Options{BuildID: "bench", Key: []byte("bench key")})
 	b.Run("cold", func(b *testing.B) {
 		var st Stats
 		for i := 0; i < b.N; i++ {
@@ -172,14 +178,14 @@ func BenchmarkProbeCatalogue(b *testing.B) {
 		b.ReportMetric(float64(st.ProbeBytes.Load())/1000, "probe-B/file")
 		b.ReportMetric(float64(st.HashBytes.Load())/1000, "hash-B/file")
 	})
-	c := OpenCache(cachePath)
+	c := OpenCache(cache)
 	ProbeAll(context.Background(), root, reqs, Options{Cache: c})
 	c.Save()
 	b.Run("warm", func(b *testing.B) {
 		var st Stats
 		for i := 0; i < b.N; i++ {
 			st = Stats{}
-			ProbeAll(context.Background(), root, reqs, Options{Cache: OpenCache(cachePath), Stats: &st})
+			ProbeAll(context.Background(), root, reqs, Options{Cache: OpenCache(cache), Stats: &st})
 		}
 		b.ReportMetric(float64(st.ProbeBytes.Load()+st.HashBytes.Load())/1000, "B-read/file")
 	})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/state"
 )
 
 // Only regular files inside the site are read: a FIFO would block forever,
@@ -87,12 +88,16 @@ func TestCheckTimedRefusesAnOversizedTranscript(t *testing.T) {
 
 // A FIFO where the probe cache should be must not hang the build.
 func TestOpenCacheIgnoresAFIFO(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "probe-cache.json")
+	st := state.Open(t.TempDir(), state.Options{BuildID: "A", Key: []byte("test key")})
+	p := st.Path(state.ProbeFile)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := syscall.Mkfifo(p, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan *Cache, 1)
-	go func() { done <- OpenCache(p) }()
+	go func() { done <- OpenCache(st) }()
 	select {
 	case c := <-done:
 		if len(c.entries) != 0 {

@@ -30,6 +30,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	eduncan "github.com/eduncan911/podcast"
@@ -37,6 +38,7 @@ import (
 
 	fp "github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/podcast"
+	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
 // item is the plain data every library renders.
@@ -136,7 +138,8 @@ var renderers = []renderer{
 }
 
 // warm is the show renderFeedpubWarm renders again and again: its entries
-// keep the sanitised forms of their HTML, made once by setupWarm.
+// take the sanitised forms of their HTML from a memo filled once by
+// setupWarm, as feedpub's entry cache hands them out after the first build.
 var warm *fp.Show
 
 func setupWarm(its []item) {
@@ -157,6 +160,28 @@ func renderFeedpub(w io.Writer, its []item) error {
 	return err
 }
 
+// memo is the fp.Forms of a rendered show: each entry's two forms made in
+// one pass (xmltext.Forms) when first asked for, as feedpub's entry cache
+// makes them in a first build, then kept.
+type memo struct {
+	mu    sync.Mutex
+	forms map[*fp.Entry][2]string
+}
+
+func (m *memo) get(e *fp.Entry) [2]string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f, ok := m.forms[e]
+	if !ok {
+		f[0], f[1] = xmltext.Forms(e.HTML)
+		m.forms[e] = f
+	}
+	return f
+}
+
+func (m *memo) Safe(e *fp.Entry) string  { return m.get(e)[0] }
+func (m *memo) Apple(e *fp.Entry) string { return m.get(e)[1] }
+
 // show is the items as feedpub's model of a podcast.
 func show(its []item) *fp.Show {
 	s := &fp.Show{
@@ -170,10 +195,11 @@ func show(its []item) *fp.Show {
 		Updated: its[0].Date, Generator: "feedpub bench",
 	}
 	s.Items = make([]*fp.Entry, len(its))
+	forms := &memo{forms: make(map[*fp.Entry][2]string, len(its))}
 	for i, it := range its {
 		s.Items[i] = &fp.Entry{
 			GUID: it.GUID, Title: it.Title, Link: it.Link, Date: it.Date, Updated: it.Date,
-			Author: "Ada Critic", Summary: it.Summary, HTML: it.HTML,
+			Author: "Ada Critic", Summary: it.Summary, HTML: it.HTML, Forms: forms,
 			Audio: &fp.Episode{Type: "full", Enclosure: fp.Enclosure{
 				URL: it.URL, Type: "audio/mpeg", Length: it.Length, Duration: it.Duration,
 			}},

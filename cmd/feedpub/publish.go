@@ -154,7 +154,37 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		ro.report(ps)
 		out.fill(rep, o.DryRun, prune)
 	}
-	po, err := ro.publishSite(ctx, cfg, st, site.PublishOptions{
+	po, err := ro.publishSite(ctx, cfg, st, o.siteOptions(cfg, out, prune, logf, progress, report))
+	defer po.Result.Close()
+	report(po)
+	ro.report(po.Notified)
+	if lc := po.Live; lc != nil {
+		out.LiveCheck, out.Live = lc.Status, lc.Checks
+		if err != nil && lc.Status == site.LiveFailed {
+			ro.report(lc.Problems)
+			o.printScheduled(out)
+			return err
+		}
+	}
+	if err != nil {
+		if errors.Is(err, errReported) {
+			return err
+		}
+		return fmt.Errorf("publish to %s: %w", st, err)
+	}
+	if o.DryRun {
+		o.printScheduled(out)
+		return nil
+	}
+	o.printPublished(cfg, st.String(), po.Report, out, prune)
+	return nil
+}
+
+// siteOptions are the publish's options for site.Publish: report prints
+// what the build found and the publish did, once the target holds it.
+func (o *publishOptions) siteOptions(cfg *config.Config, out *summary, prune bool, logf func(string, ...any), progress publish.Progress, report func(*site.Outcome)) site.PublishOptions {
+	ro := o.root
+	return site.PublishOptions{
 		Publish: publish.Options{
 			Concurrency: cfg.Publish.Concurrency,
 			DryRun:      o.DryRun,
@@ -190,30 +220,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 			Local:   out.Target != nil && out.Target.Scheme == target.SchemeFile,
 			Debugf:  ro.debugf,
 		},
-	})
-	defer po.Result.Close()
-	report(po)
-	ro.report(po.Notified)
-	if lc := po.Live; lc != nil {
-		out.LiveCheck, out.Live = lc.Status, lc.Checks
-		if err != nil && lc.Status == site.LiveFailed {
-			ro.report(lc.Problems)
-			o.printScheduled(out)
-			return err
-		}
 	}
-	if err != nil {
-		if errors.Is(err, errReported) {
-			return err
-		}
-		return fmt.Errorf("publish to %s: %w", st, err)
-	}
-	if o.DryRun {
-		o.printScheduled(out)
-		return nil
-	}
-	o.printPublished(cfg, st.String(), po.Report, out, prune)
-	return nil
 }
 
 // printPublished is the summary of a publish that listeners can fetch (or

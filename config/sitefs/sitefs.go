@@ -104,20 +104,31 @@ func (r *Root) ReadFile(name string, limit int64) ([]byte, error) {
 	return readAll(f, limit)
 }
 
-// Open is the package's Open within r.
-func (r *Root) Open(name string, limit int64) (*os.File, error) {
+// Stat checks name as Open does, without opening it, and returns its
+// real path (every symlink resolved) and what Lstat says of that: enough
+// to tell an unchanged file by its size and time without opening it.
+func (r *Root) Stat(name string, limit int64) (string, fs.FileInfo, error) {
 	p := name
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(r.dir, filepath.FromSlash(name))
 	}
 	real, st, err := r.resolve(p)
 	if err != nil {
-		return nil, bare(err)
+		return "", nil, bare(err)
 	}
 	if !Within(r.real, real) {
-		return nil, ErrOutside
+		return "", nil, ErrOutside
 	}
 	if err := check(st, limit); err != nil {
+		return "", nil, err
+	}
+	return real, st, nil
+}
+
+// Open is the package's Open within r.
+func (r *Root) Open(name string, limit int64) (*os.File, error) {
+	real, st, err := r.Stat(name, limit)
+	if err != nil {
 		return nil, err
 	}
 	// The mode is checked before opening because opening a FIFO blocks until

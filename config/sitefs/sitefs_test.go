@@ -54,6 +54,15 @@ func TestOpen(t *testing.T) {
 		{"Open", func(name string, limit int64) (*os.File, error) { return Open(root, name, limit) }},
 		{"Root.Open", shared.Open},
 		{"Root.Open again", shared.Open},
+		// Stat refuses what Open refuses, without opening: a FIFO must
+		// not block it either.
+		{"Root.Stat", func(name string, limit int64) (*os.File, error) {
+			real, st, err := shared.Stat(name, limit)
+			if err == nil && (!st.Mode().IsRegular() || !Within(shared.Real(), real)) {
+				t.Errorf("Stat(%s) = %s, %v", name, real, st.Mode())
+			}
+			return nil, err
+		}},
 	}
 	for _, o := range opens {
 		for _, tc := range []struct {

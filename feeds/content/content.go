@@ -12,6 +12,7 @@ import (
 	"html"
 	"io/fs"
 	"math"
+	"os"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -216,6 +217,16 @@ func load(site *sitefs.Root, root, f string, limit int64, md goldmark.Markdown, 
 		rel = f // outside the site folder: name it in full
 	}
 	rel = filepath.ToSlash(rel)
+	sc, _ := cache.(StatCache)
+	var st fs.FileInfo
+	var read time.Time
+	if sc != nil {
+		var e *Entry
+		var ok bool
+		if e, ps, ok, st, read = known(sc, f, rel, inputs, limit); ok {
+			return e, ps
+		}
+	}
 	data, err := site.ReadFile(f, limit)
 	var tl *sitefs.TooLargeError
 	switch {
@@ -230,12 +241,34 @@ func load(site *sitefs.Root, root, f string, limit int64, md goldmark.Markdown, 
 		return Parse(rel, data, md, c)
 	}
 	key := sourceKey(rel, inputs, data)
+	if sc != nil && st != nil {
+		defer sc.Saw(rel, inputs, st, read, key)
+	}
 	if e, ps, ok := cache.Get(key); ok {
 		return e, ps
 	}
 	e, ps := Parse(rel, data, md, c)
 	cache.Put(key, e, ps)
 	return e, ps
+}
+
+// known returns what the cache holds for the file f (rel in messages) if
+// its stat alone says it is the file the cache saw: a regular file, not a
+// link, within limit, unchanged since. Otherwise it returns the stat taken
+// (nil for anything the read must judge) and the time it was taken, for
+// Saw.
+func known(sc StatCache, f, rel, inputs string, limit int64) (e *Entry, ps diag.Problems, ok bool, st fs.FileInfo, read time.Time) {
+	read = time.Now()
+	st, err := os.Lstat(f)
+	if err != nil || !st.Mode().IsRegular() || st.Size() > limit {
+		return nil, nil, false, nil, read
+	}
+	if key, hit := sc.Known(rel, inputs, st); hit {
+		if e, ps, ok := sc.Get(key); ok {
+			return e, ps, true, st, read
+		}
+	}
+	return nil, nil, false, st, read
 }
 
 // Cache keeps what Parse returned for a file across runs, under a key
@@ -250,6 +283,20 @@ type Cache interface {
 	// Put records what Parse returned for key; e is nil for a file that
 	// cannot be used at all.
 	Put(key [sha256.Size]byte, e *Entry, ps diag.Problems)
+}
+
+// StatCache is a Cache that also remembers each file's key by what stat
+// says of it, so a file that did not change since is not read at all:
+// Load then costs a stat per unchanged file. It decides which stat may
+// vouch for a file's bytes (git's racy-clean rule is the model).
+type StatCache interface {
+	Cache
+	// Known returns the key of file (a slash path relative to the site)
+	// under inputs if st is what it was when Saw recorded it.
+	Known(file, inputs string, st fs.FileInfo) ([sha256.Size]byte, bool)
+	// Saw records that file, with st as stat said just before it was read
+	// at read, had key under inputs.
+	Saw(file, inputs string, st fs.FileInfo, read time.Time, key [sha256.Size]byte)
 }
 
 // parseInputs lists what Parse reads besides the file: every field of

@@ -2,28 +2,18 @@ package site
 
 import (
 	"bytes"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 
-	"github.com/feedpub/feedpub/config/sitefs"
+	"github.com/feedpub/feedpub/config/state"
 	"github.com/feedpub/feedpub/feeds/feedcheck"
 	"github.com/feedpub/feedpub/feeds/podcast"
 	"github.com/feedpub/feedpub/media/publish"
 )
-
-// itemCacheFile, in StateDir, remembers the podcast items the feed rules
-// found nothing wrong with.
-const itemCacheFile = "checked-items.json"
-
-// itemCacheVersion changes whenever the feed rules do, so items checked by
-// an older feedpub are checked again.
-const itemCacheVersion = 2 // 2: a trailer counts as numbered (ItemFacts.Numbered)
 
 // maxItemCache bounds the file read: a few hundred bytes per item.
 const maxItemCache = 64 << 20
@@ -34,8 +24,12 @@ const maxItemCache = 64 << 20
 // feed then parses only the items it has not seen: in a large catalogue, a
 // new episode costs the rules one item, not the hundreds of megabytes of
 // the whole feed. The rules that compare items run on every item's facts.
+// It is kept in the state store, whose signature ties it to the feedpub
+// build that checked the items: changed rules come with a new build, which
+// checks every item again, and the rules that compare items trust these
+// facts, so edited ones are not read.
 type itemCache struct {
-	path    string
+	st      *state.Store
 	version string
 	mu      sync.Mutex
 	items   map[string]feedcheck.ItemFacts
@@ -43,41 +37,26 @@ type itemCache struct {
 	dirty   bool
 }
 
-type itemCacheDoc struct {
-	Version int                            `json:"version"`
-	Feedpub string                         `json:"feedpub"`
-	Items   map[string]feedcheck.ItemFacts `json:"items"`
-	// MAC signs the items with the state key (stateKey): the rules that
-	// compare items trust these facts, so edited ones are not read.
-	MAC string `json:"mac"`
-}
-
-// itemsMAC signs the items (encoding/json writes a map in key order).
-func itemsMAC(version string, items map[string]feedcheck.ItemFacts) (string, error) {
-	data, err := json.Marshal(items)
-	if err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(stateMAC([]byte(version), []byte{0}, data)), nil
-}
-
-// openItemCache loads the cache at path for this feedpub (generator, e.g.
-// "feedpub 1.2.0"); a missing, unreadable or outdated file is an empty
+// openItemCache loads the cache from st for this feedpub (generator, e.g.
+// "feedpub 1.2.0"); a missing, unreadable or foreign file is an empty
 // cache, since it only saves time.
-func openItemCache(path, generator string) *itemCache {
-	c := &itemCache{path: path, version: generator, items: map[string]feedcheck.ItemFacts{}, used: map[string]bool{}}
-	data, err := sitefs.ReadFile(filepath.Dir(path), path, maxItemCache)
-	if err != nil {
+func openItemCache(st *state.Store, generator string) *itemCache {
+	c := &itemCache{st: st, version: generator, items: map[string]feedcheck.ItemFacts{}, used: map[string]bool{}}
+	data, ok := st.Read(state.CheckedFile, maxItemCache)
+	if !ok {
 		return c
 	}
 	var doc itemCacheDoc
-	if json.Unmarshal(data, &doc) != nil || doc.Version != itemCacheVersion || doc.Feedpub != generator || doc.Items == nil {
-		return c
-	}
-	if mac, err := itemsMAC(generator, doc.Items); err == nil && hmac.Equal([]byte(mac), []byte(doc.MAC)) {
+	if json.Unmarshal(data, &doc) == nil && doc.Feedpub == generator && doc.Items != nil {
 		c.items = doc.Items
 	}
 	return c
+}
+
+// itemCacheDoc is the file's payload.
+type itemCacheDoc struct {
+	Feedpub string                         `json:"feedpub"`
+	Items   map[string]feedcheck.ItemFacts `json:"items"`
 }
 
 func (c *itemCache) get(key string) (feedcheck.ItemFacts, bool) {
@@ -110,19 +89,12 @@ func (c *itemCache) save() error {
 	if !c.dirty {
 		return nil
 	}
-	mac, err := itemsMAC(c.version, c.items)
+	data, err := json.Marshal(itemCacheDoc{Feedpub: c.version, Items: c.items})
 	if err != nil {
-		return err
-	}
-	data, err := json.Marshal(itemCacheDoc{Version: itemCacheVersion, Feedpub: c.version, Items: c.items, MAC: mac})
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
 		return err
 	}
 	c.dirty = false
-	return sitefs.WriteFile(c.path, data)
+	return c.st.Write(state.CheckedFile, data)
 }
 
 // checkPodcastFile runs the podcast rules on the rendered feed f, whose

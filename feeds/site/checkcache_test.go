@@ -54,7 +54,8 @@ func messages(errs []error) []string {
 // findings (the items' positions in them included) are the same whether
 // or not items came from the cache.
 func TestCheckedItemsCache(t *testing.T) {
-	cacheFile := filepath.Join(t.TempDir(), ".feedpub", itemCacheFile)
+	dir := t.TempDir()
+	cacheFile := testStore(dir, "A")
 	c := openItemCache(cacheFile, "feedpub test")
 	f, spans := renderedExample(t, nil)
 	if errs := checkPodcastFile(f, spans, c, false); len(errs) > 0 {
@@ -105,6 +106,10 @@ func TestCheckedItemsCache(t *testing.T) {
 	if c := openItemCache(cacheFile, "feedpub other"); len(c.items) != 0 {
 		t.Errorf("another feedpub read %d remembered items", len(c.items))
 	}
+	// Another build of feedpub (changed rules, say) reads none either.
+	if c := openItemCache(testStore(dir, "B"), "feedpub test"); len(c.items) != 0 {
+		t.Errorf("another feedpub build read %d remembered items", len(c.items))
+	}
 	renamed, spans := renderedExample(t, func(s string) string {
 		return strings.Replace(s, `xmlns:content="http://purl.org/rss/1.0/modules/content/"`, `xmlns:content="http://purl.org/rss/1.0/modules/kontent/"`, 1)
 	})
@@ -125,7 +130,7 @@ func TestCheckedItemsBadLayout(t *testing.T) {
 		"past the end": {spans[0], {Start: spans[0].End, End: f.Size + 10}},
 		"from zero":    {{Start: 0, End: spans[0].End}, spans[1]},
 	} {
-		c := openItemCache(filepath.Join(t.TempDir(), itemCacheFile), "feedpub test")
+		c := openItemCache(testStore(t.TempDir(), "A"), "feedpub test")
 		if errs := checkPodcastFile(f, sp, c, false); len(errs) > 0 || len(c.items) != 0 {
 			t.Errorf("%s: %v, %d remembered", name, errs, len(c.items))
 		}

@@ -25,6 +25,7 @@ import (
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/config/sitefs"
+	"github.com/feedpub/feedpub/config/state"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/identity"
@@ -83,6 +84,19 @@ type Options struct {
 	// Rehearsal (build, serve) reports init's placeholders as warnings,
 	// which publish and validate refuse (diag.PublishOnly).
 	Rehearsal bool
+	// BuildID, when set, stands for the running feedpub's build ID in the
+	// state store (config/state), so a test can play a changed feedpub
+	// (another sanitiser, other rules) without building one.
+	BuildID string
+}
+
+// stateStore is the site's state store for this build, or nil with
+// NoCache (it then reads and writes nothing).
+func stateStore(cfg *config.Config, opt Options) *state.Store {
+	if opt.NoCache {
+		return nil
+	}
+	return state.Open(cfg.Dir, state.Options{BuildID: opt.BuildID})
 }
 
 // Result is a built site.
@@ -137,12 +151,14 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 			cfg.Errorf(&ps, "FP116", o.Field, "%v", err)
 		}
 	}
-	ec := openEntryCache(cfg, opt)
+	st := stateStore(cfg, opt)
+	ec := openEntryCache(cfg, opt, st)
+	defer ec.close() // on every path: save closes it too
 	entries, eps := content.Load(cfg.Dir, cfg.Content, ec)
 	ps.Add(eps...)
 
 	reqs, timed := requests(cfg, entries, opt.Drafts)
-	assets, mps := probeMedia(ctx, cfg, opt, reqs)
+	assets, mps := probeMedia(ctx, cfg, opt, st, reqs)
 	ps.Add(mps...)
 	for _, t := range timed {
 		a := assets[t.key]
@@ -162,7 +178,8 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	fm := feedMedia(assets, opt.Published)
 	in := feeds.Input{
 		Config: cfg, Entries: entries, Media: fm, Now: opt.Now, Generator: opt.Generator,
-		AcceptNewGUIDs: opt.AcceptNewGUIDs, Drafts: opt.Drafts, Future: opt.Future, Prepared: ec.prepared,
+		AcceptNewGUIDs: opt.AcceptNewGUIDs, Drafts: opt.Drafts, Future: opt.Future,
+		EntryHTML: ec.entryHTML(), Forms: ec,
 	}
 	if opt.Identity != nil {
 		in.Published, in.FeedIDs = opt.Identity.Entries, opt.Identity.FeedIDs
@@ -188,13 +205,13 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	res.EntryCache = stats
 	ps.Add(cps...)
 	var checked *itemCache
-	if !opt.NoCache {
-		checked = openItemCache(filepath.Join(cfg.Dir, StateDir, itemCacheFile), opt.Generator)
+	if st != nil {
+		checked = openItemCache(st, opt.Generator)
 	}
 	ps.Add(CheckFeeds(cfg, cat, files, layouts, checked, ps)...)
 	if checked != nil && !opt.ReadOnly {
 		if err := checked.save(); err != nil {
-			ps.Warnf("FP131", filepath.Join(StateDir, itemCacheFile), 0, "", "cannot save the cache of checked items: %v", err)
+			ps.Warnf("FP131", filepath.Join(StateDir, state.CheckedFile), 0, "", "cannot save the cache of checked items: %v", err)
 		}
 	}
 	// A rehearsal goes on past what only publish refuses.
@@ -242,12 +259,12 @@ func refsOf(reqs []media.Request) map[string]diag.Problem {
 // probeMedia reads every referenced file, local or on another host (a
 // missing one from the target's record, when allowed), through the caches,
 // which it saves unless the build is read-only.
-func probeMedia(ctx context.Context, cfg *config.Config, opt Options, reqs []media.Request) (map[string]*media.Asset, diag.Problems) {
+func probeMedia(ctx context.Context, cfg *config.Config, opt Options, st *state.Store, reqs []media.Request) (map[string]*media.Asset, diag.Problems) {
 	var cache *media.Cache
-	if !opt.NoCache {
-		cache = media.OpenCache(filepath.Join(cfg.Dir, StateDir, "probe-cache.json"))
+	if st != nil {
+		cache = media.OpenCache(st)
 	}
-	rc := remoteReader(cfg, opt)
+	rc := remoteReader(opt, st)
 	mo := media.Options{Cache: cache, Remote: rc}
 	if opt.PublishedCopies {
 		mo.Copy = publishedCopy(opt.Published, opt.Identity)
@@ -256,10 +273,10 @@ func probeMedia(ctx context.Context, cfg *config.Config, opt Options, reqs []med
 	if cache != nil && !opt.ReadOnly {
 		cache.Prune(assets)
 		if err := cache.Save(); err != nil {
-			ps.Warnf("FP131", filepath.Join(StateDir, "probe-cache.json"), 0, "", "cannot save the probe cache: %v", err)
+			ps.Warnf("FP131", filepath.Join(StateDir, state.ProbeFile), 0, "", "cannot save the probe cache: %v", err)
 		}
 		if err := rc.Cache.Save(); err != nil {
-			ps.Warnf("FP131", filepath.Join(StateDir, remoteCacheFile), 0, "", "cannot save the cache of remote media: %v", err)
+			ps.Warnf("FP131", filepath.Join(StateDir, state.RemoteFile), 0, "", "cannot save the cache of remote media: %v", err)
 		}
 	}
 	return assets, ps

@@ -13,13 +13,9 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/config"
-	"github.com/feedpub/feedpub/config/sitefs"
+	"github.com/feedpub/feedpub/config/state"
 	"github.com/feedpub/feedpub/feeds/content"
 )
-
-// stateFile keeps, per target, what the last complete publish was made
-// from, so an unchanged site is recognised before any file is parsed.
-const stateFile = "state.json"
 
 // maxStateFile bounds the state read: a few hundred bytes per target.
 const maxStateFile = 1 << 20
@@ -48,26 +44,28 @@ type TargetState struct {
 	Orphans int `json:"orphans"`
 }
 
-// LoadState reads the site's state; a missing or unreadable file is an
-// empty state (it only ever saves work).
+// LoadState reads the site's state (state.SiteFile in the state store); a
+// missing or unreadable file, or one another feedpub build wrote, is an
+// empty state (it only ever saves work). The store reads as sitefs does: a
+// FIFO or a link out of the site planted here must not hang or feed a
+// publish.
 func LoadState(cfg *config.Config) *State {
 	s := &State{Targets: map[string]TargetState{}}
-	// Through sitefs: a FIFO or a link out of the site planted here must
-	// not hang or feed a publish.
-	data, err := sitefs.ReadFile(cfg.Dir, filepath.Join(cfg.Dir, StateDir, stateFile), maxStateFile)
-	if err == nil && json.Unmarshal(data, s) == nil && s.Targets != nil {
+	data, ok := state.Open(cfg.Dir, state.Options{}).Read(state.SiteFile, maxStateFile)
+	if ok && json.Unmarshal(data, s) == nil && s.Targets != nil {
 		return s
 	}
 	return &State{Targets: map[string]TargetState{}}
 }
 
-// Save writes the state atomically.
+// Save writes the state atomically, through the state store (nothing when
+// the running feedpub's build ID cannot be had: then no state is trusted).
 func (s *State) Save(cfg *config.Config) error {
 	data, err := json.MarshalIndent(s, "", " ")
 	if err != nil {
 		return err
 	}
-	return sitefs.WriteFile(filepath.Join(cfg.Dir, StateDir, stateFile), data)
+	return state.Open(cfg.Dir, state.Options{}).Write(state.SiteFile, data)
 }
 
 // Unchanged reports whether a publish to target, now, would be built from
@@ -85,15 +83,17 @@ func (t TargetState) Unchanged(inputs string, now time.Time) bool {
 
 // Fingerprint sums what a build reads: every file under the site folder
 // (its path, size and modification time: editors, copies and encoders all
-// set the time, so content is not hashed), the FEEDPUB_* environment and
-// feedpub's version.
+// set the time, so content is not hashed), the FEEDPUB_* environment,
+// feedpub's version and the running binary's build ID (a development build
+// is always the same version, but never the same build once its code
+// changed).
 // Hidden files and folders (.feedpub, .git) and folders holding a
 // published tree (build's output, a local target: they have a manifest)
 // are left out, as are the skip paths. Reading metadata only, it costs a
 // few milliseconds for thousands of entries.
 func Fingerprint(cfg *config.Config, version string, environ []string, skip ...string) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "feedpub %s\n", version)
+	fmt.Fprintf(h, "feedpub %s\nbuild %s\n", version, state.RunningBuildID())
 	var env []string
 	for _, kv := range environ {
 		if strings.HasPrefix(kv, config.EnvPrefix+"_") {

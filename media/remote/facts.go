@@ -2,7 +2,6 @@ package remote
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -11,12 +10,10 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"path/filepath"
-	"strconv"
 	"sync"
 
 	"github.com/feedpub/feedpub/config/safehttp"
-	"github.com/feedpub/feedpub/config/sitefs"
+	"github.com/feedpub/feedpub/config/state"
 	"github.com/feedpub/feedpub/media/probe"
 )
 
@@ -137,57 +134,37 @@ func Fetch(ctx context.Context, c *http.Client, rawURL string, max int64) ([]byt
 	return b, nil
 }
 
-// cacheVersion changes whenever Facts or the probes change meaning.
-const cacheVersion = 2
-
 // maxCacheFile bounds the cache file read.
 const maxCacheFile = 16 << 20
 
-// Cache keeps the facts of remote files by URL in feedpub's state folder,
-// beside the probe cache of local files.
+// Cache keeps the facts of remote files by URL in feedpub's state folder
+// (config/state), beside the probe cache of local files. Facts go into the
+// feeds (a length, a duration, a hash podcast:integrity vouches for), and
+// the validators they are keyed by are public, so the store's signature,
+// which also ties the file to the feedpub build that wrote it, is what
+// makes a cache file planted in the site folder a miss.
 type Cache struct {
-	path    string
-	sign    func(...[]byte) []byte
+	st      *state.Store
 	mu      sync.Mutex
 	entries map[string]Facts
 	used    map[string]bool
 	dirty   bool
 }
 
-// cacheFile is the file: the entries, and their signature. Facts go into
-// the feeds (a length, a duration, a hash podcast:integrity vouches for),
-// and the validators they are keyed by are public, so a cache file planted
-// in the site folder must not be believed.
-type cacheFile struct {
-	Version int             `json:"version"`
-	Entries json.RawMessage `json:"entries"`
-	MAC     []byte          `json:"mac"`
-}
-
-// OpenCache loads the cache at path. sign makes the signature that a
-// cache file must carry to be used, and is given the version and the
-// entries. A missing, damaged, outdated or unsigned cache is empty: it only
-// saves requests. It is read like any site file (a regular file inside the
-// folder, with a size cap).
-func OpenCache(path string, sign func(...[]byte) []byte) *Cache {
-	c := &Cache{path: path, sign: sign, entries: map[string]Facts{}, used: map[string]bool{}}
-	data, err := sitefs.ReadFile(filepath.Dir(path), path, maxCacheFile)
-	if err != nil {
-		return c
-	}
-	var f cacheFile
-	if json.Unmarshal(data, &f) != nil || f.Version != cacheVersion || !hmac.Equal(f.MAC, c.mac(f.Entries)) {
+// OpenCache loads the cache from st. A missing, damaged, foreign or
+// unsigned cache, or one an other feedpub build wrote, is empty: it only
+// saves requests.
+func OpenCache(st *state.Store) *Cache {
+	c := &Cache{st: st, entries: map[string]Facts{}, used: map[string]bool{}}
+	data, ok := st.Read(state.RemoteFile, maxCacheFile)
+	if !ok {
 		return c
 	}
 	var entries map[string]Facts
-	if json.Unmarshal(f.Entries, &entries) == nil && entries != nil {
+	if json.Unmarshal(data, &entries) == nil && entries != nil {
 		c.entries = entries
 	}
 	return c
-}
-
-func (c *Cache) mac(entries []byte) []byte {
-	return c.sign([]byte(strconv.Itoa(cacheVersion)+"\n"), entries)
 }
 
 func (c *Cache) get(u string) (Facts, bool) {
@@ -227,16 +204,11 @@ func (c *Cache) Save() error {
 	if !c.dirty {
 		return nil
 	}
-	entries, err := json.Marshal(c.entries)
+	data, err := json.Marshal(c.entries)
 	if err != nil {
 		return err
 	}
-	// Not indented: the entries must be stored as signed.
-	data, err := json.Marshal(cacheFile{Version: cacheVersion, Entries: entries, MAC: c.mac(entries)})
-	if err != nil {
-		return err
-	}
-	if err := sitefs.WriteFile(c.path, data); err != nil {
+	if err := c.st.Write(state.RemoteFile, data); err != nil {
 		return err
 	}
 	c.dirty = false

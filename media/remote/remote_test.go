@@ -3,7 +3,6 @@ package remote
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -23,6 +22,7 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/config/safehttp"
+	"github.com/feedpub/feedpub/config/state"
 	"github.com/feedpub/feedpub/media/probe/probetest"
 )
 
@@ -396,10 +396,11 @@ func TestCacheAndHash(t *testing.T) {
 	mp3 := fixture(t, "mp3_cbr.mp3")
 	s.add("/ep.mp3", mp3)
 	s.etag["/ep.mp3"] = `"v1"`
-	path := filepath.Join(t.TempDir(), "remote-cache.json")
+	st := testStore(t.TempDir(), "A")
+	path := st.Path(state.RemoteFile)
 	u := s.URL + "/ep.mp3"
 
-	c := OpenCache(path, sign)
+	c := OpenCache(st)
 	f1, err := (&Reader{Client: client(), Cache: c}).Probe(context.Background(), u)
 	if err != nil {
 		t.Fatal(err)
@@ -413,7 +414,7 @@ func TestCacheAndHash(t *testing.T) {
 
 	// Unchanged: one HEAD, the facts from the cache.
 	s.reset()
-	c = OpenCache(path, sign)
+	c = OpenCache(st)
 	f2, err := (&Reader{Client: client(), Cache: c}).Probe(context.Background(), u)
 	if err != nil || f2.Info.Duration != f1.Info.Duration {
 		t.Fatalf("%+v %v", f2, err)
@@ -440,7 +441,7 @@ func TestCacheAndHash(t *testing.T) {
 	s.etag["/ep.mp3"] = `"v2"`
 	s.add("/ep.mp3", fixture(t, "mp3_vbr.mp3"))
 	s.reset()
-	c = OpenCache(path, sign)
+	c = OpenCache(st)
 	f4, err := (&Reader{Client: client(), Cache: c}).Probe(context.Background(), u)
 	if err != nil {
 		t.Fatal(err)
@@ -456,18 +457,15 @@ func TestCacheAndHash(t *testing.T) {
 	if err := os.WriteFile(path, []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := OpenCache(path, sign).get(u); ok {
+	if _, ok := OpenCache(st).get(u); ok {
 		t.Error("a damaged cache gave an entry")
 	}
 }
 
-// sign signs as feeds/site does, with a key of the test's own.
-func sign(data ...[]byte) []byte {
-	m := hmac.New(sha256.New, []byte("test key"))
-	for _, d := range data {
-		m.Write(d)
-	}
-	return m.Sum(nil)
+// testStore is the state store of the site folder dir as the feedpub build
+// id would have it, signed with a key of the test's own.
+func testStore(dir, id string) *state.Store {
+	return state.Open(dir, state.Options{BuildID: id, Key: []byte("test key")})
 }
 
 // A cache file that someone else wrote (a pull request that commits
@@ -476,9 +474,11 @@ func TestForgedCacheIsAMiss(t *testing.T) {
 	s := newServer(t)
 	s.add("/ep.mp3", fixture(t, "mp3_cbr.mp3"))
 	s.etag["/ep.mp3"] = `"v1"`
-	path := filepath.Join(t.TempDir(), "remote-cache.json")
+	dir := t.TempDir()
+	st := testStore(dir, "A")
+	path := st.Path(state.RemoteFile)
 	u := s.URL + "/ep.mp3"
-	c := OpenCache(path, sign)
+	c := OpenCache(st)
 	if _, err := (&Reader{Client: client(), Cache: c}).Probe(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}
@@ -489,18 +489,17 @@ func TestForgedCacheIsAMiss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := OpenCache(path, sign).get(u); !ok {
+	if _, ok := OpenCache(st).get(u); !ok {
 		t.Fatal("the cache's own file is a miss")
 	}
-	forge := func(d ...[]byte) []byte {
-		m := hmac.New(sha256.New, []byte("other key"))
-		for _, x := range d {
-			m.Write(x)
-		}
-		return m.Sum(nil)
-	}
-	if _, ok := OpenCache(path, forge).get(u); ok {
+	forge := state.Open(dir, state.Options{BuildID: "A", Key: []byte("other key")})
+	if _, ok := OpenCache(forge).get(u); ok {
 		t.Error("a file signed with another key was believed")
+	}
+	// A changed feedpub (another build ID) may read files differently:
+	// what an older one cached is not believed.
+	if _, ok := OpenCache(testStore(dir, "B")).get(u); ok {
+		t.Error("facts cached by another feedpub build were believed")
 	}
 	tampered := bytes.Replace(data, []byte(`"Duration":`), []byte(`"Duration":1`), 1)
 	if bytes.Equal(tampered, data) {
@@ -509,7 +508,7 @@ func TestForgedCacheIsAMiss(t *testing.T) {
 	if err := os.WriteFile(path, tampered, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := OpenCache(path, sign).get(u); ok {
+	if _, ok := OpenCache(st).get(u); ok {
 		t.Error("an edited file was believed")
 	}
 }

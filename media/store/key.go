@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/feedpub/feedpub/config/state"
 )
 
 // TempPrefix starts the name of every temporary file a store may leave
@@ -54,7 +56,7 @@ func CheckKey(key string) error {
 
 // StateDir is the folder of a target (and of a site) that holds feedpub's
 // own state: the manifest, the lock, the probe cache.
-const StateDir = ".feedpub"
+const StateDir = state.Dir
 
 // CheckFileKey reports whether key can name a file of the published tree (a
 // feed, media, artwork): a valid key (CheckKey) outside StateDir.

@@ -1,9 +1,7 @@
-package site
+package state
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"io/fs"
 	"os"
@@ -11,17 +9,18 @@ import (
 	"sync"
 )
 
-// stateKeyFile, under the user's cache folder, holds the secret that signs
-// the caches feedpub keeps in a site's StateDir. The caches hold output
+// keyFile, under the user's cache folder, holds the secret that signs
+// every file feedpub keeps in a site's Dir. The caches hold output
 // (sanitised review HTML, facts the feed rules trust); anyone who can
 // write a site's folder (a pull request that commits .feedpub/) could
 // otherwise put raw HTML into the feeds. A cache file signed with another
 // key, or none, is a miss.
-const stateKeyFile = "feedpub/state.key"
+const keyFile = "feedpub/state.key"
 
-var stateKey = sync.OnceValue(func() []byte {
+// userKey is the state key of this user on this machine.
+var userKey = sync.OnceValue(func() []byte {
 	if dir, err := os.UserCacheDir(); err == nil {
-		if k, err := loadStateKey(filepath.Join(dir, filepath.FromSlash(stateKeyFile))); err == nil {
+		if k, err := loadKey(filepath.Join(dir, filepath.FromSlash(keyFile))); err == nil {
 			return k
 		}
 	}
@@ -31,9 +30,9 @@ var stateKey = sync.OnceValue(func() []byte {
 	return k
 })
 
-// loadStateKey reads the key at path, creating it (0600) on first use; of
+// loadKey reads the key at path, creating it (0600) on first use; of
 // two processes creating it at once, both end with the one that won.
-func loadStateKey(path string) ([]byte, error) {
+func loadKey(path string) ([]byte, error) {
 	read := func() ([]byte, error) {
 		k, err := os.ReadFile(path)
 		if err == nil && len(k) != 32 {
@@ -68,13 +67,4 @@ func loadStateKey(path string) ([]byte, error) {
 		return nil, err
 	}
 	return read()
-}
-
-// stateMAC signs data with the state key.
-func stateMAC(data ...[]byte) []byte {
-	m := hmac.New(sha256.New, stateKey())
-	for _, d := range data {
-		m.Write(d)
-	}
-	return m.Sum(nil)
 }
