@@ -209,6 +209,7 @@ func (in *Input) entry(ce *content.Entry, m identity.Match, ps *diag.Problems) *
 		e.Video = in.episode(ce, "video", ce.Video, ps)
 	}
 	e.VideoLink = in.videoLink(ce.VideoLink, e.Title)
+	e.hash = contentHash(e)
 	in.date(ce, e, m.Record)
 	return e
 }

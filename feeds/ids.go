@@ -59,37 +59,34 @@ func (in *Input) date(ce *content.Entry, e *Entry, r *identity.Record) {
 	if r == nil {
 		return
 	}
-	if up := r.Edited(e.contentHash(), in.Now); up.After(e.Updated) {
+	if up := r.Edited(e.hash, in.Now); up.After(e.Updated) {
 		e.Updated = up
 	}
 }
 
 // contentHash covers what a reader sees of an entry, so a change of rating,
 // body or title dates the entry as edited, while a new base_url or a
-// re-encoded episode does not. Build compares it and records it: it is
-// computed once (Build is sequential, so a plain field will do).
-func (e *Entry) contentHash() string {
-	if e.hash == "" {
-		h := sha256.New()
-		// Through a small buffer: []byte(s) would copy every review.
-		var buf [4096]byte
-		parts := []string{e.Title, e.Summary, e.HTML, e.Author, e.Link, strings.Join(e.Tags, "\x1f")}
-		if v := e.VideoLink; v != nil {
-			// Only with a link, so the hash of every other entry, which
-			// dates its edits, stays what earlier versions recorded.
-			parts = append(parts, "video "+v.Page+"\x1f"+v.Title)
-		}
-		for _, s := range parts {
-			for len(s) > 0 {
-				n := copy(buf[:], s)
-				h.Write(buf[:n])
-				s = s[n:]
-			}
-			h.Write([]byte{0})
-		}
-		e.hash = hex.EncodeToString(h.Sum(nil))
+// re-encoded episode does not. Build computes it once per entry, when the
+// entry is complete, and records it.
+func contentHash(e *Entry) string {
+	h := sha256.New()
+	// Through a small buffer: []byte(s) would copy every review.
+	var buf [4096]byte
+	parts := []string{e.Title, e.Summary, e.HTML, e.Author, e.Link, strings.Join(e.Tags, "\x1f")}
+	if v := e.VideoLink; v != nil {
+		// Only with a link, so the hash of every other entry, which
+		// dates its edits, stays what earlier versions recorded.
+		parts = append(parts, "video "+v.Page+"\x1f"+v.Title)
 	}
-	return e.hash
+	for _, s := range parts {
+		for len(s) > 0 {
+			n := copy(buf[:], s)
+			h.Write(buf[:n])
+			s = s[n:]
+		}
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // record returns what a publish of cat records: a record for every entry
@@ -150,7 +147,7 @@ func (in *Input) record(cat *Catalog, built []*Entry, matches []identity.Match, 
 		r.Feeds = nil
 		if e != nil {
 			r.GUID, r.AtomID, r.Feeds = e.GUID, e.AtomID, feedsOf[e]
-			r.ContentHash = e.contentHash()
+			r.ContentHash = e.hash
 			if ce.Updated.IsZero() && e.Updated.After(e.Date) {
 				r.Updated = identity.FormatTime(e.Updated)
 			} else if ce.Updated.IsZero() {

@@ -232,7 +232,7 @@ type Entry struct {
 	// xmltext when asked.
 	Forms Forms
 
-	hash string // contentHash, once computed
+	hash string // contentHash of the entry as Build made it
 }
 
 // Forms gives the sanitised forms of an entry's HTML that the feeds carry.

@@ -155,7 +155,7 @@ func (o *publishOptions) publish(ctx context.Context, out *summary) error {
 		out.fill(rep, o.DryRun, prune)
 	}
 	po, err := ro.publishSite(ctx, cfg, st, o.siteOptions(cfg, out, prune, logf, progress, report))
-	defer po.Result.Close()
+	defer func() { _ = po.Result.Close() }() // po comes with err too
 	report(po)
 	ro.report(po.Notified)
 	if lc := po.Live; lc != nil {

@@ -54,6 +54,9 @@ const (
 	CheckedFile = "checked-items.json"
 	// EntriesDir is the entry cache's folder.
 	EntriesDir = "cache/entries"
+	// ImportFile keeps which slug each imported item's files were given:
+	// a record, not a cache (ReadRecord).
+	ImportFile = "import.json"
 )
 
 // magic starts every file the store writes.
@@ -156,13 +159,38 @@ func (s *Store) Write(name string, payload []byte) error {
 	return sitefs.WriteFile(s.Path(name), s.Seal(name, payload))
 }
 
+// ReadRecord reads the file name, a record the store keeps unsigned: not a
+// cache that only saves work but what a later run must find whichever
+// feedpub makes it (ImportFile), so neither the build ID nor the key
+// guards it. The reader is the same: a regular file inside the site, at
+// most limit bytes, so a FIFO there is an error, never a hang.
+func (s *Store) ReadRecord(name string, limit int64) ([]byte, error) {
+	if s == nil || s.root == nil {
+		return nil, fs.ErrNotExist
+	}
+	return s.root.ReadFile(s.Path(name), limit)
+}
+
+// WriteRecord replaces the record name with data atomically, inside the
+// site only.
+func (s *Store) WriteRecord(name string, data []byte) error {
+	if s == nil || s.root == nil || !s.inSiteDir(name) {
+		return ErrOutside
+	}
+	return sitefs.WriteFile(s.Path(name), data)
+}
+
 // Writable reports whether the file name can be written or removed: the
 // store is on and its folder, as far as it exists, lies inside the site
-// folder. Each folder is resolved once per Store.
+// folder.
 func (s *Store) Writable(name string) bool {
-	if !s.On() {
-		return false
-	}
+	return s.On() && s.inSiteDir(name)
+}
+
+// inSiteDir reports whether the folder of the file name, as far as it
+// exists, lies inside the site folder, resolving each folder once per
+// Store.
+func (s *Store) inSiteDir(name string) bool {
 	dir := filepath.Dir(s.Path(name))
 	if ok, found := s.inSite.Load(dir); found {
 		return ok.(bool)

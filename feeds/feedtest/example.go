@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/feedpub/feedpub/config/state"
 )
 
 // CopyExample copies the example site (examples/reelverdicts, without
@@ -19,7 +21,7 @@ func CopyExample(t testing.TB) string {
 			return err
 		}
 		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() && (d.Name() == "public" || d.Name() == ".feedpub") {
+		if d.IsDir() && (d.Name() == "public" || d.Name() == state.Dir) {
 			return filepath.SkipDir
 		}
 		if d.IsDir() {

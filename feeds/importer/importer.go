@@ -21,6 +21,7 @@ import (
 	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/config/sitefs"
+	"github.com/feedpub/feedpub/config/state"
 	"github.com/feedpub/feedpub/feeds/newentry"
 )
 
@@ -130,7 +131,7 @@ func Run(ctx context.Context, o Options) (*Result, diag.Problems, error) {
 		return nil, ps, err
 	}
 	defer root.Close()
-	im := &run{o: o, root: root, ft: ft, res: res, ps: &ps}
+	im := &run{o: o, root: root, state: state.Open(o.Into, state.Options{}), ft: ft, res: res, ps: &ps}
 	if err := im.existing(); err != nil {
 		return nil, ps, err
 	}
@@ -170,10 +171,13 @@ func (f *fetcher) feed(ctx context.Context, name string, max int64, ps *diag.Pro
 type run struct {
 	o    Options
 	root *os.Root
-	ft   *fetcher
-	res  *Result
-	ps   *diag.Problems
-	mu   sync.Mutex // guards ps and res during downloads
+	// state keeps, in the site's state folder, the slug each item was
+	// given (state.ImportFile), so a second import writes the same files.
+	state *state.Store
+	ft    *fetcher
+	res   *Result
+	ps    *diag.Problems
+	mu    sync.Mutex // guards ps and res during downloads
 
 	contentDir string
 	haveGUID   map[string]string // guid → entry file already in the site
@@ -194,7 +198,7 @@ func (im *run) existing() error {
 	im.contentDir = "reviews"
 	im.haveGUID, im.taken, im.haveVideo = map[string]string{}, map[string]bool{}, map[string]bool{}
 	im.started = map[string]string{}
-	if data, err := im.root.ReadFile(stateFile); err == nil {
+	if data, err := im.state.ReadRecord(state.ImportFile, maxImportState); err == nil {
 		var st importState
 		if json.Unmarshal(data, &st) == nil && st.Slugs != nil {
 			im.started = st.Slugs
@@ -309,9 +313,9 @@ func (im *run) mediaTaken(slug string) bool {
 	return im.stems[slug]
 }
 
-// stateFile records which slug each item's files were given, under
-// feedpub's state folder (never published).
-const stateFile = ".feedpub/import.json"
+// maxImportState caps the record of slugs (state.ImportFile): a slug and a
+// GUID per item.
+const maxImportState = 64 << 20
 
 type importState struct {
 	Slugs map[string]string `json:"slugs"` // guid → slug
@@ -330,13 +334,10 @@ func (im *run) saveState(plans []*plan) error {
 		return err
 	}
 	data = append(data, '\n')
-	if old, err := im.root.ReadFile(stateFile); err == nil && bytes.Equal(old, data) {
+	if old, err := im.state.ReadRecord(state.ImportFile, maxImportState); err == nil && bytes.Equal(old, data) {
 		return nil // a run that starts nothing new leaves the folder as it was
 	}
-	if err := im.root.MkdirAll(path.Dir(stateFile), 0o755); err != nil {
-		return err
-	}
-	return im.root.WriteFile(stateFile, data, 0o644)
+	return im.state.WriteRecord(state.ImportFile, data)
 }
 
 func (im *run) logf(format string, args ...any) {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -217,5 +218,40 @@ func TestImportPrintsNoToken(t *testing.T) {
 	}
 	if len(found(ps, "FP601")) != 1 {
 		t.Fatalf("the unreachable enclosure is not reported: the test proves nothing\n%v", ps)
+	}
+}
+
+// TestImportStateFIFO: a FIFO planted where import keeps its record of
+// slugs (.feedpub/import.json) is never read (a hang) but replaced by the
+// record, written as a regular file.
+func TestImportStateFIFO(t *testing.T) {
+	h := newHost(t)
+	into := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(into, ".feedpub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(into, ".feedpub", "import.json"), 0o644); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	o := h.options(into)
+	o.Feed = h.url("/hosting.xml")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := importer.Run(ctx, o)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Lstat(filepath.Join(into, ".feedpub", "import.json"))
+		if err != nil || !fi.Mode().IsRegular() {
+			t.Errorf("the record of slugs is not a regular file: %v, %v", fi, err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("import hangs on a FIFO in .feedpub/")
 	}
 }
