@@ -96,7 +96,9 @@ type summary struct {
 
 func publish(tb testing.TB, bin, cfg string, env []string) (summary, time.Duration) {
 	tb.Helper()
-	cmd := exec.Command(bin, "publish", "--json", "--config", cfg)
+	// --no-verify: the bench's base_url is served by nobody; it measures
+	// the publish, not a listener's fetch.
+	cmd := exec.Command(bin, "publish", "--json", "--no-verify", "--config", cfg)
 	cmd.Env = env
 	start := time.Now()
 	out, err := cmd.Output()
