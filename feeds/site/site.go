@@ -125,9 +125,6 @@ type Result struct {
 	spool string // the rendered feeds' folder, removed by Close
 }
 
-// Close removes the rendered feeds (the Path of each feed in Files): call
-// it once the files are published or no longer needed. A nil Result, or
-// one closed already, is fine.
 // Open opens the built file of the given key: a feed is read from its
 // spooled file, as publish would upload it.
 func (r *Result) Open(key string) (io.ReadCloser, error) {
@@ -139,6 +136,9 @@ func (r *Result) Open(key string) (io.ReadCloser, error) {
 	return nil, fmt.Errorf("the build made no %s", key)
 }
 
+// Close removes the rendered feeds (the Path of each feed in Files): call
+// it once the files are published or no longer needed. A nil Result, or
+// one closed already, is fine.
 func (r *Result) Close() error {
 	if r == nil || r.spool == "" {
 		return nil
