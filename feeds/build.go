@@ -43,9 +43,6 @@ type Input struct {
 	// already made, that string, so the model shares it rather than making
 	// a copy; Build uses it only if it is what it would make.
 	EntryHTML map[*content.Entry]string
-	// Forms is every entry's Forms: where the encoders take the sanitised
-	// forms of its HTML from (nil: made with xmltext when asked).
-	Forms Forms
 }
 
 // Skipped names an entry left out of every feed, and why.
@@ -57,8 +54,8 @@ type Skipped struct {
 // Build merges content and media into the Catalog, deterministically: the
 // same Input gives the same Catalog, items sorted newest first with the slug
 // breaking ties. It is pure: it changes nothing it is given and writes
-// nowhere; the sanitised forms of each review are made later, by
-// in.Forms, when an encoder asks.
+// nowhere; the sanitised forms of each review are not part of the model:
+// the encoders take them from a Forms their caller gives them.
 func Build(in Input) (*Catalog, []Skipped, diag.Problems) {
 	var ps diag.Problems
 	cfg := in.Config
@@ -201,7 +198,6 @@ func (in *Input) entry(ce *content.Entry, m identity.Match, ps *diag.Problems) *
 			e.HTML = head + ce.HTML
 		}
 	}
-	e.Forms = in.Forms
 	if ce.Audio != nil {
 		e.Audio = in.episode(ce, "audio", ce.Audio, ps)
 	}

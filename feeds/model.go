@@ -226,19 +226,16 @@ type Entry struct {
 	// the podcast feeds do not; nil for none.
 	VideoLink *VideoLink
 
-	// Forms is where the encoders take the sanitised forms of HTML from:
-	// the layer that keeps them across builds (feeds/site's entry cache),
-	// which Build copies from Input.Forms; nil makes each form with
-	// xmltext when asked.
-	Forms Forms
-
 	hash string // contentHash of the entry as Build made it
 }
 
 // Forms gives the sanitised forms of an entry's HTML that the feeds carry.
-// Each is a function of the HTML alone, so whoever keeps them (a cache
-// that reads them back, a memo) may hand out a kept copy, for an entry
-// whose HTML is the one it was made from; any other entry's it makes anew.
+// The encoders take it from their caller, never from the model: the layer
+// that keeps the forms across builds (feeds/site's entry cache) hands
+// itself to each encoder, and without one they use MakeForms. Each form is
+// a function of the HTML alone, so whoever keeps them (a cache that reads
+// them back, a memo) may hand out a kept copy, for an entry whose HTML is
+// the one it was made from; any other entry's it makes anew.
 // Implementations are safe for concurrent use: the feeds render at once.
 type Forms interface {
 	// Safe is xmltext.SafeHTML of e.HTML.
@@ -247,22 +244,16 @@ type Forms interface {
 	Apple(e *Entry) string
 }
 
-// SafeHTML is xmltext.SafeHTML of the entry's HTML, from Forms when set.
-func (e *Entry) SafeHTML() string {
-	if e.Forms != nil {
-		return e.Forms.Safe(e)
-	}
-	return xmltext.SafeHTML(e.HTML)
-}
+// MakeForms is the Forms that keeps nothing: it makes each form with
+// xmltext when asked.
+type MakeForms struct{}
 
-// AppleHTML is xmltext.AppleHTML of the entry's HTML with no length limit
-// (the podcast feeds' item description), from Forms when set.
-func (e *Entry) AppleHTML() string {
-	if e.Forms != nil {
-		return e.Forms.Apple(e)
-	}
-	return xmltext.AppleHTML(e.HTML, math.MaxInt)
-}
+// Safe is xmltext.SafeHTML of e.HTML.
+func (MakeForms) Safe(e *Entry) string { return xmltext.SafeHTML(e.HTML) }
+
+// Apple is xmltext.AppleHTML of e.HTML with no length limit (the podcast
+// feeds' item description).
+func (MakeForms) Apple(e *Entry) string { return xmltext.AppleHTML(e.HTML, math.MaxInt) }
 
 // Film is the reviewed film.
 type Film struct {

@@ -153,7 +153,7 @@ func (o *serveOptions) build(ctx context.Context, url string) preview.Build {
 	// The preview serves the feeds from memory: the build's files are
 	// removed before the next one.
 	defer res.Close()
-	b := preview.Build{Page: preview.Page{Catalog: res.Catalog, Entries: res.Entries, Skipped: res.Skipped, Problems: ps, Now: now}, Root: cfg.Dir}
+	b := preview.Build{Page: preview.Page{Catalog: res.Catalog, Entries: res.Entries, Skipped: res.Skipped, Problems: ps, Now: now, Forms: res.Forms}, Root: cfg.Dir}
 	for _, f := range res.Files {
 		pf := preview.File{Key: f.Key, ContentType: f.ContentType, SHA256: f.SHA256, Path: f.Path, Size: f.Size, Body: f.Body}
 		if f.Kind == publish.KindFeed && f.Path != "" {

@@ -316,3 +316,18 @@ func TestPreviewPublishedAsIndexHTML(t *testing.T) {
 		t.Errorf("a second publish copied files again: %s", r.stdout)
 	}
 }
+
+// TestServePageTakesTheFormsOfItsBuild: the preview page shows each
+// review as the build's feeds carry it, from the build's entry cache
+// (site.Result.Forms), not made again.
+func TestServePageTakesTheFormsOfItsBuild(t *testing.T) {
+	dir := copyExample(t)
+	o := &serveOptions{root: &rootOptions{env: &env{Now: func() time.Time { return now }}, Config: filepath.Join(dir, "feedpub.yaml")}}
+	b := o.build(t.Context(), "http://127.0.0.1:8/")
+	if b.Page.Catalog == nil {
+		t.Fatalf("no build: %v", b.Page.Problems)
+	}
+	if b.Page.Forms == nil {
+		t.Error("the page is given no forms: it would sanitise every review again")
+	}
+}

@@ -59,9 +59,26 @@ var ErrNoEnclosure = errors.New("no enclosure for the feed's medium")
 // caller writes to a file it throws away on error (feeds/site does). Values
 // cut to Apple's limits, and Apple requirements the show does not meet,
 // come back as warnings; the feed is still written.
-func Render(w io.Writer, s *feeds.Show) ([]Warning, error) {
-	warns, _, err := RenderLayout(w, s)
+//
+// The sanitised forms of each review come from WithForms, or are made with
+// xmltext (feeds.MakeForms) without it.
+func Render(w io.Writer, s *feeds.Show, opts ...Option) ([]Warning, error) {
+	warns, _, err := RenderLayout(w, s, opts...)
 	return warns, err
+}
+
+// Option changes how Render and RenderLayout work, not what they write.
+type Option func(*renderer)
+
+// WithForms makes the encoder take each review's sanitised forms from f
+// (a cache that keeps them across builds) rather than make them; f gives
+// the same strings xmltext would make, so the bytes are the same.
+func WithForms(f feeds.Forms) Option {
+	return func(r *renderer) {
+		if f != nil {
+			r.forms = f
+		}
+	}
 }
 
 // Span is where one item lies in a rendered feed: bytes [Start, End), the
@@ -72,11 +89,11 @@ type Span struct{ Start, End int64 }
 // RenderLayout is Render that also returns where each item (in s.Items
 // order) lies in what it wrote, so a checker can tell an item it has seen
 // before from its bytes alone.
-func RenderLayout(w io.Writer, s *feeds.Show) ([]Warning, []Span, error) {
+func RenderLayout(w io.Writer, s *feeds.Show, opts ...Option) ([]Warning, []Span, error) {
 	if s == nil {
 		return nil, nil, errors.New("podcast: nil show")
 	}
-	r := &renderer{show: s}
+	r := newRenderer(s, opts)
 	doc, err := r.head()
 	if err != nil {
 		return nil, nil, fmt.Errorf("podcast: %s: %w", s.Key, err)
@@ -122,7 +139,16 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 
 type renderer struct {
 	show  *feeds.Show
+	forms feeds.Forms // never nil
 	warns []Warning
+}
+
+func newRenderer(s *feeds.Show, opts []Option) *renderer {
+	r := &renderer{show: s, forms: feeds.MakeForms{}}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
 }
 
 func (r *renderer) warn(e *feeds.Entry, field, format string, args ...any) {
@@ -426,7 +452,7 @@ func (r *renderer) item(e *feeds.Entry) (item, error) {
 	if d := r.itemDescription(e); d != "" {
 		it.Description = &cdata{d}
 	}
-	if h := e.SafeHTML(); h != "" {
+	if h := r.forms.Safe(e); h != "" {
 		it.Content = &cdata{h}
 	}
 	for _, t := range v.Transcripts {
@@ -466,7 +492,7 @@ func (r *renderer) itemDescription(e *feeds.Entry) string {
 		src = "<p>" + html.EscapeString(xmltext.Clean(e.Summary)) + "</p>"
 		full = xmltext.AppleHTML(src, math.MaxInt)
 	} else {
-		full = e.AppleHTML()
+		full = r.forms.Apple(e)
 	}
 	if n := utf8.RuneCountInString(full); n > MaxEpisodeDescr {
 		r.warn(e, "item description", "cut to %d characters (was %d)", MaxEpisodeDescr, n)

@@ -301,3 +301,42 @@ func TestRenderLayout(t *testing.T) {
 		t.Errorf("after the items: %q", rest)
 	}
 }
+
+// TestRenderTakesTheFormsFromWithForms: with WithForms, every item's
+// content:encoded and description come from the given forms, not from
+// xmltext; without it, from xmltext (the golden files), as with nil.
+func TestRenderTakesTheFormsFromWithForms(t *testing.T) {
+	s := feedtest.ExampleCatalog().Podcast
+	var reviews int
+	for _, e := range s.Items {
+		if e.HTML != "" {
+			reviews++
+		}
+	}
+	if reviews == 0 {
+		t.Fatal("the example podcast has no review to take forms for")
+	}
+	f := &feedtest.Forms{}
+	var buf bytes.Buffer
+	if _, err := podcast.Render(&buf, s, podcast.WithForms(f)); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if n := strings.Count(out, "<content:encoded><![CDATA["+feedtest.SafeMark+"]]>"); n != reviews {
+		t.Errorf("%d items carry the kept safe form, want %d", n, reviews)
+	}
+	if n := strings.Count(out, "<description><![CDATA["+feedtest.AppleMark+"]]>"); n != reviews {
+		t.Errorf("%d items carry the kept Apple form, want %d", n, reviews)
+	}
+	if f.Safes.Load() != int64(reviews) || f.Apples.Load() != int64(reviews) {
+		t.Errorf("asked for %d safe and %d Apple forms, want %d of each", f.Safes.Load(), f.Apples.Load(), reviews)
+	}
+	def, _ := render(t, s, feeds.Site{})
+	var withNil bytes.Buffer
+	if _, err := podcast.Render(&withNil, s, podcast.WithForms(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(withNil.Bytes(), def) || bytes.Contains(def, []byte(feedtest.SafeMark)) {
+		t.Error("WithForms(nil) is not the default: forms made with xmltext")
+	}
+}

@@ -20,7 +20,7 @@ import (
 // exactly these bytes.
 func renderReference(t testing.TB, s *feeds.Show) []byte {
 	t.Helper()
-	r := &renderer{show: s}
+	r := newRenderer(s, nil)
 	doc, err := r.document()
 	if err != nil {
 		t.Fatalf("document: %v", err)

@@ -38,6 +38,11 @@ type Page struct {
 	// listed from it).
 	ReadFile func(key string) ([]byte, error)
 
+	// Forms gives each review's sanitised form as its feeds carry it: the
+	// build's entry cache, so the page takes the form the feeds were
+	// rendered with rather than make it again; nil makes it with xmltext.
+	Forms feeds.Forms
+
 	// Live is the id of the build being served, or "" for the published
 	// page, which has no reload script and no findings.
 	Live string
@@ -62,9 +67,6 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"size":     size,
 	// As a feed reader shows it: no script, handler or javascript: URL.
 	"safe": func(s string) template.HTML { return template.HTML(xmltext.SafeHTML(s)) },
-	// An entry's review, sanitised as its feeds carry it: made once, or
-	// taken from the entry cache.
-	"review": func(e *feeds.Entry) template.HTML { return template.HTML(e.SafeHTML()) },
 }).Parse(pageHTML))
 
 // Render writes the page.
@@ -106,6 +108,7 @@ type showView struct {
 
 type entryView struct {
 	*feeds.Entry
+	forms    feeds.Forms // Page.Forms, or MakeForms
 	ID       string
 	Art      string
 	Marks    []string // "Draft", "Scheduled for …"
@@ -113,6 +116,10 @@ type entryView struct {
 	Versions []versionView
 	Findings diag.Problems
 }
+
+// Review is the entry's review, sanitised as its feeds carry it: taken
+// from the Forms the feeds were rendered with, or made.
+func (ev entryView) Review() template.HTML { return template.HTML(ev.forms.Safe(ev.Entry)) }
 
 type versionView struct {
 	*feeds.Episode
@@ -189,8 +196,12 @@ func newView(p Page) (*view, error) {
 		}
 	}
 	marks := entryMarks(p)
+	var forms feeds.Forms = feeds.MakeForms{}
+	if p.Forms != nil {
+		forms = p.Forms
+	}
 	for _, e := range entries(c) {
-		ev := entryView{Entry: e, ID: "entry-" + e.Slug, Art: e.Image, Marks: marks[e.Source],
+		ev := entryView{Entry: e, forms: forms, ID: "entry-" + e.Slug, Art: e.Image, Marks: marks[e.Source],
 			Findings: claim(func(pr diag.Problem) bool { return pr.File == e.Source })}
 		if ev.Art == "" {
 			ev.Art = c.Site.Image

@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/feedtest"
 	"github.com/feedpub/feedpub/feeds/preview"
+	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
 var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -120,6 +122,33 @@ func TestPreviewPublishedPageIsStatic(t *testing.T) {
 	}
 	if !strings.Contains(page, "Perfect Days") {
 		t.Error("the published page lists no entries")
+	}
+}
+
+// TestPreviewPageTakesReviewsFromForms: each review on the page is the
+// safe form Page.Forms gives (the entry cache the feeds took it from);
+// without Forms, the form is made with xmltext.
+func TestPreviewPageTakesReviewsFromForms(t *testing.T) {
+	c := feedtest.ExampleCatalog()
+	var reviews []*feeds.Entry
+	for _, e := range c.Reviews.Items {
+		if e.HTML != "" {
+			reviews = append(reviews, e)
+		}
+	}
+	if len(reviews) == 0 {
+		t.Fatal("the example has no review to show")
+	}
+	f := &feedtest.Forms{}
+	page := render(t, preview.Page{Catalog: c, Now: now, Forms: f})
+	if n := strings.Count(page, "<summary>Full review</summary>"+feedtest.SafeMark+"</details>"); n != len(reviews) || f.Safes.Load() != int64(len(reviews)) {
+		t.Errorf("%d reviews shown from Forms (asked %d times), want %d", n, f.Safes.Load(), len(reviews))
+	}
+	page = render(t, preview.Page{Catalog: c, Now: now})
+	for _, e := range reviews {
+		if card := article(t, page, e.Slug); !strings.Contains(card, xmltext.SafeHTML(e.HTML)) {
+			t.Errorf("%s: the review made with xmltext is not on the page", e.Slug)
+		}
 	}
 }
 

@@ -117,13 +117,14 @@ type Result struct {
 	// named, for a problem found with it later, such as a published copy
 	// the target no longer holds.
 	Refs map[string]diag.Problem
+	// Forms are the sanitised forms of the reviews the feeds were rendered
+	// with (the build's entry cache), for a page that shows them as the
+	// feeds carry them (preview.Page.Forms).
+	Forms feeds.Forms
 
 	spool string // the rendered feeds' folder, removed by Close
 }
 
-// Close removes the rendered feeds (the Path of each feed in Files): call
-// it once the files are published or no longer needed. A nil Result, or
-// one closed already, is fine.
 // Open opens the built file of the given key: a feed is read from its
 // spooled file, as publish would upload it.
 func (r *Result) Open(key string) (io.ReadCloser, error) {
@@ -135,6 +136,9 @@ func (r *Result) Open(key string) (io.ReadCloser, error) {
 	return nil, fmt.Errorf("the build made no %s", key)
 }
 
+// Close removes the rendered feeds (the Path of each feed in Files): call
+// it once the files are published or no longer needed. A nil Result, or
+// one closed already, is fine.
 func (r *Result) Close() error {
 	if r == nil || r.spool == "" {
 		return nil
@@ -179,7 +183,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	in := feeds.Input{
 		Config: cfg, Entries: entries, Media: fm, Now: opt.Now, Generator: opt.Generator,
 		AcceptNewGUIDs: opt.AcceptNewGUIDs, Drafts: opt.Drafts, Future: opt.Future,
-		EntryHTML: ec.entryHTML(), Forms: ec,
+		EntryHTML: ec.entryHTML(),
 	}
 	if opt.Identity != nil {
 		in.Published, in.FeedIDs = opt.Identity.Entries, opt.Identity.FeedIDs
@@ -188,7 +192,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	ps.Add(bps...)
 	ps.Add(feeds.Lint(cfg, cat, entries, opt.Now, liveFeeds(opt.Identity))...)
 	res := &Result{Catalog: cat, Entries: entries, Skipped: skipped, Assets: assets,
-		Identity: &identity.Kept{Entries: cat.Records, FeedIDs: cat.FeedIDs}, Refs: refsOf(reqs)}
+		Identity: &identity.Kept{Entries: cat.Records, FeedIDs: cat.FeedIDs}, Refs: refsOf(reqs), Forms: ec}
 	// The feeds are rendered and checked even after errors, so one run
 	// reports everything; they are published only without any.
 	spool, err := os.MkdirTemp("", "feedpub-feeds-")
@@ -197,7 +201,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 		return res, ps
 	}
 	res.spool = spool
-	files, layouts, rps := render(cfg, cat, spool)
+	files, layouts, rps := render(cfg, cat, ec, spool)
 	// Once render has made every form of the entries' HTML the feeds need:
 	// what could not be written as the entries loaded is written now, and
 	// the files of entries no longer there are removed.
@@ -294,7 +298,7 @@ func landingPage(cfg *config.Config, res *Result, now time.Time) (publish.File, 
 		byKey[f.Key] = f
 	}
 	var buf bytes.Buffer
-	err := preview.Render(&buf, preview.Page{Catalog: res.Catalog, Entries: res.Entries, Now: now,
+	err := preview.Render(&buf, preview.Page{Catalog: res.Catalog, Entries: res.Entries, Now: now, Forms: res.Forms,
 		ReadFile: func(key string) ([]byte, error) {
 			f, ok := byKey[key]
 			if !ok || f.Path == "" {
@@ -507,8 +511,12 @@ func contentType(a *media.Asset) string {
 // the podcast feeds of a large catalogue are hundreds of megabytes, which
 // a build should not hold in memory, and a publish uploads them from there.
 //
+// Every encoder takes the reviews' sanitised forms from forms (the entry
+// cache), so a form is made once a build at most, and the Apple form is
+// read back per item rather than held.
+//
 // It also returns where each item lies in each podcast feed, by key.
-func render(cfg *config.Config, cat *feeds.Catalog, spool string) ([]publish.File, map[string][]podcast.Span, diag.Problems) {
+func render(cfg *config.Config, cat *feeds.Catalog, forms feeds.Forms, spool string) ([]publish.File, map[string][]podcast.Span, diag.Problems) {
 	type job struct {
 		key, ctype string
 		fn         func(io.Writer) ([]podcast.Warning, []podcast.Span, error)
@@ -519,20 +527,20 @@ func render(cfg *config.Config, cat *feeds.Catalog, spool string) ([]publish.Fil
 			continue
 		}
 		jobs = append(jobs, job{s.Key, "application/rss+xml; charset=utf-8", func(w io.Writer) ([]podcast.Warning, []podcast.Span, error) {
-			return podcast.RenderLayout(w, s)
+			return podcast.RenderLayout(w, s, podcast.WithForms(forms))
 		}})
 	}
 	if r := cat.Reviews; r != nil {
 		// The review feeds have no item layout: their rules read them whole.
-		review := func(fn func(io.Writer, *feeds.ReviewFeed) ([]syndication.Warning, error)) func(io.Writer) ([]podcast.Warning, []podcast.Span, error) {
+		review := func(fn func(io.Writer, *feeds.ReviewFeed, ...syndication.Option) ([]syndication.Warning, error)) func(io.Writer) ([]podcast.Warning, []podcast.Span, error) {
 			return func(w io.Writer) ([]podcast.Warning, []podcast.Span, error) {
-				warns, err := fn(w, r)
+				warns, err := fn(w, r, syndication.WithForms(forms))
 				return warns, nil, err
 			}
 		}
 		for _, f := range []struct {
 			key, ctype string
-			fn         func(io.Writer, *feeds.ReviewFeed) ([]syndication.Warning, error)
+			fn         func(io.Writer, *feeds.ReviewFeed, ...syndication.Option) ([]syndication.Warning, error)
 		}{
 			{r.RSSKey, "application/rss+xml; charset=utf-8", syndication.RenderRSS},
 			{r.AtomKey, "application/atom+xml; charset=utf-8", syndication.RenderAtom},
@@ -552,7 +560,7 @@ func render(cfg *config.Config, cat *feeds.Catalog, spool string) ([]publish.Fil
 		taken[k] = true
 		return dup
 	})
-	// The feeds are independent (entries sanitise their HTML once, safely
+	// The feeds are independent (forms makes each review's forms once, safely
 	// for concurrent use), so they render on every core.
 	type result struct {
 		file  publish.File

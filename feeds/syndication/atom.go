@@ -13,14 +13,17 @@ import (
 
 // RenderAtom writes f as an Atom 1.0 feed (RFC 4287). The feed id is
 // "tag:"+f.TagAuthority+":reviews"; each entry's id is Entry.AtomID. Audio
-// and video versions are rel="enclosure" links with length and type.
-func RenderAtom(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
+// and video versions are rel="enclosure" links with length and type. The
+// content is the review's HTML after xmltext.SafeHTML (from WithForms when
+// given).
+func RenderAtom(w io.Writer, f *feeds.ReviewFeed, opts ...Option) ([]Warning, error) {
 	if f == nil {
 		return nil, fmt.Errorf("syndication: atom: %w", errNilFeed)
 	}
+	forms := optionsOf(opts).forms
 	feed := atomHead(f)
 	return nil, writeXML(w, "atom", false, func(x *xmlw.Writer) {
-		feed.write(x, len(f.Items), func(i int) *atomEntry { return atomItem(f.Items[i]) })
+		feed.write(x, len(f.Items), func(i int) *atomEntry { return atomItem(forms, f.Items[i]) })
 	})
 }
 
@@ -54,8 +57,8 @@ func atomHead(f *feeds.ReviewFeed) atomFeed {
 	return feed
 }
 
-// atomItem is the entry's Atom entry.
-func atomItem(e *feeds.Entry) *atomEntry {
+// atomItem is the entry's Atom entry, its content from forms.
+func atomItem(forms feeds.Forms, e *feeds.Entry) *atomEntry {
 	en := &atomEntry{
 		ID:        xmltext.Line(e.AtomID),
 		Title:     atomText{Type: "text", Text: xmltext.Line(e.Title)},
@@ -82,7 +85,7 @@ func atomItem(e *feeds.Entry) *atomEntry {
 			en.Categories = append(en.Categories, atomCategory{Term: t})
 		}
 	}
-	if h := reviewHTML(e); h != "" {
+	if h := reviewHTML(forms, e); h != "" {
 		en.Content = &atomText{Type: "html", Text: h}
 	}
 	en.Media = videoContent(e)

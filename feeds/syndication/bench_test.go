@@ -4,7 +4,6 @@ import (
 	"io"
 	"testing"
 
-	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/feedtest"
 	"github.com/feedpub/feedpub/feeds/syndication"
 )
@@ -20,7 +19,7 @@ func BenchmarkRender(b *testing.B) {
 	}
 	for _, r := range []struct {
 		name   string
-		render func(io.Writer, *feeds.ReviewFeed) ([]syndication.Warning, error)
+		render renderFunc
 	}{{"rss", syndication.RenderRSS}, {"atom", syndication.RenderAtom}, {"json", syndication.RenderJSON}} {
 		b.Run(r.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -15,10 +15,13 @@ import (
 // RenderJSON writes f as JSON Feed 1.1 with two-space indentation, HTML
 // characters unescaped, and a trailing newline. Audio and video versions are
 // attachments with size_in_bytes and duration_in_seconds (whole seconds).
-func RenderJSON(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
+// content_html is the review's HTML after xmltext.SafeHTML (from WithForms
+// when given).
+func RenderJSON(w io.Writer, f *feeds.ReviewFeed, opts ...Option) ([]Warning, error) {
 	if f == nil {
 		return nil, fmt.Errorf("syndication: json: %w", errNilFeed)
 	}
+	forms := optionsOf(opts).forms
 	feed := jsonFeed{
 		Version:     JSONFeedVersion,
 		Title:       xmltext.Line(f.Title),
@@ -41,7 +44,7 @@ func RenderJSON(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 			ID:            xmltext.Line(e.GUID),
 			URL:           xmltext.Clean(e.Link),
 			Title:         xmltext.Line(e.Title),
-			ContentHTML:   reviewHTML(e),
+			ContentHTML:   reviewHTML(forms, e),
 			Summary:       xmltext.Clean(e.Summary),
 			Image:         xmltext.Clean(e.Image),
 			DatePublished: rfc3339(e.Date),

@@ -95,10 +95,11 @@ func (mc *mediaContent) write(x *xmlw.Writer) {
 }
 
 // reviewHTML is the entry's review as the review feeds carry it: its safe
-// HTML, then a link to its video, if any. Readers drop iframes, so the
-// player is a link, in every reader, rather than an embed in few.
-func reviewHTML(e *feeds.Entry) string {
-	h := e.SafeHTML()
+// HTML (from forms), then a link to its video, if any. Readers drop
+// iframes, so the player is a link, in every reader, rather than an embed
+// in few.
+func reviewHTML(forms feeds.Forms, e *feeds.Entry) string {
+	h := forms.Safe(e)
 	v := e.VideoLink
 	if h == "" || v == nil {
 		return h

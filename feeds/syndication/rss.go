@@ -19,12 +19,12 @@ import (
 // version, or the video when there is no audio (RSS allows one enclosure).
 // Items left without an author come back as warnings. Text uses
 // hexadecimal character references and content:encoded is the review's HTML
-// after xmltext.SafeHTML.
-func RenderRSS(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
+// after xmltext.SafeHTML (from WithForms when given).
+func RenderRSS(w io.Writer, f *feeds.ReviewFeed, opts ...Option) ([]Warning, error) {
 	if f == nil {
 		return nil, fmt.Errorf("syndication: rss: %w", errNilFeed)
 	}
-	m := &rssMaker{f: f}
+	m := &rssMaker{f: f, forms: optionsOf(opts).forms}
 	doc := m.doc()
 	// The items, and their warnings, are made as they are written.
 	err := writeXML(w, "rss", true, func(x *xmlw.Writer) {
@@ -37,6 +37,7 @@ func RenderRSS(w io.Writer, f *feeds.ReviewFeed) ([]Warning, error) {
 // warnings of the items it makes.
 type rssMaker struct {
 	f     *feeds.ReviewFeed
+	forms feeds.Forms
 	warns []Warning
 }
 
@@ -87,7 +88,7 @@ func (m *rssMaker) item(e *feeds.Entry) *rssItem {
 		// description is HTML in RSS; the summary is plain text.
 		it.Description = &rssCDATA{html.EscapeString(s)}
 	}
-	if h := reviewHTML(e); h != "" {
+	if h := reviewHTML(m.forms, e); h != "" {
 		it.Content = &rssCDATA{h}
 	}
 	it.Media = videoContent(e)

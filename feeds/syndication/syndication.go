@@ -27,6 +27,33 @@ const (
 
 var errNilFeed = errors.New("nil review feed")
 
+// Option changes how the renderers work, not what they write.
+type Option func(*options)
+
+type options struct {
+	forms feeds.Forms // never nil
+}
+
+// WithForms makes a renderer take each review's sanitised form from f (a
+// cache that keeps it across builds) rather than make it; f gives the same
+// string xmltext would make, so the bytes are the same. Without it, the
+// form is made with xmltext (feeds.MakeForms).
+func WithForms(f feeds.Forms) Option {
+	return func(o *options) {
+		if f != nil {
+			o.forms = f
+		}
+	}
+}
+
+func optionsOf(opts []Option) options {
+	o := options{forms: feeds.MakeForms{}}
+	for _, fn := range opts {
+		fn(&o)
+	}
+	return o
+}
+
 // versions returns the entry's media versions, audio first.
 func versions(e *feeds.Entry) []*feeds.Episode {
 	var vs []*feeds.Episode

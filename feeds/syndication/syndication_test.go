@@ -19,7 +19,7 @@ import (
 	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
-type renderFunc func(io.Writer, *feeds.ReviewFeed) ([]syndication.Warning, error)
+type renderFunc func(io.Writer, *feeds.ReviewFeed, ...syndication.Option) ([]syndication.Warning, error)
 
 var formats = []struct {
 	file   string
@@ -234,6 +234,42 @@ func TestItemsSpliced(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestRenderersTakeTheFormsFromWithForms: with WithForms, every item's
+// review comes from the given forms, not from xmltext; without it, from
+// xmltext (the golden files), as with nil.
+func TestRenderersTakeTheFormsFromWithForms(t *testing.T) {
+	f := feedtest.ExampleCatalog().Reviews
+	var reviews int
+	for _, e := range f.Items {
+		if e.HTML != "" {
+			reviews++
+		}
+	}
+	if reviews == 0 {
+		t.Fatal("the example review feed has no review to take forms for")
+	}
+	for _, c := range formats {
+		forms := &feedtest.Forms{}
+		var buf bytes.Buffer
+		if _, err := c.render(&buf, f, syndication.WithForms(forms)); err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(buf.String(), feedtest.SafeMark); n != reviews {
+			t.Errorf("%s: %d items carry the kept safe form, want %d", c.file, n, reviews)
+		}
+		if forms.Safes.Load() != int64(reviews) || forms.Apples.Load() != 0 {
+			t.Errorf("%s: asked for %d safe and %d Apple forms, want %d and 0", c.file, forms.Safes.Load(), forms.Apples.Load(), reviews)
+		}
+		var withNil bytes.Buffer
+		if _, err := c.render(&withNil, f, syndication.WithForms(nil)); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(withNil.Bytes(), render(t, c.render, f)) {
+			t.Errorf("%s: WithForms(nil) is not the default: forms made with xmltext", c.file)
 		}
 	}
 }

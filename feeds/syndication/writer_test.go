@@ -33,7 +33,7 @@ func encodeReference(t *testing.T, doc any, hex bool) []byte {
 }
 
 func rssReference(t *testing.T, f *feeds.ReviewFeed) []byte {
-	m := &rssMaker{f: f}
+	m := &rssMaker{f: f, forms: feeds.MakeForms{}}
 	doc := m.doc()
 	for _, e := range f.Items {
 		doc.Channel.Items = append(doc.Channel.Items, *m.item(e))
@@ -44,7 +44,7 @@ func rssReference(t *testing.T, f *feeds.ReviewFeed) []byte {
 func atomReference(t *testing.T, f *feeds.ReviewFeed) []byte {
 	doc := atomHead(f)
 	for _, e := range f.Items {
-		doc.Entries = append(doc.Entries, *atomItem(e))
+		doc.Entries = append(doc.Entries, *atomItem(feeds.MakeForms{}, e))
 	}
 	return encodeReference(t, doc, false)
 }
