@@ -11,9 +11,9 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/mediatype"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/identity"
-	"github.com/feedpub/feedpub/feeds/internal/spec"
 )
 
 // Input is what Build works from. Every field is already loaded and checked.
@@ -248,7 +248,7 @@ func (in *Input) episode(ce *content.Entry, field string, m *content.Media, ps *
 		ep.Enclosure.Duration = d
 	}
 	if m.Chapters != "" {
-		ep.Chapters = &Link{Key: in.key(m.Chapters), URL: in.assetURL(m.Chapters), Type: spec.ChaptersType}
+		ep.Chapters = &Link{Key: in.key(m.Chapters), URL: in.assetURL(m.Chapters), Type: mediatype.Chapters}
 	}
 	for _, t := range m.Transcripts {
 		ep.Transcripts = append(ep.Transcripts, Transcript{

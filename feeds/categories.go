@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/feedpub/feedpub/config/diag"
 )
@@ -16,15 +15,19 @@ import (
 //go:embed data/apple-podcast-categories.json
 var appleCategoriesJSON []byte
 
-// appleCategories parses the embedded list once; the result is never
-// modified after that.
-var appleCategories = sync.OnceValue(func() map[string][]string {
+// appleCategories is the embedded list, parsed when the program starts (a
+// few kilobytes; a test fails if it does not parse) and never modified.
+var appleCategories = parseCategories(appleCategoriesJSON)
+
+// parseCategories parses Apple's category list; the embedded one is part
+// of the binary, so its failing to parse is a bug, not an input error.
+func parseCategories(data []byte) map[string][]string {
 	var m map[string][]string
-	if err := json.Unmarshal(appleCategoriesJSON, &m); err != nil {
+	if err := json.Unmarshal(data, &m); err != nil {
 		panic("feeds: embedded data/apple-podcast-categories.json: " + err.Error())
 	}
 	return m
-})
+}
 
 // ErrUnknownCategory is wrapped by the errors of ParseCategory and
 // ValidateCategory for a name that is not in Apple's list.
@@ -34,8 +37,8 @@ var ErrUnknownCategory = errors.New("not an Apple Podcasts category")
 // category name mapped to its subcategory names (possibly none), spelled as
 // Apple spells them.
 func AppleCategories() map[string][]string {
-	m := make(map[string][]string, len(appleCategories()))
-	for k, v := range appleCategories() {
+	m := make(map[string][]string, len(appleCategories))
+	for k, v := range appleCategories {
 		m[k] = slices.Clone(v)
 	}
 	return m
@@ -82,7 +85,7 @@ func joinCategory(c Category) string {
 
 // canonicalCategory finds c in Apple's list ignoring case.
 func canonicalCategory(c Category) (Category, error) {
-	cats := appleCategories()
+	cats := appleCategories
 	var names []string
 	for k := range cats {
 		names = append(names, k)

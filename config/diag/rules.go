@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/feedpub/feedpub/config/mediatype"
 )
 
 // Rule is one check feedpub runs, with a stable ID that output, ignore lists
@@ -153,7 +155,7 @@ var rules = []Rule{
 	{"FP440", Error, "an episode description uses HTML Apple does not render", "use only <p>, <ol>, <ul>, <li> and <a href>"},
 	{"FP441", Error, "an episode's itunes:image is not an absolute URL", "link the episode art with an absolute http(s) URL"},
 	{"FP442", Error, "a podcast:transcript lacks a url or a transcript type", "link the transcript with its type, such as text/vtt"},
-	{"FP443", Error, "a podcast:chapters lacks a url or its type", "link the chapters with type application/json+chapters"},
+	{"FP443", Error, "a podcast:chapters lacks a url or its type", "link the chapters with type " + mediatype.Chapters},
 	{"FP444", Error, "a podcast:alternateEnclosure is incomplete", "give each alternate a type and a podcast:source uri; mark at most one default"},
 	{"FP445", Error, "a served enclosure's length differs from the feed's", "publish the feed again, or re-upload the file the feed describes"},
 	{"FP446", Warning, "a served enclosure's Content-Type differs from the feed's", "serve the file with the type the feed states"},

@@ -6,6 +6,10 @@ package mediatype
 
 import "strings"
 
+// Chapters is the media type of Podcasting 2.0 JSON chapters, which the
+// podcast feeds state for a chapters file whatever its extension.
+const Chapters = "application/json+chapters"
+
 // Extension is what a file extension stands for.
 type Extension struct {
 	// MIME is the type expected of a file so named, the one feedpub's

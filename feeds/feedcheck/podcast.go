@@ -311,8 +311,8 @@ func (pi *podcastItems) check(path []*node, it *node) bool {
 			r.add(iw, "item.podcast:transcript", "want a url and a transcript type, got %q", t.attrOr("type"))
 		}
 	}
-	if c := it.first(nsPodcast, "chapters"); c != nil && (!isHTTP(c.attrOr("url")) || c.attrOr("type") != spec.ChaptersType) {
-		r.add(iw, "item.podcast:chapters", "want a url and type %s", spec.ChaptersType)
+	if c := it.first(nsPodcast, "chapters"); c != nil && (!isHTTP(c.attrOr("url")) || c.attrOr("type") != mediatype.Chapters) {
+		r.add(iw, "item.podcast:chapters", "want a url and type %s", mediatype.Chapters)
 	}
 	r.alternates(iw, it)
 	return true

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/feedpub/feedpub/config/mediatype"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/identity"
-	"github.com/feedpub/feedpub/feeds/internal/spec"
 )
 
 // Base is the site URL of both test catalogs.
@@ -164,7 +164,7 @@ func ExampleCatalog() *feeds.Catalog {
 	heroine.Rating = rating(4.5)
 	heroine.Audio = &feeds.Episode{Season: 3, Number: 12, Type: "full",
 		Enclosure: audio("heroine", 39_845_120, 41*time.Minute+27*time.Second+600*time.Millisecond),
-		Chapters:  &feeds.Link{URL: Base + "media/heroine.chapters.json", Type: spec.ChaptersType},
+		Chapters:  &feeds.Link{URL: Base + "media/heroine.chapters.json", Type: mediatype.Chapters},
 		Transcripts: []feeds.Transcript{
 			{URL: Base + "media/heroine.vtt", Type: "text/vtt", Language: "en-gb", Rel: "captions"},
 		},
@@ -247,7 +247,7 @@ func AdversarialCatalog() *feeds.Catalog {
 	heat.AuthorEmail = "maya+reviews@reelverdicts.example"
 	heat.Audio = &feeds.Episode{Title: "Heat & Dune (extended cut)", Season: 2, Number: 3, Type: "full", Explicit: true,
 		Enclosure: audio("heat-vs-dune", 88_080_384, 91*time.Minute+59*time.Second+500*time.Millisecond),
-		Chapters:  &feeds.Link{URL: Base + "media/heat-vs-dune.chapters.json", Type: spec.ChaptersType},
+		Chapters:  &feeds.Link{URL: Base + "media/heat-vs-dune.chapters.json", Type: mediatype.Chapters},
 		Transcripts: []feeds.Transcript{
 			{URL: Base + "media/heat-vs-dune.en.vtt", Type: "text/vtt", Language: "en", Rel: "captions"},
 			{URL: Base + "media/heat-vs-dune.ar.srt", Type: "application/x-subrip", Language: "ar"},

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/feedpub/feedpub/config/mediatype"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/internal/spec"
 	"github.com/feedpub/feedpub/feeds/internal/xmlw"
@@ -34,7 +35,7 @@ const (
 	MaxShowDescription = 4000  // bytes in the channel description
 	MaxEpisodeDescr    = 10000 // characters in an item description
 	maxTrailerTitle    = 128   // podcast:trailer node value
-	ChaptersType       = spec.ChaptersType
+	ChaptersType       = mediatype.Chapters
 	rfc2822            = time.RFC1123Z
 )
 

@@ -23,13 +23,13 @@ import (
 
 	"github.com/feedpub/feedpub/config"
 	"github.com/feedpub/feedpub/config/diag"
+	"github.com/feedpub/feedpub/config/mediatype"
 	"github.com/feedpub/feedpub/config/safehttp"
 	"github.com/feedpub/feedpub/config/sitefs"
 	"github.com/feedpub/feedpub/config/state"
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/content"
 	"github.com/feedpub/feedpub/feeds/identity"
-	"github.com/feedpub/feedpub/feeds/internal/spec"
 	"github.com/feedpub/feedpub/feeds/podcast"
 	"github.com/feedpub/feedpub/feeds/preview"
 	"github.com/feedpub/feedpub/feeds/syndication"
@@ -495,7 +495,7 @@ func mediaFiles(cfg *config.Config, cat *feeds.Catalog, assets map[string]*media
 func contentType(a *media.Asset) string {
 	switch a.Kind {
 	case media.KindChapters:
-		return spec.ChaptersType
+		return mediatype.Chapters
 	case media.KindTranscript:
 		if a.MIME != "" {
 			return a.MIME + "; charset=utf-8"

@@ -1,7 +1,8 @@
 // Package spec holds the names the feed specifications define that more
-// than one of feedpub's packages writes or reads: XML namespaces and media
-// types. One spelling for the encoders, the checker, the importer and the
-// identity reader, so none can drift from the others.
+// than one of feedpub's packages writes or reads: the XML namespaces. One
+// spelling for the encoders, the checker, the importer and the identity
+// reader, so none can drift from the others. (Media types, the chapters'
+// included, are config/mediatype's.)
 package spec
 
 // XML namespaces.
@@ -12,6 +13,3 @@ const (
 	NSContent = "http://purl.org/rss/1.0/modules/content/"
 	NSMedia   = "http://search.yahoo.com/mrss/" // Media RSS
 )
-
-// ChaptersType is the media type of Podcasting 2.0 JSON chapters.
-const ChaptersType = "application/json+chapters"
