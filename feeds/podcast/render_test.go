@@ -2,7 +2,6 @@ package podcast
 
 import (
 	"bytes"
-	"encoding/xml"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -11,8 +10,6 @@ import (
 
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/feedtest"
-	"github.com/feedpub/feedpub/feeds/internal/xmlw"
-	"github.com/feedpub/feedpub/feeds/xmltext"
 )
 
 // renderReference is Render as it was before write.go: the document
@@ -25,15 +22,7 @@ func renderReference(t testing.TB, s *feeds.Show) []byte {
 	if err != nil {
 		t.Fatalf("document: %v", err)
 	}
-	var buf bytes.Buffer
-	buf.WriteString(xmlw.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		t.Fatalf("encode: %v", err)
-	}
-	buf.WriteByte('\n')
-	return xmltext.HexEscapes(buf.Bytes())
+	return feedtest.EncodingXML(t, doc, true)
 }
 
 func checkSame(t *testing.T, name string, s *feeds.Show) {

@@ -2,7 +2,6 @@ package syndication
 
 import (
 	"bytes"
-	"encoding/xml"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -10,27 +9,7 @@ import (
 
 	"github.com/feedpub/feedpub/feeds"
 	"github.com/feedpub/feedpub/feeds/feedtest"
-	"github.com/feedpub/feedpub/feeds/internal/xmlw"
-	"github.com/feedpub/feedpub/feeds/xmltext"
 )
-
-// encodeReference is what encoding/xml makes of doc (with all its items),
-// then xmltext.HexEscapes for hex: the bytes the writer must produce.
-func encodeReference(t *testing.T, doc any, hex bool) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	buf.WriteString(xmlw.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		t.Fatalf("encode: %v", err)
-	}
-	buf.WriteByte('\n')
-	if hex {
-		return xmltext.HexEscapes(buf.Bytes())
-	}
-	return buf.Bytes()
-}
 
 func rssReference(t *testing.T, f *feeds.ReviewFeed) []byte {
 	m := &rssMaker{f: f, forms: feeds.MakeForms{}}
@@ -38,7 +17,7 @@ func rssReference(t *testing.T, f *feeds.ReviewFeed) []byte {
 	for _, e := range f.Items {
 		doc.Channel.Items = append(doc.Channel.Items, *m.item(e))
 	}
-	return encodeReference(t, doc, true)
+	return feedtest.EncodingXML(t, doc, true)
 }
 
 func atomReference(t *testing.T, f *feeds.ReviewFeed) []byte {
@@ -46,7 +25,7 @@ func atomReference(t *testing.T, f *feeds.ReviewFeed) []byte {
 	for _, e := range f.Items {
 		doc.Entries = append(doc.Entries, *atomItem(feeds.MakeForms{}, e))
 	}
-	return encodeReference(t, doc, false)
+	return feedtest.EncodingXML(t, doc, false)
 }
 
 func checkSame(t *testing.T, name string, f *feeds.ReviewFeed) {
