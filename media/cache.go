@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/feedpub/feedpub/config/diag"
 	"github.com/feedpub/feedpub/config/state"
 	"github.com/feedpub/feedpub/media/probe"
 )
@@ -27,6 +28,10 @@ type cacheEntry struct {
 	SHA256  string     `json:"sha256"`
 	MIME    string     `json:"mime"`
 	Info    probe.Info `json:"info"`
+	// CleanFor, for a chapters or transcript file, is the media duration
+	// (ns) its times were last checked against and found right: checked
+	// against the same duration, the file as it is needs no reading.
+	CleanFor *int64 `json:"clean_for_ns,omitempty"`
 }
 
 // maxCacheFile bounds the cache file read: far more than a catalogue of
@@ -62,6 +67,35 @@ func (c *Cache) put(key string, a *Asset) {
 	defer c.mu.Unlock()
 	c.entries[key] = cacheEntry{Size: a.Size, ModTime: a.ModTime.UnixNano(), SHA256: a.SHA256, MIME: a.MIME, Info: a.Info}
 	c.dirty = true
+}
+
+// CheckTimed is media.CheckTimed through the cache: a chapters or
+// transcript file found right against the same duration before, and
+// unchanged since (size, time and SHA-256), is not read again, so a build
+// reads only the timed files that changed or whose media did. Only clean
+// results are remembered: a file with problems is read, and its problems
+// reported, at every build. A nil Cache checks every file.
+func (c *Cache) CheckTimed(a *Asset, ref diag.Problem, duration time.Duration) diag.Problems {
+	if c == nil || a.data != nil || a.URL != "" {
+		return CheckTimed(a, ref, duration)
+	}
+	d := int64(duration)
+	c.mu.Lock()
+	e, ok := c.entries[a.Key]
+	known := ok && e.Size == a.Size && e.ModTime == a.ModTime.UnixNano() && e.SHA256 == a.SHA256
+	c.mu.Unlock()
+	if known && e.CleanFor != nil && *e.CleanFor == d {
+		return nil
+	}
+	ps := CheckTimed(a, ref, duration)
+	if known && !ps.HasErrors() {
+		c.mu.Lock()
+		e.CleanFor = &d
+		c.entries[a.Key] = e
+		c.dirty = true
+		c.mu.Unlock()
+	}
+	return ps
 }
 
 // Prune forgets every key not in keep, so the cache does not grow forever.

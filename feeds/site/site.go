@@ -162,22 +162,10 @@ func build(ctx context.Context, cfg *config.Config, opt Options) (*Result, diag.
 	ps.Add(eps...)
 
 	reqs, timed := requests(cfg, entries, opt.Drafts)
-	assets, mps := probeMedia(ctx, cfg, opt, st, reqs)
+	assets, cache, mps := probeMedia(ctx, cfg, opt, st, reqs)
 	ps.Add(mps...)
-	for _, t := range timed {
-		a := assets[t.key]
-		if a == nil || a.Copy {
-			continue // a published copy was checked when it was published
-		}
-		var d time.Duration
-		if m := assets[t.media]; m != nil {
-			d = m.Info.Duration
-		}
-		if t.duration > 0 {
-			d = t.duration
-		}
-		ps.Add(media.CheckTimed(a, t.ref, d)...)
-	}
+	ps.Add(checkTimed(timed, assets, cache)...)
+	ps.Add(saveMediaCaches(opt, cache, assets)...)
 
 	fm := feedMedia(assets, opt.Published)
 	in := feeds.Input{
@@ -260,10 +248,34 @@ func refsOf(reqs []media.Request) map[string]diag.Problem {
 	return refs
 }
 
+// checkTimed checks each chapters and transcript file against the
+// duration of its media (or the one its entry states), through the probe
+// cache, which remembers the files found right.
+func checkTimed(timed []timedReq, assets map[string]*media.Asset, cache *media.Cache) diag.Problems {
+	var ps diag.Problems
+	for _, t := range timed {
+		a := assets[t.key]
+		if a == nil || a.Copy {
+			continue // a published copy was checked when it was published
+		}
+		var d time.Duration
+		if m := assets[t.media]; m != nil {
+			d = m.Info.Duration
+		}
+		if t.duration > 0 {
+			d = t.duration
+		}
+		ps.Add(cache.CheckTimed(a, t.ref, d)...)
+	}
+	return ps
+}
+
 // probeMedia reads every referenced file, local or on another host (a
-// missing one from the target's record, when allowed), through the caches,
-// which it saves unless the build is read-only.
-func probeMedia(ctx context.Context, cfg *config.Config, opt Options, st *state.Store, reqs []media.Request) (map[string]*media.Asset, diag.Problems) {
+// missing one from the target's record, when allowed), through the caches;
+// the remote media's is saved here unless the build is read-only, the probe
+// cache (nil with --no-cache) by saveMediaCaches once the timed files are
+// checked.
+func probeMedia(ctx context.Context, cfg *config.Config, opt Options, st *state.Store, reqs []media.Request) (map[string]*media.Asset, *media.Cache, diag.Problems) {
 	var cache *media.Cache
 	if st != nil {
 		cache = media.OpenCache(st)
@@ -275,15 +287,26 @@ func probeMedia(ctx context.Context, cfg *config.Config, opt Options, st *state.
 	}
 	assets, ps := media.ProbeAll(ctx, cfg.Dir, reqs, mo)
 	if cache != nil && !opt.ReadOnly {
-		cache.Prune(assets)
-		if err := cache.Save(); err != nil {
-			ps.Warnf("FP131", filepath.Join(StateDir, state.ProbeFile), 0, "", "cannot save the probe cache: %v", err)
-		}
 		if err := rc.Cache.Save(); err != nil {
 			ps.Warnf("FP131", filepath.Join(StateDir, state.RemoteFile), 0, "", "cannot save the cache of remote media: %v", err)
 		}
 	}
-	return assets, ps
+	return assets, cache, ps
+}
+
+// saveMediaCaches saves the probe cache, with the timed files found right,
+// and without the files no longer referenced, unless the build is
+// read-only.
+func saveMediaCaches(opt Options, cache *media.Cache, assets map[string]*media.Asset) diag.Problems {
+	var ps diag.Problems
+	if cache == nil || opt.ReadOnly {
+		return ps
+	}
+	cache.Prune(assets)
+	if err := cache.Save(); err != nil {
+		ps.Warnf("FP131", filepath.Join(StateDir, state.ProbeFile), 0, "", "cannot save the probe cache: %v", err)
+	}
+	return ps
 }
 
 // landingKey is the key of the page publish.preview adds to the tree.

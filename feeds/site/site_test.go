@@ -1,6 +1,7 @@
 package site_test
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
@@ -379,4 +380,50 @@ func TestBuildCloseRemovesRenderedFeeds(t *testing.T) {
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Errorf("left in the temporary folder: %v", left)
 	}
+}
+
+// TestTimedFilesCheckedOnce: a chapters file whose times a build found
+// right against its episode's duration is not read again while the file
+// (size, time) and the duration stay as they were, so a build reads only
+// the timed files that changed; a new modification time reads it again.
+func TestTimedFilesCheckedOnce(t *testing.T) {
+	cfg := example(t)
+	opt := site.Options{Now: now}
+	if _, ps := buildSite(t, cfg, opt); ps.HasErrors() {
+		t.Fatal(ps.Err())
+	}
+	chap := filepath.Join(cfg.Dir, "media", "heroine.chapters.json")
+	fi, err := os.Stat(chap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Other bytes of the same size and time: not JSON, so FP308 if read.
+	if err := os.WriteFile(chap, bytes.Repeat([]byte("x"), int(fi.Size())), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(chap, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	_, ps := buildSite(t, cfg, opt)
+	if got := rulesOf(ps, "FP308"); got != 0 {
+		t.Errorf("the chapters file checked clean was read again: %v", ps)
+	}
+	later := fi.ModTime().Add(time.Minute)
+	if err := os.Chtimes(chap, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if _, ps := buildSite(t, cfg, opt); rulesOf(ps, "FP308") == 0 {
+		t.Errorf("a chapters file with a new time was not read again: %v", ps)
+	}
+}
+
+// rulesOf counts the problems of rule in ps.
+func rulesOf(ps diag.Problems, rule string) int {
+	n := 0
+	for _, p := range ps {
+		if p.Rule == rule {
+			n++
+		}
+	}
+	return n
 }
