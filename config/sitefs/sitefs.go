@@ -275,11 +275,11 @@ func Human(n int64) string {
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/float64(unit)), ".0") + " " + name
 }
 
-// WriteFile replaces the file at path with data atomically (a temporary
-// file in the same folder, then a rename), creating the folder if needed,
-// so feedpub's own state in a site (.feedpub/) is never left half written
-// by a crash or Ctrl-C.
-func WriteFile(path string, data []byte) error {
+// WriteFile replaces the file at path with data, its parts written one
+// after the other, atomically (a temporary file in the same folder, then a
+// rename), creating the folder if needed, so feedpub's own state in a site
+// (.feedpub/) is never left half written by a crash or Ctrl-C.
+func WriteFile(path string, data ...[]byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -293,9 +293,11 @@ func WriteFile(path string, data []byte) error {
 		tmp.Close()
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
+	for _, part := range data {
+		if _, err := tmp.Write(part); err != nil {
+			tmp.Close()
+			return err
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return err

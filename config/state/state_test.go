@@ -139,3 +139,20 @@ func TestFindBuildID(t *testing.T) {
 		t.Errorf("RunningBuildID = %q, want the Go build ID", id)
 	}
 }
+
+// TestWriteWritesWhatSealMakes: Write writes its parts without copying the
+// payload, and the file is Seal's, byte for byte.
+func TestWriteWritesWhatSealMakes(t *testing.T) {
+	s := Open(t.TempDir(), Options{BuildID: "A", Key: []byte(strings.Repeat("k", 32))})
+	payload := []byte(strings.Repeat("record ", 1000))
+	if err := s.Write(CheckedFile, payload); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(s.Path(CheckedFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := s.Seal(CheckedFile, payload); string(got) != string(want) {
+		t.Errorf("Write wrote %d bytes, not Seal's %d", len(got), len(want))
+	}
+}

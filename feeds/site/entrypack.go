@@ -102,6 +102,28 @@ func (p *packRef) bytes() ([]byte, bool) {
 	return buf, true
 }
 
+// uvarintLen is the length of x as binary.AppendUvarint writes it.
+func uvarintLen(x uint64) int {
+	n := 1
+	for ; x >= 0x80; x >>= 7 {
+		n++
+	}
+	return n
+}
+
+// readInto reads the bytes into dst[at:at+n], within dst's capacity,
+// checked as bytes checks them; dst's length is left alone.
+func (p *packRef) readInto(dst []byte, at int) bool {
+	if at+p.n > cap(dst) {
+		return false
+	}
+	buf := dst[at : at+p.n]
+	if _, err := p.f.ReadAt(buf, p.off); err != nil {
+		return false
+	}
+	return p.sum == nil || sha256.Sum256(buf) == *p.sum
+}
+
 func (p *packRef) string() (string, bool) {
 	buf, ok := p.bytes()
 	if !ok || len(buf) == 0 {
@@ -325,8 +347,13 @@ func (p *entryPack) writeShard(i int, recs []*entryRecord) (written int, err err
 				if old != nil && r.raw.off+int64(r.raw.n) <= int64(len(old)) {
 					b = old[r.raw.off : r.raw.off+int64(r.raw.n)]
 				}
-			} else {
-				b, _ = r.raw.bytes()
+			} else if at := len(payload) + uvarintLen(uint64(r.raw.n)); r.raw.readInto(payload, at) {
+				// Straight from the spill file into the shard: a first
+				// build copies every record here, and a buffer per record
+				// would double what it holds.
+				payload = binary.AppendUvarint(payload, uint64(r.raw.n))
+				payload = payload[:at+r.raw.n]
+				continue
 			}
 		}
 		if b == nil {
