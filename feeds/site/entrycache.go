@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"sync"
 	"time"
@@ -261,7 +260,7 @@ func (c *entryCache) record(e *feeds.Entry) *entryRecord {
 func (c *entryCache) Safe(e *feeds.Entry) string {
 	r := c.record(e)
 	if r == nil {
-		return xmltext.SafeHTML(e.HTML)
+		return feeds.MakeForms{}.Safe(e)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -277,7 +276,7 @@ func (c *entryCache) Safe(e *feeds.Entry) string {
 func (c *entryCache) Apple(e *feeds.Entry) string {
 	r := c.record(e)
 	if r == nil {
-		return xmltext.AppleHTML(e.HTML, math.MaxInt)
+		return feeds.MakeForms{}.Apple(e)
 	}
 	r.mu.Lock()
 	if at := r.appleAt; at != nil {
@@ -285,7 +284,7 @@ func (c *entryCache) Apple(e *feeds.Entry) string {
 		if s, ok := at.string(); ok {
 			return s
 		}
-		return xmltext.AppleHTML(e.HTML, math.MaxInt)
+		return feeds.MakeForms{}.Apple(e)
 	}
 	defer r.mu.Unlock()
 	if !r.hasApple {

@@ -264,7 +264,8 @@ func (p *entryPack) spill(r *entryRecord) bool {
 	sum := sha256.Sum256(b)
 	r.raw = &packRef{f: p.spillF, off: off, n: len(b), sum: &sum}
 	if r.hasApple {
-		apple := sha256.Sum256([]byte(r.apple))
+		// The form's bytes as encoded: no copy of the string to hash.
+		apple := sha256.Sum256(b[appleAt : appleAt+int64(len(r.apple))])
 		r.appleAt = &packRef{f: p.spillF, off: off + appleAt, n: len(r.apple), sum: &apple}
 		r.apple = ""
 	}
