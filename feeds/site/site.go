@@ -1,7 +1,11 @@
-// Package site runs feedpub's build: it loads the entries, reads every file
-// they reference, builds the feed model, renders each feed and lists the
-// whole published tree. build, validate and publish all start here, so they
-// can never disagree about what the site is.
+// Package site is feedpub's composition root, the one package that joins
+// feeds and media. Build loads the entries, reads every file they
+// reference, builds the feed model, renders each feed and lists the whole
+// published tree; build, validate, publish and serve all start there, so
+// they can never disagree about what the site is. Publish runs one publish
+// around it, step by step: the unchanged-site check, the target's lock and
+// manifest, the build, its checks, the apply, the site's state, the
+// notifications and the live check.
 package site
 
 import (
